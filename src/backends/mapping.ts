@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import type { Rule } from '../ir/types.js';
+import { DATA_SOURCES } from '../ir/sources.js';
+import { DiagnosticError, type Diagnostic } from '../load/diagnostics.js';
+import { YamlSource } from '../load/yaml-source.js';
+import type { BackendMapping, MappedField, SourceMapping } from './types.js';
+
+/** Reads templates/<backend>/mapping.yml. Errors point into the mapping file. */
+export function loadMapping(file: string, displayName = file): BackendMapping {
+  const src = new YamlSource(displayName, readFileSync(file, 'utf8'));
+  const ds: Diagnostic[] = src.syntaxDiagnostics().filter((d) => d.severity === 'error');
+  if (ds.length) throw new DiagnosticError(ds);
+  const data = src.toJS() as { sources?: Record<string, Record<string, unknown>> } | null;
+  const sources: Record<string, SourceMapping> = {};
+  if (!data || typeof data.sources !== 'object' || data.sources === null) {
+    throw new DiagnosticError([src.diagnostic([], "a mapping file needs a 'sources' mapping")]);
+  }
+  for (const [name, raw] of Object.entries(data.sources)) {
+    if (!DATA_SOURCES[name]) {
+      ds.push(src.diagnostic(['sources'], `unknown data source '${name}'`, name));
+      continue;
+    }
+    const { fields = {}, ...settings } = raw as { fields?: Record<string, unknown> };
+    const mapped: Record<string, MappedField> = {};
+    for (const [f, v] of Object.entries(fields)) {
+      if (!DATA_SOURCES[name]!.fields[f]) {
+        ds.push(src.diagnostic(['sources', name, 'fields'], `'${f}' is not a field of ${name}`, f));
+        continue;
+      }
+      if (typeof v === 'string') mapped[f] = { name: v, missing: [] };
+      else if (v && typeof v === 'object' && typeof (v as { name?: unknown }).name === 'string') {
+        const o = v as { name: string; missing?: unknown[]; transform?: string };
+        if (o.transform !== undefined && o.transform !== 'basename') {
+          ds.push(src.diagnostic(['sources', name, 'fields', f, 'transform'], `unknown transform '${o.transform}' (known: basename)`));
+        }
+        mapped[f] = { name: o.name, missing: (o.missing ?? []).map(String), transform: o.transform as 'basename' | undefined };
+      } else {
+        ds.push(src.diagnostic(['sources', name, 'fields', f], 'a field maps to a name, or to {name, missing?, transform?}'));
+      }
+    }
+    sources[name] = { settings, fields: mapped };
+  }
+  if (ds.length) throw new DiagnosticError(ds);
+  return { file: displayName, sources };
+}
+
+/** The fields a branch reads, so a backend can say which ones its mapping lacks. */
+export function requireMapping(rule: Rule, mapping: BackendMapping, backend: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const b of rule.branches) {
+    const sm = mapping.sources[b.source];
+    if (!sm) {
+      out.push({ ...b.pos, severity: 'error', message: `${backend}: data source '${b.source}' has no mapping in ${mapping.file}` });
+      continue;
+    }
+    for (const f of fieldsRead(b)) {
+      if (!sm.fields[f]) {
+        out.push({ ...b.pos, severity: 'error', message: `${backend}: field '${f}' of ${b.source} has no mapping in ${mapping.file}` });
+      }
+    }
+  }
+  return out;
+}
+
+import type { Branch, Condition } from '../ir/types.js';
+
+export function fieldsRead(b: Branch): string[] {
+  const s = new Set<string>([DATA_SOURCES[b.source]!.time]);
+  const walk = (c: Condition | undefined) => {
+    if (!c) return;
+    if (c.kind === 'and' || c.kind === 'or') c.exprs.forEach(walk);
+    else if (c.kind === 'not') walk(c.expr);
+    else s.add(c.field);
+  };
+  walk(b.where);
+  if (b.aggregation) {
+    b.aggregation.by.forEach((k) => s.add(k.field));
+    b.aggregation.aggregates.forEach((a) => a.field && s.add(a.field));
+  } else {
+    b.classifications.forEach((c) => c.cases.forEach((k) => walk(k.when)));
+  }
+  b.output.forEach((o) => o.field && s.add(o.field));
+  return [...s].sort();
+}

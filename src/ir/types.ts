@@ -1,0 +1,245 @@
+// The Rule IR: a few plain types that every stage shares (loader → backends → evaluator).
+// It is fully resolved: parameters and lists are substituted, durations are in seconds,
+// and every node keeps the source position it came from so later stages can point at the rule file.
+
+/** Where a node came from in its rule file (1-based line and column). */
+export interface SourcePos {
+  file: string;
+  line: number;
+  col: number;
+  /** JSON-pointer-like path of the YAML node, e.g. `query.where.all[1].not.cidr`. */
+  path: string;
+}
+
+export type FieldType = 'string' | 'ip' | 'int' | 'timestamp';
+
+/** A literal after parameter and list substitution. */
+export type Scalar = string | number;
+
+// ── Conditions over events (canonical field names) or over aggregate columns ──
+
+export type StringOp = 'eq' | 'in' | 'startswith' | 'endswith' | 'contains' | 'has';
+export type NumberOp = 'gt' | 'gte' | 'lt' | 'lte';
+
+/**
+ * String comparison. `values` are ORed (`in`, or a list given to startswith/endswith/contains/has).
+ * `has` is a whole-term match (see docs/semantics.md): the value must appear with no ASCII letter or digit
+ * immediately before its first char (when that char is alphanumeric) or after its last char (when alphanumeric).
+ * Case-insensitive unless `cased`.
+ */
+export interface StringPredicate {
+  kind: 'string';
+  op: StringOp;
+  field: string;
+  values: string[];
+  cased: boolean;
+  pos: SourcePos;
+}
+
+/** Numeric comparison (also `eq`/`in` on numeric fields). Missing values never match. */
+export interface NumberPredicate {
+  kind: 'number';
+  op: NumberOp | 'eq' | 'in';
+  field: string;
+  values: number[];
+  pos: SourcePos;
+}
+
+/** IP membership in any of the CIDR ranges (IPv4 and IPv6). A value that is not an IP of a range's family never matches it. */
+export interface CidrPredicate {
+  kind: 'cidr';
+  field: string;
+  ranges: Cidr[];
+  pos: SourcePos;
+}
+
+/** `exists: true` ⇔ the field is present, not null and not the empty string. */
+export interface ExistsPredicate {
+  kind: 'exists';
+  field: string;
+  exists: boolean;
+  pos: SourcePos;
+}
+
+export interface Not {
+  kind: 'not';
+  expr: Condition;
+  pos: SourcePos;
+}
+export interface And {
+  kind: 'and';
+  exprs: Condition[];
+  pos: SourcePos;
+}
+export interface Or {
+  kind: 'or';
+  exprs: Condition[];
+  pos: SourcePos;
+}
+
+export type Predicate = StringPredicate | NumberPredicate | CidrPredicate | ExistsPredicate;
+export type Condition = Predicate | Not | And | Or;
+
+export interface Cidr {
+  /** Normalised text, e.g. `172.16.0.0/12`, `fc00::/7`. */
+  text: string;
+  family: 4 | 6;
+  /** Network address as text (the part before `/`). */
+  network: string;
+  prefix: number;
+}
+
+// ── Aggregation ──
+
+export type AggregateFn = 'count' | 'distinct_count' | 'values' | 'min' | 'max' | 'any';
+
+export interface Aggregate {
+  /** Output column name. */
+  as: string;
+  fn: AggregateFn;
+  /** Canonical field; absent for `count`. */
+  field?: string;
+  /** For `values`: at most this many distinct values (ascending order, then truncated). */
+  limit?: number;
+  pos: SourcePos;
+}
+
+export interface GroupKey {
+  field: string;
+  as: string;
+  pos: SourcePos;
+}
+
+export interface Aggregation {
+  /** Tumbling window aligned to the Unix epoch; its start is emitted as column `windowAs`. */
+  windowSeconds: number;
+  windowAs: string;
+  by: GroupKey[];
+  aggregates: Aggregate[];
+  pos: SourcePos;
+}
+
+/** `as` = the first case whose condition holds, else `otherwise`. Conditions read output columns. */
+export interface Classification {
+  as: string;
+  cases: { when: Condition; then: string }[];
+  otherwise: string;
+  pos: SourcePos;
+}
+
+/** Whole seconds from `from` to `to` (both timestamp columns), truncated toward zero. */
+export interface DurationColumn {
+  kind: 'duration_seconds';
+  as: string;
+  from: string;
+  to: string;
+  pos: SourcePos;
+}
+
+export type Derived = DurationColumn;
+
+/** One output column: either an event field (no aggregation) or a column made by aggregate/classify/derive. */
+export interface OutputColumn {
+  name: string;
+  /** For event rules: the canonical field it shows. */
+  field?: string;
+  type: FieldType | 'number' | 'string[]' | 'number[]';
+}
+
+export interface SortKey {
+  column: string;
+  order: 'asc' | 'desc';
+}
+
+/** One branch: a query over one canonical data source. */
+export interface Branch {
+  name: string;
+  source: string;
+  where?: Condition;
+  aggregation?: Aggregation;
+  having?: Condition;
+  classifications: Classification[];
+  derived: Derived[];
+  output: OutputColumn[];
+  sort: SortKey[];
+  pos: SourcePos;
+}
+
+// ── Metadata ──
+
+export type Severity = 'informational' | 'low' | 'medium' | 'high' | 'critical';
+export type EntityType = 'ip' | 'host' | 'account' | 'process' | 'file' | 'url' | 'hash';
+
+export interface EntityMapping {
+  type: EntityType;
+  column: string;
+}
+
+export interface FalsePositive {
+  class: string;
+  description: string;
+}
+
+export interface Triage {
+  questions: string[];
+  escalation: string[];
+  l1: string[];
+  l2: string[];
+  containment: string[];
+}
+
+export interface Parameter {
+  name: string;
+  type: 'int' | 'duration' | 'string';
+  /** int: number; duration: seconds; string: text. */
+  value: number | string;
+  /** The duration as written (`5m`), kept for readable output. */
+  text: string;
+  description?: string;
+}
+
+export interface NamedList {
+  name: string;
+  type: 'string' | 'cidr' | 'int';
+  description?: string;
+  values: string[];
+}
+
+export interface Rule {
+  /** Path of the rule file relative to the rules root's parent, with `/` separators. */
+  file: string;
+  /** Kebab-case stem used for output file names (`ip-block-scan`). */
+  slug: string;
+  id: string;
+  name: string;
+  version: string;
+  status: 'experimental' | 'test' | 'stable' | 'deprecated';
+  author: string;
+  date: string;
+  modified?: string;
+  description: string;
+  severity: Severity;
+  tactics: string[];
+  techniques: string[];
+  references: string[];
+  falsePositives: FalsePositive[];
+  triage: Triage;
+  schedule: { frequencySeconds: number; lookbackSeconds: number };
+  parameters: Parameter[];
+  lists: NamedList[];
+  branches: Branch[];
+  entities: EntityMapping[];
+  /** Columns surfaced as alert custom details. */
+  details: string[];
+  alert: { title: string; description: string };
+  tags: string[];
+}
+
+/** Canonical data sources: what each field means and its type. */
+export interface DataSource {
+  name: string;
+  description: string;
+  /** The event-time field. */
+  time: string;
+  fields: Record<string, { type: FieldType; description: string }>;
+}

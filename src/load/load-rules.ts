@@ -1,0 +1,82 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Rule } from '../ir/types.js';
+import type { Diagnostic } from './diagnostics.js';
+import { RuleLowering } from './lower.js';
+import { validateRuleSchema } from './schema.js';
+import { YamlSource } from './yaml-source.js';
+
+export interface LoadResult {
+  rules: Rule[];
+  diagnostics: Diagnostic[];
+}
+
+/** Rule files under `dir`: *.yml / *.yaml, except fixtures (*.test.yml) and shared lists (lists/). Sorted for determinism. */
+export function findRuleFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = path.join(d, name);
+      if (statSync(p).isDirectory()) {
+        if (name !== 'lists' && !name.startsWith('.')) walk(p);
+      } else if (/\.ya?ml$/.test(name) && !/\.test\.ya?ml$/.test(name)) {
+        out.push(p);
+      }
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Loads one rule from text; `file` is the name used in diagnostics. */
+export function loadRuleText(file: string, text: string): { rule?: Rule; diagnostics: Diagnostic[] } {
+  const src = new YamlSource(file, text);
+  const syntax = src.syntaxDiagnostics();
+  if (syntax.some((d) => d.severity === 'error')) return { diagnostics: syntax };
+  const data = src.toJS();
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    return { diagnostics: [...syntax, src.diagnostic([], 'a rule file holds one mapping (id, name, query, ...)')] };
+  }
+  const schema = validateRuleSchema(src, data);
+  if (schema.length) return { diagnostics: [...syntax, ...schema] };
+  const lowering = new RuleLowering(src);
+  const rule = lowering.lower(data as Record<string, unknown>);
+  return { rule, diagnostics: [...syntax, ...lowering.diagnostics] };
+}
+
+/** Loads every rule under `dir`. Paths in diagnostics are relative to `cwd`. */
+export function loadRules(dir: string, cwd = process.cwd()): LoadResult {
+  const rules: Rule[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const files = findRuleFiles(dir);
+  if (!files.length) {
+    diagnostics.push({ file: rel(dir, cwd), line: 1, col: 1, path: '', message: 'no rule files (*.yml) found', severity: 'error' });
+  }
+  const ids = new Map<string, string>();
+  const slugs = new Map<string, string>();
+  for (const f of files) {
+    const file = rel(f, cwd);
+    const r = loadRuleText(file, readFileSync(f, 'utf8'));
+    diagnostics.push(...r.diagnostics);
+    if (!r.rule) continue;
+    const src = new YamlSource(file, readFileSync(f, 'utf8'));
+    const prevId = ids.get(r.rule.id.toLowerCase());
+    if (prevId) {
+      diagnostics.push(src.diagnostic(['id'], `duplicate rule id ${r.rule.id}: already used by ${prevId}`));
+      continue;
+    }
+    const prevSlug = slugs.get(r.rule.slug);
+    if (prevSlug) {
+      diagnostics.push(src.diagnostic([], `duplicate rule file name '${r.rule.slug}': ${prevSlug} has it too, and output files are named after it`));
+      continue;
+    }
+    ids.set(r.rule.id.toLowerCase(), file);
+    slugs.set(r.rule.slug, file);
+    rules.push(r.rule);
+  }
+  return { rules, diagnostics };
+}
+
+function rel(p: string, cwd: string): string {
+  return path.relative(cwd, p).split(path.sep).join('/');
+}

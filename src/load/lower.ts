@@ -1,0 +1,387 @@
+import path from 'node:path';
+import type {
+  Aggregate, Aggregation, Branch, Cidr, Classification, Condition, DataSource, Derived, FieldType,
+  NamedList, OutputColumn, Parameter, Rule, SortKey, SourcePos, StringOp,
+} from '../ir/types.js';
+import { DATA_SOURCES } from '../ir/sources.js';
+import { parseCidr } from '../net/ip.js';
+import type { Diagnostic } from './diagnostics.js';
+import { parseDuration } from './duration.js';
+import { formatPath, type PathPart, type YamlSource } from './yaml-source.js';
+
+// Raw shapes after schema validation (the schema guarantees the types; lowering checks meaning).
+type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const STRING_OPS: StringOp[] = ['eq', 'in', 'startswith', 'endswith', 'contains', 'has'];
+const NUMBER_OPS = ['gt', 'gte', 'lt', 'lte'] as const;
+const OPERATORS = [...STRING_OPS, 'cidr', 'exists', ...NUMBER_OPS];
+const REF = /^\$([A-Za-z_][A-Za-z0-9_]*)$/;
+
+type ColumnType = OutputColumn['type'];
+
+/** Column scope for conditions: event fields of a source, or the columns built so far after aggregation. */
+type Scope = { kind: 'event'; source: DataSource } | { kind: 'columns'; columns: Map<string, ColumnType> };
+
+export class RuleLowering {
+  readonly diagnostics: Diagnostic[] = [];
+  private params = new Map<string, Parameter>();
+  private lists = new Map<string, NamedList>();
+  private used = new Set<string>();
+
+  constructor(private readonly src: YamlSource) {}
+
+  private error(p: PathPart[], message: string, key?: string) {
+    this.diagnostics.push(this.src.diagnostic(p, message, key));
+  }
+
+  private pos(p: PathPart[]): SourcePos {
+    const { line, col } = this.src.locate(p);
+    return { file: this.src.file, line, col, path: formatPath(p) };
+  }
+
+  lower(raw: Raw): Rule | undefined {
+    this.lowerParameters(raw.parameters ?? {});
+    this.lowerLists(raw.lists ?? {});
+    const branches: Branch[] = raw.query
+      ? [this.lowerBranch(raw.query, ['query'], 'main')].filter((b): b is Branch => !!b)
+      : (raw.branches as Raw[]).map((b, i) => this.lowerBranch(b, ['branches', i], b.name)).filter((b): b is Branch => !!b);
+    const names = new Set<string>();
+    (raw.branches ?? []).forEach((b: Raw, i: number) => {
+      if (names.has(b.name)) this.error(['branches', i, 'name'], `duplicate branch name '${b.name}'`);
+      names.add(b.name);
+    });
+
+    const frequency = parseDuration(raw.schedule.frequency)!;
+    const lookback = parseDuration(raw.schedule.lookback)!;
+    if (lookback < frequency) this.error(['schedule', 'lookback'], `lookback (${raw.schedule.lookback}) must be at least the frequency (${raw.schedule.frequency}), or events are never read`);
+    if (frequency < 300 || frequency > 14 * 86400) this.error(['schedule', 'frequency'], 'frequency must be between 5m and 14d (Sentinel scheduled-rule limits)');
+    if (lookback < 300 || lookback > 14 * 86400) this.error(['schedule', 'lookback'], 'lookback must be between 5m and 14d (Sentinel scheduled-rule limits)');
+
+    const outputs = new Map<string, ColumnType>();
+    for (const b of branches) for (const c of b.output) outputs.set(c.name, c.type);
+    const entities = (raw.entities ?? []).map((e: Raw, i: number) => {
+      if (!outputs.has(e.column)) this.error(['entities', i, 'column'], `entity column '${e.column}' is not an output column`);
+      return { type: e.type, column: e.column };
+    });
+    const details: string[] = raw.details ?? [];
+    details.forEach((d, i) => {
+      if (!outputs.has(d)) this.error(['details', i], `detail column '${d}' is not an output column`);
+    });
+    const alert = raw.alert ?? { title: raw.name, description: firstSentence(raw.description) };
+    for (const k of ['title', 'description'] as const) {
+      const cols = [...String(alert[k]).matchAll(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)].map((m) => m[1]!);
+      if (new Set(cols).size > 3) this.error(['alert', k], 'at most 3 distinct {{Column}} placeholders (Sentinel alertDetailsOverride limit)');
+      for (const c of cols) if (!outputs.has(c)) this.error(['alert', k], `placeholder {{${c}}} is not an output column`);
+    }
+    for (const name of [...this.params.keys(), ...this.lists.keys()]) {
+      if (!this.used.has(name)) {
+        const where = this.params.has(name) ? 'parameters' : 'lists';
+        this.diagnostics.push(this.src.diagnostic([where], `'${name}' is defined but never used`, name, 'warning'));
+      }
+    }
+    if (this.diagnostics.some((d) => d.severity === 'error')) return undefined;
+
+    const file = this.src.file;
+    return {
+      file,
+      slug: path.basename(file).replace(/\.ya?ml$/, ''),
+      id: raw.id,
+      name: raw.name,
+      version: raw.version,
+      status: raw.status ?? 'experimental',
+      author: raw.author ?? 'unknown',
+      date: raw.date ?? '1970-01-01',
+      modified: raw.modified,
+      description: String(raw.description).trimEnd(),
+      severity: raw.severity,
+      tactics: raw.attack.tactics,
+      techniques: raw.attack.techniques,
+      references: raw.references ?? [],
+      falsePositives: raw.false_positives,
+      triage: raw.triage,
+      schedule: { frequencySeconds: frequency, lookbackSeconds: lookback },
+      parameters: [...this.params.values()],
+      lists: [...this.lists.values()],
+      branches,
+      entities,
+      details,
+      alert,
+      tags: raw.tags ?? [],
+    };
+  }
+
+  private lowerParameters(raw: Raw) {
+    for (const [name, p] of Object.entries(raw)) {
+      let value: number | string = p.value;
+      if (p.type === 'duration') value = parseDuration(p.value) ?? 0;
+      this.params.set(name, { name, type: p.type, value, text: String(p.value), description: p.description });
+    }
+  }
+
+  private lowerLists(raw: Raw) {
+    for (const [name, l] of Object.entries(raw)) {
+      if (this.params.has(name)) this.error(['lists', name], `'${name}' is both a parameter and a list`);
+      const values: string[] = [];
+      (l.values as unknown[]).forEach((v, i) => {
+        const at: PathPart[] = ['lists', name, 'values', i];
+        if (l.type === 'int') {
+          if (typeof v !== 'number' || !Number.isInteger(v)) this.error(at, `list '${name}' is of type int; ${JSON.stringify(v)} is not an integer`);
+          values.push(String(v));
+        } else if (typeof v !== 'string') {
+          this.error(at, `list '${name}' is of type ${l.type}; ${JSON.stringify(v)} is not a string (quote it)`);
+        } else if (l.type === 'cidr') {
+          const c = parseCidr(v);
+          if (typeof c === 'string') this.error(at, `invalid CIDR in list '${name}': ${c}`);
+          values.push(v);
+        } else {
+          values.push(v);
+        }
+      });
+      const dup = values.find((v, i) => values.indexOf(v) !== i);
+      if (dup !== undefined) this.error(['lists', name, 'values'], `list '${name}' has ${JSON.stringify(dup)} twice`);
+      this.lists.set(name, { name, type: l.type, description: l.description, values });
+    }
+  }
+
+  private lowerBranch(q: Raw, at: PathPart[], name: string): Branch | undefined {
+    const source = DATA_SOURCES[q.source];
+    if (!source) {
+      this.error([...at, 'source'], `unknown data source '${q.source}' (known: ${Object.keys(DATA_SOURCES).join(', ')})`);
+      return undefined;
+    }
+    const eventScope: Scope = { kind: 'event', source };
+    const where = q.where ? this.lowerCondition(q.where, [...at, 'where'], eventScope) : undefined;
+    const columns = new Map<string, ColumnType>();
+    let aggregation: Aggregation | undefined;
+    if (q.aggregate) aggregation = this.lowerAggregation(q.aggregate, [...at, 'aggregate'], source, columns);
+    const colScope: Scope = { kind: 'columns', columns };
+    let having: Condition | undefined;
+    if (q.having) {
+      if (!aggregation) this.error([...at], "'having' needs an 'aggregate'", 'having');
+      else having = this.lowerCondition(q.having, [...at, 'having'], colScope);
+    }
+    const classifications: Classification[] = (q.classify ?? []).map((c: Raw, i: number): Classification => {
+      const cat: PathPart[] = [...at, 'classify', i];
+      const scope: Scope = aggregation ? colScope : eventScope;
+      const cases = (c.cases as Raw[]).map((k, j) => ({ when: this.lowerCondition(k.when, [...cat, 'cases', j, 'when'], scope)!, then: String(k.then) }));
+      this.addColumn(columns, c.as, 'string', [...cat, 'as']);
+      return { as: c.as, cases, otherwise: c.else, pos: this.pos(cat) };
+    });
+    const derived: Derived[] = (q.derive ?? []).map((d: Raw, i: number): Derived => {
+      const dat: PathPart[] = [...at, 'derive', i, 'duration_seconds'];
+      for (const k of ['from', 'to'] as const) {
+        const t = columns.get(d.duration_seconds[k]);
+        if (t !== 'timestamp') this.error([...dat, k], `'${d.duration_seconds[k]}' must be a timestamp column (min/max of the time field)`);
+      }
+      this.addColumn(columns, d.as, 'number', [...at, 'derive', i, 'as']);
+      return { kind: 'duration_seconds', as: d.as, from: d.duration_seconds.from, to: d.duration_seconds.to, pos: this.pos([...at, 'derive', i]) };
+    });
+    const output: OutputColumn[] = [];
+    (q.output as (string | Raw)[]).forEach((o, i) => {
+      const oat: PathPart[] = [...at, 'output', i];
+      if (typeof o === 'string') {
+        const t = columns.get(o);
+        if (!t) this.error(oat, `unknown column '${o}'${aggregation ? '' : ' (without aggregate, output items are {field, as})'}`);
+        else output.push({ name: o, type: t });
+      } else {
+        if (aggregation) this.error(oat, 'after aggregate, output lists column names; event fields are gone');
+        const f = source.fields[o.field];
+        if (!f) this.error([...oat, 'field'], unknownField(o.field, source));
+        else {
+          if (output.some((c) => c.name === o.as)) this.error([...oat, 'as'], `duplicate output column '${o.as}'`);
+          output.push({ name: o.as, field: o.field, type: f.type });
+          columns.set(o.as, f.type);
+        }
+      }
+    });
+    const sort: SortKey[] = (q.sort ?? []).map((s: Raw, i: number) => {
+      if (!output.some((c) => c.name === s.column)) this.error([...at, 'sort', i, 'column'], `sort column '${s.column}' is not an output column`);
+      return { column: s.column, order: s.order };
+    });
+    return { name, source: source.name, where, aggregation, having, classifications, derived, output, sort, pos: this.pos(at) };
+  }
+
+  private addColumn(columns: Map<string, ColumnType>, name: string, type: ColumnType, at: PathPart[]) {
+    if (columns.has(name)) this.error(at, `duplicate column '${name}'`);
+    columns.set(name, type);
+  }
+
+  private lowerAggregation(a: Raw, at: PathPart[], source: DataSource, columns: Map<string, ColumnType>): Aggregation {
+    const size = String(a.window.size);
+    let windowSeconds = parseDuration(size);
+    const m = REF.exec(size);
+    if (m) {
+      const p = this.param(m[1]!, [...at, 'window', 'size'], 'duration');
+      windowSeconds = typeof p?.value === 'number' ? p.value : undefined;
+    }
+    if (windowSeconds === undefined) windowSeconds = 300;
+    this.addColumn(columns, a.window.as, 'timestamp', [...at, 'window', 'as']);
+    const by = (a.by as Raw[]).map((k, i) => {
+      const f = source.fields[k.field];
+      if (!f) this.error([...at, 'by', i, 'field'], unknownField(k.field, source));
+      this.addColumn(columns, k.as, f?.type ?? 'string', [...at, 'by', i, 'as']);
+      return { field: k.field, as: k.as, pos: this.pos([...at, 'by', i]) };
+    });
+    const aggregates: Aggregate[] = (a.compute as Raw[]).map((c, i) => {
+      const cat: PathPart[] = [...at, 'compute', i];
+      let type: ColumnType = 'number';
+      if (c.fn === 'count') {
+        if (c.field) this.error(cat, "'count' counts events; it takes no field", 'field');
+      } else if (!c.field) {
+        this.error(cat, `'${c.fn}' needs a field`);
+      } else {
+        const f = source.fields[c.field];
+        if (!f) this.error([...cat, 'field'], unknownField(c.field, source));
+        else if (c.fn === 'values') type = f.type === 'int' ? 'number[]' : 'string[]';
+        else if (c.fn === 'min' || c.fn === 'max' || c.fn === 'any') type = f.type;
+      }
+      if (c.limit !== undefined && c.fn !== 'values') this.error(cat, "'limit' applies only to fn: values", 'limit');
+      if (c.fn === 'values' && c.limit === undefined) this.error(cat, "fn: values needs a 'limit' (the SIEMs cap value sets)");
+      this.addColumn(columns, c.as, type, [...cat, 'as']);
+      return { as: c.as, fn: c.fn, field: c.field, limit: c.limit, pos: this.pos(cat) };
+    });
+    return { windowSeconds, windowAs: a.window.as, by, aggregates, pos: this.pos(at) };
+  }
+
+  private param(name: string, at: PathPart[], type: Parameter['type']): Parameter | undefined {
+    const p = this.params.get(name);
+    if (!p) {
+      this.error(at, this.lists.has(name) ? `$${name} is a list; a single ${type} value is expected here` : `unknown parameter $${name}`);
+      return undefined;
+    }
+    this.used.add(name);
+    if (p.type !== type) this.error(at, `$${name} is a ${p.type} parameter; a ${type} is expected here`);
+    return p;
+  }
+
+  private listValues(v: unknown, at: PathPart[], type: NamedList['type'] | 'string|number'): string[] {
+    if (Array.isArray(v)) return v.map(String);
+    const s = String(v);
+    const m = REF.exec(s);
+    if (!m) return [s];
+    const l = this.lists.get(m[1]!);
+    if (!l) {
+      const p = this.params.get(m[1]!);
+      if (p && p.type === 'string') {
+        this.used.add(p.name);
+        return [String(p.value)];
+      }
+      this.error(at, p ? `$${m[1]} is a ${p.type} parameter; a list is expected here` : `unknown list $${m[1]} (to match a literal '$', write the value in a list)`);
+      return [];
+    }
+    this.used.add(l.name);
+    if (type !== 'string|number' && l.type !== type) this.error(at, `$${l.name} is a ${l.type} list; a ${type} list is expected here`);
+    return l.values;
+  }
+
+  lowerCondition(c: Raw, at: PathPart[], scope: Scope): Condition | undefined {
+    const pos = this.pos(at);
+    const keys = Object.keys(c);
+    const logical = keys.filter((k) => k === 'all' || k === 'any' || k === 'not');
+    if (logical.length) {
+      if (keys.length > 1) {
+        this.error(at, `'${logical[0]}' must stand alone in its mapping; found also ${keys.filter((k) => k !== logical[0]).map((k) => `'${k}'`).join(', ')}`);
+        return undefined;
+      }
+      const k = logical[0]!;
+      if (k === 'not') {
+        const e = this.lowerCondition(c.not, [...at, 'not'], scope);
+        return e && { kind: 'not', expr: e, pos };
+      }
+      const exprs = (c[k] as Raw[]).map((x, i) => this.lowerCondition(x, [...at, k, i], scope)).filter((x): x is Condition => !!x);
+      return { kind: k === 'all' ? 'and' : 'or', exprs, pos };
+    }
+    const ops = keys.filter((k) => OPERATORS.includes(k));
+    if (!('field' in c)) {
+      this.error(at, `a condition is all:, any:, not: or {field: ..., <operator>: ...}`);
+      return undefined;
+    }
+    if (ops.length !== 1) {
+      this.error(at, ops.length ? `one operator per condition, found ${ops.join(', ')}; combine them with all:` : `missing operator: one of ${OPERATORS.join(', ')}`);
+      return undefined;
+    }
+    const op = ops[0]!;
+    const opAt: PathPart[] = [...at, op];
+    const field: string = c.field;
+    const type = this.fieldType(field, [...at, 'field'], scope);
+    if (!type) return undefined;
+    if ('cased' in c && !STRING_OPS.includes(op as StringOp)) this.error(at, `'cased' applies only to string operators, not '${op}'`, 'cased');
+
+    if (op === 'exists') return { kind: 'exists', field, exists: c.exists, pos };
+    if (op === 'cidr') {
+      if (type !== 'ip' && type !== 'string') this.error(opAt, `cidr needs an IP field; '${field}' is ${type}`);
+      const ranges: Cidr[] = [];
+      const values = this.listValues(c.cidr, opAt, 'cidr');
+      values.forEach((v, i) => {
+        const parsed = parseCidr(v);
+        if (typeof parsed === 'string') this.error(Array.isArray(c.cidr) ? [...opAt, i] : opAt, `invalid CIDR: ${parsed}`);
+        else ranges.push({ text: parsed.text, family: parsed.family, network: parsed.networkText, prefix: parsed.prefix });
+      });
+      return { kind: 'cidr', field, ranges, pos };
+    }
+    if ((NUMBER_OPS as readonly string[]).includes(op)) {
+      if (type !== 'int' && type !== 'number') this.error(opAt, `'${op}' compares numbers; '${field}' is ${type}`);
+      const raw = c[op];
+      let n: number | undefined = typeof raw === 'number' ? raw : undefined;
+      const m = typeof raw === 'string' ? REF.exec(raw) : null;
+      if (m) {
+        const p = this.param(m[1]!, opAt, 'int');
+        if (p && typeof p.value === 'number') n = p.value;
+      }
+      if (n === undefined) return undefined;
+      return { kind: 'number', op: op as (typeof NUMBER_OPS)[number], field, values: [n], pos };
+    }
+    // eq / in / startswith / endswith / contains / has
+    const numericField = type === 'int' || type === 'number';
+    if (numericField) {
+      if (op !== 'eq' && op !== 'in') {
+        this.error(opAt, `'${op}' is a string operator; '${field}' is a number`);
+        return undefined;
+      }
+      const vals = this.listValues(c[op], opAt, 'string|number');
+      const nums = vals.map(Number);
+      const bad = vals.find((v, i) => !Number.isFinite(nums[i]) || v.trim() === '');
+      if (bad !== undefined) this.error(opAt, `'${field}' is a number; ${JSON.stringify(bad)} is not`);
+      return { kind: 'number', op: op as 'eq' | 'in', field, values: nums, pos };
+    }
+    if (type === 'timestamp') {
+      this.error(opAt, `'${op}' cannot compare the timestamp '${field}'`);
+      return undefined;
+    }
+    const values = this.listValues(c[op], opAt, 'string');
+    if (op === 'eq' && values.length !== 1) this.error(opAt, "'eq' takes one value; use 'in' for a list");
+    if (op === 'has') {
+      values.forEach((v) => {
+        if (!/[A-Za-z0-9]/.test(v)) this.error(opAt, `has ${JSON.stringify(v)}: a whole-term match needs at least one letter or digit`);
+      });
+    }
+    values.forEach((v) => {
+      if (v === '') this.error(opAt, `empty string in '${op}': use exists: false to match a missing value`);
+    });
+    return { kind: 'string', op: op as StringOp, field, values, cased: c.cased === true, pos };
+  }
+
+  private fieldType(field: string, at: PathPart[], scope: Scope): FieldType | ColumnType | undefined {
+    if (scope.kind === 'event') {
+      const f = scope.source.fields[field];
+      if (!f) this.error(at, unknownField(field, scope.source));
+      return f?.type;
+    }
+    const t = scope.columns.get(field);
+    if (!t) this.error(at, `unknown column '${field}' (known here: ${[...scope.columns.keys()].join(', ')})`);
+    if (t === 'string[]' || t === 'number[]') {
+      this.error(at, `'${field}' is a value set; conditions compare single values`);
+      return undefined;
+    }
+    return t;
+  }
+}
+
+function unknownField(field: string, source: DataSource): string {
+  return `unknown field '${field}' for source ${source.name} (known: ${Object.keys(source.fields).join(', ')})`;
+}
+
+function firstSentence(s: string): string {
+  const t = String(s).trim().split(/(?<=\.)\s/)[0] ?? '';
+  return t.length > 5000 ? t.slice(0, 4997) + '...' : t;
+}
