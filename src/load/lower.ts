@@ -314,7 +314,11 @@ export class RuleLowering {
       const values = this.listValues(c.cidr, opAt, 'cidr');
       values.forEach((v, i) => {
         const parsed = parseCidr(v);
-        if (typeof parsed === 'string') this.error(Array.isArray(c.cidr) ? [...opAt, i] : opAt, `invalid CIDR: ${parsed}`);
+        // Values from a named list were already checked (and reported) where the list is defined.
+        const fromList = typeof c.cidr === 'string' && REF.test(c.cidr);
+        if (typeof parsed === 'string') {
+          if (!fromList) this.error(Array.isArray(c.cidr) ? [...opAt, i] : opAt, `invalid CIDR: ${parsed}`);
+        }
         else ranges.push({ text: parsed.text, family: parsed.family, network: parsed.networkText, prefix: parsed.prefix });
       });
       return { kind: 'cidr', field, ranges, pos };

@@ -1,0 +1,78 @@
+import type { Condition, FieldType, OutputColumn, Predicate } from '../../ir/types.js';
+import { kqlDynamicStrings, kqlName, kqlNumber, kqlString } from './escape.js';
+
+/** How a condition's field names resolve: event fields through the table mapping, or output columns as they are. */
+export interface KqlScope {
+  column(field: string): string;
+  type(field: string): FieldType | OutputColumn['type'];
+  /** Aggregate columns are never null; event columns can be. */
+  nullable: boolean;
+}
+
+const STRING_OP: Record<string, [insensitive: string, cased: string]> = {
+  startswith: ['startswith', 'startswith_cs'],
+  endswith: ['endswith', 'endswith_cs'],
+  contains: ['contains', 'contains_cs'],
+  has: ['has', 'has_cs'],
+};
+
+/**
+ * Compiles a condition to a KQL boolean expression that is two-valued: a predicate on a missing value is false,
+ * never null, so `not(...)` keeps the events the canonical rule keeps (KQL's not(null) is null and drops the row).
+ */
+export function kqlCondition(c: Condition, scope: KqlScope): string {
+  switch (c.kind) {
+    case 'and':
+    case 'or': {
+      const parts = c.exprs.map((e) => kqlCondition(e, scope));
+      if (parts.length === 1) return parts[0]!;
+      return `(${parts.join(c.kind === 'and' ? ' and ' : ' or ')})`;
+    }
+    case 'not':
+      return `not(${kqlCondition(c.expr, scope)})`;
+    default:
+      return kqlPredicate(c, scope);
+  }
+}
+
+function anyOf(parts: string[]): string {
+  return parts.length === 1 ? parts[0]! : `(${parts.join(' or ')})`;
+}
+
+function kqlPredicate(p: Predicate, scope: KqlScope): string {
+  const col = kqlName(scope.column(p.field));
+  const type = scope.type(p.field);
+  const numeric = type === 'int' || type === 'number';
+  switch (p.kind) {
+    case 'exists':
+      // Strings in KQL are never null: the empty string is the missing value.
+      if (numeric || type === 'timestamp') return p.exists ? `isnotnull(${col})` : `isnull(${col})`;
+      return p.exists ? `isnotempty(${col})` : `isempty(${col})`;
+    case 'number': {
+      const cmp = { gt: '>', gte: '>=', lt: '<', lte: '<=', eq: '==' } as const;
+      let e: string;
+      if (p.op === 'in') e = `${col} in (${p.values.map(kqlNumber).join(', ')})`;
+      else e = `${col} ${cmp[p.op]} ${kqlNumber(p.values[0]!)}`;
+      return scope.nullable ? `(isnotnull(${col}) and ${e})` : e;
+    }
+    case 'cidr': {
+      // ipv4_* return null for anything that is not IPv4 (IPv6 included): coalesce keeps the predicate two-valued
+      // so that `not(cidr)` keeps an IPv6 source instead of silently dropping it. ipv6_* also accept IPv4 text;
+      // the parse_ipv4 guard keeps IPv6 ranges from matching IPv4 addresses (canonical: families never mix).
+      const v4 = p.ranges.filter((r) => r.family === 4).map((r) => r.text);
+      const v6 = p.ranges.filter((r) => r.family === 6).map((r) => r.text);
+      const parts: string[] = [];
+      if (v4.length) parts.push(`coalesce(ipv4_is_in_any_range(${col}, ${kqlDynamicStrings(v4)}), false)`);
+      if (v6.length) parts.push(`(isnull(parse_ipv4(${col})) and coalesce(ipv6_is_in_any_range(${col}, ${kqlDynamicStrings(v6)}), false))`);
+      return anyOf(parts);
+    }
+    case 'string': {
+      const vals = p.values;
+      if (p.op === 'eq') return `${col} ${p.cased ? '==' : '=~'} ${kqlString(vals[0]!)}`;
+      if (p.op === 'in') return `${col} ${p.cased ? 'in' : 'in~'} (${vals.map(kqlString).join(', ')})`;
+      if (p.op === 'has' && !p.cased && vals.length > 1) return `${col} has_any (${vals.map(kqlString).join(', ')})`;
+      const op = STRING_OP[p.op]![p.cased ? 1 : 0];
+      return anyOf(vals.map((v) => `${col} ${op} ${kqlString(v)}`));
+    }
+  }
+}

@@ -1,0 +1,119 @@
+import path from 'node:path';
+import type { EntityType, Rule, Severity } from '../../ir/types.js';
+import { DiagnosticError, type Diagnostic } from '../../load/diagnostics.js';
+import { requireMapping } from '../mapping.js';
+import { TemplateSet } from '../render.js';
+import type { Artifact, Backend, BackendContext, BackendNote, BackendResult } from '../types.js';
+import { armString, isoDuration, kqlTimespan, yamlAscii, yamlText } from './escape.js';
+import { buildKqlQuery } from './query.js';
+
+const SEVERITY: Record<Severity, string> = {
+  informational: 'Informational', low: 'Low', medium: 'Medium', high: 'High', critical: 'High',
+};
+
+// Sentinel entity type and the identifier a single column maps to (EntityMappingIdentifiers).
+const ENTITY: Partial<Record<EntityType, [string, string]>> = {
+  ip: ['IP', 'Address'],
+  host: ['Host', 'HostName'],
+  account: ['Account', 'Name'],
+  process: ['Process', 'CommandLine'],
+  file: ['File', 'Name'],
+  url: ['URL', 'Url'],
+};
+
+/** ATT&CK tactic short name → Sentinel AttackTactic enum (reconnaissance → Reconnaissance). */
+export function sentinelTactic(t: string): string {
+  return t.split('-').map((w) => (w === 'and' ? 'And' : w[0]!.toUpperCase() + w.slice(1))).join('');
+}
+
+export interface SentinelQuery {
+  rule: Rule;
+  /** Output path of the raw query, e.g. sentinel/ip-block-scan.kql. */
+  path: string;
+  /** The query text exactly as it appears in the .kql (without its comment header), YAML and ARM. */
+  query: string;
+}
+
+/** The KQL of each rule (branches joined with union), without templates for the surrounding files. */
+export function sentinelQueries(rules: Rule[], ctx: BackendContext, notes: BackendNote[] = []): SentinelQuery[] {
+  const templates = new TemplateSet(ctx.templateDir);
+  const diags: Diagnostic[] = rules.flatMap((r) => requireMapping(r, ctx.mapping, 'sentinel'));
+  if (diags.length) throw new DiagnosticError(diags);
+  return rules.map((rule) => {
+    const parts = rule.branches.map((b) => templates.render('query', buildKqlQuery(rule, b, ctx.mapping.sources[b.source]!, notes)).trimEnd());
+    const query = parts.length === 1 ? parts[0]! : `union\n${parts.map((p) => `(${p.split('\n').join('\n    ')})`).join(',\n')}`;
+    return { rule, path: `sentinel/${rule.slug}.kql`, query };
+  });
+}
+
+export const sentinelBackend: Backend = {
+  name: 'sentinel',
+  compile(rules: Rule[], ctx: BackendContext): BackendResult {
+    const templates = new TemplateSet(ctx.templateDir, {
+      yamlAscii: (s: string) => yamlAscii(String(s)),
+      yamlText: (s: string, indent: string) => yamlText(String(s), indent),
+      armJson: (s: string) => JSON.stringify(armString(String(s))),
+      armExprString: (s: string) => `'${String(s).replace(/'/g, "''")}'`,
+    });
+    const notes: BackendNote[] = [];
+    const files: Artifact[] = [];
+    for (const q of sentinelQueries(rules, ctx, notes)) {
+      const { rule } = q;
+      if (rule.severity === 'critical') {
+        notes.push({ rule: rule.file, branch: '*', backend: 'sentinel', kind: 'approximated', message: 'severity critical has no Sentinel equivalent; emitted as High' });
+      }
+      const entityMappings = rule.entities.flatMap((e) => {
+        const m = ENTITY[e.type];
+        if (!m) {
+          notes.push({ rule: rule.file, branch: '*', backend: 'sentinel', kind: 'dropped', message: `entity type '${e.type}' needs more than one column in Sentinel; not mapped` });
+          return [];
+        }
+        return [{ entityType: m[0], identifier: m[1], columnName: e.column }];
+      });
+      const connectors = new Map<string, Set<string>>();
+      for (const b of rule.branches) {
+        const sm = ctx.mapping.sources[b.source]!;
+        for (const c of (sm.settings.connectors ?? []) as { connectorId: string; dataTypes: string[] }[]) {
+          const set = connectors.get(c.connectorId) ?? new Set<string>();
+          c.dataTypes.forEach((d) => set.add(d));
+          connectors.set(c.connectorId, set);
+        }
+      }
+      const parentTechniques = [...new Set(rule.techniques.map((t) => t.split('.')[0]!))];
+      if (parentTechniques.join() !== rule.techniques.join()) {
+        notes.push({ rule: rule.file, branch: '*', backend: 'sentinel', kind: 'approximated', message: `the stable alertRules API has no sub-techniques: ARM carries ${parentTechniques.join(', ')}; the analytics-rule YAML keeps ${rule.techniques.join(', ')}` });
+      }
+      const view = {
+        id: rule.id,
+        file: rule.file,
+        name: rule.name,
+        version: rule.version,
+        description: rule.description,
+        severity: SEVERITY[rule.severity],
+        enabled: rule.status !== 'deprecated',
+        connectors: [...connectors].map(([connectorId, d]) => ({ connectorId, dataTypes: [...d] })),
+        queryFrequency: kqlTimespan(rule.schedule.frequencySeconds),
+        queryPeriod: kqlTimespan(rule.schedule.lookbackSeconds),
+        queryFrequencyIso: isoDuration(rule.schedule.frequencySeconds),
+        queryPeriodIso: isoDuration(rule.schedule.lookbackSeconds),
+        tactics: rule.tactics.map(sentinelTactic),
+        techniques: rule.techniques,
+        armTechniques: parentTechniques,
+        query: q.query,
+        entityMappings,
+        entityMappingsArm: entityMappings.map((m) => ({ entityType: m.entityType, fieldMappings: [{ identifier: m.identifier, columnName: m.columnName }] })),
+        customDetails: rule.details,
+        customDetailsArm: Object.fromEntries(rule.details.map((d) => [d, d])),
+        alertTitle: rule.alert.title,
+        alertDescription: rule.alert.description,
+        branchName: rule.branches.length > 1 ? 'all' : '',
+      };
+      files.push({ path: q.path, content: templates.render('kql', view) });
+      files.push({ path: `sentinel/${rule.slug}.yaml`, content: templates.render('analytic-rule.yaml', view) });
+      files.push({ path: `sentinel/${rule.slug}.arm.json`, content: templates.render('arm.json', view) });
+    }
+    return { files, notes };
+  },
+};
+
+export const SENTINEL_TEMPLATE_DIR = path.join('templates', 'sentinel');

@@ -1,0 +1,111 @@
+import type { Aggregate, Branch, Condition, Rule } from '../../ir/types.js';
+import { DATA_SOURCES } from '../../ir/sources.js';
+import type { BackendNote, SourceMapping } from '../types.js';
+import { kqlName, kqlNumber, kqlString, kqlTimespan } from './escape.js';
+import { kqlCondition, type KqlScope } from './expr.js';
+
+/** The KQL of one branch as a list of pipeline stages; the template joins them. */
+export interface KqlQueryView {
+  table: string;
+  stages: string[];
+}
+
+export function buildKqlQuery(rule: Rule, branch: Branch, sm: SourceMapping, notes: BackendNote[]): KqlQueryView {
+  const table = String(sm.settings.table);
+  const source = DATA_SOURCES[branch.source]!;
+  const col = (f: string) => sm.fields[f]!.name;
+  const eventScope: KqlScope = {
+    column: col,
+    type: (f) => source.fields[f]!.type,
+    nullable: true,
+  };
+  const stages: string[] = [];
+  const time = kqlName(col(source.time));
+  // The lookback is also the Sentinel queryPeriod; writing it keeps the .kql correct when run by hand for hunting.
+  stages.push(`where ${time} >= ago(${kqlTimespan(rule.schedule.lookbackSeconds)})`);
+  if (branch.where) stages.push(`where ${kqlCondition(branch.where, eventScope)}`);
+
+  const agg = branch.aggregation;
+  if (agg) {
+    // Canonical: a group needs a value for every key (SPL stats drops such rows; KQL would keep an empty group).
+    const keyChecks = agg.by.filter((k) => !impliesExists(branch.where, k.field)).map((k) => {
+      const t = source.fields[k.field]!.type;
+      const c = kqlName(col(k.field));
+      return t === 'int' || t === 'timestamp' ? `isnotnull(${c})` : `isnotempty(${c})`;
+    });
+    if (keyChecks.length) stages.push(`where ${keyChecks.join(' and ')}`);
+    const aggs = agg.aggregates.map((a) => `${kqlName(a.as)} = ${kqlAggregate(a, col, source.fields[a.field ?? '']?.type)}`);
+    const by = [
+      ...agg.by.map((k) => (col(k.field) === k.as ? kqlName(k.as) : `${kqlName(k.as)} = ${kqlName(col(k.field))}`)),
+      `${kqlName(agg.windowAs)} = bin(${time}, ${kqlTimespan(agg.windowSeconds)})`,
+    ];
+    stages.push(`summarize ${aggs.join(', ')}\n    by ${by.join(', ')}`);
+    if (agg.aggregates.some((a) => a.fn === 'distinct_count')) {
+      notes.push({
+        rule: rule.file, branch: branch.name, backend: 'sentinel', kind: 'approximated',
+        message: 'distinct_count compiles to dcount() (HyperLogLog, default accuracy: about 0.8% error); results can differ from an exact count at high cardinalities',
+      });
+    }
+  }
+  const columnScope: KqlScope = {
+    column: (c) => c,
+    type: (c) => branch.output.find((o) => o.name === c)?.type ?? columnType(branch, c),
+    nullable: false,
+  };
+  if (branch.having) stages.push(`where ${kqlCondition(branch.having, columnScope)}`);
+  for (const c of branch.classifications) {
+    const arms = c.cases.map((k) => `${kqlCondition(k.when, columnScope)}, ${kqlString(k.then)}`);
+    stages.push(`extend ${kqlName(c.as)} = case(\n    ${[...arms, kqlString(c.otherwise)].join(',\n    ')})`);
+  }
+  for (const d of branch.derived) {
+    // Whole seconds, truncated: datetime_diff() would count second boundaries crossed instead.
+    stages.push(`extend ${kqlName(d.as)} = tolong((${kqlName(d.to)} - ${kqlName(d.from)}) / 1s)`);
+  }
+  const project = branch.output.map((o) => {
+    if (!o.field) return kqlName(o.name);
+    const c = col(o.field);
+    return c === o.name ? kqlName(c) : `${kqlName(o.name)} = ${kqlName(c)}`;
+  });
+  stages.push(`project ${project.join(', ')}`);
+  if (branch.sort.length) stages.push(`sort by ${branch.sort.map((s) => `${kqlName(s.column)} ${s.order}`).join(', ')}`);
+  return { table: kqlName(table), stages };
+}
+
+/** True when `c` can only hold for events where `field` is present (an ANDed `exists: true`). */
+function impliesExists(c: Condition | undefined, field: string): boolean {
+  if (!c) return false;
+  if (c.kind === 'exists') return c.exists && c.field === field;
+  if (c.kind === 'and') return c.exprs.some((e) => impliesExists(e, field));
+  return false;
+}
+
+function columnType(branch: Branch, c: string) {
+  const a = branch.aggregation?.aggregates.find((x) => x.as === c);
+  if (a && (a.fn === 'min' || a.fn === 'max')) return 'timestamp';
+  return 'number';
+}
+
+function kqlAggregate(a: Aggregate, col: (f: string) => string, type: string | undefined): string {
+  const c = a.field ? kqlName(col(a.field)) : '';
+  const present = type === 'int' || type === 'timestamp' ? `isnotnull(${c})` : `isnotempty(${c})`;
+  switch (a.fn) {
+    case 'count':
+      return 'count()';
+    case 'distinct_count':
+      // dcount skips nulls but counts the empty string; canonical counts only present values.
+      return type === 'int' || type === 'timestamp' ? `dcount(${c})` : `dcountif(${c}, isnotempty(${c}))`;
+    case 'values':
+      // Sorted, then capped: the same values on every run, unlike make_set(x, N) which keeps an arbitrary N.
+      return `array_slice(array_sort_asc(make_set_if(${c}, ${present})), 0, ${kqlNumber(a.limit! - 1)})`;
+    case 'min':
+      return `min(${c})`;
+    case 'max':
+      return `max(${c})`;
+    case 'any':
+      return `take_anyif(${c}, ${present})`;
+  }
+}
+
+export function renderKql(view: KqlQueryView): string {
+  return [view.table, ...view.stages.map((s) => `| ${s}`)].join('\n');
+}
