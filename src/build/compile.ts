@@ -1,0 +1,102 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { loadMapping } from '../backends/mapping.js';
+import type { Artifact, BackendNote } from '../backends/types.js';
+import type { Rule } from '../ir/types.js';
+import { KqlChecker } from '../kql-check/check-kql.js';
+import { loadTableSchemas } from '../kql-check/table-schemas.js';
+import { DiagnosticError, type Diagnostic } from '../load/diagnostics.js';
+import { loadRules } from '../load/load-rules.js';
+import { BACKENDS } from './backends.js';
+import { renderReport } from './report.js';
+
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface BuildOptions {
+  /** Project root; relative paths below are resolved against it and diagnostics are relative to it. */
+  cwd: string;
+  rulesDir: string;
+  templatesDir?: string;
+  schemasDir?: string;
+}
+
+export interface BuildResult {
+  rules: Rule[];
+  files: Artifact[];
+  notes: BackendNote[];
+  /** Warnings (errors are thrown as DiagnosticError). */
+  diagnostics: Diagnostic[];
+  kqlChecked: number;
+}
+
+/** The templates folder of the project if it has one, else the defaults shipped with detc. */
+export function resolveDir(cwd: string, given: string | undefined, name: string): string {
+  if (given) return path.resolve(cwd, given);
+  const local = path.join(cwd, name);
+  return existsSync(local) ? local : path.join(PACKAGE_ROOT, name);
+}
+
+/** Loads, compiles every backend and checks every KQL query, all in memory. Throws DiagnosticError on any error. */
+export function compileAll(opts: BuildOptions): BuildResult {
+  const { cwd } = opts;
+  const loaded = loadRules(path.resolve(cwd, opts.rulesDir), cwd);
+  const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) throw new DiagnosticError(loaded.diagnostics);
+  const rules = [...loaded.rules].sort((a, b) => a.slug.localeCompare(b.slug));
+  const templatesDir = resolveDir(cwd, opts.templatesDir, 'templates');
+  const rel = (p: string) => path.relative(cwd, p).split(path.sep).join('/');
+
+  const files: Artifact[] = [];
+  const notes: BackendNote[] = [];
+  for (const backend of BACKENDS) {
+    const dir = path.join(templatesDir, backend.name);
+    const mapping = loadMapping(path.join(dir, 'mapping.yml'), rel(path.join(dir, 'mapping.yml')));
+    const result = backend.compile(rules, { templateDir: dir, mapping });
+    files.push(...result.files);
+    notes.push(...result.notes);
+  }
+  const kqlChecked = checkKql(rules, files, resolveDir(cwd, opts.schemasDir, 'schemas/kql'), rel(templatesDir));
+  files.push({ path: 'REPORT.md', content: renderReport(rules, notes) });
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { rules, files, notes, diagnostics: loaded.diagnostics, kqlChecked };
+}
+
+/**
+ * Runs Kusto.Language over the query in every Sentinel file as it will be deployed: the raw .kql, the `query` of
+ * the analytics-rule YAML and the `query` property of the ARM template (each parsed back from the emitted text,
+ * so an escaping bug in YAML or JSON shows up here too).
+ */
+function checkKql(rules: Rule[], files: Artifact[], schemasDir: string, templatesDir: string): number {
+  const checker = new KqlChecker(loadTableSchemas(schemasDir));
+  const diags: Diagnostic[] = [];
+  let checked = 0;
+  for (const rule of rules) {
+    const sources: [string, string | undefined][] = [];
+    for (const f of files) {
+      if (f.path === `sentinel/${rule.slug}.kql`) sources.push([f.path, f.content]);
+      else if (f.path === `sentinel/${rule.slug}.yaml`) sources.push([f.path, (parseYaml(f.content) as { query?: string }).query]);
+      else if (f.path === `sentinel/${rule.slug}.arm.json`) {
+        const arm = JSON.parse(f.content) as { resources: { properties: { query: string } }[] };
+        sources.push([f.path, arm.resources[0]?.properties.query]);
+      }
+    }
+    for (const [file, query] of sources) {
+      checked++;
+      if (!query) {
+        diags.push({ file: rule.file, line: 1, col: 1, path: '', severity: 'error', message: `sentinel: ${file} has no query` });
+        continue;
+      }
+      for (const p of checker.check(query)) {
+        diags.push({
+          file: rule.file, line: rule.branches[0]!.pos.line, col: rule.branches[0]!.pos.col, path: rule.branches[0]!.pos.path,
+          severity: 'error',
+          message: `KQL ${p.code} in dist-rules/${file} (query line ${p.line}, col ${p.col}): ${p.message} [templates: ${templatesDir}/sentinel, tables: ${path.basename(schemasDir)}]`,
+        });
+      }
+    }
+  }
+  if (diags.length) throw new DiagnosticError(diags);
+  return checked;
+}

@@ -1,0 +1,152 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { compileAll, type BuildResult } from '../build/compile.js';
+import { writeOutput } from '../build/write-output.js';
+import { DiagnosticError, formatDiagnostic, type Diagnostic } from '../load/diagnostics.js';
+
+export const EXIT = { ok: 0, problems: 1, usage: 2, internal: 3 } as const;
+
+const HELP: Record<string, string> = {
+  main: `detc: detection-as-code compiler (YAML rules to KQL, SPL and Sigma)
+
+Usage: detc <command> [options]
+
+Commands:
+  build       validate the rules and write dist-rules/ (Sentinel, Splunk, Sigma)
+  validate    schema, semantic and Kusto.Language checks; writes nothing
+
+Run 'detc <command> --help' for the options of a command.
+
+Exit codes:
+  0  success
+  1  a rule, mapping, template or generated query has an error (each printed as file:line:col)
+  2  wrong command-line usage
+  3  internal error (a bug in detc: please report it with the message)
+`,
+  build: `Usage: detc build [--rules DIR] [--out DIR] [--templates DIR] [--schemas DIR]
+
+Validates every rule, compiles it for each backend through templates/<backend>/*.hbs, checks every KQL
+query with Kusto.Language against the table schemas, and replaces the output folder in one step: if
+anything fails, the previous output stays byte for byte as it was.
+
+Options:
+  --rules DIR      rule folder (default: rules)
+  --out DIR        output folder (default: dist-rules)
+  --templates DIR  template folder with one sub-folder per backend (default: ./templates, else detc's own)
+  --schemas DIR    KQL table schemas, one '.create table' file (*.csl) per table (default: ./schemas/kql, else detc's own)
+  -q, --quiet      print errors only
+  -h, --help       show this help
+
+Exit codes: 0 written, 1 problems found (nothing written), 2 usage, 3 internal error.
+`,
+  validate: `Usage: detc validate [--rules DIR] [--templates DIR] [--schemas DIR]
+
+Runs every check of 'detc build' (JSON Schema, rule semantics, field mappings, templates, Kusto.Language
+on every KQL query) without writing anything.
+
+Options:
+  --rules DIR      rule folder (default: rules)
+  --templates DIR  template folder (default: ./templates, else detc's own)
+  --schemas DIR    KQL table schemas (default: ./schemas/kql, else detc's own)
+  -h, --help       show this help
+
+Exit codes: 0 valid, 1 problems found, 2 usage, 3 internal error.
+`,
+};
+
+interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  cwd: string;
+}
+
+const defaultIo: Io = { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n'), cwd: process.cwd() };
+
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '-h' || command === '--help' || command === 'help') {
+    io.out(HELP[rest[0] ?? 'main'] ?? HELP.main!);
+    return command ? EXIT.ok : EXIT.usage;
+  }
+  if (command === '--version' || command === '-v') {
+    io.out('detc 0.1.0');
+    return EXIT.ok;
+  }
+  if (command !== 'build' && command !== 'validate') {
+    io.err(`detc: unknown command '${command}'\n\n${HELP.main}`);
+    return EXIT.usage;
+  }
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: rest,
+      options: {
+        rules: { type: 'string' },
+        out: { type: 'string' },
+        templates: { type: 'string' },
+        schemas: { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+    if (command === 'validate' && values.out !== undefined) throw new Error("'--out' is not an option of validate (it writes nothing)");
+  } catch (e) {
+    io.err(`detc ${command}: ${(e as Error).message}\n\n${HELP[command]}`);
+    return EXIT.usage;
+  }
+  if (values.help) {
+    io.out(HELP[command]!);
+    return EXIT.ok;
+  }
+  const started = Date.now();
+  let result: BuildResult;
+  try {
+    result = compileAll({
+      cwd: io.cwd,
+      rulesDir: (values.rules as string) ?? 'rules',
+      templatesDir: values.templates as string | undefined,
+      schemasDir: values.schemas as string | undefined,
+    });
+  } catch (e) {
+    if (e instanceof DiagnosticError) {
+      printDiagnostics(e.diagnostics, io);
+      io.err(summary(e.diagnostics, command === 'build' ? 'nothing written' : 'not valid'));
+      return EXIT.problems;
+    }
+    io.err(`detc: internal error: ${(e as Error).stack ?? String(e)}`);
+    return EXIT.internal;
+  }
+  printDiagnostics(result.diagnostics, io);
+  const secs = ((Date.now() - started) / 1000).toFixed(2);
+  if (command === 'validate') {
+    io.out(`${result.rules.length} rules valid; ${result.kqlChecked} KQL queries pass Kusto.Language (${secs}s)`);
+    return EXIT.ok;
+  }
+  const outDir = (values.out as string) ?? 'dist-rules';
+  try {
+    writeOutput(path.resolve(io.cwd, outDir), result.files);
+  } catch (e) {
+    io.err(`detc build: could not write ${outDir}: ${(e as Error).message}`);
+    return EXIT.internal;
+  }
+  if (!values.quiet) {
+    for (const n of result.notes.filter((x, i, all) => all.findIndex((y) => y.rule === x.rule && y.backend === x.backend && y.message === x.message) === i)) {
+      io.out(`${n.rule}: ${n.backend}: ${n.kind}: ${n.message}`);
+    }
+    io.out(`${result.rules.length} rules → ${result.files.length} files in ${outDir}/ (${result.kqlChecked} KQL queries checked, ${result.notes.length} backend notes in ${outDir}/REPORT.md) in ${secs}s`);
+  }
+  return EXIT.ok;
+}
+
+function printDiagnostics(ds: Diagnostic[], io: Io) {
+  const sorted = [...ds].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
+  for (const d of sorted) (d.severity === 'error' ? io.err : io.out)(formatDiagnostic(d));
+}
+
+function summary(ds: Diagnostic[], outcome: string): string {
+  const e = ds.filter((d) => d.severity === 'error').length;
+  const w = ds.length - e;
+  return `Found ${e} error${e === 1 ? '' : 's'}${w ? ` and ${w} warning${w === 1 ? '' : 's'}` : ''} in ${new Set(ds.map((d) => d.file)).size} file(s); ${outcome}.`;
+}
