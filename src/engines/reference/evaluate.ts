@@ -1,0 +1,189 @@
+import type { Aggregate, Branch, Rule } from '../../ir/types.js';
+import { DATA_SOURCES } from '../../ir/sources.js';
+import { compileCondition, isMissing, toNumber, type Row } from './predicates.js';
+
+export interface EvaluateOptions {
+  /** The scheduler's "now" (ms since epoch): events in [now - lookback, now) are read. */
+  now: number;
+}
+
+/** Parses an event time: ISO 8601 text, or a number of milliseconds since the epoch. */
+export function toEpochMs(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && v) {
+    const t = Date.parse(v);
+    return Number.isNaN(t) ? undefined : t;
+  }
+  if (v instanceof Date) return v.getTime();
+  return undefined;
+}
+
+interface GroupState {
+  window: number;
+  keys: unknown[];
+  count: number;
+  distinct: Map<string, Set<string>>;
+  values: Map<string, Map<string, unknown>>;
+  min: Map<string, number>;
+  max: Map<string, number>;
+  any: Map<string, unknown>;
+}
+
+/**
+ * The reference evaluator: runs one branch of the Rule IR over a stream of canonical events and returns its alert
+ * rows (output columns only). It is the executable form of docs/semantics.md. Events are read once; memory grows
+ * with the number of open groups (key × window), not with the number of events.
+ */
+export async function evaluateBranch(rule: Rule, branch: Branch, events: AsyncIterable<Row> | Iterable<Row>, opts: EvaluateOptions): Promise<Row[]> {
+  const source = DATA_SOURCES[branch.source]!;
+  const from = opts.now - rule.schedule.lookbackSeconds * 1000;
+  const where = branch.where ? compileCondition(branch.where) : () => true;
+  const agg = branch.aggregation;
+  const rows: Row[] = [];
+  const groups = new Map<string, GroupState>();
+
+  for await (const e of events) {
+    const t = toEpochMs(e[source.time]);
+    if (t === undefined || t < from || t >= opts.now) continue;
+    if (!where(e)) continue;
+    if (!agg) {
+      rows.push(projectEvent(branch, e, source.time));
+      continue;
+    }
+    const keys = agg.by.map((k) => e[k.field]);
+    if (keys.some(isMissing)) continue;
+    const size = agg.windowSeconds * 1000;
+    const window = Math.floor(t / size) * size;
+    const id = JSON.stringify([window, ...keys]);
+    let g = groups.get(id);
+    if (!g) {
+      g = { window, keys, count: 0, distinct: new Map(), values: new Map(), min: new Map(), max: new Map(), any: new Map() };
+      groups.set(id, g);
+    }
+    accumulate(g, agg.aggregates, e, source.time);
+  }
+
+  if (agg) {
+    const having = branch.having ? compileCondition(branch.having) : () => true;
+    for (const g of groups.values()) {
+      const row: Row = { [agg.windowAs]: g.window };
+      agg.by.forEach((k, i) => (row[k.as] = g.keys[i]));
+      for (const a of agg.aggregates) row[a.as] = finish(g, a);
+      if (!having(row)) continue;
+      rows.push(row);
+    }
+  }
+  for (const row of rows) {
+    for (const c of branch.classifications) {
+      const tests = c.cases.map((k) => ({ test: compileCondition(k.when), then: k.then }));
+      row[c.as] = tests.find((k) => k.test(row))?.then ?? c.otherwise;
+    }
+    for (const d of branch.derived) {
+      const a = toNumber(row[d.from]);
+      const b = toNumber(row[d.to]);
+      row[d.as] = a === undefined || b === undefined ? null : Math.trunc((b - a) / 1000);
+    }
+  }
+  sortRows(rows, branch);
+  return rows.map((r) => output(branch, r));
+}
+
+function accumulate(g: GroupState, aggregates: Aggregate[], e: Row, timeField: string) {
+  g.count++;
+  for (const a of aggregates) {
+    if (!a.field) continue;
+    const v = e[a.field];
+    if (isMissing(v)) continue;
+    switch (a.fn) {
+      case 'distinct_count': {
+        const s = g.distinct.get(a.as) ?? new Set<string>();
+        s.add(distinctKey(v));
+        g.distinct.set(a.as, s);
+        break;
+      }
+      case 'values': {
+        const m = g.values.get(a.as) ?? new Map<string, unknown>();
+        m.set(distinctKey(v), v);
+        g.values.set(a.as, m);
+        break;
+      }
+      case 'min':
+      case 'max': {
+        const n = a.field === timeField ? toEpochMs(v) : toNumber(v);
+        if (n === undefined) break;
+        const cur = (a.fn === 'min' ? g.min : g.max).get(a.as);
+        if (cur === undefined || (a.fn === 'min' ? n < cur : n > cur)) (a.fn === 'min' ? g.min : g.max).set(a.as, n);
+        break;
+      }
+      case 'any':
+        if (!g.any.has(a.as)) g.any.set(a.as, v);
+        break;
+    }
+  }
+}
+
+/** Numbers and numeric strings count as the same value ("22" and 22); other values by their text. */
+function distinctKey(v: unknown): string {
+  const n = toNumber(v);
+  return n !== undefined ? `n:${n}` : `s:${String(v)}`;
+}
+
+function finish(g: GroupState, a: Aggregate): unknown {
+  switch (a.fn) {
+    case 'count':
+      return g.count;
+    case 'distinct_count':
+      return g.distinct.get(a.as)?.size ?? 0;
+    case 'values': {
+      const vals = [...(g.values.get(a.as)?.values() ?? [])];
+      const numeric = vals.every((v) => toNumber(v) !== undefined);
+      const sorted = numeric ? vals.map((v) => toNumber(v)!).sort((x, y) => x - y) : vals.map(String).sort();
+      return sorted.slice(0, a.limit);
+    }
+    case 'min':
+      return g.min.get(a.as) ?? null;
+    case 'max':
+      return g.max.get(a.as) ?? null;
+    case 'any':
+      return g.any.get(a.as) ?? null;
+  }
+}
+
+function projectEvent(branch: Branch, e: Row, timeField: string): Row {
+  const row: Row = {};
+  for (const o of branch.output) {
+    if (!o.field) continue;
+    const v = e[o.field];
+    row[o.name] = o.field === timeField ? toEpochMs(v) ?? null : isMissing(v) ? null : v;
+  }
+  return row;
+}
+
+function sortRows(rows: Row[], branch: Branch) {
+  if (!branch.sort.length) return;
+  rows.sort((x, y) => {
+    for (const s of branch.sort) {
+      const c = compareValues(x[s.column], y[s.column]);
+      if (c) return s.order === 'asc' ? c : -c;
+    }
+    return 0;
+  });
+}
+
+function compareValues(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return -1;
+  if (b === null || b === undefined) return 1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a) < String(b) ? -1 : 1;
+}
+
+/** Output columns in order; timestamp columns as ISO 8601 strings. */
+function output(branch: Branch, r: Row): Row {
+  const out: Row = {};
+  for (const o of branch.output) {
+    const v = r[o.name];
+    out[o.name] = o.type === 'timestamp' && typeof v === 'number' ? new Date(v).toISOString() : v ?? null;
+  }
+  return out;
+}

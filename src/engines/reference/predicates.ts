@@ -1,0 +1,100 @@
+import type { Condition, Predicate } from '../../ir/types.js';
+import { cidrContains, parseCidr, parseIp, type ParsedCidr } from '../../net/ip.js';
+
+/** A canonical event or an output row: field → value (string, number, array, or missing). */
+export type Row = Record<string, unknown>;
+
+/** Canonical missing: absent, null, undefined or the empty string (docs/semantics.md). */
+export function isMissing(v: unknown): boolean {
+  return v === undefined || v === null || v === '';
+}
+
+const ALNUM = /[A-Za-z0-9]/;
+
+/** Whole-term match with KQL `has` semantics (docs/semantics.md): boundaries only at alphanumeric ends of the needle. */
+export function hasTerm(haystack: string, needle: string, cased: boolean): boolean {
+  const h = cased ? haystack : haystack.toLowerCase();
+  const n = cased ? needle : needle.toLowerCase();
+  const checkStart = ALNUM.test(n[0] ?? '');
+  const checkEnd = ALNUM.test(n[n.length - 1] ?? '');
+  for (let i = h.indexOf(n); i >= 0; i = h.indexOf(n, i + 1)) {
+    if (checkStart && i > 0 && ALNUM.test(h[i - 1]!)) continue;
+    const after = i + n.length;
+    if (checkEnd && after < h.length && ALNUM.test(h[after]!)) continue;
+    return true;
+  }
+  return false;
+}
+
+/** Compiles a condition once into a function over rows (cidr ranges parsed up front). */
+export function compileCondition(c: Condition): (row: Row) => boolean {
+  switch (c.kind) {
+    case 'and': {
+      const fs = c.exprs.map(compileCondition);
+      return (r) => fs.every((f) => f(r));
+    }
+    case 'or': {
+      const fs = c.exprs.map(compileCondition);
+      return (r) => fs.some((f) => f(r));
+    }
+    case 'not': {
+      const f = compileCondition(c.expr);
+      return (r) => !f(r);
+    }
+    default:
+      return compilePredicate(c);
+  }
+}
+
+function compilePredicate(p: Predicate): (row: Row) => boolean {
+  const field = p.field;
+  switch (p.kind) {
+    case 'exists':
+      return (r) => isMissing(r[field]) !== p.exists;
+    case 'cidr': {
+      const ranges = p.ranges.map((x) => parseCidr(x.text) as ParsedCidr);
+      return (r) => {
+        const v = r[field];
+        if (typeof v !== 'string') return false;
+        const ip = parseIp(v);
+        return !!ip && ranges.some((c) => cidrContains(c, ip));
+      };
+    }
+    case 'number': {
+      const [x] = p.values;
+      const test: (n: number) => boolean = {
+        gt: (n: number) => n > x!, gte: (n: number) => n >= x!, lt: (n: number) => n < x!, lte: (n: number) => n <= x!,
+        eq: (n: number) => n === x, in: (n: number) => p.values.includes(n),
+      }[p.op];
+      return (r) => {
+        const v = toNumber(r[field]);
+        return v !== undefined && test(v);
+      };
+    }
+    case 'string': {
+      const norm = (s: string) => (p.cased ? s : s.toLowerCase());
+      const values = p.values.map(norm);
+      const one: (s: string) => boolean = {
+        eq: (s: string) => s === values[0],
+        in: (s: string) => values.includes(s),
+        startswith: (s: string) => values.some((v) => s.startsWith(v)),
+        endswith: (s: string) => values.some((v) => s.endsWith(v)),
+        contains: (s: string) => values.some((v) => s.includes(v)),
+        has: (s: string) => p.values.some((v) => hasTerm(s, v, p.cased)),
+      }[p.op];
+      return (r) => {
+        const v = r[field];
+        if (isMissing(v)) return false;
+        const s = String(v);
+        return one(p.op === 'has' ? s : norm(s));
+      };
+    }
+  }
+}
+
+/** Numbers and numeric strings become numbers; anything else is missing. */
+export function toNumber(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  return undefined;
+}
