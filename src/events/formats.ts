@@ -1,0 +1,218 @@
+import type { BackendMapping } from '../backends/types.js';
+import type { Row } from '../engines/reference/predicates.js';
+import { DATA_SOURCES } from '../ir/sources.js';
+import { splitCsv } from './csv.js';
+import { EventFormatError } from './lines.js';
+
+export const EVENT_FORMATS = ['canonical', 'sentinel', 'splunk', 'cef', 'zeek'] as const;
+export type EventFormat = (typeof EVENT_FORMATS)[number];
+
+type Lines = AsyncIterable<{ line: string; n: number }>;
+
+/**
+ * Reads events of one data source from lines in one of the supported formats and yields canonical events.
+ * Native formats are turned into canonical fields through the backend's own field mapping (sentinel, splunk),
+ * so a mapping bug shows up as a disagreement between engines, not as a silently different input.
+ */
+export async function* readEvents(lines: Lines, format: EventFormat, source: string, file: string, mappings: Partial<Record<'sentinel' | 'splunk', BackendMapping>>): AsyncGenerator<Row> {
+  switch (format) {
+    case 'canonical':
+      yield* jsonLines(lines, file, (o) => o);
+      return;
+    case 'sentinel':
+    case 'splunk': {
+      const m = mappings[format]?.sources[source];
+      if (!m) throw new EventFormatError(file, 1, `no ${format} mapping for source ${source}`);
+      const back = new Map(Object.entries(m.fields).map(([canon, f]) => [f.name, { canon, missing: f.missing }]));
+      const convert = (o: Row): Row => {
+        const e: Row = {};
+        for (const [k, v] of Object.entries(o)) {
+          const f = back.get(k);
+          if (!f) continue;
+          if (v === null || v === undefined || f.missing.includes(String(v))) continue;
+          e[f.canon] = k === '_time' && typeof v === 'number' ? v * 1000 : v;
+        }
+        return e;
+      };
+      yield* format === 'sentinel' ? sentinelRows(lines, file, convert) : jsonLines(lines, file, convert);
+      return;
+    }
+    case 'cef':
+      if (source !== 'network_connection') throw new EventFormatError(file, 1, 'cef events are network_connection events');
+      for await (const { line, n } of lines) {
+        if (!line.trim()) continue;
+        yield parseCef(line, file, n);
+      }
+      return;
+    case 'zeek':
+      if (source !== 'network_connection') throw new EventFormatError(file, 1, 'zeek conn.log events are network_connection events');
+      yield* zeekConn(lines, file);
+      return;
+  }
+}
+
+async function* jsonLines(lines: Lines, file: string, convert: (o: Row) => Row): AsyncGenerator<Row> {
+  for await (const { line, n } of lines) {
+    const t = line.trim();
+    if (!t) continue;
+    let o: unknown;
+    try {
+      o = JSON.parse(t);
+    } catch (e) {
+      throw new EventFormatError(file, n, `not a JSON object: ${(e as Error).message}`);
+    }
+    if (!o || typeof o !== 'object' || Array.isArray(o)) throw new EventFormatError(file, n, 'each line must be one JSON object');
+    yield convert(o as Row);
+  }
+}
+
+/** Log Analytics exports: JSON lines, or CSV with a header row of column names (detected by the first line). */
+async function* sentinelRows(lines: Lines, file: string, convert: (o: Row) => Row): AsyncGenerator<Row> {
+  let header: string[] | undefined;
+  let json: boolean | undefined;
+  let pending = '';
+  let pendingStart = 0;
+  for await (const { line, n } of lines) {
+    if (json === undefined) {
+      if (!line.trim()) continue;
+      json = line.trim().startsWith('{');
+    }
+    if (json) {
+      yield* jsonLines((async function* () { yield { line, n }; })(), file, convert);
+      continue;
+    }
+    const record = pending ? `${pending}\n${line}` : line;
+    const cells = splitCsv(record);
+    if (!cells) {
+      if (!pending) pendingStart = n;
+      pending = record;
+      continue;
+    }
+    pending = '';
+    if (!header) {
+      header = cells.map((c) => c.replace(/^\uFEFF/, '').replace(/ \[UTC\]$/, ''));
+      continue;
+    }
+    if (cells.length === 1 && cells[0] === '') continue;
+    if (cells.length !== header.length) throw new EventFormatError(file, pendingStart || n, `expected ${header.length} columns, got ${cells.length}`);
+    const o: Row = {};
+    header.forEach((h, i) => {
+      const v = cells[i]!;
+      if (v !== '') o[h] = /^-?\d+$/.test(v) && h !== 'SourceIP' && h !== 'DestinationIP' ? Number(v) : v;
+    });
+    yield convert(o);
+  }
+  if (pending) throw new EventFormatError(file, pendingStart, 'unterminated quoted CSV field');
+}
+
+// CEF extension keys (ArcSight CEF spec) → canonical network_connection fields.
+const CEF_KEYS: Record<string, string> = {
+  src: 'src_ip', c6a2: 'src_ip', spt: 'src_port', dst: 'dst_ip', c6a3: 'dst_ip', dpt: 'dst_port', proto: 'protocol',
+  act: 'action', deviceDirection: 'direction', dvchost: 'device_name', out: 'bytes_sent', in: 'bytes_received',
+};
+const CEF_INT = new Set(['src_port', 'dst_port', 'bytes_sent', 'bytes_received']);
+
+/** One CEF syslog line: optional syslog prefix, `CEF:0|vendor|product|version|id|name|severity|k=v k=v ...`. */
+export function parseCef(line: string, file: string, n: number): Row {
+  const start = line.indexOf('CEF:');
+  if (start < 0) throw new EventFormatError(file, n, 'no CEF header (CEF:0|...)');
+  const header: string[] = [];
+  let i = start + 4;
+  let cur = '';
+  while (i < line.length && header.length < 7) {
+    const c = line[i]!;
+    if (c === '\\' && (line[i + 1] === '|' || line[i + 1] === '\\')) {
+      cur += line[i + 1];
+      i += 2;
+      continue;
+    }
+    if (c === '|') {
+      header.push(cur);
+      cur = '';
+    } else cur += c;
+    i++;
+  }
+  if (header.length < 7) throw new EventFormatError(file, n, 'CEF header needs 7 |-separated fields');
+  const ext = parseCefExtension(line.slice(i));
+  const e: Row = { device_vendor: header[1], device_product: header[2] };
+  for (const [k, v] of Object.entries(ext)) {
+    const f = CEF_KEYS[k];
+    if (!f || v === '') continue;
+    e[f] = CEF_INT.has(f) ? Number(v) : v;
+  }
+  const t = ext.rt ?? ext.start ?? ext.end;
+  if (t !== undefined) e.time = /^\d+$/.test(t) ? Number(t) : t;
+  else {
+    // Syslog RFC 5424 timestamp before the CEF payload.
+    const m = /(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d))/.exec(line.slice(0, start));
+    if (m) e.time = m[1];
+  }
+  return e;
+}
+
+/** k=v pairs where values may contain spaces: a value runs until the next ` key=`. `\=`, `\\`, `\n` are escapes. */
+function parseCefExtension(s: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const re = /(?:^|\s)([A-Za-z0-9_.]+)=/g;
+  const keys: { key: string; at: number; valueStart: number }[] = [];
+  for (let m = re.exec(s); m; m = re.exec(s)) {
+    // A key preceded by an escaped '=' is part of a value.
+    keys.push({ key: m[1]!, at: m.index, valueStart: m.index + m[0].length });
+  }
+  keys.forEach((k, idx) => {
+    const end = idx + 1 < keys.length ? keys[idx + 1]!.at : s.length;
+    out[k.key] = s.slice(k.valueStart, end).trim().replace(/\\([=\\])/g, '$1').replace(/\\n/g, '\n').replace(/\\r/g, '\r');
+  });
+  return out;
+}
+
+// Zeek conn.log fields → canonical network_connection fields.
+const ZEEK: Record<string, string> = {
+  ts: 'time', 'id.orig_h': 'src_ip', 'id.orig_p': 'src_port', 'id.resp_h': 'dst_ip', 'id.resp_p': 'dst_port',
+  proto: 'protocol', conn_state: 'action', orig_bytes: 'bytes_sent', resp_bytes: 'bytes_received',
+};
+
+/** Zeek conn.log as TSV (with its #separator/#fields header) or as JSON lines. `ts` is epoch seconds. */
+async function* zeekConn(lines: Lines, file: string): AsyncGenerator<Row> {
+  let fields: string[] | undefined;
+  let sep = '\t';
+  const fieldNames = Object.keys(DATA_SOURCES.network_connection!.fields);
+  const convert = (o: Record<string, unknown>): Row => {
+    const e: Row = { device_vendor: 'Zeek', device_product: 'conn.log' };
+    for (const [k, v] of Object.entries(o)) {
+      const f = ZEEK[k];
+      if (!f || !fieldNames.includes(f) || v === '-' || v === '(empty)' || v === '' || v === null) continue;
+      if (f === 'time') e.time = Math.round(Number(v) * 1000);
+      else if (f.endsWith('_port') || f.startsWith('bytes_')) e[f] = Number(v);
+      else e[f] = v;
+    }
+    // ICMP "ports" in Zeek are type/code, not ports: canonical ICMP has no destination port.
+    if (e.protocol === 'icmp') delete e.dst_port, delete e.src_port;
+    return e;
+  };
+  for await (const { line, n } of lines) {
+    if (!line.trim()) continue;
+    if (line.startsWith('#separator')) {
+      sep = line.slice('#separator'.length).trim().replace(/\\x([0-9a-f]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+      continue;
+    }
+    if (line.startsWith('#fields')) {
+      fields = line.split(sep).slice(1);
+      continue;
+    }
+    if (line.startsWith('#')) continue;
+    if (line.trimStart().startsWith('{')) {
+      let o: unknown;
+      try {
+        o = JSON.parse(line);
+      } catch (e) {
+        throw new EventFormatError(file, n, `not a JSON object: ${(e as Error).message}`);
+      }
+      yield convert(o as Record<string, unknown>);
+      continue;
+    }
+    if (!fields) throw new EventFormatError(file, n, 'Zeek TSV needs a #fields header line before the data');
+    const cells = line.split(sep);
+    yield convert(Object.fromEntries(fields.map((f, i) => [f, cells[i]])));
+  }
+}
