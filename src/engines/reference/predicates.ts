@@ -1,5 +1,8 @@
 import type { Condition, Predicate } from '../../ir/types.js';
 import { cidrContains, parseCidr, parseIp, type ParsedCidr } from '../../net/ip.js';
+import { hasTerm } from '../common/terms.js';
+
+export { hasTerm };
 
 /** A canonical event or an output row: field → value (string, number, array, or missing). */
 export type Row = Record<string, unknown>;
@@ -7,23 +10,6 @@ export type Row = Record<string, unknown>;
 /** Canonical missing: absent, null, undefined or the empty string (docs/semantics.md). */
 export function isMissing(v: unknown): boolean {
   return v === undefined || v === null || v === '';
-}
-
-const ALNUM = /[A-Za-z0-9]/;
-
-/** Whole-term match with KQL `has` semantics (docs/semantics.md): boundaries only at alphanumeric ends of the needle. */
-export function hasTerm(haystack: string, needle: string, cased: boolean): boolean {
-  const h = cased ? haystack : haystack.toLowerCase();
-  const n = cased ? needle : needle.toLowerCase();
-  const checkStart = ALNUM.test(n[0] ?? '');
-  const checkEnd = ALNUM.test(n[n.length - 1] ?? '');
-  for (let i = h.indexOf(n); i >= 0; i = h.indexOf(n, i + 1)) {
-    if (checkStart && i > 0 && ALNUM.test(h[i - 1]!)) continue;
-    const after = i + n.length;
-    if (checkEnd && after < h.length && ALNUM.test(h[after]!)) continue;
-    return true;
-  }
-  return false;
 }
 
 /** Compiles a condition once into a function over rows (cidr ranges parsed up front). */

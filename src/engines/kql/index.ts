@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DATA_SOURCES } from '../../ir/sources.js';
+import type { Rule } from '../../ir/types.js';
+import { toEpochMs } from '../reference/evaluate.js';
+import type { Row } from '../reference/predicates.js';
+import { toNativeEvent } from '../native-events.js';
+import type { Engine, EngineOptions, EngineResult } from '../types.js';
+import { KqlInterpreter, type KRow } from './interpret.js';
+import { fromEvent, toOutput } from './values.js';
+
+/**
+ * Runs dist-rules/sentinel/<rule>.kql, as it is on disk, over the events mapped to the Sentinel tables. The
+ * scheduler's queryPeriod is applied first (Sentinel only hands the query rows with TimeGenerated in the period).
+ */
+export const kqlEngine: Engine = {
+  name: 'kql',
+  async run(rule: Rule, events: Row[], opts: EngineOptions): Promise<EngineResult> {
+    const file = path.join(opts.distDir, 'sentinel', `${rule.slug}.kql`);
+    const query = readFileSync(file, 'utf8');
+    const from = opts.now - rule.schedule.lookbackSeconds * 1000;
+    const tables = new Map<string, KRow[]>();
+    for (const b of rule.branches) {
+      const sm = opts.mappings.sentinel.sources[b.source]!;
+      const table = String(sm.settings.table);
+      if (tables.has(table)) continue;
+      const schema = opts.kqlTables.find((t) => t.name === table);
+      if (!schema) throw new Error(`kql engine: no schema for table ${table}`);
+      const timeField = DATA_SOURCES[b.source]!.time;
+      const rows: KRow[] = [];
+      for (const e of events) {
+        const t = toEpochMs(e[timeField]);
+        if (t === undefined || t < from || t >= opts.now) continue;
+        const native = toNativeEvent(e, b.source, 'sentinel', opts.mappings.sentinel);
+        const row: KRow = {};
+        for (const c of schema.columns) row[c.name] = fromEvent(native[c.name], c.type);
+        rows.push(row);
+      }
+      tables.set(table, rows);
+    }
+    const interp = new KqlInterpreter(opts.now);
+    const out = await interp.run(query, (name) => {
+      const rows = tables.get(name);
+      return rows && (async function* () { yield* rows; })();
+    });
+    const columns = rule.branches[0]!.output.map((o) => o.name);
+    return {
+      engine: 'kql',
+      query,
+      keys: columns,
+      rows: out.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, toOutput(v)]))),
+    };
+  },
+};

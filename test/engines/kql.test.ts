@@ -1,0 +1,99 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadMapping } from '../../src/backends/mapping.js';
+import { sentinelBackend } from '../../src/backends/sentinel/index.js';
+import { writeOutput } from '../../src/build/write-output.js';
+import { kqlEngine } from '../../src/engines/kql/index.js';
+import { KqlInterpreter } from '../../src/engines/kql/interpret.js';
+import { referenceEngine } from '../../src/engines/reference/index.js';
+import type { EngineOptions } from '../../src/engines/types.js';
+import { loadTableSchemas } from '../../src/kql-check/table-schemas.js';
+import { loadRules } from '../../src/load/load-rules.js';
+import { canonicalRows, NOW, proc, sweep } from '../helpers/events.js';
+
+const rules = loadRules('rules').rules;
+const mappings = {
+  sentinel: loadMapping('templates/sentinel/mapping.yml'),
+  splunk: loadMapping('templates/splunk/mapping.yml'),
+  sigma: loadMapping('templates/sigma/mapping.yml'),
+};
+const dist = mkdtempSync(path.join(os.tmpdir(), 'detc-kql-'));
+writeOutput(dist, sentinelBackend.compile(rules, { templateDir: 'templates/sentinel', mapping: mappings.sentinel }).files);
+afterAll(() => rmSync(dist, { recursive: true, force: true }));
+const opts: EngineOptions = { now: NOW, distDir: dist, mappings, kqlTables: loadTableSchemas('schemas/kql') };
+const rule = (slug: string) => rules.find((r) => r.slug === slug)!;
+
+async function both(slug: string, events: Record<string, unknown>[]) {
+  const [ref, kql] = await Promise.all([referenceEngine.run(rule(slug), events, opts), kqlEngine.run(rule(slug), events, opts)]);
+  return { ref: ref.rows, kql: kql.rows };
+}
+
+describe('KQL interpreter on the emitted queries agrees with the reference evaluator', () => {
+  const mixed = [
+    ...sweep('198.51.100.1', 20, 1), ...sweep('198.51.100.2', 19, 1), ...sweep('198.51.100.3', 1, 15),
+    ...sweep('198.51.100.4', 1, 14), ...sweep('198.51.100.5', 25, 3), ...sweep('198.51.100.6', 22, 17),
+    ...sweep('198.51.100.7', 21, 8), ...sweep('172.16.0.9', 30, 1), ...sweep('172.32.0.1', 30, 1),
+    ...sweep('172.15.255.255', 30, 1), ...sweep('172.160.0.1', 30, 1), ...sweep('2001:db8::7', 30, 1),
+    ...sweep('fd00::1', 30, 1), ...sweep('', 30, 1), ...sweep('198.51.100.8', 30, 1, 61),
+    ...sweep('198.51.100.9', 1, 20).map((e) => ({ ...e, dst_port: undefined })),
+  ];
+  it('ip-block-scan: same alert rows, every column', async () => {
+    const { ref, kql } = await both('ip-block-scan', mixed);
+    expect(ref.length).toBe(10);
+    expect(canonicalRows(kql)).toEqual(canonicalRows(ref));
+    // The emitted sort is part of the contract: hosts then ports, descending.
+    expect(kql.map((r) => [r.UniqueDestHosts, r.UniqueDestPorts])).toEqual(ref.map((r) => [r.UniqueDestHosts, r.UniqueDestPorts]));
+  });
+
+  it('scan-tool-execution: same rows', async () => {
+    const events = [
+      proc('nmap.exe', 'nmap.exe -sS 10.0.0.0/24'), proc('NMAP', 'NMAP'), proc('masscan', 'masscan -p1-65535 10.0.0.0/8', '/usr/bin'),
+      proc('nmap-helper.exe', 'nmap-helper.exe --update'), proc('notepad.exe', 'notepad.exe nmap.txt'),
+      proc('cmd.exe', 'cmd /c nmap.exe -Pn 10.0.0.1'), proc('cmd.exe', 'cmd /c nmap.exe -sSV 10.0.0.1'),
+      proc('python3', 'python3 portscan.py --open'), proc('bash', 'bash -c "zmap -p 80 --open"'),
+    ];
+    const { ref, kql } = await both('scan-tool-execution', events);
+    // nmap.exe, NMAP, masscan by name; nmap.exe -Pn and zmap --open by terms; not portscan.py (no scanner name).
+    expect(ref.length).toBe(5);
+    expect(canonicalRows(kql)).toEqual(canonicalRows(ref));
+  });
+
+  it('a threshold raised by hand in the emitted KQL shows up as a disagreement', async () => {
+    const file = path.join(dist, 'sentinel/ip-block-scan.kql');
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, original.replace('UniqueDestPorts >= 20 or', 'UniqueDestPorts >= 21 or'));
+    try {
+      const { ref, kql } = await both('ip-block-scan', sweep('198.51.100.1', 20, 1));
+      expect(ref).toHaveLength(1);
+      expect(kql).toHaveLength(0);
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
+});
+
+describe('KQL interpreter semantics', () => {
+  const k = new KqlInterpreter(NOW);
+  const run = (q: string, rows: Record<string, unknown>[]) =>
+    k.run(q, (name) => (name === 'T' ? (async function* () { yield* rows as never[]; })() : undefined));
+  it('three-valued logic: not(null) drops the row, coalesce keeps it', async () => {
+    const rows = [{ ip: '2001:db8::1' }, { ip: '10.0.0.1' }, { ip: '8.8.8.8' }];
+    expect(await run('T | where not(ipv4_is_in_any_range(ip, dynamic(["10.0.0.0/8"])))', rows)).toEqual([{ ip: '8.8.8.8' }]);
+    expect(await run('T | where not(coalesce(ipv4_is_in_any_range(ip, dynamic(["10.0.0.0/8"])), false))', rows)).toEqual([{ ip: '2001:db8::1' }, { ip: '8.8.8.8' }]);
+  });
+  it('has is a whole-term match; contains is a substring match; =~ and in~ ignore case', async () => {
+    const rows = [{ s: 'nmap -sSV x' }, { s: 'NMAP -sS x' }, { s: 'xnmap' }];
+    expect((await run('T | where s has "-sS"', rows)).length).toBe(1);
+    expect((await run('T | where s contains "nmap"', rows)).length).toBe(3);
+    expect((await run('T | where s has_any ("nmap")', rows)).length).toBe(2);
+    expect((await run('T | where s in~ ("XNMAP")', rows)).length).toBe(1);
+    expect((await run('T | where s =~ "xNMAP"', rows)).length).toBe(1);
+  });
+  it('rejects constructs outside the subset with a clear error', async () => {
+    await expect(run('T | take 5', [])).rejects.toThrow(/operator 'take' is outside the supported KQL subset/);
+    await expect(run('T | where strrep(s, 2) == ""', [{ s: 'a' }])).rejects.toThrow(/function strrep\(\) is outside the supported KQL subset/);
+    await expect(run('Nope | where x == 1', [])).rejects.toThrow(/unknown table 'Nope'/);
+  });
+});
