@@ -1,6 +1,4 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { loadMapping } from '../backends/mapping.js';
 import type { Artifact, BackendNote } from '../backends/types.js';
@@ -11,8 +9,10 @@ import { DiagnosticError, type Diagnostic } from '../load/diagnostics.js';
 import { loadRules } from '../load/load-rules.js';
 import { BACKENDS } from './backends.js';
 import { renderReport } from './report.js';
+import { resolveDir } from '../paths.js';
 
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export { resolveDir };
+
 
 export interface BuildOptions {
   /** Project root; relative paths below are resolved against it and diagnostics are relative to it. */
@@ -29,13 +29,6 @@ export interface BuildResult {
   /** Warnings (errors are thrown as DiagnosticError). */
   diagnostics: Diagnostic[];
   kqlChecked: number;
-}
-
-/** The templates folder of the project if it has one, else the defaults shipped with detc. */
-export function resolveDir(cwd: string, given: string | undefined, name: string): string {
-  if (given) return path.resolve(cwd, given);
-  const local = path.join(cwd, name);
-  return existsSync(local) ? local : path.join(PACKAGE_ROOT, name);
 }
 
 /** Loads, compiles every backend and checks every KQL query, all in memory. Throws DiagnosticError on any error. */

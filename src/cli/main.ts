@@ -4,7 +4,11 @@ import { compileAll, type BuildResult } from '../build/compile.js';
 import { writeOutput } from '../build/write-output.js';
 import { DiagnosticError, formatDiagnostic, type Diagnostic } from '../load/diagnostics.js';
 
-export const EXIT = { ok: 0, problems: 1, usage: 2, internal: 3 } as const;
+import { EXIT, UsageError, type Io } from './io.js';
+import { RUN_HELP, runCommand } from './run-command.js';
+import { TEST_HELP, testCommand } from './test-command.js';
+
+export { EXIT };
 
 const HELP: Record<string, string> = {
   main: `detc: detection-as-code compiler (YAML rules to KQL, SPL and Sigma)
@@ -14,6 +18,8 @@ Usage: detc <command> [options]
 Commands:
   build       validate the rules and write dist-rules/ (Sentinel, Splunk, Sigma)
   validate    schema, semantic and Kusto.Language checks; writes nothing
+  test        run every fixture in every engine (reference, kql, ...) and check they agree
+  run         evaluate one rule on a file of events and print its alerts as JSON lines
 
 Run 'detc <command> --help' for the options of a command.
 
@@ -54,23 +60,39 @@ Exit codes: 0 valid, 1 problems found, 2 usage, 3 internal error.
 `,
 };
 
-interface Io {
-  out: (s: string) => void;
-  err: (s: string) => void;
-  cwd: string;
-}
-
 const defaultIo: Io = { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n'), cwd: process.cwd() };
 
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '-h' || command === '--help' || command === 'help') {
-    io.out(HELP[rest[0] ?? 'main'] ?? HELP.main!);
+    const topic = rest[0] ?? 'main';
+    io.out(topic === 'test' ? TEST_HELP : topic === 'run' ? RUN_HELP : HELP[topic] ?? HELP.main!);
     return command ? EXIT.ok : EXIT.usage;
   }
   if (command === '--version' || command === '-v') {
     io.out('detc 0.1.0');
     return EXIT.ok;
+  }
+  if (command === 'test' || command === 'run') {
+    try {
+      return await (command === 'test' ? testCommand : runCommand)(rest, io);
+    } catch (e) {
+      if (e instanceof DiagnosticError) {
+        printDiagnostics(e.diagnostics, io);
+        io.err(summary(e.diagnostics, 'nothing run'));
+        return EXIT.problems;
+      }
+      if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+        io.err(`detc ${command}: ${(e as Error).message}\n\n${command === 'test' ? TEST_HELP : RUN_HELP}`);
+        return EXIT.usage;
+      }
+      if ((e as { code?: string }).code === 'ENOENT' || (e as Error).name === 'EventFormatError') {
+        io.err(`detc ${command}: ${(e as Error).message}`);
+        return EXIT.problems;
+      }
+      io.err(`detc: internal error: ${(e as Error).stack ?? String(e)}`);
+      return EXIT.internal;
+    }
   }
   if (command !== 'build' && command !== 'validate') {
     io.err(`detc: unknown command '${command}'\n\n${HELP.main}`);

@@ -23,5 +23,6 @@ export async function* textLines(text: string): AsyncGenerator<{ line: string; n
 export class EventFormatError extends Error {
   constructor(readonly file: string, readonly line: number, message: string) {
     super(`${file}:${line}: ${message}`);
+    this.name = 'EventFormatError';
   }
 }

@@ -1,0 +1,83 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { resolveDir } from '../paths.js';
+import { ENGINES } from '../engines/registry.js';
+import type { Row } from '../engines/reference/predicates.js';
+import { EVENT_FORMATS, readEvents, type EventFormat } from '../events/formats.js';
+import { readLines } from '../events/lines.js';
+import { projectRows } from '../fixtures/compare.js';
+import { engineOptions } from '../fixtures/run-fixtures.js';
+import { DiagnosticError } from '../load/diagnostics.js';
+import { loadRuleText } from '../load/load-rules.js';
+import { readFileSync } from 'node:fs';
+import { EXIT, UsageError, type Io } from './io.js';
+
+export const RUN_HELP = `Usage: detc run RULE --events FILE [--format F] --now ISO8601 [--engine NAME|all] [--dist DIR]
+
+Evaluates one rule on a file of events and prints one JSON object per alert (JSON lines) with the rule's
+output columns; the window start (e.g. TimeGenerated) is an ISO 8601 string.
+
+Options:
+  --events FILE    events to read (streamed)
+  --format F       ${EVENT_FORMATS.join(' | ')} (default: canonical)
+  --now ISO8601    the scheduler's run time; the rule's lookback ends here (required)
+  --engine NAME    ${ENGINES.map((e) => e.name).join(' | ')} | all (default: reference). 'all' runs every
+                   engine, prints the reference alerts and fails when an engine disagrees
+  --dist DIR       generated queries for the interpreters (default: dist-rules)
+  -h, --help       show this help
+
+Exit codes: 0 done (and, with --engine all, all engines agree), 1 disagreement or bad input, 2 usage, 3 internal error.
+`;
+
+export async function runCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      events: { type: 'string' }, format: { type: 'string' }, now: { type: 'string' }, engine: { type: 'string' },
+      dist: { type: 'string' }, templates: { type: 'string' }, schemas: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: true,
+  });
+  if (values.help) {
+    io.out(RUN_HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 1) throw new UsageError('give exactly one rule file');
+  if (!values.events) throw new UsageError('--events FILE is required');
+  if (!values.now || Number.isNaN(Date.parse(values.now))) throw new UsageError('--now needs an ISO 8601 time, e.g. 2026-11-23T12:00:00Z');
+  const format = (values.format ?? 'canonical') as EventFormat;
+  if (!EVENT_FORMATS.includes(format)) throw new UsageError(`unknown format '${format}' (${EVENT_FORMATS.join(', ')})`);
+  const engineName = values.engine ?? 'reference';
+  const engines = engineName === 'all' ? ENGINES : ENGINES.filter((e) => e.name === engineName);
+  if (!engines.length) throw new UsageError(`unknown engine '${engineName}' (${ENGINES.map((e) => e.name).join(', ')}, all)`);
+
+  const ruleFile = path.relative(io.cwd, path.resolve(io.cwd, positionals[0]!)).split(path.sep).join('/');
+  const loaded = loadRuleText(ruleFile, readFileSync(path.resolve(io.cwd, ruleFile), 'utf8'));
+  if (!loaded.rule) throw new DiagnosticError(loaded.diagnostics);
+  const rule = loaded.rule;
+  const opts = {
+    ...engineOptions(io.cwd, path.resolve(io.cwd, values.dist ?? 'dist-rules'), resolveDir(io.cwd, values.templates, 'templates'), resolveDir(io.cwd, values.schemas, 'schemas/kql')),
+    now: Date.parse(values.now),
+  };
+  const events: Row[] = [];
+  const eventsFile = path.resolve(io.cwd, values.events);
+  for await (const e of readEvents(readLines(eventsFile), format, rule.branches[0]!.source, values.events, opts.mappings)) events.push(e);
+
+  const results = [];
+  for (const engine of engines) results.push(await engine.run(rule, events, opts));
+  for (const row of results[0]!.rows) io.out(JSON.stringify(row));
+  if (results.length === 1) return EXIT.ok;
+  let agree = true;
+  const ref = results[0]!;
+  for (const r of results.slice(1)) {
+    const a = projectRows(ref.rows, r.keys);
+    const b = projectRows(r.rows, r.keys);
+    if (JSON.stringify(a) !== JSON.stringify(b)) {
+      agree = false;
+      io.err(`${r.engine} disagrees with reference: ${r.rows.length} vs ${ref.rows.length} alerts on ${r.keys.join(', ')}`);
+    }
+  }
+  io.err(agree ? `${results.length} engines agree: ${ref.rows.length} alerts from ${events.length} events` : 'engines disagree');
+  return agree ? EXIT.ok : EXIT.problems;
+}

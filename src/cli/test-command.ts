@@ -1,0 +1,87 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { resolveDir } from '../paths.js';
+import { ENGINES } from '../engines/registry.js';
+import { toJunit } from '../fixtures/junit.js';
+import { loadFixtures } from '../fixtures/load-fixtures.js';
+import { engineOptions, runCase, type CaseResult } from '../fixtures/run-fixtures.js';
+import { DiagnosticError, formatDiagnostic } from '../load/diagnostics.js';
+import { loadRules } from '../load/load-rules.js';
+import { EXIT, UsageError, type Io } from './io.js';
+
+export const TEST_HELP = `Usage: detc test [--rules DIR] [--dist DIR] [--engine NAME]... [--reporter human|junit] [--output FILE]
+
+Runs every fixture (rules/<dir>/<rule>.test.yml) in every engine: the reference evaluator and the
+interpreters of the emitted queries in dist-rules/ as they are on disk (kql, spl, sigma). A case passes when an
+engine raises exactly the expected alerts and agrees with the reference evaluator on every column it can express.
+
+Options:
+  --rules DIR        rule folder (default: rules)
+  --dist DIR         generated queries (default: dist-rules; run 'detc build' first)
+  --engine NAME      run only this engine (repeatable): ${ENGINES.map((e) => e.name).join(', ')}
+  --reporter NAME    human (default) or junit (JUnit XML)
+  --output FILE      write the report to FILE instead of standard output
+  -h, --help         show this help
+
+Exit codes: 0 all passed, 1 a case failed or a fixture is invalid, 2 usage, 3 internal error.
+`;
+
+export async function testCommand(args: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      rules: { type: 'string' }, dist: { type: 'string' }, templates: { type: 'string' }, schemas: { type: 'string' },
+      engine: { type: 'string', multiple: true }, reporter: { type: 'string' }, output: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    io.out(TEST_HELP);
+    return EXIT.ok;
+  }
+  const reporter = values.reporter ?? 'human';
+  if (!['human', 'junit'].includes(reporter)) throw new UsageError(`unknown reporter '${reporter}' (human, junit)`);
+  const engines = values.engine ? ENGINES.filter((e) => values.engine!.includes(e.name)) : ENGINES;
+  const unknown = (values.engine ?? []).filter((n) => !ENGINES.some((e) => e.name === n));
+  if (unknown.length) throw new UsageError(`unknown engine '${unknown[0]}' (${ENGINES.map((e) => e.name).join(', ')})`);
+  if (!engines.some((e) => e.name === 'reference')) engines.unshift(ENGINES[0]!);
+
+  const distDir = path.resolve(io.cwd, values.dist ?? 'dist-rules');
+  if (!existsSync(distDir)) {
+    io.err(`detc test: ${values.dist ?? 'dist-rules'}/ does not exist; run 'detc build' first`);
+    return EXIT.problems;
+  }
+  const loaded = loadRules(path.resolve(io.cwd, values.rules ?? 'rules'), io.cwd);
+  const { fixtures, diagnostics } = loadFixtures(loaded.rules, io.cwd);
+  const all = [...loaded.diagnostics, ...diagnostics].filter((d) => d.severity === 'error');
+  if (all.length) throw new DiagnosticError(all);
+  const ctx = {
+    engines,
+    cwd: io.cwd,
+    opts: engineOptions(io.cwd, distDir, resolveDir(io.cwd, values.templates, 'templates'), resolveDir(io.cwd, values.schemas, 'schemas/kql')),
+  };
+  const results: CaseResult[] = [];
+  for (const f of fixtures) for (const c of f.cases) results.push(...(await runCase(f, c, ctx)));
+
+  const failed = results.filter((r) => !r.ok);
+  if (reporter === 'junit') {
+    const xml = toJunit(results);
+    if (values.output) {
+      mkdirSync(path.dirname(path.resolve(io.cwd, values.output)), { recursive: true });
+      writeFileSync(path.resolve(io.cwd, values.output), xml);
+    } else io.out(xml.trimEnd());
+  } else {
+    for (const r of results) {
+      if (r.ok) continue;
+      io.err(`FAIL ${r.fixture}:${r.line} ${r.rule} › ${r.name} [${r.engine}]\n${r.message}\n`);
+    }
+  }
+  const untested = loaded.rules.filter((r) => !fixtures.some((f) => f.rule === r)).map((r) => r.file);
+  for (const u of untested) (reporter === 'junit' && !values.output ? io.err : io.out)(`warning: ${u} has no fixtures (${u.replace(/\.ya?ml$/, '.test.yml')})`);
+  const cases = fixtures.reduce((n, f) => n + f.cases.length, 0);
+  const summary = `${results.length - failed.length} passed, ${failed.length} failed (${cases} cases × ${engines.length} engines: ${engines.map((e) => e.name).join(', ')})`;
+  (reporter === 'junit' && !values.output ? io.err : io.out)(summary);
+  return failed.length ? EXIT.problems : EXIT.ok;
+}
