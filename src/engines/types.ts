@@ -3,6 +3,9 @@ import type { Rule } from '../ir/types.js';
 import type { TableSchema } from '../kql-check/table-schemas.js';
 import type { Row } from './reference/predicates.js';
 
+/** Canonical events: an array, or a stream read once. */
+export type Events = Iterable<Row> | AsyncIterable<Row>;
+
 export type EngineName = 'reference' | 'kql' | 'spl' | 'sigma';
 
 export interface EngineOptions {
@@ -31,5 +34,9 @@ export interface EngineResult {
 
 export interface Engine {
   name: EngineName;
-  run(rule: Rule, events: Row[], opts: EngineOptions): Promise<EngineResult>;
+  /**
+   * Runs the rule over the events. A one-shot stream (an async iterable) is read once, so memory stays bounded by
+   * the open groups; rules with several branches need a re-iterable input (an array).
+   */
+  run(rule: Rule, events: Events, opts: EngineOptions): Promise<EngineResult>;
 }

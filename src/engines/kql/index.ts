@@ -3,9 +3,8 @@ import path from 'node:path';
 import { DATA_SOURCES } from '../../ir/sources.js';
 import type { Rule } from '../../ir/types.js';
 import { toEpochMs } from '../reference/evaluate.js';
-import type { Row } from '../reference/predicates.js';
 import { toNativeEvent } from '../native-events.js';
-import type { Engine, EngineOptions, EngineResult } from '../types.js';
+import type { Engine, EngineOptions, EngineResult, Events } from '../types.js';
 import { KqlInterpreter, type KRow } from './interpret.js';
 import { fromEvent, toOutput } from './values.js';
 
@@ -15,11 +14,11 @@ import { fromEvent, toOutput } from './values.js';
  */
 export const kqlEngine: Engine = {
   name: 'kql',
-  async run(rule: Rule, events: Row[], opts: EngineOptions): Promise<EngineResult> {
+  async run(rule: Rule, events: Events, opts: EngineOptions): Promise<EngineResult> {
     const file = path.join(opts.distDir, 'sentinel', `${rule.slug}.kql`);
     const query = readFileSync(file, 'utf8');
     const from = opts.now - rule.schedule.lookbackSeconds * 1000;
-    const tables = new Map<string, KRow[]>();
+    const tables = new Map<string, () => AsyncIterable<KRow>>();
     for (const b of rule.branches) {
       const sm = opts.mappings.sentinel.sources[b.source]!;
       const table = String(sm.settings.table);
@@ -27,22 +26,21 @@ export const kqlEngine: Engine = {
       const schema = opts.kqlTables.find((t) => t.name === table);
       if (!schema) throw new Error(`kql engine: no schema for table ${table}`);
       const timeField = DATA_SOURCES[b.source]!.time;
-      const rows: KRow[] = [];
-      for (const e of events) {
-        const t = toEpochMs(e[timeField]);
-        if (t === undefined || t < from || t >= opts.now) continue;
-        const native = toNativeEvent(e, b.source, 'sentinel', opts.mappings.sentinel);
-        const row: KRow = {};
-        for (const c of schema.columns) row[c.name] = fromEvent(native[c.name], c.type);
-        rows.push(row);
-      }
-      tables.set(table, rows);
+      // Rows are made lazily from the event stream: the interpreter's where/extend/project stream them on, and
+      // only summarize (open groups) and sort (result rows) hold state.
+      tables.set(table, async function* () {
+        for await (const e of events) {
+          const t = toEpochMs(e[timeField]);
+          if (t === undefined || t < from || t >= opts.now) continue;
+          const native = toNativeEvent(e, b.source, 'sentinel', opts.mappings.sentinel);
+          const row: KRow = {};
+          for (const c of schema.columns) row[c.name] = fromEvent(native[c.name], c.type);
+          yield row;
+        }
+      });
     }
     const interp = new KqlInterpreter(opts.now);
-    const out = await interp.run(query, (name) => {
-      const rows = tables.get(name);
-      return rows && (async function* () { yield* rows; })();
-    });
+    const out = await interp.run(query, (name) => tables.get(name)?.());
     const columns = rule.branches[0]!.output.map((o) => o.name);
     return {
       engine: 'kql',
