@@ -1,0 +1,152 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { DATA_SOURCES } from '../../ir/sources.js';
+import type { Rule } from '../../ir/types.js';
+import { parseDuration } from '../../load/duration.js';
+import { toNativeEvent } from '../native-events.js';
+import { toEpochMs } from '../reference/evaluate.js';
+import { isMissing, type Row } from '../reference/predicates.js';
+import type { Engine, EngineOptions, EngineResult, Events } from '../types.js';
+import { compileCondition } from './condition.js';
+import { SigmaRuntimeError, compileSelection, type ItemMatcher } from './values.js';
+
+interface SigmaDoc {
+  file: string;
+  doc: Record<string, unknown>;
+}
+
+/** The Sigma documents emitted for a rule: files in dist-rules/sigma named `<prefix>_<slug_with_underscores>.yml`. */
+export function sigmaDocsFor(rule: Rule, distDir: string): SigmaDoc[] {
+  const dir = path.join(distDir, 'sigma');
+  const stem = `_${rule.slug.replace(/-/g, '_')}`;
+  if (!existsSync(dir)) throw new SigmaRuntimeError(`${dir} does not exist; run 'detc build'`);
+  const files = readdirSync(dir).filter((f) => f.endsWith(`${stem}.yml`)).sort();
+  if (!files.length) throw new SigmaRuntimeError(`no Sigma file for ${rule.slug} in ${dir}`);
+  return files.flatMap((f) =>
+    parseAllDocuments(readFileSync(path.join(dir, f), 'utf8')).map((d) => {
+      if (d.errors.length) throw new SigmaRuntimeError(`${f}: ${d.errors[0]!.message}`);
+      return { file: f, doc: d.toJS() as Record<string, unknown> };
+    }),
+  );
+}
+
+function compileDetection(d: SigmaDoc): ItemMatcher {
+  const det = d.doc.detection as Record<string, unknown> | undefined;
+  if (!det || !('condition' in det)) throw new SigmaRuntimeError(`${d.file}: detection without condition`);
+  const selections = new Map<string, ItemMatcher>();
+  for (const [name, sel] of Object.entries(det)) if (name !== 'condition') selections.set(name, compileSelection(name, sel));
+  const conds = (Array.isArray(det.condition) ? det.condition : [det.condition]).map((c) => compileCondition(String(c), selections));
+  return (e) => conds.some((c) => c(e));
+}
+
+function conditionTest(cond: Record<string, unknown>): (n: number) => boolean {
+  const ops = Object.keys(cond).filter((k) => k !== 'field');
+  if (ops.length !== 1) throw new SigmaRuntimeError(`correlation condition needs exactly one operator, got ${ops.join(', ') || 'none'}`);
+  const op = ops[0]!;
+  const x = Number(cond[op]);
+  switch (op) {
+    case 'gt': return (n) => n > x;
+    case 'gte': return (n) => n >= x;
+    case 'lt': return (n) => n < x;
+    case 'lte': return (n) => n <= x;
+    case 'eq': return (n) => n === x;
+    case 'neq': return (n) => n !== x;
+    default: throw new SigmaRuntimeError(`correlation condition operator '${op}' is not in the Sigma specification`);
+  }
+}
+
+/**
+ * Runs the rule's Sigma documents as a Sigma backend would: detection rules match events of the Sigma taxonomy;
+ * correlation rules (value_count, event_count) count per group-by tuple in tumbling windows aligned to the epoch
+ * (how the Splunk and Kusto Sigma backends bucket `timespan`). Sigma alerts carry what Sigma expresses: for event
+ * rules the matching event (shown through the rule's output columns), for correlations the window and group-by
+ * values; the comparison keys say so.
+ */
+export const sigmaEngine: Engine = {
+  name: 'sigma',
+  async run(rule: Rule, events: Events, opts: EngineOptions): Promise<EngineResult> {
+    const docs = sigmaDocsFor(rule, opts.distDir);
+    const branch = rule.branches[0]!;
+    const source = DATA_SOURCES[branch.source]!;
+    const from = opts.now - rule.schedule.lookbackSeconds * 1000;
+    const detections = docs.filter((d) => d.doc.detection);
+    const correlations = docs.filter((d) => d.doc.correlation);
+    const byRef = new Map<string, ItemMatcher>();
+    for (const d of detections) {
+      const m = compileDetection(d);
+      for (const ref of [d.doc.name, d.doc.id]) if (typeof ref === 'string') byRef.set(ref, m);
+    }
+    const query = docs.map((d) => `# ${d.file}\n${JSON.stringify(d.doc)}`).join('\n');
+
+    if (!correlations.length) {
+      const matchers = [...byRef.values()];
+      const rows: Row[] = [];
+      for await (const e of events) {
+        const t = toEpochMs(e[source.time]);
+        if (t === undefined || t < from || t >= opts.now) continue;
+        const native = toNativeEvent(e, branch.source, 'sigma', opts.mappings.sigma);
+        if (!matchers.some((m) => m(native))) continue;
+        const row: Row = {};
+        for (const o of branch.output) {
+          const v = e[o.field!];
+          row[o.name] = o.field === source.time ? new Date(t).toISOString() : isMissing(v) ? null : v;
+        }
+        rows.push(row);
+      }
+      return { engine: 'sigma', rows, keys: branch.output.map((o) => o.name), query };
+    }
+
+    const agg = branch.aggregation;
+    if (!agg) throw new SigmaRuntimeError(`${rule.slug}: correlation rules for a rule without aggregation`);
+    const sigmaField = (canonical: string) => opts.mappings.sigma.sources[branch.source]!.fields[canonical]!.name;
+    const columnFor = new Map(agg.by.map((k) => [sigmaField(k.field), k.as]));
+    const plans = correlations.map((c) => {
+      const corr = c.doc.correlation as Record<string, unknown>;
+      const type = String(corr.type);
+      if (type !== 'value_count' && type !== 'event_count') throw new SigmaRuntimeError(`${c.file}: correlation type '${type}' is outside the supported subset`);
+      const refs = (corr.rules as string[]) ?? [];
+      const matchers = refs.map((r) => {
+        const m = byRef.get(r);
+        if (!m) throw new SigmaRuntimeError(`${c.file}: correlation refers to unknown rule '${r}'`);
+        return m;
+      });
+      const groupBy = (corr['group-by'] as string[]) ?? [];
+      for (const g of groupBy) if (!columnFor.has(g)) throw new SigmaRuntimeError(`${c.file}: group-by field '${g}' is not a by-key of the rule`);
+      const span = parseDuration(String(corr.timespan));
+      if (!span) throw new SigmaRuntimeError(`${c.file}: bad timespan '${String(corr.timespan)}'`);
+      const cond = (corr.condition ?? {}) as Record<string, unknown>;
+      if (type === 'value_count' && typeof cond.field !== 'string') throw new SigmaRuntimeError(`${c.file}: value_count needs condition.field`);
+      return { matchers, groupBy, span: span * 1000, field: cond.field as string | undefined, test: conditionTest(cond), type, groups: new Map<string, { window: number; keys: unknown[]; values: Set<string>; count: number }>() };
+    });
+    for await (const e of events) {
+      const t = toEpochMs(e[source.time]);
+      if (t === undefined || t < from || t >= opts.now) continue;
+      const native = toNativeEvent(e, branch.source, 'sigma', opts.mappings.sigma);
+      for (const p of plans) {
+        if (!p.matchers.some((m) => m(native))) continue;
+        const keys = p.groupBy.map((g) => native[g]);
+        if (keys.some((k) => isMissing(k) || k === '')) continue;
+        const window = Math.floor(t / p.span) * p.span;
+        const id = JSON.stringify([window, ...keys]);
+        let g = p.groups.get(id);
+        if (!g) p.groups.set(id, (g = { window, keys, values: new Set(), count: 0 }));
+        g.count++;
+        if (p.field !== undefined) {
+          const v = native[p.field];
+          if (!isMissing(v) && v !== '') g.values.add(String(v));
+        }
+      }
+    }
+    const alerts = new Map<string, Row>();
+    for (const p of plans) {
+      for (const g of p.groups.values()) {
+        if (!p.test(p.type === 'value_count' ? g.values.size : g.count)) continue;
+        const row: Row = { [agg.windowAs]: new Date(g.window).toISOString() };
+        p.groupBy.forEach((f, i) => (row[columnFor.get(f)!] = g.keys[i]));
+        alerts.set(JSON.stringify(row), row);
+      }
+    }
+    return { engine: 'sigma', rows: [...alerts.values()], keys: [agg.windowAs, ...agg.by.map((k) => k.as)], query };
+  },
+};

@@ -1,0 +1,127 @@
+import { cidrContains, parseCidr, parseIp } from '../../net/ip.js';
+
+// Sigma value matching (specification v2.1, appendix "modifiers"), for the modifiers detc emits and a few more.
+// Anything else is a SigmaRuntimeError naming the modifier.
+
+export class SigmaRuntimeError extends Error {}
+
+const SUPPORTED = new Set(['contains', 'startswith', 'endswith', 'all', 're', 'i', 'm', 's', 'cidr', 'exists', 'cased', 'gt', 'gte', 'lt', 'lte', 'neq']);
+
+/** A compiled `Field|mod|mod: value(s)` item: true when the event's field matches. */
+export type ItemMatcher = (event: Record<string, unknown>) => boolean;
+
+/** Turns a plain Sigma string (with `*`, `?` wildcards and `\` escapes) into a regex source. */
+export function wildcardToRegex(value: string): string {
+  let out = '';
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!;
+    if (c === '\\') {
+      const next = value[i + 1];
+      if (next === '*' || next === '?' || next === '\\') {
+        out += escapeRegex(next);
+        i++;
+      } else out += '\\\\';
+    } else if (c === '*') out += '[\\s\\S]*';
+    else if (c === '?') out += '[\\s\\S]';
+    else out += escapeRegex(c);
+  }
+  return out;
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Sigma's `re` uses a PCRE subset; JS regex covers it, and inline flags are emulated for `(?i)` at the start. */
+function sigmaRegex(source: string, flags: string): RegExp {
+  let f = flags;
+  let src = source;
+  const m = /^\(\?([ims]+)\)/.exec(src);
+  if (m) {
+    f += m[1];
+    src = src.slice(m[0].length);
+  }
+  try {
+    return new RegExp(src, [...new Set(f)].join('') + 'u');
+  } catch (e) {
+    throw new SigmaRuntimeError(`invalid regular expression '${source}': ${(e as Error).message}`);
+  }
+}
+
+function isMissing(v: unknown): boolean {
+  return v === undefined || v === null;
+}
+
+export function compileItem(key: string, raw: unknown): ItemMatcher {
+  const [field, ...mods] = key.split('|');
+  for (const m of mods) if (!SUPPORTED.has(m)) throw new SigmaRuntimeError(`modifier '${m}' is outside the supported Sigma subset (docs/engines.md)`);
+  const values = Array.isArray(raw) ? raw : [raw];
+  const all = mods.includes('all');
+  const combine = (tests: ((v: unknown) => boolean)[]) => (v: unknown) => (all ? tests.every((t) => t(v)) : tests.some((t) => t(v)));
+  const get = (e: Record<string, unknown>) => e[field!];
+
+  if (mods.includes('exists')) {
+    const want = raw === true || raw === 'true';
+    return (e) => !isMissing(get(e)) === want;
+  }
+  if (mods.includes('cidr')) {
+    const ranges = values.map((v) => {
+      const c = parseCidr(String(v));
+      if (typeof c === 'string') throw new SigmaRuntimeError(`invalid cidr value: ${c}`);
+      return c;
+    });
+    return (e) => {
+      const v = get(e);
+      const ip = typeof v === 'string' ? parseIp(v) : null;
+      return !!ip && ranges.some((r) => cidrContains(r, ip));
+    };
+  }
+  const numeric = ['gt', 'gte', 'lt', 'lte'].find((m) => mods.includes(m));
+  if (numeric) {
+    const tests = values.map((x) => {
+      const n = Number(x);
+      return (v: unknown) => {
+        if (isMissing(v) || v === '' || !Number.isFinite(Number(v))) return false;
+        const a = Number(v);
+        return numeric === 'gt' ? a > n : numeric === 'gte' ? a >= n : numeric === 'lt' ? a < n : a <= n;
+      };
+    });
+    return (e) => combine(tests)(get(e));
+  }
+  if (mods.includes('re')) {
+    const flags = (mods.includes('i') ? 'i' : '') + (mods.includes('m') ? 'm' : '') + (mods.includes('s') ? 's' : '');
+    const tests = values.map((x) => {
+      const re = sigmaRegex(String(x), flags);
+      return (v: unknown) => !isMissing(v) && re.test(String(v));
+    });
+    return (e) => combine(tests)(get(e));
+  }
+  const cased = mods.includes('cased');
+  const tests = values.map((x) => {
+    if (x === null) return (v: unknown) => isMissing(v);
+    if (typeof x === 'number' || typeof x === 'boolean') return (v: unknown) => !isMissing(v) && String(v) === String(x);
+    let src = wildcardToRegex(String(x));
+    if (mods.includes('contains')) src = `[\\s\\S]*${src}[\\s\\S]*`;
+    else if (mods.includes('startswith')) src = `${src}[\\s\\S]*`;
+    else if (mods.includes('endswith')) src = `[\\s\\S]*${src}`;
+    const re = new RegExp(`^${src}$`, cased ? 'u' : 'iu');
+    return (v: unknown) => !isMissing(v) && re.test(String(v));
+  });
+  const neq = mods.includes('neq');
+  return (e) => {
+    const r = combine(tests)(get(e));
+    return neq ? !isMissing(get(e)) && !r : r;
+  };
+}
+
+/** A selection: a map (items ANDed) or a list of maps (ORed). Keyword lists are outside the subset. */
+export function compileSelection(name: string, sel: unknown): ItemMatcher {
+  if (Array.isArray(sel)) {
+    if (sel.some((s) => typeof s !== 'object' || s === null)) throw new SigmaRuntimeError(`selection '${name}': keyword searches are outside the supported subset`);
+    const parts = sel.map((s, i) => compileSelection(`${name}[${i}]`, s));
+    return (e) => parts.some((p) => p(e));
+  }
+  if (typeof sel !== 'object' || sel === null) throw new SigmaRuntimeError(`selection '${name}' must be a map or a list of maps`);
+  const items = Object.entries(sel as Record<string, unknown>).map(([k, v]) => compileItem(k, v));
+  return (e) => items.every((i) => i(e));
+}
