@@ -56,7 +56,7 @@ const leaf = fc.oneof(
   fc.record({ field: stringField, v: fc.array(literal, { minLength: 2, maxLength: 3 }) }).map(({ field, v }) => ({ field, has: [...new Set(v)] })),
   fc.record({ field: stringField, e: fc.boolean() }).map(({ field, e }) => ({ field, exists: e })),
   fc.record({ op: fc.constantFrom('gt', 'gte', 'lt', 'lte'), n: fc.integer({ min: 0, max: 10 }) }).map(({ op, n }) => ({ field: 'process_id', [op]: n })),
-).filter((c) => !('has' in c) || [c.has].flat().every((v: string) => /[A-Za-z0-9]/.test(v)));
+).filter((c) => !("has" in c) || [c.has].flat().every((v) => /[A-Za-z0-9]/.test(String(v))));
 const condition: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, fc.record({ all: fc.array(tie('node'), { minLength: 1, maxLength: 3 }) }), fc.record({ any: fc.array(tie('node'), { minLength: 1, maxLength: 3 }) }), fc.record({ not: tie('node') })),
 })).node;

@@ -1,0 +1,250 @@
+// Sigma backend: one detection rule per event branch; for aggregating branches a multi-document `mr_*.yml`
+// holding the base detection rule and one correlation per threshold. Everything Sigma cannot express is
+// reported as a BackendNote (kind dropped / approximated), never silently lost.
+import type { Branch, Condition, Rule } from '../../ir/types.js';
+import { DATA_SOURCES } from '../../ir/sources.js';
+import { DiagnosticError } from '../../load/diagnostics.js';
+import { requireMapping } from '../mapping.js';
+import { TemplateSet } from '../render.js';
+import type { Artifact, Backend, BackendContext, BackendNote, BackendResult, SourceMapping } from '../types.js';
+import { planCorrelations, type CorrelationPlan } from './correlation.js';
+import { compileDetection, type SigmaDetection } from './detection.js';
+import { sigmaTimespan, yamlString, yamlText } from './escape.js';
+import { derivedId } from './ids.js';
+
+const RESERVED = /^(true|false|null|yes|no|on|off|y|n|~)$/i;
+
+/** A plain YAML scalar when it is obviously safe (SigmaHQ writes titles and authors unquoted), else quoted. */
+export function yamlPlain(s: string): string {
+  if (/^[A-Za-z(][A-Za-z0-9 ,.()/&+_-]*[A-Za-z0-9.)]$/.test(s) && !RESERVED.test(s) && !/\s{2}/.test(s)) return s;
+  if (/^https?:\/\/[A-Za-z0-9._~:/?=&%+@!$;-]+$/.test(s)) return s; // a URL: no space, '#', quote or flow character
+  return yamlString(s);
+}
+
+function dateScalar(d: string): string {
+  return /^\d{4}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])$/.test(d) ? d : yamlString(d);
+}
+
+function underscored(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+}
+
+const PREFIX: Record<string, string> = {
+  process_creation: 'proc_creation_',
+  firewall: 'net_firewall_',
+  network_connection: 'net_connection_',
+};
+
+/** SigmaHQ file name: 10–70 characters of [a-z0-9_] plus `.yml`. */
+function fileName(stem: string): string {
+  let s = underscored(stem).slice(0, 66).replace(/_+$/, '');
+  if (s.length < 6) s = `${s}_rule`;
+  return `sigma/${s}.yml`;
+}
+
+interface DetectionView {
+  selections: {
+    name: string;
+    comments: string[];
+    entries: { lead: string; key: string; scalar: string | null; items: string[] | null; itemLead: string }[];
+  }[];
+  condition: string;
+}
+
+function detectionView(d: SigmaDetection): DetectionView {
+  return {
+    condition: d.condition,
+    selections: d.selections.map((s) => ({
+      name: s.name,
+      comments: s.comments.map((c) => c.replace(/[\r\n]+/g, ' ')),
+      entries: s.maps.flatMap((m) =>
+        m.map((e, ei) => {
+          const list = s.maps.length > 1;
+          const lead = list ? (ei === 0 ? '        - ' : '          ') : '        ';
+          const itemLead = ' '.repeat(lead.length + 4);
+          return typeof e.value === 'string'
+            ? { lead, key: e.key, scalar: e.value, items: null, itemLead }
+            : { lead, key: e.key, scalar: null, items: e.value, itemLead };
+        }),
+      ),
+    })),
+  };
+}
+
+interface Meta {
+  status: string | null;
+  description: string | null;
+  references: string[];
+  author: string | null;
+  date: string | null;
+  modified: string | null;
+  tags: string[];
+  falsepositives: string[];
+  level: string | null;
+}
+
+function ruleMeta(rule: Rule): Meta {
+  return {
+    status: rule.status,
+    description: yamlText(rule.description, 0),
+    // SigmaHQ convention: ATT&CK links are expressed by tags, not references.
+    references: rule.references.filter((r) => !/^https?:\/\/attack\.mitre\.org\//i.test(r)).map(yamlPlain),
+    author: yamlPlain(rule.author),
+    date: dateScalar(rule.date),
+    modified: rule.modified ? dateScalar(rule.modified) : null,
+    tags: [
+      ...rule.tactics.map((t) => `attack.${t.toLowerCase().replace(/[\s_]+/g, '-')}`),
+      ...rule.techniques.map((t) => `attack.${t.toLowerCase()}`),
+    ].filter((t, i, a) => a.indexOf(t) === i),
+    falsepositives: rule.falsePositives.map((f) => yamlPlain(f.description)),
+    level: rule.severity,
+  };
+}
+
+const NO_META: Meta = { status: null, description: null, references: [], author: null, date: null, modified: null, tags: [], falsepositives: [], level: null };
+
+function logsourceView(sm: SourceMapping): { key: string; value: string }[] {
+  const ls = (sm.settings.logsource ?? {}) as Record<string, unknown>;
+  const order = ['category', 'product', 'service', 'definition'];
+  const keys = [...order.filter((k) => k in ls), ...Object.keys(ls).filter((k) => !order.includes(k)).sort()];
+  return keys.map((k) => ({ key: k, value: yamlPlain(String(ls[k])) }));
+}
+
+/** The canonical `where`, plus `by-field exists` for every group key it does not already require (a group needs a value for each key). */
+function withGroupKeys(where: Condition | undefined, b: Branch): Condition | undefined {
+  if (!b.aggregation) return where;
+  const top = where ? (where.kind === 'and' ? where.exprs : [where]) : [];
+  const extra: Condition[] = b.aggregation.by
+    .filter((k) => !top.some((c) => c.kind === 'exists' && c.exists && c.field === k.field))
+    .map((k) => ({ kind: 'exists', field: k.field, exists: true, pos: k.pos }));
+  if (!extra.length) return where;
+  const all = [...top, ...extra];
+  return all.length === 1 ? all[0] : { kind: 'and', exprs: all, pos: b.pos };
+}
+
+function compileBranch(rule: Rule, b: Branch, sm: SourceMapping, templates: TemplateSet, multi: boolean, notes: BackendNote[]): Artifact {
+  const note = (kind: BackendNote['kind'], message: string) => notes.push({ rule: rule.file, branch: b.name, backend: 'sigma', kind, message });
+  const ls = (sm.settings.logsource ?? {}) as Record<string, unknown>;
+  const prefix = PREFIX[String(ls.category ?? '')] ?? `${underscored(String(ls.category ?? ls.product ?? 'sigma'))}_`;
+  const stem = `${prefix}${underscored(rule.slug)}${multi ? `_${underscored(b.name)}` : ''}`;
+  const slugName = underscored(rule.slug) + (multi ? `_${underscored(b.name)}` : '');
+
+  let where = withGroupKeys(b.where, b);
+  if (!where) {
+    // Sigma needs at least one search identifier: "the event has a time" stands for "every event".
+    const time = DATA_SOURCES[b.source]!.time;
+    where = { kind: 'exists', field: time, exists: true, pos: b.pos };
+    note('approximated', `no where filter: Sigma needs a selection, so the rule matches events whose ${sm.fields[time]?.name ?? time} is set`);
+  }
+  const detection = detectionView(compileDetection(where, sm));
+
+  if (b.classifications.length) {
+    note('dropped', `classification ${b.classifications.map((c) => `${c.as} (${c.cases.length} cases, else '${c.otherwise}')`).join(', ')}: Sigma has no computed columns`);
+  }
+  if (b.derived.length) note('dropped', `derived columns ${b.derived.map((d) => `${d.as} (${d.kind} ${d.from} → ${d.to})`).join(', ')}: Sigma has no computed columns`);
+  if (b.sort.length) note('dropped', `sort ${b.sort.map((s) => `${s.column} ${s.order}`).join(', ')}: Sigma has no result ordering`);
+  note('dropped', `lookback ${sigmaTimespan(rule.schedule.lookbackSeconds)} and frequency ${sigmaTimespan(rule.schedule.frequencySeconds)}: Sigma has no schedule; the SIEM's scheduling of the converted rule decides`);
+
+  if (!b.aggregation) {
+    const fields: string[] = [];
+    for (const o of b.output) {
+      const f = o.field ? sm.fields[o.field] : undefined;
+      if (f && !fields.includes(f.name)) fields.push(f.name);
+    }
+    note('dropped', `output column names (${b.output.map((o) => o.name).join(', ')}): Sigma 'fields' lists the taxonomy fields (${fields.join(', ')}) without aliases`);
+    const based = b.output.filter((o) => o.field && sm.fields[o.field]?.transform === 'basename');
+    if (based.length) {
+      note('approximated', `${based.map((o) => `${o.name} (${o.field})`).join(', ')}: shown as the full path field ${[...new Set(based.map((o) => sm.fields[o.field!]!.name))].join(', ')}; Sigma has no file-name field`);
+    }
+    const view = {
+      title: yamlPlain(rule.name), id: rule.id, name: null, ...ruleMeta(rule),
+      logsource: logsourceView(sm), detection, fields: fields.map(yamlPlain),
+    };
+    return { path: fileName(stem), content: templates.render('rule', multi ? { ...view, id: derivedId(rule.id, `branch/${b.name}`) } : view) };
+  }
+
+  // Aggregation: base rule + correlations.
+  const agg = b.aggregation;
+  const baseName = `${slugName}_base`;
+  const base = templates.render('rule', {
+    ...NO_META,
+    title: yamlPlain(`${rule.name} (base events)`),
+    id: derivedId(rule.id, `base/${b.name}`),
+    name: baseName,
+    description: yamlString(`Base events of the correlations below (detc rule ${rule.id}); not an alert on its own.`),
+    logsource: logsourceView(sm),
+    detection,
+    fields: [],
+  });
+  const plan = planCorrelations(b.having, agg, sm);
+  const docs = [base];
+  const used = new Set<string>();
+  if (!plan.ok) {
+    note('dropped', `${plan.reason}: Sigma correlations express one threshold each (or an OR of them as separate rules); no correlation emitted, only the base rule`);
+  } else {
+    const meta = ruleMeta(rule);
+    const groupBy = agg.by.map((k) => yamlPlain(sm.fields[k.field]!.name));
+    for (const p of plan.plans) used.add(p.column);
+    for (const p of plan.plans) {
+      docs.push(templates.render('correlation', {
+        title: yamlPlain(`${rule.name}: ${p.column} ${p.op === 'gte' ? '>=' : '>'} ${p.value}`),
+        id: derivedId(rule.id, `correlation/${b.name}/${p.column}/${p.op}/${p.value}`),
+        name: `${slugName}_${underscored(p.column)}`,
+        ...meta,
+        type: p.type,
+        rules: [baseName],
+        groupBy,
+        timespan: sigmaTimespan(agg.windowSeconds),
+        field: p.field ? yamlPlain(p.field) : null,
+        op: p.op,
+        value: p.value,
+      }));
+    }
+    if (plan.plans.length > 1) {
+      note('approximated', `having (${plan.plans.map(describePlan).join(' OR ')}) becomes ${plan.plans.length} correlations on one base rule: each can alert for the same ${agg.by.map((k) => k.as).join(', ')} and window, where KQL and SPL alert once`);
+    }
+    note('approximated', `window: tumbling ${sigmaTimespan(agg.windowSeconds)} aligned to the epoch; Sigma 'timespan: ${sigmaTimespan(agg.windowSeconds)}' leaves sliding vs. static windows to the converting backend`);
+  }
+  const byFn = (fns: string[]) => agg.aggregates.filter((a) => fns.includes(a.fn) && !used.has(a.as));
+  const vals = byFn(['values']);
+  if (vals.length) note('dropped', `value sets ${vals.map((a) => `${a.as} (values of ${a.field}, limit ${a.limit ?? 'none'})`).join(', ')}: Sigma correlations produce no value lists`);
+  const mm = byFn(['min', 'max', 'any']);
+  if (mm.length) note('dropped', `aggregates ${mm.map((a) => `${a.as} (${a.fn} of ${a.field})`).join(', ')}: Sigma correlations have no min/max/any`);
+  const counts = byFn(['count', 'distinct_count']);
+  if (counts.length) note('dropped', `aggregate columns ${counts.map((a) => `${a.as} (${a.fn}${a.field ? ` of ${a.field}` : ''})`).join(', ')}: used only as output, and Sigma correlations output no columns`);
+  note('dropped', `output columns (${b.output.map((o) => o.name).join(', ')}), including the window start ${agg.windowAs}: Sigma correlations define no output`);
+  return { path: fileName(`mr_${stem}`), content: docs.join('---\n') };
+}
+
+function describePlan(p: CorrelationPlan): string {
+  return `${p.column} ${p.op === 'gte' ? '>=' : '>'} ${p.value}`;
+}
+
+export const sigmaBackend: Backend = {
+  name: 'sigma',
+  compile(rules: Rule[], ctx: BackendContext): BackendResult {
+    const diags = rules.flatMap((r) => requireMapping(r, ctx.mapping, 'sigma'));
+    if (diags.length) throw new DiagnosticError(diags);
+    const templates = new TemplateSet(ctx.templateDir);
+    const files: Artifact[] = [];
+    const notes: BackendNote[] = [];
+    for (const rule of rules) {
+      const multi = rule.branches.length > 1;
+      if (multi) {
+        notes.push({ rule: rule.file, branch: '*', backend: 'sigma', kind: 'approximated', message: `${rule.branches.length} branches become separate Sigma rules (one logsource each), with ids derived from the rule id` });
+      }
+      for (const b of rule.branches) files.push(compileBranch(rule, b, ctx.mapping.sources[b.source]!, templates, multi, notes));
+      const dropped = [
+        rule.alert.title || rule.alert.description ? 'alert title/description templates' : '',
+        rule.entities.length ? `entity mappings (${rule.entities.map((e) => `${e.type}: ${e.column}`).join(', ')})` : '',
+        rule.details.length ? `custom details (${rule.details.join(', ')})` : '',
+      ].filter(Boolean);
+      if (dropped.length) notes.push({ rule: rule.file, branch: '*', backend: 'sigma', kind: 'dropped', message: `${dropped.join(', ')}: no Sigma equivalent` });
+      const techniques = new Set(rule.techniques.map((t) => t.toLowerCase()));
+      const otherTags = rule.tags.filter((t) => !techniques.has(t.toLowerCase()));
+      if (otherTags.length) notes.push({ rule: rule.file, branch: '*', backend: 'sigma', kind: 'dropped', message: `tags ${otherTags.join(', ')}: Sigma tags need a namespace (attack., detection., ...); only ATT&CK tags are emitted` });
+    }
+    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return { files, notes };
+  },
+};

@@ -1,0 +1,258 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments, parse as parseYaml } from 'yaml';
+import { loadMapping } from '../../src/backends/mapping.js';
+import { hasRegex, regexLiteral, sigmaValue, unescapeSigmaValue, yamlString, yamlText } from '../../src/backends/sigma/escape.js';
+import { derivedId, uuidV5 } from '../../src/backends/sigma/ids.js';
+import { sigmaBackend } from '../../src/backends/sigma/index.js';
+import type { Rule } from '../../src/ir/types.js';
+import { loadRules, loadRuleText } from '../../src/load/load-rules.js';
+import { baseRuleDoc, ruleFromDoc, ruleWithWhere } from '../helpers/rules.js';
+
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv2020) => Ajv2020;
+
+const ctx = { templateDir: 'templates/sigma', mapping: loadMapping('templates/sigma/mapping.yml') };
+const founding = loadRules('rules').rules;
+
+function compile(rules: Rule[] = founding) {
+  const r = sigmaBackend.compile(rules, ctx);
+  return { ...r, file: (p: string) => r.files.find((f) => f.path === p)?.content ?? '' };
+}
+
+/** Every YAML document of a file, with any YAML dates turned back into strings. */
+function docs(text: string): Record<string, unknown>[] {
+  return parseAllDocuments(text).map((d) => {
+    expect(d.errors).toEqual([]);
+    return JSON.parse(JSON.stringify(d.toJS())) as Record<string, unknown>;
+  });
+}
+
+const SCHEMA_DIR = '/work/shared/sigma-schema';
+const haveSchemas = existsSync(`${SCHEMA_DIR}/sigma-detection-rule-schema.json`) && existsSync(`${SCHEMA_DIR}/sigma-correlation-rules-schema.json`);
+if (!haveSchemas) {
+  console.warn(`sigma.test.ts: SKIPPING schema validation: the official Sigma JSON schemas are not at ${SCHEMA_DIR} (they are not part of the repository)`);
+}
+
+describe('Sigma value and YAML escaping', () => {
+  it('escapes wildcards and only the backslashes that precede a special character', () => {
+    expect(sigmaValue('a*b?c')).toBe('a\\*b\\?c');
+    expect(sigmaValue('\\nmap.exe')).toBe('\\nmap.exe');
+    expect(sigmaValue('C:\\x\\*')).toBe('C:\\x\\\\\\*');
+    expect(sigmaValue('a\\?')).toBe('a\\\\\\?');
+    expect(sigmaValue('a\\\\b')).toBe('a\\\\\\b');
+    expect(sigmaValue('trailing\\')).toBe('trailing\\');
+    for (const s of ['a*b?c', 'C:\\x\\*', 'a\\\\b', '\\\\*?\\', 'plain', 'é\\n']) expect(unescapeSigmaValue(sigmaValue(s))).toBe(s);
+  });
+  it('quotes YAML scalars: single quotes doubled, control characters double-quoted, non-ASCII kept', () => {
+    expect(yamlString("it's")).toBe("'it''s'");
+    expect(yamlString('café ☕')).toBe("'café ☕'");
+    expect(yamlString('a\nb\tc')).toBe('"a\\nb\\tc"');
+    expect(yamlString('x\u0001"\\')).toBe('"x\\u0001\\"\\\\"');
+    for (const s of ["it's", 'café ☕', 'a\nb\tc', 'x\u0001"\\', '', ' lead', '#x', 'a: b', '\u2028']) {
+      expect(parseYaml(`k: ${yamlString(s)}`)).toEqual({ k: s });
+    }
+    expect(yamlText('line one\nline two\n', 0)).toBe('|\n    line one\n    line two');
+    for (const s of ['one', 'a\nb', 'a\n\nb\n', 'a\nb\n\n', ' x\ny', 'tab\there\nz']) {
+      expect(parseYaml(`d: ${yamlText(s, 0)}\n`)).toEqual({ d: s });
+    }
+  });
+  it('builds regexes with KQL has semantics and no lookarounds', () => {
+    expect(hasRegex('nmap')).toBe('(^|[^A-Za-z0-9])nmap([^A-Za-z0-9]|$)');
+    expect(hasRegex('-sS')).toBe('-sS([^A-Za-z0-9]|$)');
+    expect(hasRegex('-p-')).toBe('-p-');
+    expect(regexLiteral('a.b*c(d)[e]{f}|g^$\\+?')).toBe('a\\.b\\*c\\(d\\)\\[e\\]\\{f\\}\\|g\\^\\$\\\\\\+\\?');
+    const re = (n: string) => new RegExp(hasRegex(n), 'i');
+    expect(re('nmap').test('C:\\Tools\\nmap.exe -Pn')).toBe(true);
+    expect(re('nmap').test('nmapper')).toBe(false);
+    expect(re('nmap').test('xnmap')).toBe(false);
+    expect(re('-sS').test('nmap -sS 10.0.0.1')).toBe(true);
+    expect(re('-sS').test('nmap -sSV')).toBe(false);
+    expect(re('-sS').test('x-sS')).toBe(true); // KQL: first char not alphanumeric, no left boundary
+  });
+  it('derives deterministic version-5 UUIDs', () => {
+    // RFC 4122 appendix example: uuid5(NAMESPACE_DNS, "python.org")
+    expect(uuidV5('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'python.org')).toBe('886313e1-3b8a-5372-9b90-0c9aee199e5d');
+    expect(derivedId('640d1803-a663-4e86-8ed1-28b0d560eac4', 'base/x')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(derivedId('640d1803-a663-4e86-8ed1-28b0d560eac4', 'a')).not.toBe(derivedId('640d1803-a663-4e86-8ed1-28b0d560eac4', 'b'));
+  });
+});
+
+describe('sigma backend on the founding rules', () => {
+  const out = compile();
+  const mr = out.file('sigma/mr_net_firewall_ip_block_scan.yml');
+  const proc = out.file('sigma/proc_creation_scan_tool_execution.yml');
+
+  it('emits one file per rule with SigmaHQ file names', () => {
+    expect(out.files.map((f) => f.path)).toEqual(['sigma/mr_net_firewall_ip_block_scan.yml', 'sigma/proc_creation_scan_tool_execution.yml']);
+    for (const f of out.files) expect(f.path).toMatch(/^sigma\/[a-z0-9_]{6,66}\.yml$/);
+    for (const f of out.files) {
+      expect(f.content.endsWith('\n')).toBe(true);
+      expect(f.content).not.toMatch(/\r|\t/);
+      expect(f.content).toMatch(/^detection:\n( {4}#.*\n)* {4}\w+:\n {8}\S/m); // SigmaHQ 4-space indentation
+    }
+  });
+
+  it.skipIf(!haveSchemas)('validates every document against the official Sigma JSON schemas', () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats(ajv);
+    const det = ajv.compile(JSON.parse(readFileSync(`${SCHEMA_DIR}/sigma-detection-rule-schema.json`, 'utf8')));
+    const cor = ajv.compile(JSON.parse(readFileSync(`${SCHEMA_DIR}/sigma-correlation-rules-schema.json`, 'utf8')));
+    let detections = 0;
+    let correlations = 0;
+    for (const f of out.files) {
+      for (const d of docs(f.content)) {
+        const v = 'correlation' in d ? cor : det;
+        if (v === cor) correlations++;
+        else detections++;
+        expect(v(d), `${f.path}: ${JSON.stringify(v.errors)}`).toBe(true);
+      }
+    }
+    expect([detections, correlations]).toEqual([2, 2]);
+  });
+
+  it('ip-block-scan: a base rule with CIDR exclusions and two value_count correlations', () => {
+    const [base, ...cors] = docs(mr);
+    expect(base!.name).toBe('ip_block_scan_base');
+    expect(base!.logsource).toEqual({ category: 'firewall' });
+    const det = base!.detection as Record<string, unknown>;
+    expect(det.filter_main_src_ip).toEqual({
+      'src_ip|cidr': ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '169.254.0.0/16', '::1/128', 'fc00::/7', 'fe80::/10'],
+    });
+    expect(det.selection).toEqual({ 'src_ip|exists': true });
+    expect(det.filter_main_src_ip_empty).toEqual([{ src_ip: '' }, { src_ip: null }]);
+    expect(det.condition).toBe('selection and not 1 of filter_main_*');
+    expect(mr).not.toMatch(/startswith/);
+    expect(cors).toHaveLength(2);
+    const cs = cors.map((c) => c.correlation as Record<string, unknown>);
+    for (const c of cs) {
+      expect(c.type).toBe('value_count');
+      expect(c.rules).toEqual(['ip_block_scan_base']);
+      expect(c['group-by']).toEqual(['src_ip']);
+      expect(c.timespan).toBe('5m');
+    }
+    expect(cs.map((c) => c.condition)).toEqual([{ field: 'dst_port', gte: 20 }, { field: 'dst_ip', gte: 15 }]);
+    for (const c of cors) {
+      expect(c.level).toBe('medium');
+      expect(c.status).toBe('experimental');
+      expect(c.tags).toEqual(['attack.reconnaissance', 'attack.t1595.001']);
+      expect((c.falsepositives as string[]).length).toBe(5);
+      expect(c.id).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    expect(new Set([base!.id, ...cors.map((c) => c.id)]).size).toBe(3);
+    expect(mr).toContain('    condition:\n        field: dst_port\n        gte: 20\n');
+  });
+
+  it('ip-block-scan: notes name what Sigma cannot express', () => {
+    const notes = out.notes.filter((n) => n.rule === 'rules/network/ip-block-scan.yml');
+    const text = notes.map((n) => `${n.kind}: ${n.message}`).join('\n');
+    expect(notes.every((n) => n.backend === 'sigma')).toBe(true);
+    expect(text).toMatch(/dropped: classification ScanType/);
+    expect(text).toMatch(/dropped: value sets DestinationPorts .*SampledDestHosts/);
+    expect(text).toMatch(/EarliestEvent \(min of time\)/);
+    expect(text).toMatch(/derived columns ScanDurationSeconds/);
+    expect(text).toMatch(/dropped: sort UniqueDestHosts desc/);
+    expect(text).toMatch(/dropped: lookback 1h/);
+    expect(text).toMatch(/approximated: having \(UniqueDestPorts >= 20 OR UniqueDestHosts >= 15\) becomes 2 correlations/);
+  });
+
+  it('scan-tool-execution: basename, has and the condition tree', () => {
+    const [d] = docs(proc);
+    expect(d!.id).toBe('5061ad07-508c-4322-85eb-1efd9c49c32f');
+    expect(d!.title).toBe('Network scanning tool executed on an endpoint');
+    expect(d!.logsource).toEqual({ category: 'process_creation' });
+    const det = d!.detection as Record<string, unknown>;
+    const [ends, exact] = det.selection_process_name as Record<string, string[]>[];
+    expect(ends!['Image|endswith']).toContain('\\nmap.exe');
+    expect(ends!['Image|endswith']).toContain('/nmap.exe');
+    expect(exact!.Image).toContain('nmap.exe');
+    expect(proc).toContain("              - '\\nmap.exe'\n              - '/nmap.exe'\n");
+    expect((det.selection_command_line as Record<string, string[]>)['CommandLine|re|i']).toContain('(^|[^A-Za-z0-9])nmap([^A-Za-z0-9]|$)');
+    expect(det.condition).toBe('selection_process_name or (selection_command_line and selection_command_line_2)');
+    expect(d!.fields).toEqual(['timestamp', 'ComputerName', 'User', 'Image', 'CommandLine', 'ParentImage']);
+    expect(d!.tags).toEqual(['attack.reconnaissance', 'attack.t1595.001']);
+    expect(d!.level).toBe('medium');
+    expect(d!.references).not.toContain('https://attack.mitre.org/techniques/T1595/001/');
+  });
+
+  it('is byte-stable', () => {
+    const a = compile(loadRules('rules').rules);
+    const b = compile(loadRules('rules').rules);
+    expect(a.files).toEqual(b.files);
+    expect(a.notes).toEqual(b.notes);
+  });
+});
+
+describe('conditions and hostile literals', () => {
+  const one = (where: unknown) => {
+    const r = compile([ruleWithWhere(where)]);
+    expect(r.files).toHaveLength(1);
+    const text = r.files[0]!.content;
+    return { text, det: docs(text)[0]!.detection as Record<string, unknown> };
+  };
+
+  it('escapes *, ?, backslashes, quotes, newlines and keeps non-ASCII', () => {
+    const tricky = ['a*b', 'why?', 'C:\\dir\\*', "it's", 'two\nlines', 'café ☕', 'x\\\\y'];
+    const { text, det } = one({ field: 'command_line', in: tricky });
+    expect(text).toContain("        CommandLine:\n            - 'a\\*b'\n            - 'why\\?'\n            - 'C:\\dir\\\\\\*'\n            - 'it''s'\n            - \"two\\nlines\"\n            - 'café ☕'\n            - 'x\\\\\\y'\n");
+    expect((det.selection as Record<string, string[]>).CommandLine!.map(unescapeSigmaValue)).toEqual(tricky);
+  });
+
+  it('compiles cased, startswith/contains, has with cased, numbers and nested not', () => {
+    const { text, det } = one({
+      all: [
+        { field: 'command_line', contains: 'x*y', cased: true },
+        { field: 'command_line', startswith: ['-a', '-b'] },
+        { field: 'command_line', has: 'Foo.Bar', cased: true },
+        { not: { any: [{ field: 'user', eq: 'SYSTEM' }, { field: 'process_id', gte: 4 }] } },
+      ],
+    });
+    expect(det.selection_command_line).toEqual({ 'CommandLine|contains|cased': 'x\\*y' });
+    expect(det.selection_command_line_2).toEqual({ 'CommandLine|startswith': ['-a', '-b'] });
+    expect(det.selection_command_line_3).toEqual({ 'CommandLine|re': '(^|[^A-Za-z0-9])Foo\\.Bar([^A-Za-z0-9]|$)' });
+    expect(det.filter_main_user).toEqual({ User: 'SYSTEM' });
+    expect(det.filter_main_process_id).toEqual({ 'ProcessId|gte': 4 });
+    expect(det.condition).toBe('selection_command_line and selection_command_line_2 and selection_command_line_3 and not 1 of filter_main_*');
+    expect(text).toContain("'CommandLine|contains|cased'".slice(1, -1) + ": 'x\\*y'");
+  });
+
+  it('keeps the explicit tree when it is not the selection-and-filters shape', () => {
+    const { det } = one({ any: [{ field: 'user', eq: 'a' }, { not: { all: [{ field: 'host', eq: 'h' }, { field: 'user', exists: true }] } }] });
+    expect(det.condition).toBe('selection_user or not (filter_main_host and filter_main_user and not selection_user_empty)');
+    expect(det.selection_user_empty).toEqual([{ User: '' }, { User: null }]);
+    const f = one({ field: 'user', exists: false }).det;
+    expect(f.condition).toBe('selection_user_missing or selection_user_empty');
+    expect(f.selection_user_missing).toEqual({ 'User|exists': false });
+  });
+
+  it('translates basename operators into regexes on the full path that agree with the file name', () => {
+    const { det } = one({ any: [{ field: 'process_name', startswith: 'nm' }, { field: 'process_name', has: 'scan' }] });
+    const starts = new RegExp((det.selection_process_name as Record<string, string>)['Image|re|i']!, 'i');
+    const has = new RegExp((det.selection_process_name_2 as Record<string, string>)['Image|re|i']!, 'i');
+    expect(starts.test('C:\\Tools\\nmap.exe')).toBe(true);
+    expect(starts.test('/usr/bin/nmap')).toBe(true);
+    expect(starts.test('nmap')).toBe(true);
+    expect(starts.test('C:\\nm\\x.exe')).toBe(false);
+    expect(has.test('C:\\a\\port-scan.exe')).toBe(true);
+    expect(has.test('C:\\scan\\x.exe')).toBe(false);
+    expect(has.test('/opt/portscan')).toBe(false);
+  });
+
+  it('gives the custom rule its own id and a proc_creation_ file name', () => {
+    const doc = baseRuleDoc();
+    const r = compile([ruleFromDoc(doc, 'rules/test/odd-name.yml')]);
+    expect(r.files[0]!.path).toBe('sigma/proc_creation_odd_name.yml');
+    expect(docs(r.files[0]!.content)[0]!.id).toBe('11111111-2222-4333-8444-555555555555');
+  });
+
+  it('emits no correlation, and says so, when having is not an OR of thresholds', () => {
+    const text = readFileSync('rules/network/ip-block-scan.yml', 'utf8').replace('  having:\n    any:', '  having:\n    all:');
+    const { rule } = loadRuleText('rules/network/ip-block-scan.yml', text);
+    const r = compile([rule!]);
+    const ds = docs(r.files[0]!.content);
+    expect(ds).toHaveLength(1);
+    expect(ds[0]!.name).toBe('ip_block_scan_base');
+    expect(r.notes.some((n) => n.kind === 'dropped' && /having is not an OR of `column >= N` thresholds/.test(n.message))).toBe(true);
+  });
+});
