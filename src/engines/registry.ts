@@ -1,6 +1,7 @@
 import { kqlEngine } from './kql/index.js';
 import { referenceEngine } from './reference/index.js';
+import { sigmaEngine } from './sigma/index.js';
 import type { Engine } from './types.js';
 
 /** Every engine; the reference evaluator first (the others are compared with it). */
-export const ENGINES: Engine[] = [referenceEngine, kqlEngine];
+export const ENGINES: Engine[] = [referenceEngine, kqlEngine, sigmaEngine];

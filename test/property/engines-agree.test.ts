@@ -1,42 +1,23 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadMapping } from '../../src/backends/mapping.js';
-import { sentinelBackend } from '../../src/backends/sentinel/index.js';
-import { writeOutput } from '../../src/build/write-output.js';
 import { ENGINES } from '../../src/engines/registry.js';
-import type { EngineOptions } from '../../src/engines/types.js';
 import { projectRows } from '../../src/fixtures/compare.js';
 import { KqlChecker } from '../../src/kql-check/check-kql.js';
-import { loadTableSchemas } from '../../src/kql-check/table-schemas.js';
 import { loadRules } from '../../src/load/load-rules.js';
+import { buildDist, cleanDists, engineOpts, kqlTables } from '../helpers/dist.js';
 import { baseRuleDoc, ruleFromDoc } from '../helpers/rules.js';
 
 // Random rules within the language and random event streams: every engine must agree with the reference
 // evaluator, and the emitted KQL must pass Kusto.Language. Literals carry the characters that break escaping.
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
-const mappings = {
-  sentinel: loadMapping('templates/sentinel/mapping.yml'),
-  splunk: loadMapping('templates/splunk/mapping.yml'),
-  sigma: loadMapping('templates/sigma/mapping.yml'),
-};
-const tables = loadTableSchemas('schemas/kql');
-const checker = new KqlChecker(tables);
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-function compileTo(rules: ReturnType<typeof ruleFromDoc>[]): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'detc-prop-'));
-  dirs.push(dir);
-  writeOutput(dir, sentinelBackend.compile(rules, { templateDir: 'templates/sentinel', mapping: mappings.sentinel }).files);
-  return dir;
-}
+const checker = new KqlChecker(kqlTables);
+afterAll(cleanDists);
+const compileTo = buildDist;
 
 async function agree(rule: ReturnType<typeof ruleFromDoc>, events: Record<string, unknown>[], dist: string) {
-  const opts: EngineOptions = { now: NOW, distDir: dist, mappings, kqlTables: tables };
+  const opts = engineOpts(dist, NOW);
   const results = [];
   for (const e of ENGINES) results.push(await e.run(rule, events, opts));
   const ref = results[0]!;
@@ -51,7 +32,9 @@ const text = fc.array(fc.oneof(atom, fc.constantFrom(' ', '/', '\\', '-', '')), 
 
 const stringField = fc.constantFrom('command_line', 'process_name', 'user', 'host');
 const leaf = fc.oneof(
-  fc.record({ field: stringField, op: fc.constantFrom('eq', 'startswith', 'endswith', 'contains', 'has'), v: literal, cased: fc.boolean() }).map(({ field, op, v, cased }) => ({ field, [op]: v, ...(cased ? { cased } : {}) })),
+  // A literal that reads like a $reference must sit in a list (docs/rule-language.md).
+  fc.record({ field: stringField, op: fc.constantFrom('eq', 'startswith', 'endswith', 'contains', 'has'), v: literal, cased: fc.boolean() }).map(({ field, op, v, cased }) =>
+    /^\$[A-Za-z_]\w*$/.test(v) ? { field, [op === 'eq' ? 'in' : op]: [v], ...(cased ? { cased } : {}) } : { field, [op]: v, ...(cased ? { cased } : {}) }),
   fc.record({ field: stringField, v: fc.array(literal, { minLength: 1, maxLength: 3 }), cased: fc.boolean() }).map(({ field, v, cased }) => ({ field, in: [...new Set(v)], ...(cased ? { cased } : {}) })),
   fc.record({ field: stringField, v: fc.array(literal, { minLength: 2, maxLength: 3 }) }).map(({ field, v }) => ({ field, has: [...new Set(v)] })),
   fc.record({ field: stringField, e: fc.boolean() }).map(({ field, e }) => ({ field, exists: e })),
@@ -65,7 +48,8 @@ const processEvent = fc.record({
   time: fc.integer({ min: 0, max: 7200 }).map((s) => new Date(NOW - s * 1000).toISOString()),
   host: fc.oneof(text, fc.constant(undefined)),
   user: fc.oneof(text, fc.constant('')),
-  process_name: text,
+  // A file name never contains a path separator (process_name is the last segment of process_path).
+  process_name: text.map((t) => t.replace(/[\\/]/g, '_')),
   command_line: text,
   process_id: fc.oneof(fc.integer({ min: 0, max: 10 }), fc.constant(undefined)),
 }).map((e) => ({ ...e, process_path: `C:\\x\\${e.process_name}` }));

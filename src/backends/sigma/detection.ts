@@ -120,6 +120,14 @@ function leaf(p: Predicate, sm: SourceMapping): Expr {
       return ref(p.field, [[{ key: `${f.name}|cidr`, value: p.ranges.map((r) => yamlScalar(r.text)) }]]);
     case 'exists': {
       // Canonical exists ⇔ present, not null and not ''. Sigma `|exists` only tests presence.
+      if (f.transform === 'basename') {
+        // The file name is present when the full path ends with something other than a separator
+        // (a missing or empty Image, or one ending in \ or /, has no file name); `re` never matches a missing field.
+        const named = ref(p.field, [[{ key: `${f.name}|re`, value: yamlScalar('[^\\\\/]$') }]], [
+          `${p.field} (file name of ${f.name}) is present: ${f.name} ends with something other than \\ or /`,
+        ]);
+        return p.exists ? named : { kind: 'not', expr: named };
+      }
       const empty = ref(`${p.field}_empty`, [[{ key: f.name, value: "''" }], [{ key: f.name, value: 'null' }]]);
       if (p.exists) {
         return { kind: 'and', items: [ref(p.field, [[{ key: `${f.name}|exists`, value: 'true' }]]), { kind: 'not', expr: empty }] };

@@ -1,0 +1,323 @@
+import { cidrContains, parseCidr, parseIp } from '../../net/ip.js';
+import { SplRuntimeError, asNumber, asString, compareValues, pcreToRegExp, type SEvent, type SValue } from './values.js';
+
+// The eval/where expression language (Splunk "Evaluation functions"): precedence, from loosest: OR/XOR, AND,
+// NOT, comparisons, + - ., * / %, unary minus. Boolean logic is three-valued (null propagates), as in Splunk.
+
+type Tok = { t: 'num' | 'str' | 'id' | 'op' | '(' | ')' | ','; v: string; pos: number };
+
+export function tokenizeExpr(s: string): Tok[] {
+  const out: Tok[] = [];
+  let i = 0;
+  while (i < s.length) {
+    const c = s[i]!;
+    if (/\s/.test(c)) { i++; continue; }
+    if (c === '"') {
+      let v = '';
+      let j = i + 1;
+      for (; j < s.length && s[j] !== '"'; j++) {
+        if (s[j] === '\\' && (s[j + 1] === '"' || s[j + 1] === '\\')) v += s[++j];
+        else v += s[j];
+      }
+      if (j >= s.length) throw new SplRuntimeError(`unterminated string at ${i}: ${s.slice(i, i + 30)}`);
+      out.push({ t: 'str', v, pos: i });
+      i = j + 1;
+      continue;
+    }
+    if (c === "'") {
+      const j = s.indexOf("'", i + 1);
+      if (j < 0) throw new SplRuntimeError(`unterminated field name at ${i}`);
+      out.push({ t: 'id', v: s.slice(i + 1, j), pos: i });
+      i = j + 1;
+      continue;
+    }
+    const num = /^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(s.slice(i));
+    if (num && !/[A-Za-z_]/.test(s[i + num[0].length] ?? '')) {
+      out.push({ t: 'num', v: num[0], pos: i });
+      i += num[0].length;
+      continue;
+    }
+    const id = /^[A-Za-z_][A-Za-z0-9_.:]*/.exec(s.slice(i));
+    if (id) {
+      // A trailing '.' is the concatenation operator, not part of the name.
+      let name = id[0];
+      while (name.endsWith('.')) name = name.slice(0, -1);
+      out.push({ t: 'id', v: name, pos: i });
+      i += name.length;
+      continue;
+    }
+    const op = /^(==|!=|<=|>=|=|<|>|\+|-|\*|\/|%|\.)/.exec(s.slice(i));
+    if (op) {
+      out.push({ t: 'op', v: op[0], pos: i });
+      i += op[0].length;
+      continue;
+    }
+    if (c === '(' || c === ')' || c === ',') {
+      out.push({ t: c, v: c, pos: i });
+      i++;
+      continue;
+    }
+    throw new SplRuntimeError(`unexpected '${c}' at ${i} in: ${s}`);
+  }
+  return out;
+}
+
+export type Expr = (e: SEvent) => SValue;
+
+export class ExprParser {
+  private i = 0;
+  constructor(private readonly toks: Tok[], private readonly text: string) {}
+
+  static parse(text: string): Expr {
+    const p = new ExprParser(tokenizeExpr(text), text);
+    const e = p.or();
+    if (p.i !== p.toks.length) throw new SplRuntimeError(`unexpected '${p.toks[p.i]!.v}' in: ${text}`);
+    return e;
+  }
+
+  /** Parses one expression from a token list and reports where it stopped (for `eval a=x, b=y`). */
+  static parsePrefix(toks: Tok[], start: number, text: string): { expr: Expr; next: number } {
+    const p = new ExprParser(toks, text);
+    p.i = start;
+    return { expr: p.or(), next: p.i };
+  }
+
+  private peek(): Tok | undefined { return this.toks[this.i]; }
+  private isWord(w: string): boolean { const t = this.peek(); return t?.t === 'id' && t.v === w; }
+
+  private or(): Expr {
+    let left = this.and();
+    while (this.isWord('OR') || this.isWord('XOR')) {
+      const op = this.peek()!.v;
+      this.i++;
+      const l = left;
+      const r = this.and();
+      left = op === 'OR'
+        ? (e) => { const a = l(e); if (a === true) return true; const b = r(e); if (b === true) return true; return a === null || b === null ? null : false; }
+        : (e) => { const a = l(e); const b = r(e); return a === null || b === null ? null : Boolean(a) !== Boolean(b); };
+    }
+    return left;
+  }
+  private and(): Expr {
+    let left = this.not();
+    while (this.isWord('AND')) {
+      this.i++;
+      const l = left;
+      const r = this.not();
+      left = (e) => { const a = l(e); if (a === false) return false; const b = r(e); if (b === false) return false; return a === null || b === null ? null : true; };
+    }
+    return left;
+  }
+  private not(): Expr {
+    if (this.isWord('NOT')) {
+      this.i++;
+      const x = this.not();
+      return (e) => { const v = x(e); return v === null ? null : !v; };
+    }
+    return this.comparison();
+  }
+  private comparison(): Expr {
+    const left = this.additive();
+    const t = this.peek();
+    if (t?.t === 'op' && ['=', '==', '!=', '<', '<=', '>', '>='].includes(t.v)) {
+      this.i++;
+      const right = this.additive();
+      const op = t.v;
+      return (e) => {
+        const a = left(e);
+        const b = right(e);
+        if (a === null || b === null) return null;
+        if (Array.isArray(a)) return a.some((x) => cmp(op, x, b));
+        return cmp(op, a, b);
+      };
+    }
+    return left;
+  }
+  private additive(): Expr {
+    let left = this.multiplicative();
+    for (let t = this.peek(); t?.t === 'op' && ['+', '-', '.'].includes(t.v); t = this.peek()) {
+      this.i++;
+      const l = left;
+      const r = this.multiplicative();
+      const op = t.v;
+      left = (e) => {
+        const a = l(e);
+        const b = r(e);
+        if (a === null || b === null) return null;
+        if (op === '.') return asString(a) + asString(b);
+        const x = asNumber(a);
+        const y = asNumber(b);
+        if (op === '+' && (x === undefined || y === undefined)) return asString(a) + asString(b);
+        if (x === undefined || y === undefined) return null;
+        return op === '+' ? x + y : x - y;
+      };
+    }
+    return left;
+  }
+  private multiplicative(): Expr {
+    let left = this.unary();
+    for (let t = this.peek(); t?.t === 'op' && ['*', '/', '%'].includes(t.v); t = this.peek()) {
+      this.i++;
+      const l = left;
+      const r = this.unary();
+      const op = t.v;
+      left = (e) => {
+        const x = asNumber(l(e));
+        const y = asNumber(r(e));
+        if (x === undefined || y === undefined) return null;
+        if ((op === '/' || op === '%') && y === 0) return null;
+        return op === '*' ? x * y : op === '/' ? x / y : x % y;
+      };
+    }
+    return left;
+  }
+  private unary(): Expr {
+    const t = this.peek();
+    if (t?.t === 'op' && t.v === '-') {
+      this.i++;
+      const x = this.unary();
+      return (e) => { const n = asNumber(x(e)); return n === undefined ? null : -n; };
+    }
+    return this.primary();
+  }
+  private primary(): Expr {
+    const t = this.peek();
+    if (!t) throw new SplRuntimeError(`expression ends early: ${this.text}`);
+    this.i++;
+    if (t.t === 'num') { const n = Number(t.v); return () => n; }
+    if (t.t === 'str') { const s = t.v; return () => s; }
+    if (t.t === '(') {
+      const e = this.or();
+      if (this.peek()?.t !== ')') throw new SplRuntimeError(`missing ) in: ${this.text}`);
+      this.i++;
+      return e;
+    }
+    if (t.t === 'id') {
+      if (this.peek()?.t === '(') {
+        this.i++;
+        const args: Expr[] = [];
+        if (this.peek()?.t !== ')') {
+          for (;;) {
+            args.push(this.or());
+            if (this.peek()?.t === ',') { this.i++; continue; }
+            break;
+          }
+        }
+        if (this.peek()?.t !== ')') throw new SplRuntimeError(`missing ) after arguments of ${t.v}() in: ${this.text}`);
+        this.i++;
+        return callFunction(t.v, args);
+      }
+      const name = t.v;
+      return (e) => (name in e ? e[name]! : null);
+    }
+    throw new SplRuntimeError(`unexpected '${t.v}' in: ${this.text}`);
+  }
+}
+
+function cmp(op: string, a: SValue, b: SValue): boolean {
+  const c = compareValues(a, b);
+  switch (op) {
+    case '=': case '==': return c === 0;
+    case '!=': return c !== 0;
+    case '<': return c < 0;
+    case '<=': return c <= 0;
+    case '>': return c > 0;
+    default: return c >= 0;
+  }
+}
+
+function callFunction(name: string, args: Expr[]): Expr {
+  const arity = (min: number, max = min) => {
+    if (args.length < min || args.length > max) throw new SplRuntimeError(`${name}() takes ${min === max ? min : `${min}..${max}`} arguments`);
+  };
+  switch (name) {
+    case 'isnull': arity(1); return (e) => args[0]!(e) === null;
+    case 'isnotnull': arity(1); return (e) => args[0]!(e) !== null;
+    case 'null': arity(0); return () => null;
+    case 'true': arity(0); return () => true;
+    case 'false': arity(0); return () => false;
+    case 'lower': arity(1); return (e) => { const v = args[0]!(e); return v === null ? null : Array.isArray(v) ? v.map((x) => asString(x).toLowerCase()) : asString(v).toLowerCase(); };
+    case 'upper': arity(1); return (e) => { const v = args[0]!(e); return v === null ? null : asString(v).toUpperCase(); };
+    case 'len': arity(1); return (e) => { const v = args[0]!(e); return v === null ? null : [...asString(v)].length; };
+    case 'tostring': arity(1, 2); return (e) => { const v = args[0]!(e); return v === null ? null : asString(v); };
+    case 'tonumber': arity(1, 2); return (e) => { const n = asNumber(args[0]!(e)); return n === undefined ? null : n; };
+    case 'floor': arity(1); return (e) => { const n = asNumber(args[0]!(e)); return n === undefined ? null : Math.floor(n); };
+    case 'ceiling': case 'ceil': arity(1); return (e) => { const n = asNumber(args[0]!(e)); return n === undefined ? null : Math.ceil(n); };
+    case 'round': arity(1, 2); return (e) => { const n = asNumber(args[0]!(e)); const d = args[1] ? asNumber(args[1](e)) ?? 0 : 0; return n === undefined ? null : Math.round(n * 10 ** d) / 10 ** d; };
+    case 'abs': arity(1); return (e) => { const n = asNumber(args[0]!(e)); return n === undefined ? null : Math.abs(n); };
+    case 'urldecode': arity(1); return (e) => { const v = args[0]!(e); return v === null ? null : decodeURIComponent(asString(v)); };
+    case 'if': arity(3); return (e) => (args[0]!(e) === true ? args[1]!(e) : args[2]!(e));
+    case 'case': {
+      if (args.length % 2) throw new SplRuntimeError('case() takes condition/value pairs');
+      return (e) => {
+        for (let i = 0; i < args.length; i += 2) if (args[i]!(e) === true) return args[i + 1]!(e);
+        return null;
+      };
+    }
+    case 'coalesce': return (e) => { for (const a of args) { const v = a(e); if (v !== null) return v; } return null; };
+    case 'in': {
+      if (args.length < 2) throw new SplRuntimeError('in() needs a field and values');
+      return (e) => {
+        const v = args[0]!(e);
+        if (v === null) return false;
+        const vs = args.slice(1).map((a) => a(e));
+        const xs = Array.isArray(v) ? v : [v];
+        return xs.some((x) => vs.some((y) => y !== null && compareValues(x, y) === 0 && asString(x) === asString(y)));
+      };
+    }
+    case 'match': {
+      arity(2);
+      const cache = new Map<string, RegExp>();
+      return (e) => {
+        const v = args[0]!(e);
+        const p = args[1]!(e);
+        if (v === null || p === null) return null;
+        const src = asString(p);
+        let re = cache.get(src);
+        if (!re) cache.set(src, (re = pcreToRegExp(src)));
+        const xs = Array.isArray(v) ? v : [v];
+        return xs.some((x) => re!.test(asString(x)));
+      };
+    }
+    case 'like': {
+      arity(2);
+      return (e) => {
+        const v = args[0]!(e);
+        const p = args[1]!(e);
+        if (v === null || p === null) return null;
+        const re = new RegExp(`^${asString(p).replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '[\\s\\S]*').replace(/_/g, '[\\s\\S]')}$`, 'u');
+        return re.test(asString(v));
+      };
+    }
+    case 'cidrmatch': {
+      arity(2);
+      return (e) => {
+        const c = args[0]!(e);
+        const ip = args[1]!(e);
+        if (c === null || ip === null) return false;
+        const range = parseCidr(asString(c));
+        const addr = parseIp(asString(ip));
+        if (typeof range === 'string' || !addr) return false;
+        return cidrContains(range, addr);
+      };
+    }
+    case 'mvindex': {
+      arity(2, 3);
+      return (e) => {
+        const v = args[0]!(e);
+        if (v === null) return null;
+        const xs = Array.isArray(v) ? v : [v];
+        const n = xs.length;
+        let s = asNumber(args[1]!(e)) ?? 0;
+        let end = args[2] ? asNumber(args[2](e)) ?? s : s;
+        if (s < 0) s += n;
+        if (end < 0) end += n;
+        const out = xs.slice(Math.max(0, s), Math.min(n - 1, end) + 1);
+        return out.length === 0 ? null : out.length === 1 && !args[2] ? out[0]! : out;
+      };
+    }
+    case 'mvcount': arity(1); return (e) => { const v = args[0]!(e); return v === null ? null : Array.isArray(v) ? v.length : 1; };
+    default:
+      throw new SplRuntimeError(`eval function ${name}() is outside the supported SPL subset (docs/engines.md)`);
+  }
+}

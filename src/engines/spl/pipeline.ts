@@ -1,0 +1,357 @@
+import { parseDuration } from '../../load/duration.js';
+import { ExprParser, tokenizeExpr, type Expr } from './eval-expr.js';
+import { compileSearch } from './search-expr.js';
+import { SplRuntimeError, asNumber, asString, compareValues, type SEvent, type SValue } from './values.js';
+
+// An SPL interpreter for the subset detc emits (docs/engines.md): | datamodel ... flat, eval, where, search,
+// bin/bucket, stats, rename, sort, table, fields, append [...], and `macros` from macros.conf. Anything else is an
+// SplRuntimeError naming the command.
+
+type Stream = AsyncIterable<SEvent>;
+export type DatamodelSource = (model: string, dataset: string) => Stream;
+
+/** Replaces `name` macro calls with their definitions (no arguments), repeatedly (macros may use macros). */
+export function expandMacros(spl: string, macros: Map<string, string>): string {
+  let out = spl;
+  for (let depth = 0; depth < 20; depth++) {
+    let changed = false;
+    out = out.replace(/`([A-Za-z0-9_]+)`/g, (_, name: string) => {
+      const def = macros.get(name);
+      if (def === undefined) throw new SplRuntimeError(`unknown macro \`${name}\` (not in macros.conf)`);
+      changed = true;
+      return def;
+    });
+    if (!changed) return out;
+  }
+  throw new SplRuntimeError('macro expansion does not terminate');
+}
+
+/** Splits a pipeline at top-level `|` (outside quotes, parentheses and [subsearches]). */
+export function splitPipeline(spl: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let cur = '';
+  for (let i = 0; i < spl.length; i++) {
+    const c = spl[i]!;
+    if (quoted) {
+      cur += c;
+      if (c === '\\') cur += spl[++i] ?? '';
+      else if (c === '"') quoted = false;
+      continue;
+    }
+    if (c === '"') quoted = true;
+    else if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth--;
+    else if (c === '|' && depth === 0) {
+      parts.push(cur.trim());
+      cur = '';
+      continue;
+    }
+    cur += c;
+  }
+  if (quoted || depth !== 0) throw new SplRuntimeError('unbalanced quotes or brackets in the search');
+  parts.push(cur.trim());
+  return parts.filter((p, i) => p !== '' || i > 0);
+}
+
+export function runPipeline(spl: string, source: DatamodelSource): Stream {
+  const commands = splitPipeline(spl);
+  if (commands[0] === '') commands.shift();
+  let stream: Stream | undefined;
+  for (const cmd of commands) stream = applyCommand(cmd, stream, source);
+  if (!stream) throw new SplRuntimeError('empty search');
+  return stream;
+}
+
+function applyCommand(cmd: string, input: Stream | undefined, source: DatamodelSource): Stream {
+  const m = /^(\S+)\s*([\s\S]*)$/.exec(cmd);
+  if (!m) throw new SplRuntimeError(`empty command`);
+  const name = m[1]!.toLowerCase();
+  const rest = m[2]!.trim();
+  const need = () => {
+    if (!input) throw new SplRuntimeError(`'${name}' needs input: the search must start with a generating command`);
+    return input;
+  };
+  switch (name) {
+    case 'datamodel': {
+      const [model, dataset, mode] = rest.split(/\s+/);
+      if (!model || !dataset || mode !== 'flat') throw new SplRuntimeError(`only '| datamodel <model> <dataset> flat' is supported, got: ${cmd}`);
+      return source(model, dataset);
+    }
+    case 'search':
+      return filter(need(), compileSearch(rest));
+    case 'where': {
+      const e = ExprParser.parse(rest);
+      return filter(need(), (ev) => e(ev) === true);
+    }
+    case 'eval':
+      return evalCommand(need(), parseAssignments(rest));
+    case 'bin':
+    case 'bucket':
+      return bin(need(), rest);
+    case 'stats':
+      return stats(need(), rest);
+    case 'rename':
+      return rename(need(), rest);
+    case 'sort':
+      return sort(need(), rest);
+    case 'table':
+      return table(need(), fieldList(rest));
+    case 'fields': {
+      if (rest.startsWith('-')) {
+        const drop = fieldList(rest.slice(1));
+        return map(need(), (e) => Object.fromEntries(Object.entries(e).filter(([k]) => !drop.includes(k))));
+      }
+      return table(need(), fieldList(rest.replace(/^\+\s*/, '')));
+    }
+    case 'append': {
+      const sub = /^\[([\s\S]*)\]$/.exec(rest);
+      if (!sub) throw new SplRuntimeError(`append needs a [subsearch]: ${cmd}`);
+      const other = runPipeline(sub[1]!.trim(), source);
+      return concat(need(), other);
+    }
+    default:
+      throw new SplRuntimeError(`command '${name}' is outside the supported SPL subset (docs/engines.md)`);
+  }
+}
+
+async function* filter(input: Stream, keep: (e: SEvent) => boolean): Stream {
+  for await (const e of input) if (keep(e)) yield e;
+}
+async function* map(input: Stream, f: (e: SEvent) => SEvent): Stream {
+  for await (const e of input) yield f(e);
+}
+async function* concat(a: Stream, b: Stream): Stream {
+  yield* a;
+  yield* b;
+}
+
+function parseAssignments(text: string): [string, Expr][] {
+  const toks = tokenizeExpr(text);
+  const out: [string, Expr][] = [];
+  let i = 0;
+  while (i < toks.length) {
+    const name = toks[i];
+    const eq = toks[i + 1];
+    if (name?.t !== 'id' || eq?.t !== 'op' || eq.v !== '=') throw new SplRuntimeError(`eval expects field=expression: ${text}`);
+    const { expr, next } = ExprParser.parsePrefix(toks, i + 2, text);
+    out.push([name.v, expr]);
+    i = next;
+    if (i < toks.length) {
+      if (toks[i]!.t !== ',') throw new SplRuntimeError(`unexpected '${toks[i]!.v}' in eval: ${text}`);
+      i++;
+    }
+  }
+  return out;
+}
+
+async function* evalCommand(input: Stream, assignments: [string, Expr][]): Stream {
+  for await (const e of input) {
+    const out = { ...e };
+    // Each assignment sees the results of the previous ones (Splunk evaluates them left to right).
+    for (const [name, expr] of assignments) {
+      const v = expr(out);
+      if (v === null) delete out[name];
+      else out[name] = typeof v === 'boolean' ? (v ? 'True' : 'False') : v;
+    }
+    yield out;
+  }
+}
+
+async function* bin(input: Stream, rest: string): Stream {
+  const m = /^(\S+)\s+span=(\d+)(s|m|h|d)$/.exec(rest.trim());
+  if (!m) throw new SplRuntimeError(`only 'bin <field> span=<n><s|m|h|d>' is supported, got: bin ${rest}`);
+  const field = m[1]!;
+  const span = parseDuration(`${m[2]}${m[3]}`)!;
+  for await (const e of input) {
+    const n = asNumber(e[field] ?? null);
+    yield n === undefined ? e : { ...e, [field]: Math.floor(n / span) * span };
+  }
+}
+
+function fieldList(text: string): string[] {
+  return text.split(/[\s,]+/).filter(Boolean);
+}
+
+function rename(input: Stream, rest: string): Stream {
+  const pairs = rest.split(',').map((p) => {
+    const m = /^\s*(\S+)\s+AS\s+(\S+)\s*$/i.exec(p);
+    if (!m) throw new SplRuntimeError(`rename expects 'a AS b, ...': ${rest}`);
+    return [m[1]!.replace(/^"|"$/g, ''), m[2]!.replace(/^"|"$/g, '')] as const;
+  });
+  return map(input, (e) => {
+    const out = { ...e };
+    for (const [a, b] of pairs) {
+      if (!(a in out)) continue;
+      out[b] = out[a]!;
+      delete out[a];
+    }
+    return out;
+  });
+}
+
+async function* table(input: Stream, fields: string[]): Stream {
+  for await (const e of input) {
+    const out: SEvent = {};
+    for (const f of fields) if (f in e) out[f] = e[f]!;
+    yield out;
+  }
+}
+
+async function* sort(input: Stream, rest: string): Stream {
+  const toks = rest.trim().split(/\s+/).filter(Boolean);
+  let limit = 10000; // Splunk's default when no count is given.
+  if (toks[0] && /^\d+$/.test(toks[0])) limit = Number(toks.shift()) || Infinity;
+  const keys: { field: string; desc: boolean }[] = [];
+  for (let i = 0; i < toks.length; i++) {
+    let t = toks[i]!.replace(/,$/, '');
+    let desc = false;
+    if (t === '-' || t === '+') {
+      desc = t === '-';
+      t = toks[++i]!.replace(/,$/, '');
+    } else if (t.startsWith('-') || t.startsWith('+')) {
+      desc = t.startsWith('-');
+      t = t.slice(1);
+    }
+    if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(t)) throw new SplRuntimeError(`sort by '${t}' is outside the supported subset`);
+    keys.push({ field: t, desc });
+  }
+  const rows: SEvent[] = [];
+  for await (const e of input) rows.push(e);
+  const idx = rows.map((r, i) => ({ r, i }));
+  idx.sort((a, b) => {
+    for (const k of keys) {
+      const x = a.r[k.field] ?? null;
+      const y = b.r[k.field] ?? null;
+      if (x === null || y === null) {
+        if (x === y) continue;
+        return x === null ? 1 : -1; // missing values sort last either way
+      }
+      const c = compareValues(x, y);
+      if (c) return k.desc ? -c : c;
+    }
+    return a.i - b.i;
+  });
+  for (const { r } of idx.slice(0, limit)) yield r;
+}
+
+interface Agg {
+  fn: string;
+  field?: string;
+  as: string;
+}
+
+function parseStats(rest: string): { aggs: Agg[]; by: string[] } {
+  const byMatch = /\s+by\s+([\s\S]+)$/i.exec(rest);
+  const aggText = byMatch ? rest.slice(0, byMatch.index) : rest;
+  const by = byMatch ? fieldList(byMatch[1]!) : [];
+  const aggs: Agg[] = [];
+  const re = /\s*([a-z_]+)(?:\(([^)]*)\))?(?:\s+AS\s+([A-Za-z_][A-Za-z0-9_]*))?\s*,?/giy;
+  let m: RegExpExecArray | null;
+  let last = 0;
+  while (last < aggText.length && (m = re.exec(aggText))) {
+    if (m[0].trim() === '') break;
+    last = re.lastIndex;
+    const fn = m[1]!.toLowerCase();
+    const field = m[2]?.trim() || undefined;
+    aggs.push({ fn, field, as: m[3] ?? (field ? `${fn}(${field})` : fn) });
+  }
+  if (aggText.slice(last).trim()) throw new SplRuntimeError(`cannot parse stats near '${aggText.slice(last).trim()}'`);
+  return { aggs, by };
+}
+
+async function* stats(input: Stream, rest: string): Stream {
+  const { aggs, by } = parseStats(rest);
+  const known = ['count', 'dc', 'values', 'list', 'min', 'max', 'first', 'last', 'sum', 'avg'];
+  for (const a of aggs) if (!known.includes(a.fn)) throw new SplRuntimeError(`stats function ${a.fn}() is outside the supported subset`);
+  const groups = new Map<string, { keys: SValue[]; acc: Acc[] }>();
+  for await (const e of input) {
+    const keys = by.map((f) => e[f] ?? null);
+    // stats ... by f drops events where f is null.
+    if (keys.some((k) => k === null || k === '')) continue;
+    const id = JSON.stringify(keys);
+    let g = groups.get(id);
+    if (!g) groups.set(id, (g = { keys, acc: aggs.map((a) => newAcc(a)) }));
+    for (let i = 0; i < aggs.length; i++) g.acc[i]!.add(aggs[i]!.field ? e[aggs[i]!.field!] ?? null : null);
+  }
+  if (!by.length && groups.size === 0) groups.set('[]', { keys: [], acc: aggs.map((a) => newAcc(a)) });
+  for (const g of groups.values()) {
+    const row: SEvent = {};
+    by.forEach((f, i) => (row[f] = g.keys[i]!));
+    aggs.forEach((a, i) => {
+      const v = g.acc[i]!.result();
+      if (v !== null) row[a.as] = v;
+    });
+    yield row;
+  }
+}
+
+interface Acc {
+  add(v: SValue): void;
+  result(): SValue;
+}
+
+function values(v: SValue): string[] {
+  if (v === null || v === '') return [];
+  return (Array.isArray(v) ? v : [v]).filter((x) => x !== null && x !== '').map(asString);
+}
+
+function newAcc(a: Agg): Acc {
+  switch (a.fn) {
+    case 'count': {
+      let n = 0;
+      return { add: (v) => void ((a.field === undefined || values(v).length) && n++), result: () => n };
+    }
+    case 'dc':
+    case 'values': {
+      // dc() and values() compare values as strings ("1", "1.0" and "01" are distinct); values() sorts them
+      // lexicographically (Search Reference, "How field values are processed").
+      const seen = new Set<string>();
+      return {
+        add: (v) => values(v).forEach((x) => seen.add(x)),
+        result: () => (a.fn === 'dc' ? seen.size : seen.size ? [...seen].sort() : null),
+      };
+    }
+    case 'list': {
+      const xs: string[] = [];
+      return { add: (v) => xs.push(...values(v).slice(0, 100 - xs.length)), result: () => (xs.length ? xs : null) };
+    }
+    case 'min':
+    case 'max': {
+      let best: SValue = null;
+      return {
+        add: (v) => values(v).forEach((x) => {
+          if (best === null || (a.fn === 'min' ? compareValues(x, best) < 0 : compareValues(x, best) > 0)) best = asNumber(x) ?? x;
+        }),
+        result: () => best,
+      };
+    }
+    case 'first':
+    case 'last': {
+      let got: SValue = null;
+      return {
+        add: (v) => {
+          const xs = values(v);
+          if (!xs.length) return;
+          if (a.fn === 'last' || got === null) got = xs.length === 1 ? xs[0]! : xs;
+        },
+        result: () => got,
+      };
+    }
+    case 'sum':
+    case 'avg': {
+      let s = 0;
+      let n = 0;
+      return {
+        add: (v) => values(v).forEach((x) => {
+          const k = asNumber(x);
+          if (k !== undefined) { s += k; n++; }
+        }),
+        result: () => (n === 0 ? null : a.fn === 'sum' ? s : s / n),
+      };
+    }
+    default:
+      throw new SplRuntimeError(`stats function ${a.fn}() is outside the supported subset`);
+  }
+}

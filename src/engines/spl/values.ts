@@ -1,0 +1,47 @@
+// SPL values: strings, numbers, booleans (from comparisons), null, and multivalue fields (arrays of strings).
+export type SValue = null | string | number | boolean | SValue[];
+export type SEvent = Record<string, SValue>;
+
+export class SplRuntimeError extends Error {}
+
+/** A number when the value is numeric (Splunk compares numerically when both sides are numbers). */
+export function asNumber(v: SValue): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && v.trim() !== '' && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v.trim())) return Number(v);
+  return undefined;
+}
+
+export function asString(v: SValue): string {
+  if (v === null) return '';
+  if (Array.isArray(v)) return v.map(asString).join(' ');
+  return String(v);
+}
+
+/** Splunk's ordering: numeric when both are numbers, else lexicographic (case-sensitive). */
+export function compareValues(a: SValue, b: SValue): number {
+  const x = asNumber(a);
+  const y = asNumber(b);
+  if (x !== undefined && y !== undefined) return x - y;
+  const s = asString(a);
+  const t = asString(b);
+  return s < t ? -1 : s > t ? 1 : 0;
+}
+
+/** PCRE (as Splunk's match() uses it) → JavaScript RegExp, for the constructs the compiler emits. */
+export function pcreToRegExp(pattern: string): RegExp {
+  let src = pattern;
+  let flags = 'u';
+  const m = /^\(\?([imsx]+)\)/.exec(src);
+  if (m) {
+    if (m[1]!.includes('x')) throw new SplRuntimeError(`regex flag x is outside the supported subset: ${pattern}`);
+    flags += m[1];
+    src = src.slice(m[0].length);
+  }
+  if (/\\Q|\\E|\(\?[imsx-]+[:)]/.test(src)) throw new SplRuntimeError(`regex construct outside the supported subset: ${pattern}`);
+  src = src.replace(/\\x\{([0-9A-Fa-f]+)\}/g, '\\u{$1}').replace(/\\A/g, '^').replace(/\\z/g, '$(?![\\s\\S])').replace(/\\Z/g, '(?=\\n?$(?![\\s\\S]))');
+  try {
+    return new RegExp(src, [...new Set(flags)].join(''));
+  } catch (e) {
+    throw new SplRuntimeError(`invalid regex ${pattern}: ${(e as Error).message}`);
+  }
+}
