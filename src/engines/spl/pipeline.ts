@@ -26,7 +26,7 @@ export function expandMacros(spl: string, macros: Map<string, string>): string {
   throw new SplRuntimeError('macro expansion does not terminate');
 }
 
-/** Splits a pipeline at top-level `|` (outside quotes, parentheses and [subsearches]). */
+/** Splits a pipeline at top-level `|` (outside quotes, parentheses and [subsearches]); a leading `|` is dropped. */
 export function splitPipeline(spl: string): string[] {
   const parts: string[] = [];
   let depth = 0;
@@ -57,7 +57,6 @@ export function splitPipeline(spl: string): string[] {
 
 export function runPipeline(spl: string, source: DatamodelSource): Stream {
   const commands = splitPipeline(spl);
-  if (commands[0] === '') commands.shift();
   let stream: Stream | undefined;
   for (const cmd of commands) stream = applyCommand(cmd, stream, source);
   if (!stream) throw new SplRuntimeError('empty search');

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { ExprParser } from '../../src/engines/spl/eval-expr.js';
+import { expandMacros, runPipeline, splitPipeline } from '../../src/engines/spl/pipeline.js';
+import { compileSearch } from '../../src/engines/spl/search-expr.js';
+import type { SEvent } from '../../src/engines/spl/values.js';
+
+async function run(spl: string, events: SEvent[]) {
+  const out: SEvent[] = [];
+  for await (const r of runPipeline(spl, () => (async function* () { yield* events; })())) out.push(r);
+  return out;
+}
+const ev = (e: SEvent) => e;
+
+describe('SPL search command semantics', () => {
+  it('OR binds tighter than the implicit AND', () => {
+    // a=1 b=1 OR c=1  means  a=1 AND (b=1 OR c=1)
+    const s = compileSearch('a=1 b=1 OR c=1');
+    expect(s(ev({ a: '1', c: '1' }))).toBe(true);
+    expect(s(ev({ b: '1' }))).toBe(false);
+  });
+  it('NOT f=x keeps events without f; f!=x drops them', () => {
+    expect(compileSearch('NOT user=bob')(ev({}))).toBe(true);
+    expect(compileSearch('user!=bob')(ev({}))).toBe(false);
+    expect(compileSearch('user!=bob')(ev({ user: 'alice' }))).toBe(true);
+  });
+  it('values are case-insensitive with wildcards and CIDR', () => {
+    expect(compileSearch('process_name=NMAP*')(ev({ process_name: 'nmap.exe' }))).toBe(true);
+    expect(compileSearch('src_ip=172.16.0.0/12')(ev({ src_ip: '172.31.0.1' }))).toBe(true);
+    expect(compileSearch('src_ip=172.16.0.0/12')(ev({ src_ip: '172.160.0.1' }))).toBe(false);
+    expect(compileSearch('*')(ev({}))).toBe(true);
+  });
+});
+
+describe('SPL eval/where semantics', () => {
+  const e = (x: string, row: SEvent) => ExprParser.parse(x)(row);
+  it('= is case-sensitive; comparisons are numeric when both sides are numbers', () => {
+    expect(e('a="Nmap"', { a: 'nmap' })).toBe(false);
+    expect(e('lower(a)=="nmap"', { a: 'NMAP' })).toBe(true);
+    expect(e('p>=20', { p: '100' })).toBe(true);
+    expect(e('p>="20"', { p: '3' })).toBe(false);
+  });
+  it('AND binds tighter than OR; null propagates through comparisons and NOT', () => {
+    expect(e('a=1 OR b=1 AND c=1', { a: '1' })).toBe(true);
+    expect(e('x="y"', {})).toBe(null);
+    expect(e('NOT x="y"', {})).toBe(null);
+    expect(e('isnotnull(x) AND x="y"', {})).toBe(false);
+  });
+  it('functions: in, match (PCRE with lookarounds and \\z), cidrmatch, case, if, urldecode, mvindex', () => {
+    expect(e('in(lower(n), "nmap", "nmap.exe")', { n: 'NMAP.EXE' })).toBe(true);
+    expect(e('match(c, "(?i)(?<![A-Za-z0-9])-sS(?![A-Za-z0-9])")', { c: 'nmap -ss x' })).toBe(true);
+    expect(e('match(c, "(?i)(?<![A-Za-z0-9])-sS(?![A-Za-z0-9])")', { c: 'nmap -sSV x' })).toBe(false);
+    expect(e('match(c, "x\\z")', { c: 'ax\n' })).toBe(false);
+    expect(e('cidrmatch("fc00::/7", ip)', { ip: 'fd00::1' })).toBe(true);
+    expect(e('cidrmatch("10.0.0.0/8", ip)', { ip: '2001:db8::1' })).toBe(false);
+    expect(e('case(p>=20, "many", true(), "few")', { p: 3 })).toBe('few');
+    expect(e('"a" . urldecode("%0A") . "b"', {})).toBe('a\nb');
+    expect(e('mvindex(v, 0, 1)', { v: ['1', '2', '3'] })).toEqual(['1', '2']);
+    expect(e('"say \\"hi\\" \\\\"', {})).toBe('say "hi" \\');
+  });
+  it('rejects functions outside the subset', () => {
+    expect(() => ExprParser.parse('spath(x)')).toThrow(/eval function spath\(\) is outside the supported SPL subset/);
+  });
+});
+
+describe('SPL pipeline', () => {
+  it('splits at top-level pipes only and expands macros', () => {
+    expect(splitPipeline('| datamodel A B flat | where match(x, "a|b") | append [ | datamodel A B flat | where y=1 ]')).toEqual([
+      'datamodel A B flat', 'where match(x, "a|b")', 'append [ | datamodel A B flat | where y=1 ]',
+    ]);
+    expect(expandMacros('| x | `f_filter`', new Map([['f_filter', 'search *']]))).toBe('| x | search *');
+    expect(() => expandMacros('`nope`', new Map())).toThrow(/unknown macro `nope`/);
+  });
+  it('stats: dc counts string forms, values sorts as strings, rows with a null BY key are dropped', async () => {
+    const rows = await run('| datamodel M D flat | bin _time span=5m | stats dc(p) AS n values(p) AS ps count AS c BY _time s', [
+      { _time: 1000, s: 'a', p: '1' }, { _time: 1001, s: 'a', p: '01' }, { _time: 1002, s: 'a', p: '10' }, { _time: 1003, s: 'a', p: '2' },
+      { _time: 1004, p: '3' },
+    ]);
+    expect(rows).toEqual([{ _time: 900, s: 'a', n: 4, ps: ['01', '1', '10', '2'], c: 4 }]);
+  });
+  it('sort 0 - a - b sorts numerically, descending; table keeps column order', async () => {
+    const rows = await run('| datamodel M D flat | sort 0 - a - b | table b a', [{ a: '9', b: '1' }, { a: '10', b: '1' }, { a: '10', b: '2' }]);
+    expect(rows).toEqual([{ b: '2', a: '10' }, { b: '1', a: '10' }, { b: '1', a: '9' }]);
+  });
+  it('rejects commands outside the subset', async () => {
+    await expect(run('| datamodel M D flat | dedup x', [])).rejects.toThrow(/command 'dedup' is outside the supported SPL subset/);
+  });
+});
