@@ -69,3 +69,30 @@ describe('Sigma condition grammar', () => {
     expect(() => compileCondition('(selection', sels)).toThrow(/expected \)/);
   });
 });
+
+import { afterAll } from 'vitest';
+import { ENGINES } from '../../src/engines/registry.js';
+import { projectRows } from '../../src/fixtures/compare.js';
+import { buildDist, cleanDists, engineOpts } from '../helpers/dist.js';
+import { ruleWithWhere } from '../helpers/rules.js';
+
+describe('emitted Sigma agrees with the reference evaluator on file-name fields', () => {
+  afterAll(cleanDists);
+  // Regression: `exists` on process_name (the last segment of Sigma's Image) was compiled as Image|exists, so a
+  // path ending in a separator (no file name) counted as having one.
+  for (const exists of [true, false]) {
+    it(`process_name exists: ${exists}`, async () => {
+      const rule = ruleWithWhere({ field: 'process_name', exists });
+      const dist = buildDist([rule]);
+      const now = Date.parse('2026-11-23T12:00:00Z');
+      const events = [
+        { time: '2026-11-23T11:59:00Z', host: 'a', process_name: '', process_path: 'C:\\x\\' },
+        { time: '2026-11-23T11:59:01Z', host: 'b', process_name: 'nmap.exe', process_path: 'C:\\x\\nmap.exe' },
+        { time: '2026-11-23T11:59:02Z', host: 'c' },
+      ];
+      const [ref, ...others] = await Promise.all(ENGINES.map((e) => e.run(rule, events, engineOpts(dist, now))));
+      expect(ref!.rows.map((r) => r.DeviceName)).toEqual(exists ? ['b'] : ['a', 'c']);
+      for (const o of others) expect(projectRows(o.rows, o.keys), o.engine).toEqual(projectRows(ref!.rows, o.keys));
+    });
+  }
+});
