@@ -97,7 +97,7 @@ describe('detc build / validate', () => {
     writeFileSync(q, readFileSync(q, 'utf8').replace('{{table}}', '{{table}}\n| where NoSuchColumn == 1'));
     const r = await run(dir, 'build', '--templates', 'my-templates');
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^rules\/network\/ip-block-scan\.yml:\d+:\d+: error: KQL KS142 in dist-rules\/sentinel\/ip-block-scan\.kql \(query line 2, col 9\): The name 'NoSuchColumn' does not refer to any known column.*\[templates: my-templates\/sentinel/m);
+    expect(r.err).toMatch(/^rules\/network\/ip-block-scan\.yml:\d+:\d+: error: KQL KS142 in dist-rules\/sentinel\/ip-block-scan\.kql \(query line 4, col 9\): The name 'NoSuchColumn' does not refer to any known column.*\[templates: my-templates\/sentinel/m);
     expect(readTree(path.join(dir, 'dist-rules'))).toEqual(built);
   });
 
@@ -112,6 +112,57 @@ describe('detc build / validate', () => {
     } finally {
       rmSync(other, { recursive: true, force: true });
     }
+  });
+
+  it('detc test runs every fixture in all four engines and writes JUnit XML', async () => {
+    const r = await run(dir, 'test', '--reporter', 'junit', '--output', 'reports/detc.xml');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^92 passed, 0 failed \(23 cases × 4 engines: reference, kql, spl, sigma\)$/m);
+    const xml = readFileSync(path.join(dir, 'reports/detc.xml'), 'utf8');
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="detc test" tests="92" failures="0"/);
+    expect(xml.match(/<testcase /g)).toHaveLength(92);
+    for (const e of ['reference', 'kql', 'spl', 'sigma']) expect(xml).toContain(`classname="ip-block-scan.${e}"`);
+  });
+
+  const raised: [string, string, string, string][] = [
+    ['kql', 'sentinel/ip-block-scan.kql', 'UniqueDestPorts >= 20 or', 'UniqueDestPorts >= 21 or'],
+    ['spl', 'splunk/ip-block-scan.spl', 'UniqueDestPorts>=20 OR', 'UniqueDestPorts>=21 OR'],
+    ['sigma', 'sigma/mr_net_firewall_ip_block_scan.yml', 'field: dst_port\n        gte: 20', 'field: dst_port\n        gte: 21'],
+  ];
+  for (const [engine, file, from, to] of raised) {
+    it(`a threshold raised by hand in the emitted ${engine} fails detc test and names ${engine}`, async () => {
+      const p = path.join(dir, 'dist-rules', file);
+      const original = readFileSync(p, 'utf8');
+      expect(original).toContain(from);
+      writeFileSync(p, original.replace(from, to));
+      try {
+        const r = await run(dir, 'test');
+        expect(r.code).toBe(1);
+        expect(r.err).toMatch(new RegExp(`^FAIL rules/network/ip-block-scan\\.test\\.yml:\\d+ ip-block-scan › exactly 20 ports on one host alerts as a single-host port scan \\[${engine}\\]$`, 'm'));
+        const failing = [...r.err.matchAll(/^FAIL .*\[(\w+)\]$/gm)].map((m) => m[1]);
+        expect(new Set(failing)).toEqual(new Set([engine]));
+      } finally {
+        writeFileSync(p, original);
+      }
+    });
+  }
+
+  it('detc run prints one JSON line per alert, and --engine all checks agreement', async () => {
+    const args = ['run', 'rules/network/ip-block-scan.yml', '--events', 'rules/network/ip-block-scan.fixtures/mixed.sentinel.csv', '--format', 'sentinel', '--now', '2026-11-23T12:00:00Z'];
+    const ref = await run(dir, ...args);
+    expect(ref.code).toBe(0);
+    const alerts = ref.out.split('\n').map((l) => JSON.parse(l));
+    expect(alerts).toHaveLength(11);
+    expect(alerts[0]).toMatchObject({ TimeGenerated: expect.stringMatching(/^2026-11-23T11:\d\d:00\.000Z$/) });
+    for (const engine of ['kql', 'spl']) {
+      const r = await run(dir, ...args, '--engine', engine);
+      expect(r.code).toBe(0);
+      expect(r.out.split('\n')).toHaveLength(11);
+    }
+    const all = await run(dir, ...args, '--engine', 'all');
+    expect(all.code).toBe(0);
+    expect(all.err).toMatch(/4 engines agree: 11 alerts from 3167 events/);
   });
 
   it('usage errors exit 2; --help exits 0', async () => {

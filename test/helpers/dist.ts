@@ -4,6 +4,7 @@ import path from 'node:path';
 import { loadMapping } from '../../src/backends/mapping.js';
 import { sentinelBackend } from '../../src/backends/sentinel/index.js';
 import { sigmaBackend } from '../../src/backends/sigma/index.js';
+import { splunkBackend } from '../../src/backends/splunk/index.js';
 import type { Backend } from '../../src/backends/types.js';
 import { writeOutput } from '../../src/build/write-output.js';
 import type { EngineOptions } from '../../src/engines/types.js';
@@ -11,7 +12,7 @@ import type { Rule } from '../../src/ir/types.js';
 import { loadTableSchemas } from '../../src/kql-check/table-schemas.js';
 
 const ROOT = path.resolve(__dirname, '../..');
-export const BACKENDS_UNDER_TEST: Backend[] = [sentinelBackend, sigmaBackend];
+export const BACKENDS_UNDER_TEST: Backend[] = [sentinelBackend, splunkBackend, sigmaBackend];
 
 export const mappings = {
   sentinel: loadMapping(path.join(ROOT, 'templates/sentinel/mapping.yml')),

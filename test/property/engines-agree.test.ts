@@ -90,10 +90,12 @@ describe('random firewall streams against ip-block-scan: every engine agrees', (
     device_vendor: fc.constantFrom('A', 'B', ''),
     device_product: fc.constantFrom('X', ''),
   });
+  // Ports start at 1: CIM writes dest_port 0 for a missing port, so a port 0 cannot be told from none in Splunk
+  // (reported in REPORT.md; docs/semantics.md).
   it('on random streams (clustered so that thresholds are crossed)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(flow, { maxLength: 120 }), fc.constantFrom('198.51.100.1', '2001:db8::1', '172.32.0.1'), fc.integer({ min: 0, max: 40 }), async (flows, scanner, burst) => {
-        const scan = Array.from({ length: burst }, (_, i) => ({ time: new Date(NOW - 600_000 + i * 1000).toISOString(), src_ip: scanner, dst_ip: `203.0.113.${i % 17}`, dst_port: i % 23, device_vendor: 'V', device_product: 'P' }));
+        const scan = Array.from({ length: burst }, (_, i) => ({ time: new Date(NOW - 600_000 + i * 1000).toISOString(), src_ip: scanner, dst_ip: `203.0.113.${i % 17}`, dst_port: 1 + (i % 23), device_vendor: 'V', device_product: 'P' }));
         await agree(rule, [...flows, ...scan], dist);
       }),
       { numRuns: 100, seed: 1595001 },

@@ -1,4 +1,5 @@
-import type { Aggregate, Branch, Condition, Rule } from '../../ir/types.js';
+import { impliesExists } from '../../ir/analysis.js';
+import type { Aggregate, Branch, Rule } from '../../ir/types.js';
 import { DATA_SOURCES } from '../../ir/sources.js';
 import type { BackendNote, SourceMapping } from '../types.js';
 import { kqlName, kqlNumber, kqlString, kqlTimespan } from './escape.js';
@@ -69,14 +70,6 @@ export function buildKqlQuery(rule: Rule, branch: Branch, sm: SourceMapping, not
   stages.push(`project ${project.join(', ')}`);
   if (branch.sort.length) stages.push(`sort by ${branch.sort.map((s) => `${kqlName(s.column)} ${s.order}`).join(', ')}`);
   return { table: kqlName(table), stages };
-}
-
-/** True when `c` can only hold for events where `field` is present (an ANDed `exists: true`). */
-function impliesExists(c: Condition | undefined, field: string): boolean {
-  if (!c) return false;
-  if (c.kind === 'exists') return c.exists && c.field === field;
-  if (c.kind === 'and') return c.exprs.some((e) => impliesExists(e, field));
-  return false;
 }
 
 function columnType(branch: Branch, c: string) {

@@ -76,7 +76,9 @@ export const splEngine: Engine = {
       for (const c of columns) {
         const v: SValue | undefined = r[c.name];
         // Splunk shows times as epoch seconds; the comparison uses ISO 8601 like every other engine.
-        row[c.name] = v === undefined || v === null ? null : c.type === 'timestamp' && !Number.isNaN(Number(v)) ? new Date(Number(v) * 1000).toISOString() : v;
+        // An empty multivalue field does not exist in Splunk; the rule's value-set column is then empty.
+        if ((v === undefined || v === null) && (c.type === 'number[]' || c.type === 'string[]')) row[c.name] = [];
+        else row[c.name] = v === undefined || v === null ? null : c.type === 'timestamp' && !Number.isNaN(Number(v)) ? new Date(Number(v) * 1000).toISOString() : v;
       }
       rows.push(row);
     }

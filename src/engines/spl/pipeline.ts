@@ -159,13 +159,15 @@ async function* evalCommand(input: Stream, assignments: [string, Expr][]): Strea
 }
 
 async function* bin(input: Stream, rest: string): Stream {
-  const m = /^(\S+)\s+span=(\d+)(s|m|h|d)$/.exec(rest.trim());
-  if (!m) throw new SplRuntimeError(`only 'bin <field> span=<n><s|m|h|d>' is supported, got: bin ${rest}`);
-  const field = m[1]!;
-  const span = parseDuration(`${m[2]}${m[3]}`)!;
+  // bin [span=<n><unit>] <field> [span=...] [AS <newfield>]
+  const m = /^(?:span=(\d+)(s|m|h|d)\s+)?([A-Za-z_][A-Za-z0-9_.]*)(?:\s+span=(\d+)(s|m|h|d))?(?:\s+AS\s+([A-Za-z_][A-Za-z0-9_.]*))?$/i.exec(rest.trim());
+  if (!m || (!m[1] && !m[4])) throw new SplRuntimeError(`only 'bin span=<n><s|m|h|d> <field> [AS <new>]' is supported, got: bin ${rest}`);
+  const field = m[3]!;
+  const span = parseDuration(m[1] ? `${m[1]}${m[2]}` : `${m[4]}${m[5]}`)!;
+  const target = m[6] ?? field;
   for await (const e of input) {
     const n = asNumber(e[field] ?? null);
-    yield n === undefined ? e : { ...e, [field]: Math.floor(n / span) * span };
+    yield n === undefined ? e : { ...e, [target]: Math.floor(n / span) * span };
   }
 }
 

@@ -1,0 +1,62 @@
+// Escaping for SPL. Generated SPL filters with eval/where only (never the search command), where `*` and `?` are
+// ordinary characters, comparisons are exact, and precedence is the usual NOT > AND > OR.
+
+/**
+ * An SPL string literal. `\` and `"` are escaped. A raw newline would break savedsearches.conf (one setting per
+ * line), so control characters are spliced in with urldecode(): "a" . urldecode("%0A") . "b".
+ */
+export function splString(s: string): string {
+  const parts: string[] = [];
+  let cur = '';
+  for (const ch of s) {
+    const code = ch.codePointAt(0)!;
+    if (code < 0x20 || code === 0x7f) {
+      if (cur) parts.push(`"${cur}"`);
+      cur = '';
+      parts.push(`urldecode("%${code.toString(16).toUpperCase().padStart(2, '0')}")`);
+    } else if (ch === '\\' || ch === '"') cur += '\\' + ch;
+    else cur += ch;
+  }
+  if (cur || !parts.length) parts.push(`"${cur}"`);
+  return parts.length === 1 ? parts[0]! : `(${parts.join(' . ')})`;
+}
+
+/** A literal text as a PCRE pattern: metacharacters escaped, control characters as \x{..} (so the pattern is one line). */
+export function pcreLiteral(s: string): string {
+  let out = '';
+  for (const ch of s) {
+    const code = ch.codePointAt(0)!;
+    if (code < 0x20 || code === 0x7f) out += `\\x{${code.toString(16).toUpperCase().padStart(2, '0')}}`;
+    else if (/[\\^$.|?*+()[\]{}]/.test(ch)) out += '\\' + ch;
+    else out += ch;
+  }
+  return out;
+}
+
+/** A PCRE pattern inside an SPL string literal (backslashes and quotes escaped once more). */
+export function splRegex(pattern: string): string {
+  return `"${pattern.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/** A field name: bare when it is a plain name, else single-quoted. */
+export function splField(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_.]*$/.test(name) ? name : `'${name.replace(/'/g, '')}'`;
+}
+
+/** 300 → 5m (bin span, dispatch times). */
+export function splSpan(seconds: number): string {
+  if (seconds % 86400 === 0) return `${seconds / 86400}d`;
+  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds % 60 === 0) return `${seconds / 60}m`;
+  return `${seconds}s`;
+}
+
+/** A savedsearches.conf / macros.conf value: multi-line values continue with a trailing backslash. */
+export function confValue(s: string): string {
+  return s.trimEnd().split('\n').join(' \\\n');
+}
+
+/** A one-line conf value for free text (descriptions, titles): newlines become spaces. */
+export function confText(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' ').trim();
+}

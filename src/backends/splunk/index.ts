@@ -1,0 +1,99 @@
+import type { EntityType, Rule, Severity } from '../../ir/types.js';
+import { DiagnosticError } from '../../load/diagnostics.js';
+import { requireMapping } from '../mapping.js';
+import { TemplateSet } from '../render.js';
+import type { Artifact, Backend, BackendContext, BackendNote, BackendResult } from '../types.js';
+import { confText, confValue, splSpan } from './escape.js';
+import { buildSplCommands, filterMacro } from './query.js';
+
+export const SPLUNK_APP = 'detc_detections';
+
+const ALERT_SEVERITY: Record<Severity, number> = { informational: 2, low: 3, medium: 4, high: 5, critical: 6 };
+const RISK_SCORE: Record<Severity, number> = { informational: 10, low: 25, medium: 50, high: 75, critical: 100 };
+const DOMAIN: Record<string, string> = { network_connection: 'network', process_creation: 'endpoint' };
+
+// Enterprise Security risk: entity type → risk object (something to score) or threat object (an indicator).
+const RISK: Record<EntityType, { risk?: string; threat?: string }> = {
+  ip: { threat: 'ip_address' },
+  host: { risk: 'system' },
+  account: { risk: 'user' },
+  process: { threat: 'process' },
+  file: { threat: 'file_name' },
+  url: { threat: 'url' },
+  hash: { threat: 'file_hash' },
+};
+
+/**
+ * Cron for a run frequency. Frequencies that cron cannot hit exactly (e.g. 7m, 90m) run at the nearest
+ * shorter period that divides the hour or the day, and say so.
+ */
+export function cronFor(seconds: number, note: (m: string) => void): string {
+  const m = seconds / 60;
+  if (seconds % 86400 === 0 && seconds === 86400) return '0 0 * * *';
+  if (seconds % 3600 === 0 && 24 % (seconds / 3600) === 0) return seconds === 3600 ? '0 * * * *' : `0 */${seconds / 3600} * * *`;
+  if (Number.isInteger(m) && m < 60 && 60 % m === 0) return `*/${m} * * * *`;
+  const divisors = [1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60, 120, 180, 240, 360, 480, 720, 1440];
+  const best = divisors.filter((d) => d <= m).pop() ?? 1;
+  note(`schedule: every ${splSpan(seconds)} is not expressible in cron; runs every ${splSpan(best * 60)}`);
+  return best >= 60 ? `0 */${best / 60} * * *` : `*/${best} * * * *`;
+}
+
+export const splunkBackend: Backend = {
+  name: 'splunk',
+  compile(rules: Rule[], ctx: BackendContext): BackendResult {
+    const diags = rules.flatMap((r) => requireMapping(r, ctx.mapping, 'splunk'));
+    if (diags.length) throw new DiagnosticError(diags);
+    const templates = new TemplateSet(ctx.templateDir);
+    const notes: BackendNote[] = [];
+    const files: Artifact[] = [];
+    const searches = [];
+    for (const rule of rules) {
+      const parts = rule.branches.map((b) => templates.render('search', { commands: buildSplCommands(rule, b, ctx.mapping.sources[b.source]!, notes), filterMacro: filterMacro(rule) }).trimEnd());
+      // Several branches: the first search, then each other one appended.
+      const spl = parts.length === 1 ? parts[0]! : [parts[0]!, ...parts.slice(1).map((p) => `| append [\n${p}\n]`)].join('\n');
+      files.push({ path: `splunk/${rule.slug}.spl`, content: spl + '\n' });
+      const note = (message: string) => notes.push({ rule: rule.file, branch: '*', backend: 'splunk', kind: 'approximated', message });
+      type RiskEntry = Record<string, string | number>;
+      const risk = rule.entities.flatMap((e): RiskEntry[] => {
+        const r = RISK[e.type];
+        return r.risk
+          ? [{ risk_object_field: e.column, risk_object_type: r.risk, risk_score: RISK_SCORE[rule.severity] }]
+          : [{ threat_object_field: e.column, threat_object_type: r.threat! }];
+      });
+      // Risk-based alerting needs a risk object; a rule with only indicators scores the first one as "other".
+      if (!risk.some((r) => 'risk_object_field' in r) && rule.entities[0]) {
+        risk.unshift({ risk_object_field: rule.entities[0].column, risk_object_type: 'other', risk_score: RISK_SCORE[rule.severity] });
+      }
+      const tokens = (s: string) => confText(s.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, '$$$1$$'));
+      searches.push({
+        stanza: `detc - ${confText(rule.name)} - Rule`,
+        description: confText(rule.description),
+        search: confValue(spl),
+        cron: cronFor(rule.schedule.frequencySeconds, note),
+        earliest: `-${splSpan(rule.schedule.lookbackSeconds)}`,
+        alertSeverity: ALERT_SEVERITY[rule.severity],
+        annotations: JSON.stringify({ mitre_attack: rule.techniques, kill_chain_phases: rule.tactics.map((t) => t.replace(/-/g, ' ')) }),
+        metadata: JSON.stringify({ detection_id: rule.id, detection_version: rule.version, deprecated: rule.status === 'deprecated' ? '1' : '0' }),
+        ruleTitle: tokens(rule.alert.title),
+        ruleDescription: tokens(rule.alert.description),
+        securityDomain: DOMAIN[rule.branches[0]!.source] ?? 'threat',
+        notableSeverity: rule.severity,
+        nesFields: rule.entities.map((e) => e.column).join(','),
+        risk: JSON.stringify(risk),
+        riskMessage: tokens(rule.alert.description),
+        disabled: rule.status === 'deprecated' ? 1 : 0,
+      });
+    }
+    const app = `splunk/${SPLUNK_APP}`;
+    files.push({ path: `${app}/default/savedsearches.conf`, content: templates.render('savedsearches.conf', { searches }) });
+    files.push({
+      path: `${app}/default/macros.conf`,
+      content: templates.render('macros.conf', {
+        macros: rules.map((r) => ({ name: filterMacro(r), description: confText(`Local tuning for "${r.name}" (${r.file}): replace search * with exclusions.`) })),
+      }),
+    });
+    files.push({ path: `${app}/default/app.conf`, content: templates.render('app.conf', { label: 'detc detections', version: '0.1.0', appId: SPLUNK_APP }) });
+    files.push({ path: `${app}/metadata/default.meta`, content: templates.render('default.meta', {}) });
+    return { files, notes };
+  },
+};
