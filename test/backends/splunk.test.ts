@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { loadMapping } from '../../src/backends/mapping.js';
+import { confValue, pcreLiteral, splString } from '../../src/backends/splunk/escape.js';
+import { cronFor, splunkBackend } from '../../src/backends/splunk/index.js';
+import { ExprParser } from '../../src/engines/spl/eval-expr.js';
+import { pcreToRegExp } from '../../src/engines/spl/values.js';
+import { loadRules } from '../../src/load/load-rules.js';
+import { ruleWithWhere } from '../helpers/rules.js';
+
+const ctx = { templateDir: 'templates/splunk', mapping: loadMapping('templates/splunk/mapping.yml') };
+const compile = (rules = loadRules('rules').rules) => {
+  const r = splunkBackend.compile(rules, ctx);
+  return { ...r, file: (p: string) => r.files.find((f) => f.path === p)!.content };
+};
+
+describe('SPL escaping', () => {
+  it('string literals escape quotes and backslashes; control characters are spliced in with urldecode', () => {
+    expect(splString('say "hi"')).toBe('"say \\"hi\\""');
+    expect(splString('C:\\Temp\\')).toBe('"C:\\\\Temp\\\\"');
+    expect(splString('a*b?c')).toBe('"a*b?c"');
+    expect(splString('two\nlines')).toBe('("two" . urldecode("%0A") . "lines")');
+    expect(splString('ünïcødé')).toBe('"ünïcødé"');
+    // What the interpreter reads back is the original text.
+    for (const s of ['say "hi"', 'C:\\Temp\\', 'a*b?c', 'two\nlines\ttab', 'ünïcødé', "it's|piped"]) {
+      expect(ExprParser.parse(splString(s))({})).toBe(s);
+    }
+  });
+  it('regex literals escape metacharacters and keep control characters on one line', () => {
+    expect(pcreLiteral('a*b?c.(x)|[y]')).toBe('a\\*b\\?c\\.\\(x\\)\\|\\[y\\]');
+    expect(pcreLiteral('two\nlines')).toBe('two\\x{0A}lines');
+    for (const s of ['a*b?c.(x)|[y]', 'C:\\Temp\\', 'two\nlines', '$^{}+', '-p-', 'ü']) {
+      expect(pcreToRegExp(pcreLiteral(s)).test(s)).toBe(true);
+    }
+  });
+  it('where expressions keep * and ? literal, and newlines never reach the conf file raw', () => {
+    const rule = ruleWithWhere({ any: [{ field: 'command_line', contains: ['a*b?', 'say "hi"', 'two\nlines', 'C:\\x\\'] }, { field: 'user', eq: 'Ünï' }] });
+    const out = splunkBackend.compile([rule], ctx);
+    const spl = out.files.find((f) => f.path === 'splunk/test-rule.spl')!.content;
+    expect(spl).toContain('match(process, "(?i)(?:a\\\\*b\\\\?|say \\"hi\\"|two\\\\x{0A}lines|C:\\\\\\\\x\\\\\\\\)")');
+    expect(spl).toContain('in(lower(user), "ünï")');
+    const conf = out.files.find((f) => f.path.endsWith('savedsearches.conf'))!.content;
+    // Every line of the search value but the last ends with a continuation backslash.
+    const search = conf.slice(conf.indexOf('search = ')).split('\ncron_schedule')[0]!.split('\n');
+    expect(search.length).toBe(spl.trimEnd().split('\n').length);
+    expect(search.slice(0, -1).every((l) => l.endsWith(' \\'))).toBe(true);
+    expect(search.at(-1)!.endsWith('\\')).toBe(false);
+  });
+  it('a description with newlines stays one conf line', () => {
+    expect(confValue('a\nb')).toBe('a \\\nb');
+    const rule = ruleWithWhere({ field: 'process_name', eq: 'x' });
+    const conf = splunkBackend.compile([{ ...rule, description: 'line one\nline two\n\nline three' }], ctx).files.find((f) => f.path.endsWith('savedsearches.conf'))!.content;
+    expect(conf).toContain('\ndescription = line one line two line three\n');
+  });
+});
+
+describe('splunk backend on the founding rules', () => {
+  const out = compile();
+  const spl = out.file('splunk/ip-block-scan.spl');
+  it('excludes non-public sources with cidrmatch, never a string prefix', () => {
+    for (const r of ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '::1/128', 'fc00::/7', 'fe80::/10']) expect(spl).toContain(`cidrmatch("${r}", src_ip)`);
+    expect(spl).not.toMatch(/172\.16\.\*|like\(src_ip/);
+  });
+  it('buckets a copy of _time, so min/max(_time) keep the event times (regression)', () => {
+    expect(spl).toContain('| bin span=5m _time AS TimeGenerated');
+    expect(spl).toContain('min(_time) AS EarliestEvent max(_time) AS LatestEvent');
+    expect(spl).toContain('BY TimeGenerated src_ip');
+    expect(spl).not.toMatch(/\| bin _time span/);
+  });
+  it('keeps the founding labels in order, sorts with sort 0, and ends with the filter macro', () => {
+    const labels = [...spl.matchAll(/"(IP Block Sweep \(ping\/single-port\)|Port Scan \(single host\)|Full Network Scan|Unknown Scan Pattern)"/g)].map((m) => m[1]);
+    expect(labels).toEqual(['IP Block Sweep (ping/single-port)', 'Port Scan (single host)', 'Full Network Scan', 'Unknown Scan Pattern']);
+    expect(spl).toContain('| sort 0 - UniqueDestHosts - UniqueDestPorts');
+    expect(spl.trimEnd().endsWith('| `ip_block_scan_filter`')).toBe(true);
+    expect(spl).toContain('eval dest_port=if(in(tostring(dest_port), "0"), null(), dest_port)');
+  });
+  it('matches tools by name case-insensitively and flags as whole terms', () => {
+    const ep = out.file('splunk/scan-tool-execution.spl');
+    expect(ep).toContain('in(lower(process_name), "nmap", "nmap.exe", "masscan"');
+    expect(ep).toContain('(?<![A-Za-z0-9])nmap(?![A-Za-z0-9])');
+    expect(ep).toContain('|-sS(?![A-Za-z0-9])|');
+    expect(ep).toContain('|-p-|');
+  });
+  it('writes a Splunk app with a scheduled saved search per rule and a filter macro per rule', () => {
+    const conf = out.file('splunk/detc_detections/default/savedsearches.conf');
+    expect(conf.match(/^\[detc - .* - Rule\]$/gm)!.sort()).toEqual(['[detc - IP block scan from a public source - Rule]', '[detc - Network scanning tool executed on an endpoint - Rule]']);
+    expect(conf).toContain('cron_schedule = 0 * * * *');
+    expect(conf).toContain('dispatch.earliest_time = -1h');
+    expect(conf).toContain('action.correlationsearch.annotations = {"mitre_attack":["T1595.001"],"kill_chain_phases":["reconnaissance"]}');
+    expect(conf).toContain('action.notable.param.rule_title = $ScanType$ from $SourceIP$');
+    expect(conf).toContain('action.risk.param._risk = [{"risk_object_field":"DeviceName","risk_object_type":"system","risk_score":50},{"risk_object_field":"AccountName","risk_object_type":"user","risk_score":50},{"threat_object_field":"ProcessCommandLine","threat_object_type":"process"}]');
+    const macros = out.file('splunk/detc_detections/default/macros.conf');
+    expect(macros).toMatch(/\[ip_block_scan_filter\]\ndefinition = search \*\n/);
+    expect(macros).toMatch(/\[scan_tool_execution_filter\]\ndefinition = search \*\n/);
+    expect(out.file('splunk/detc_detections/default/app.conf')).toContain('id = detc_detections');
+  });
+  it('turns odd frequencies into the nearest cron and says so', () => {
+    const notes: string[] = [];
+    expect(cronFor(300, (m) => notes.push(m))).toBe('*/5 * * * *');
+    expect(cronFor(7200, (m) => notes.push(m))).toBe('0 */2 * * *');
+    expect(cronFor(86400, (m) => notes.push(m))).toBe('0 0 * * *');
+    expect(notes).toEqual([]);
+    expect(cronFor(420, (m) => notes.push(m))).toBe('*/6 * * * *');
+    expect(notes).toEqual(['schedule: every 7m is not expressible in cron; runs every 6m']);
+  });
+  it('is deterministic', () => {
+    expect(compile().files).toEqual(out.files);
+  });
+});
