@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
@@ -29,7 +30,8 @@ function docs(text: string): Record<string, unknown>[] {
   });
 }
 
-const SCHEMA_DIR = '/work/shared/sigma-schema';
+// ../shared sits beside the project in CI and on the developers' machines; a user's clone does not have it.
+const SCHEMA_DIR = path.resolve(__dirname, '../../../shared/sigma-schema');
 const haveSchemas = existsSync(`${SCHEMA_DIR}/sigma-detection-rule-schema.json`) && existsSync(`${SCHEMA_DIR}/sigma-correlation-rules-schema.json`);
 if (!haveSchemas) {
   console.warn(`sigma.test.ts: SKIPPING schema validation: the official Sigma JSON schemas are not at ${SCHEMA_DIR} (they are not part of the repository)`);
