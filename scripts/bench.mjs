@@ -24,16 +24,18 @@ if (args[0] === '--child') {
   let peak = 0;
   const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
   const timer = setInterval(sample, 20);
-  // One hour of traffic: mostly benign clients, 1 in 500 events from one of 40 scanners (some private).
+  // One hour of traffic: a pool of 5,000 benign clients (so the open groups stop growing with the stream), and in
+  // every block of 1,000 events a 30-connection burst from one of 40 scanners (a quarter of them private).
   async function* events() {
     for (let i = 0; i < count; i++) {
       if (i % 1024 === 0) await new Promise((r) => setImmediate(r)); // let the memory sampler run
       const t = now - 3_600_000 + Math.floor((i / count) * 3_600_000);
-      const scanner = i % 500 === 0;
-      const s = (i / 500) % 40 | 0;
-      yield scanner
-        ? { time: t, src_ip: s % 4 === 0 ? `10.9.0.${s}` : `198.51.100.${s}`, dst_ip: `203.0.113.${i % 31}`, dst_port: 1 + (i % 1024), protocol: 'TCP', action: 'deny', device_vendor: 'Palo Alto Networks', device_product: 'PAN-OS' }
-        : { time: t, src_ip: `100.${64 + (i % 60)}.${(i >> 6) % 250}.${i % 250}`, dst_ip: `203.0.113.${i % 3}`, dst_port: [443, 53, 80][i % 3], protocol: 'TCP', action: 'allow', device_vendor: 'Palo Alto Networks', device_product: 'PAN-OS' };
+      const k = i % 1000;
+      const s = Math.floor(i / 1000) % 40;
+      const c = (i * 7919) % 5000;
+      yield k < 30
+        ? { time: t, src_ip: s % 4 === 0 ? `10.9.0.${s}` : `198.51.100.${s}`, dst_ip: `203.0.113.${k % 16}`, dst_port: 1 + k, protocol: 'TCP', action: 'deny', device_vendor: 'Palo Alto Networks', device_product: 'PAN-OS' }
+        : { time: t, src_ip: `100.${64 + (c % 60)}.${Math.floor(c / 60)}.${1 + (c % 250)}`, dst_ip: `203.0.113.${c % 3}`, dst_port: [443, 53, 80][c % 3], protocol: 'TCP', action: 'allow', device_vendor: 'Palo Alto Networks', device_product: 'PAN-OS' };
     }
   }
   const t0 = performance.now();

@@ -69,6 +69,12 @@ writeFileSync(
     ...cases['port-scan-20'].map((e, i) => [(Date.parse(e.time) / 1000).toFixed(6), `C${i}`, e.src_ip, e.src_port, e.dst_ip, e.dst_port, 'tcp', 'REJ'].join('\t'))].join('\n') + '\n',
 );
 
+// The same scan as Splunk events with CIM Network_Traffic fields (_time in epoch seconds), as `| tojson` exports them.
+writeFileSync(
+  path.join(dir, 'port-scan-20.splunk.jsonl'),
+  jsonl(cases['port-scan-20'].map((e) => ({ _time: Date.parse(e.time) / 1000, src_ip: e.src_ip, src_port: e.src_port, dest_ip: e.dst_ip, dest_port: e.dst_port, transport: e.protocol.toLowerCase(), action: 'blocked', vendor: e.device_vendor, product: e.device_product, sourcetype: 'pan:traffic' }))),
+);
+
 // A CommonSecurityLog export of a few thousand rows mixing every case above with benign background traffic
 // (web clients and DNS from many public and private sources, never more than 3 ports or hosts per window).
 const background = [];
@@ -82,4 +88,4 @@ for (let i = 0; i < 2600; i++) {
 }
 const mixed = [...Object.values(cases).flat(), ...background].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
 writeFileSync(path.join(dir, 'mixed.sentinel.csv'), [CSL.join(','), ...mixed.map(toCsl)].join('\n') + '\n');
-console.log(`wrote ${Object.keys(cases).length + 4} files to ${dir} (${mixed.length} rows in mixed.sentinel.csv)`);
+console.log(`wrote ${Object.keys(cases).length + 5} files to ${dir} (${mixed.length} rows in mixed.sentinel.csv)`);

@@ -118,10 +118,10 @@ describe('detc build / validate', () => {
     const r = await run(dir, 'test', '--reporter', 'junit', '--output', 'reports/detc.xml');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^92 passed, 0 failed \(23 cases × 4 engines: reference, kql, spl, sigma\)$/m);
+    expect(r.out).toMatch(/^96 passed, 0 failed \(24 cases × 4 engines: reference, kql, spl, sigma\)$/m);
     const xml = readFileSync(path.join(dir, 'reports/detc.xml'), 'utf8');
-    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="detc test" tests="92" failures="0"/);
-    expect(xml.match(/<testcase /g)).toHaveLength(92);
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="detc test" tests="96" failures="0"/);
+    expect(xml.match(/<testcase /g)).toHaveLength(96);
     for (const e of ['reference', 'kql', 'spl', 'sigma']) expect(xml).toContain(`classname="ip-block-scan.${e}"`);
   });
 

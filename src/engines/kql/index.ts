@@ -26,6 +26,8 @@ export const kqlEngine: Engine = {
       const schema = opts.kqlTables.find((t) => t.name === table);
       if (!schema) throw new Error(`kql engine: no schema for table ${table}`);
       const timeField = DATA_SOURCES[b.source]!.time;
+      const types: Record<string, string> = Object.fromEntries(schema.columns.map((c) => [c.name, c.type]));
+      const empty: KRow = Object.fromEntries(schema.columns.map((c) => [c.name, fromEvent(undefined, c.type)]));
       // Rows are made lazily from the event stream: the interpreter's where/extend/project stream them on, and
       // only summarize (open groups) and sort (result rows) hold state.
       tables.set(table, async function* () {
@@ -33,8 +35,9 @@ export const kqlEngine: Engine = {
           const t = toEpochMs(e[timeField]);
           if (t === undefined || t < from || t >= opts.now) continue;
           const native = toNativeEvent(e, b.source, 'sentinel', opts.mappings.sentinel);
-          const row: KRow = {};
-          for (const c of schema.columns) row[c.name] = fromEvent(native[c.name], c.type);
+          // Columns the mapping does not fill are empty in every row: they come from a shared prototype.
+          const row: KRow = Object.create(empty) as KRow;
+          for (const [k, v] of Object.entries(native)) if (k in types) row[k] = fromEvent(v, types[k]!);
           yield row;
         }
       });

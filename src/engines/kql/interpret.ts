@@ -103,7 +103,8 @@ export class KqlInterpreter {
   private async *extend(exprs: Node[], input: Rows, keep: boolean): Rows {
     const named = exprs.map((e) => this.named(e));
     for await (const r of input) {
-      const out: KRow = keep ? { ...r } : {};
+      // extend keeps every column, including those a row inherits from its table's empty-column prototype.
+      const out: KRow = keep ? Object.assign(Object.create(Object.getPrototypeOf(r) as object) as KRow, r) : {};
       for (const [name, expr] of named) out[name] = this.scalar(expr, r);
       yield out;
     }
