@@ -1,24 +1,14 @@
 // Escaping for KQL string literals and for the Sentinel YAML / ARM JSON that carry the query.
 
+import { cQuote } from '../quote.js';
+
 /**
  * A KQL double-quoted string literal. Backslash and quote are escaped; control and non-ASCII characters become
  * \uXXXX (UTF-16 units, surrogate pairs for astral characters) so that the query, and the Sentinel YAML holding it,
  * stay pure ASCII: the Azure-Sentinel CI rejects any non-ASCII character in a rule file.
  */
 export function kqlString(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const code = ch.codePointAt(0)!;
-    if (ch === '\\') out += '\\\\';
-    else if (ch === '"') out += '\\"';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (code < 0x20 || code > 0x7e) {
-      for (let i = 0; i < ch.length; i++) out += '\\u' + ch.charCodeAt(i).toString(16).padStart(4, '0');
-    } else out += ch;
-  }
-  return out + '"';
+  return cQuote(s, (ch) => ch.codePointAt(0)! < 0x20 || ch.codePointAt(0)! > 0x7e);
 }
 
 /** A KQL dynamic array literal of strings: dynamic(["a", "b"]). */
@@ -31,13 +21,8 @@ export function kqlName(name: string): string {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : `[${kqlString(name)}]`;
 }
 
-/** A KQL timespan literal: 300 → 5m. */
-export function kqlTimespan(seconds: number): string {
-  if (seconds % 86400 === 0) return `${seconds / 86400}d`;
-  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
-  if (seconds % 60 === 0) return `${seconds / 60}m`;
-  return `${seconds}s`;
-}
+/** Durations are written the same way in KQL, SPL and Sigma (<n><d|h|m|s>): one formatter serves all. */
+export { formatDuration as kqlTimespan } from '../../load/duration.js';
 
 /** A KQL number literal (long for integers, real otherwise). */
 export function kqlNumber(n: number): string {

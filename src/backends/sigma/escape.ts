@@ -1,4 +1,5 @@
 // Escaping for Sigma values (wildcards), regular expressions, and the YAML scalars that carry them.
+import { cQuote } from '../quote.js';
 
 /**
  * A plain (non-`re`) Sigma value that matches `s` literally. Sigma treats `*` and `?` as wildcards and `\` as
@@ -61,19 +62,7 @@ const NEEDS_DOUBLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
 
 /** A YAML double-quoted scalar; non-ASCII printable characters stay UTF-8. */
 export function yamlDouble(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const code = ch.codePointAt(0)!;
-    if (ch === '\\') out += '\\\\';
-    else if (ch === '"') out += '\\"';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\0') out += '\\0';
-    else if (NEEDS_DOUBLE.test(ch)) out += '\\u' + code.toString(16).padStart(4, '0');
-    else out += ch;
-  }
-  return out + '"';
+  return cQuote(s, (ch) => NEEDS_DOUBLE.test(ch), { '\0': '\\0' });
 }
 
 /**
@@ -116,10 +105,5 @@ export function yamlText(s: string, indent: number): string {
   return `|${chomp}\n` + lines.map((l) => (l === '' ? '' : pad + l)).join('\n') + tail;
 }
 
-/** A Sigma timespan: 300 → 5m (the largest of d, h, m, s that divides it). */
-export function sigmaTimespan(seconds: number): string {
-  if (seconds % 86400 === 0) return `${seconds / 86400}d`;
-  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
-  if (seconds % 60 === 0) return `${seconds / 60}m`;
-  return `${seconds}s`;
-}
+/** Durations are written the same way in KQL, SPL and Sigma (<n><d|h|m|s>): one formatter serves all. */
+export { formatDuration as sigmaTimespan } from '../../load/duration.js';

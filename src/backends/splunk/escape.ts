@@ -43,13 +43,8 @@ export function splField(name: string): string {
   return /^[A-Za-z_][A-Za-z0-9_.]*$/.test(name) ? name : `'${name.replace(/'/g, '')}'`;
 }
 
-/** 300 → 5m (bin span, dispatch times). */
-export function splSpan(seconds: number): string {
-  if (seconds % 86400 === 0) return `${seconds / 86400}d`;
-  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
-  if (seconds % 60 === 0) return `${seconds / 60}m`;
-  return `${seconds}s`;
-}
+/** Durations are written the same way in KQL, SPL and Sigma (<n><d|h|m|s>): one formatter serves all. */
+export { formatDuration as splSpan } from '../../load/duration.js';
 
 /** A savedsearches.conf / macros.conf value: multi-line values continue with a trailing backslash. */
 export function confValue(s: string): string {

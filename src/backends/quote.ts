@@ -1,0 +1,17 @@
+const SHORT: Record<string, string> = { '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * A double-quoted, backslash-escaped literal in the C style that KQL strings, JSON and YAML double-quoted scalars
+ * share: `\\`, `\"`, `\n`, `\r`, `\t`, plus `extra` short escapes, and `\uXXXX` (UTF-16 units) for every
+ * character `hex` selects.
+ */
+export function cQuote(s: string, hex: (ch: string) => boolean, extra: Record<string, string> = {}): string {
+  let out = '"';
+  for (const ch of s) {
+    const short = SHORT[ch] ?? extra[ch];
+    if (short) out += short;
+    else if (hex(ch)) for (let i = 0; i < ch.length; i++) out += '\\u' + ch.charCodeAt(i).toString(16).padStart(4, '0');
+    else out += ch;
+  }
+  return out + '"';
+}
