@@ -47,6 +47,7 @@ if (args[0] === '--child') {
   process.exit(0);
 }
 
+const HEAP_MIB = Number(process.env.BENCH_HEAP_MIB ?? 400);
 const sizes = (process.env.BENCH_SIZES ?? '250000,500000,1000000').split(',').map(Number);
 const dist = mkdtempSync(path.join(os.tmpdir(), 'detc-bench-'));
 try {
@@ -55,11 +56,13 @@ try {
   writeOutput(dist, compileAll({ cwd: root, rulesDir: 'rules' }).files);
   const { ENGINES } = await import(path.join(root, 'lib/engines/registry.js'));
   const names = process.env.BENCH_ENGINES?.split(',') ?? ENGINES.map((e) => e.name);
-  console.log(`detc bench: ip-block-scan over generated firewall streams (${os.cpus().length} cores, Node ${process.version})\n`);
+  console.log(`detc bench: ip-block-scan over generated firewall streams (${os.cpus().length} cores, Node ${process.version}, heap capped at ${HEAP_MIB} MiB per run)\n`);
   console.log('engine      events     seconds   events/s   peak RSS   alerts');
   for (const name of names) {
     for (const n of sizes) {
-      const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', name, String(n), dist], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      // A fixed heap cap: an engine whose state grew with the stream would run out of memory instead of
+      // just showing a bigger figure (V8 otherwise lets the heap grow lazily, which inflates peak RSS).
+      const out = execFileSync(process.execPath, [`--max-old-space-size=${HEAP_MIB}`, fileURLToPath(import.meta.url), '--child', name, String(n), dist], { encoding: 'utf8', maxBuffer: 1 << 26 });
       const r = JSON.parse(out.trim().split('\n').pop());
       console.log(`${r.engine.padEnd(10)} ${String(r.events).padStart(8)} ${r.seconds.toFixed(2).padStart(10)} ${String(r.eventsPerSecond).padStart(10)} ${`${r.peakRssMiB} MiB`.padStart(10)} ${String(r.alerts).padStart(8)}`);
     }
