@@ -5,6 +5,7 @@ import { writeOutput } from '../build/write-output.js';
 import { DiagnosticError, formatDiagnostic, type Diagnostic } from '../load/diagnostics.js';
 
 import { EXIT, UsageError, type Io } from './io.js';
+import { CHECK_HELP, checkCommand } from './check-command.js';
 import { RUN_HELP, runCommand } from './run-command.js';
 import { TEST_HELP, testCommand } from './test-command.js';
 
@@ -18,6 +19,7 @@ Usage: detc <command> [options]
 Commands:
   build       validate the rules and write dist-rules/ (Sentinel, Splunk, Sigma)
   validate    schema, semantic and Kusto.Language checks; writes nothing
+  check       what CI runs: validate, Kusto checks, no drift in dist-rules/, every fixture in every engine
   test        run every fixture in every engine (reference, kql, ...) and check they agree
   run         evaluate one rule on a file of events and print its alerts as JSON lines
 
@@ -66,16 +68,17 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   const [command, ...rest] = argv;
   if (!command || command === '-h' || command === '--help' || command === 'help') {
     const topic = rest[0] ?? 'main';
-    io.out(topic === 'test' ? TEST_HELP : topic === 'run' ? RUN_HELP : HELP[topic] ?? HELP.main!);
+    io.out(topic === 'test' ? TEST_HELP : topic === 'run' ? RUN_HELP : topic === 'check' ? CHECK_HELP : HELP[topic] ?? HELP.main!);
     return command ? EXIT.ok : EXIT.usage;
   }
   if (command === '--version' || command === '-v') {
     io.out('detc 0.1.0');
     return EXIT.ok;
   }
-  if (command === 'test' || command === 'run') {
+  if (command === 'test' || command === 'run' || command === 'check') {
+    const help = command === 'test' ? TEST_HELP : command === 'run' ? RUN_HELP : CHECK_HELP;
     try {
-      return await (command === 'test' ? testCommand : runCommand)(rest, io);
+      return await (command === 'test' ? testCommand : command === 'run' ? runCommand : checkCommand)(rest, io);
     } catch (e) {
       if (e instanceof DiagnosticError) {
         printDiagnostics(e.diagnostics, io);
@@ -83,7 +86,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return EXIT.problems;
       }
       if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-        io.err(`detc ${command}: ${(e as Error).message}\n\n${command === 'test' ? TEST_HELP : RUN_HELP}`);
+        io.err(`detc ${command}: ${(e as Error).message}\n\n${help}`);
         return EXIT.usage;
       }
       if ((e as { code?: string }).code === 'ENOENT' || (e as Error).name === 'EventFormatError') {

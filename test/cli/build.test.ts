@@ -165,6 +165,32 @@ describe('detc build / validate', () => {
     expect(all.err).toMatch(/4 engines agree: 11 alerts from 3167 events/);
   });
 
+  it('detc check passes on a freshly built project and writes nothing', async () => {
+    const r = await run(dir, 'check');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^2 rules, 6 KQL queries checked, 15 output files \(0 out of date\), 96 passed, 0 failed fixture runs in [\d.]+s$/m);
+    expect(readTree(path.join(dir, 'dist-rules'))).toEqual(built);
+  });
+
+  it('detc check fails on a rule changed without rebuilding, naming the stale files', async () => {
+    const before = readFileSync(rule('network/ip-block-scan.yml'), 'utf8');
+    edit('network/ip-block-scan.yml', (s) => s.replace('value: 20', 'value: 25'));
+    try {
+      const r = await run(dir, 'check');
+      expect(r.code).toBe(1);
+      for (const f of ['sentinel/ip-block-scan.kql', 'sentinel/ip-block-scan.yaml', 'sentinel/ip-block-scan.arm.json', 'splunk/ip-block-scan.spl', 'splunk/detc_detections/default/savedsearches.conf', 'sigma/mr_net_firewall_ip_block_scan.yml']) {
+        expect(r.err).toContain(`dist-rules/${f}: stale: differs from what the rules compile to`);
+      }
+      expect(r.err).toMatch(/file\(s\) in dist-rules\/ out of date: run 'npx detc build' and commit the result\./);
+      // The fixtures run on what the rules compile to now: the 20-port case no longer alerts, in every engine.
+      expect(r.err).toMatch(/^FAIL .* ip-block-scan › exactly 20 ports on one host alerts as a single-host port scan \[kql\]$/m);
+      expect(readTree(path.join(dir, 'dist-rules'))).toEqual(built);
+    } finally {
+      writeFileSync(rule('network/ip-block-scan.yml'), before);
+    }
+  });
+
   it('usage errors exit 2; --help exits 0', async () => {
     expect((await run(dir, 'frobnicate')).code).toBe(2);
     expect((await run(dir, 'build', '--nope')).code).toBe(2);
