@@ -6,7 +6,7 @@ import { compileAll } from '../build/compile.js';
 import { readTree, writeOutput } from '../build/write-output.js';
 import { ENGINES } from '../engines/registry.js';
 import { loadFixtures } from '../fixtures/load-fixtures.js';
-import { engineOptions, runCase, type CaseResult } from '../fixtures/run-fixtures.js';
+import { engineOptions, formatFailure, runAllFixtures, type CaseResult } from '../fixtures/run-fixtures.js';
 import { DiagnosticError, formatDiagnostic } from '../load/diagnostics.js';
 import { resolveDir } from '../paths.js';
 import { EXIT, type Io } from './io.js';
@@ -66,12 +66,12 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
       cwd: io.cwd,
       opts: engineOptions(io.cwd, tmp, resolveDir(io.cwd, values.templates, 'templates'), resolveDir(io.cwd, values.schemas, 'schemas/kql')),
     };
-    for (const f of fixtures) for (const c of f.cases) results.push(...(await runCase(f, c, ctx)));
+    results = await runAllFixtures(fixtures, ctx);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
   const failed = results.filter((r) => !r.ok);
-  for (const r of failed) io.err(`FAIL ${r.fixture}:${r.line} ${r.rule} › ${r.name} [${r.engine}]\n${r.message}\n`);
+  for (const r of failed) io.err(formatFailure(r));
   if (failed.length) problems.push(`${failed.length} failed fixture runs`);
 
   const secs = ((Date.now() - started) / 1000).toFixed(2);

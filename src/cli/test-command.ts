@@ -5,7 +5,7 @@ import { resolveDir } from '../paths.js';
 import { ENGINES } from '../engines/registry.js';
 import { toJunit } from '../fixtures/junit.js';
 import { loadFixtures } from '../fixtures/load-fixtures.js';
-import { engineOptions, runCase, type CaseResult } from '../fixtures/run-fixtures.js';
+import { engineOptions, formatFailure, runAllFixtures } from '../fixtures/run-fixtures.js';
 import { DiagnosticError, formatDiagnostic } from '../load/diagnostics.js';
 import { loadRules } from '../load/load-rules.js';
 import { EXIT, UsageError, type Io } from './io.js';
@@ -62,8 +62,7 @@ export async function testCommand(args: string[], io: Io): Promise<number> {
     cwd: io.cwd,
     opts: engineOptions(io.cwd, distDir, resolveDir(io.cwd, values.templates, 'templates'), resolveDir(io.cwd, values.schemas, 'schemas/kql')),
   };
-  const results: CaseResult[] = [];
-  for (const f of fixtures) for (const c of f.cases) results.push(...(await runCase(f, c, ctx)));
+  const results = await runAllFixtures(fixtures, ctx);
 
   const failed = results.filter((r) => !r.ok);
   if (reporter === 'junit') {
@@ -75,7 +74,7 @@ export async function testCommand(args: string[], io: Io): Promise<number> {
   } else {
     for (const r of results) {
       if (r.ok) continue;
-      io.err(`FAIL ${r.fixture}:${r.line} ${r.rule} › ${r.name} [${r.engine}]\n${r.message}\n`);
+      io.err(formatFailure(r));
     }
   }
   const untested = loaded.rules.filter((r) => !fixtures.some((f) => f.rule === r)).map((r) => r.file);
