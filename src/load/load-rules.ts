@@ -29,19 +29,19 @@ export function findRuleFiles(dir: string): string[] {
 }
 
 /** Loads one rule from text; `file` is the name used in diagnostics. */
-export function loadRuleText(file: string, text: string): { rule?: Rule; diagnostics: Diagnostic[] } {
+export function loadRuleText(file: string, text: string): { rule?: Rule; diagnostics: Diagnostic[]; src: YamlSource } {
   const src = new YamlSource(file, text);
   const syntax = src.syntaxDiagnostics();
-  if (syntax.some((d) => d.severity === 'error')) return { diagnostics: syntax };
+  if (syntax.some((d) => d.severity === 'error')) return { diagnostics: syntax, src };
   const data = src.toJS();
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    return { diagnostics: [...syntax, src.diagnostic([], 'a rule file holds one mapping (id, name, query, ...)')] };
+    return { diagnostics: [...syntax, src.diagnostic([], 'a rule file holds one mapping (id, name, query, ...)')], src };
   }
   const schema = validateRuleSchema(src, data);
-  if (schema.length) return { diagnostics: [...syntax, ...schema] };
+  if (schema.length) return { diagnostics: [...syntax, ...schema], src };
   const lowering = new RuleLowering(src);
   const rule = lowering.lower(data as Record<string, unknown>);
-  return { rule, diagnostics: [...syntax, ...lowering.diagnostics] };
+  return { rule, diagnostics: [...syntax, ...lowering.diagnostics], src };
 }
 
 /** Loads every rule under `dir`. Paths in diagnostics are relative to `cwd`. */
@@ -59,7 +59,7 @@ export function loadRules(dir: string, cwd = process.cwd()): LoadResult {
     const r = loadRuleText(file, readFileSync(f, 'utf8'));
     diagnostics.push(...r.diagnostics);
     if (!r.rule) continue;
-    const src = new YamlSource(file, readFileSync(f, 'utf8'));
+    const src = r.src;
     const prevId = ids.get(r.rule.id.toLowerCase());
     if (prevId) {
       diagnostics.push(src.diagnostic(['id'], `duplicate rule id ${r.rule.id}: already used by ${prevId}`));

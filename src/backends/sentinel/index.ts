@@ -35,8 +35,7 @@ export interface SentinelQuery {
 }
 
 /** The KQL of each rule (branches joined with union), without templates for the surrounding files. */
-export function sentinelQueries(rules: Rule[], ctx: BackendContext, notes: BackendNote[] = []): SentinelQuery[] {
-  const templates = new TemplateSet(ctx.templateDir);
+export function sentinelQueries(rules: Rule[], ctx: BackendContext, notes: BackendNote[] = [], templates = new TemplateSet(ctx.templateDir)): SentinelQuery[] {
   const diags: Diagnostic[] = rules.flatMap((r) => requireMapping(r, ctx.mapping, 'sentinel'));
   if (diags.length) throw new DiagnosticError(diags);
   return rules.map((rule) => {
@@ -57,7 +56,7 @@ export const sentinelBackend: Backend = {
     });
     const notes: BackendNote[] = [];
     const files: Artifact[] = [];
-    for (const q of sentinelQueries(rules, ctx, notes)) {
+    for (const q of sentinelQueries(rules, ctx, notes, templates)) {
       const { rule } = q;
       if (rule.severity === 'critical') {
         notes.push({ rule: rule.file, branch: '*', backend: 'sentinel', kind: 'approximated', message: 'severity critical has no Sentinel equivalent; emitted as High' });
