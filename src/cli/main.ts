@@ -6,6 +6,7 @@ import { DiagnosticError, formatDiagnostic, type Diagnostic } from '../load/diag
 
 import { EXIT, UsageError, type Io } from './io.js';
 import { CHECK_HELP, checkCommand } from './check-command.js';
+import { COVERAGE_HELP, coverageCommand } from './coverage-command.js';
 import { RUN_HELP, runCommand } from './run-command.js';
 import { TEST_HELP, testCommand } from './test-command.js';
 
@@ -22,6 +23,7 @@ Commands:
   check       what CI runs: validate, Kusto checks, no drift in dist-rules/, every fixture in every engine
   test        run every fixture in every engine (reference, kql, ...) and check they agree
   run         evaluate one rule on a file of events and print its alerts as JSON lines
+  coverage    ATT&CK Navigator layer and Markdown table of the techniques the rules cover
 
 Run 'detc <command> --help' for the options of a command.
 
@@ -68,17 +70,24 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   const [command, ...rest] = argv;
   if (!command || command === '-h' || command === '--help' || command === 'help') {
     const topic = rest[0] ?? 'main';
-    io.out(topic === 'test' ? TEST_HELP : topic === 'run' ? RUN_HELP : topic === 'check' ? CHECK_HELP : HELP[topic] ?? HELP.main!);
+    const helps: Record<string, string> = { test: TEST_HELP, run: RUN_HELP, check: CHECK_HELP, coverage: COVERAGE_HELP };
+    io.out(helps[topic] ?? HELP[topic] ?? HELP.main!);
     return command ? EXIT.ok : EXIT.usage;
   }
   if (command === '--version' || command === '-v') {
     io.out('detc 0.1.0');
     return EXIT.ok;
   }
-  if (command === 'test' || command === 'run' || command === 'check') {
-    const help = command === 'test' ? TEST_HELP : command === 'run' ? RUN_HELP : CHECK_HELP;
+  const sub: Record<string, [typeof testCommand, string]> = {
+    test: [testCommand, TEST_HELP],
+    run: [runCommand, RUN_HELP],
+    check: [checkCommand, CHECK_HELP],
+    coverage: [coverageCommand, COVERAGE_HELP],
+  };
+  if (sub[command]) {
+    const [handler, help] = sub[command]!;
     try {
-      return await (command === 'test' ? testCommand : command === 'run' ? runCommand : checkCommand)(rest, io);
+      return await handler(rest, io);
     } catch (e) {
       if (e instanceof DiagnosticError) {
         printDiagnostics(e.diagnostics, io);
