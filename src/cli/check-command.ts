@@ -2,16 +2,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { compileAll } from '../build/compile.js';
+import { compileAll, type BuildResult } from '../build/compile.js';
 import { readTree, writeOutput } from '../build/write-output.js';
 import { ENGINES } from '../engines/registry.js';
 import { loadFixtures } from '../fixtures/load-fixtures.js';
-import { engineOptions, formatFailure, runAllFixtures, type CaseResult } from '../fixtures/run-fixtures.js';
-import { DiagnosticError, formatDiagnostic } from '../load/diagnostics.js';
+import { engineOptions, runAllFixtures, type CaseResult } from '../fixtures/run-fixtures.js';
+import { DiagnosticError } from '../load/diagnostics.js';
 import { resolveDir } from '../paths.js';
-import { EXIT, type Io } from './io.js';
+import { emitReport } from '../report/emit.js';
+import { fromDiagnostics, fromDrift, fromResults, type Problem } from '../report/problems.js';
+import { REPORTERS, type ReporterName } from '../report/reporters.js';
+import { EXIT, UsageError, type Io } from './io.js';
 
-export const CHECK_HELP = `Usage: detc check [--rules DIR] [--out DIR] [--templates DIR] [--schemas DIR]
+export const CHECK_HELP = `Usage: detc check [--reporter human|junit|json|github|sarif] [--output FILE] [--rules DIR] [--out DIR]
 
 The one command CI runs on a pull request:
   1. validate every rule (JSON Schema, meaning, field mappings) and compile it for every backend;
@@ -20,13 +23,28 @@ The one command CI runs on a pull request:
   4. run every fixture in every engine (${ENGINES.map((e) => e.name).join(', ')}) on the freshly compiled output.
 Nothing is written to the output folder.
 
+Options:
+  --reporter NAME  human (default), junit (JUnit XML), json, github (workflow annotations on the PR diff),
+                   sarif (SARIF 2.1.0 for code scanning)
+  --output FILE    write the report to FILE instead of standard output
+  --rules DIR, --out DIR, --templates DIR, --schemas DIR   as for detc build
+
 Exit codes: 0 all checks pass, 1 a check failed, 2 usage, 3 internal error.
 `;
+
+export function parseReporter(value: string | undefined): ReporterName {
+  const r = (value ?? 'human') as ReporterName;
+  if (!REPORTERS.includes(r)) throw new UsageError(`unknown reporter '${r}' (${REPORTERS.join(', ')})`);
+  return r;
+}
 
 export async function checkCommand(args: string[], io: Io): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { rules: { type: 'string' }, out: { type: 'string' }, templates: { type: 'string' }, schemas: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      rules: { type: 'string' }, out: { type: 'string' }, templates: { type: 'string' }, schemas: { type: 'string' },
+      reporter: { type: 'string' }, output: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
     strict: true,
     allowPositionals: false,
   });
@@ -34,50 +52,55 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
     io.out(CHECK_HELP);
     return EXIT.ok;
   }
+  const reporter = parseReporter(values.reporter);
   const outName = values.out ?? 'dist-rules';
   const started = Date.now();
-  const build = compileAll({ cwd: io.cwd, rulesDir: values.rules ?? 'rules', templatesDir: values.templates, schemasDir: values.schemas });
-  for (const d of build.diagnostics) io.out(formatDiagnostic(d));
-  const problems: string[] = [];
-
-  const committed = readTree(path.resolve(io.cwd, outName));
-  const fresh = new Map(build.files.map((f) => [f.path, f.content]));
-  const stale = [...fresh.keys()].filter((p) => committed.has(p) && committed.get(p) !== fresh.get(p));
-  const missing = [...fresh.keys()].filter((p) => !committed.has(p));
-  const extra = [...committed.keys()].filter((p) => !fresh.has(p));
-  for (const p of stale) io.err(`${outName}/${p}: stale: differs from what the rules compile to`);
-  for (const p of missing) io.err(`${outName}/${p}: missing: the rules compile to it but it is not committed`);
-  for (const p of extra) io.err(`${outName}/${p}: extra: no rule compiles to it`);
-  const drift = stale.length + missing.length + extra.length;
-  if (drift) {
-    io.err(`${drift} file(s) in ${outName}/ out of date: run 'npx detc build' and commit the result.`);
-    problems.push(`${drift} stale output files`);
-  }
-
-  // Fixtures run on what the rules compile to now, so a test result never depends on a stale folder.
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'detc-check-'));
+  const problems: Problem[] = [];
   let results: CaseResult[] = [];
+  let build: BuildResult | undefined;
   try {
-    writeOutput(tmp, build.files);
-    const { fixtures, diagnostics } = loadFixtures(build.rules, io.cwd);
-    if (diagnostics.length) throw new DiagnosticError(diagnostics);
-    const ctx = {
-      engines: ENGINES,
-      cwd: io.cwd,
-      opts: engineOptions(io.cwd, tmp, resolveDir(io.cwd, values.templates, 'templates'), resolveDir(io.cwd, values.schemas, 'schemas/kql')),
-    };
-    results = await runAllFixtures(fixtures, ctx);
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    build = compileAll({ cwd: io.cwd, rulesDir: values.rules ?? 'rules', templatesDir: values.templates, schemasDir: values.schemas });
+  } catch (e) {
+    if (!(e instanceof DiagnosticError)) throw e;
+    problems.push(...fromDiagnostics(e.diagnostics));
   }
-  const failed = results.filter((r) => !r.ok);
-  for (const r of failed) io.err(formatFailure(r));
-  if (failed.length) problems.push(`${failed.length} failed fixture runs`);
+  let drift = 0;
+  if (build) {
+    problems.push(...fromDiagnostics(build.diagnostics));
+    const committed = readTree(path.resolve(io.cwd, outName));
+    const fresh = new Map(build.files.map((f) => [f.path, f.content]));
+    const stale = [
+      ...[...fresh.keys()].filter((p) => committed.has(p) && committed.get(p) !== fresh.get(p)).map((p) => ({ path: p, why: 'stale: differs from what the rules compile to' })),
+      ...[...fresh.keys()].filter((p) => !committed.has(p)).map((p) => ({ path: p, why: 'missing: the rules compile to it but it is not committed' })),
+      ...[...committed.keys()].filter((p) => !fresh.has(p)).map((p) => ({ path: p, why: 'extra: no rule compiles to it' })),
+    ];
+    drift = stale.length;
+    problems.push(...fromDrift(outName, stale));
 
+    // Fixtures run on what the rules compile to now, so a test result never depends on a stale folder.
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'detc-check-'));
+    try {
+      writeOutput(tmp, build.files);
+      const { fixtures, diagnostics } = loadFixtures(build.rules, io.cwd);
+      problems.push(...fromDiagnostics(diagnostics));
+      const ctx = {
+        engines: ENGINES,
+        cwd: io.cwd,
+        opts: engineOptions(io.cwd, tmp, resolveDir(io.cwd, values.templates, 'templates'), resolveDir(io.cwd, values.schemas, 'schemas/kql')),
+      };
+      if (!diagnostics.some((d) => d.severity === 'error')) results = await runAllFixtures(fixtures, ctx);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+    problems.push(...fromResults(results));
+  }
+  const failed = results.filter((r) => !r.ok).length;
+  const ruleErrors = problems.filter((p) => p.kind === 'rule' && p.severity === 'error').length;
   const secs = ((Date.now() - started) / 1000).toFixed(2);
-  io.out(
-    `${build.rules.length} rules, ${build.kqlChecked} KQL queries checked, ${build.files.length} output files (${drift} out of date), ` +
-      `${results.length - failed.length} passed, ${failed.length} failed fixture runs in ${secs}s`,
-  );
-  return problems.length ? EXIT.problems : EXIT.ok;
+  const summary = build
+    ? `${build.rules.length} rules, ${build.kqlChecked} KQL queries checked, ${build.files.length} output files (${drift} out of date${drift ? `: run 'npx detc build' and commit the result` : ''}), ` +
+      `${results.length - failed} passed, ${failed} failed fixture runs in ${secs}s`
+    : `${ruleErrors} error${ruleErrors === 1 ? '' : 's'} in rules; nothing compiled or tested (${secs}s)`;
+  emitReport(reporter, { command: 'check', problems, results, summary }, io, values.output);
+  return problems.some((p) => p.severity === 'error') ? EXIT.problems : EXIT.ok;
 }

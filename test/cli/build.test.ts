@@ -180,15 +180,58 @@ describe('detc build / validate', () => {
       const r = await run(dir, 'check');
       expect(r.code).toBe(1);
       for (const f of ['sentinel/ip-block-scan.kql', 'sentinel/ip-block-scan.yaml', 'sentinel/ip-block-scan.arm.json', 'splunk/ip-block-scan.spl', 'splunk/detc_detections/default/savedsearches.conf', 'sigma/mr_net_firewall_ip_block_scan.yml']) {
-        expect(r.err).toContain(`dist-rules/${f}: stale: differs from what the rules compile to`);
+        expect(r.err).toContain(`dist-rules/${f}:1:1: error: stale: differs from what the rules compile to; run 'npx detc build' and commit the result`);
       }
-      expect(r.err).toMatch(/file\(s\) in dist-rules\/ out of date: run 'npx detc build' and commit the result\./);
+      expect(r.out).toMatch(/output files \(\d+ out of date: run 'npx detc build' and commit the result\)/);
       // The fixtures run on what the rules compile to now: the 20-port case no longer alerts, in every engine.
       expect(r.err).toMatch(/^FAIL .* ip-block-scan › exactly 20 ports on one host alerts as a single-host port scan \[kql\]$/m);
       expect(readTree(path.join(dir, 'dist-rules'))).toEqual(built);
     } finally {
       writeFileSync(rule('network/ip-block-scan.yml'), before);
     }
+  });
+
+  describe('detc check reporters on a repository with a broken rule', () => {
+    const broken = (s: string) => s.replace('value: 20', 'value: "20"');
+    const line = () => readFileSync(rule('network/ip-block-scan.yml'), 'utf8').split('\n').findIndex((l) => l.includes('value: "20"')) + 1;
+    const withBroken = async (f: () => Promise<void>) => {
+      const before = readFileSync(rule('network/ip-block-scan.yml'), 'utf8');
+      edit('network/ip-block-scan.yml', broken);
+      try {
+        await f();
+      } finally {
+        writeFileSync(rule('network/ip-block-scan.yml'), before);
+      }
+    };
+    it('sarif: SARIF 2.1.0 whose result points at the rule file and line', () =>
+      withBroken(async () => {
+        const r = await run(dir, 'check', '--reporter', 'sarif', '--output', 'reports/detc.sarif');
+        expect(r.code).toBe(1);
+        const sarif = JSON.parse(readFileSync(path.join(dir, 'reports/detc.sarif'), 'utf8'));
+        expect(sarif.version).toBe('2.1.0');
+        expect(sarif.runs[0].tool.driver.name).toBe('detc');
+        expect(sarif.runs[0].results).toEqual([
+          expect.objectContaining({
+            ruleId: 'detc/rule', level: 'error',
+            message: { text: 'detc: parameters.port_threshold.value: must be integer, got the string "20"' },
+            locations: [{ physicalLocation: { artifactLocation: { uri: 'rules/network/ip-block-scan.yml' }, region: { startLine: line(), startColumn: 12 } } }],
+          }),
+        ]);
+      }));
+    it('github: workflow-command annotations on the rule line', () =>
+      withBroken(async () => {
+        const r = await run(dir, 'check', '--reporter', 'github');
+        expect(r.code).toBe(1);
+        expect(r.out).toContain(`::error file=rules/network/ip-block-scan.yml,line=${line()},col=12,title=detc%3A parameters.port_threshold.value::must be integer, got the string "20"`);
+      }));
+    it('junit and json: well-formed, with the failure', () =>
+      withBroken(async () => {
+        const j = await run(dir, 'check', '--reporter', 'junit');
+        expect(j.out).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="detc test" tests="1" failures="1"/);
+        expect(j.out).toContain(`<testcase name="rules/network/ip-block-scan.yml:${line()}:12" classname="detc.rule"`);
+        const js = JSON.parse((await run(dir, 'check', '--reporter', 'json')).out);
+        expect(js).toMatchObject({ command: 'check', ok: false, problems: [{ kind: 'rule', file: 'rules/network/ip-block-scan.yml', line: line(), col: 12 }] });
+      }));
   });
 
   it('usage errors exit 2; --help exits 0', async () => {
