@@ -1,12 +1,14 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveDir } from '../paths.js';
 import { ENGINES } from '../engines/registry.js';
-import { toJunit } from '../fixtures/junit.js';
 import { loadFixtures } from '../fixtures/load-fixtures.js';
-import { engineOptions, formatFailure, runAllFixtures } from '../fixtures/run-fixtures.js';
-import { DiagnosticError, formatDiagnostic } from '../load/diagnostics.js';
+import { engineOptions, runAllFixtures } from '../fixtures/run-fixtures.js';
+import { emitReport } from '../report/emit.js';
+import { fromResults, type Problem } from '../report/problems.js';
+import { parseReporter } from './check-command.js';
+import { DiagnosticError } from '../load/diagnostics.js';
 import { loadRules } from '../load/load-rules.js';
 import { EXIT, UsageError, type Io } from './io.js';
 
@@ -20,7 +22,7 @@ Options:
   --rules DIR        rule folder (default: rules)
   --dist DIR         generated queries (default: dist-rules; run 'detc build' first)
   --engine NAME      run only this engine (repeatable): ${ENGINES.map((e) => e.name).join(', ')}
-  --reporter NAME    human (default) or junit (JUnit XML)
+  --reporter NAME    human (default), junit (JUnit XML), json, github (workflow annotations), sarif (SARIF 2.1.0)
   --output FILE      write the report to FILE instead of standard output
   -h, --help         show this help
 
@@ -41,8 +43,7 @@ export async function testCommand(args: string[], io: Io): Promise<number> {
     io.out(TEST_HELP);
     return EXIT.ok;
   }
-  const reporter = values.reporter ?? 'human';
-  if (!['human', 'junit'].includes(reporter)) throw new UsageError(`unknown reporter '${reporter}' (human, junit)`);
+  const reporter = parseReporter(values.reporter);
   const engines = values.engine ? ENGINES.filter((e) => values.engine!.includes(e.name)) : ENGINES;
   const unknown = (values.engine ?? []).filter((n) => !ENGINES.some((e) => e.name === n));
   if (unknown.length) throw new UsageError(`unknown engine '${unknown[0]}' (${ENGINES.map((e) => e.name).join(', ')})`);
@@ -65,22 +66,11 @@ export async function testCommand(args: string[], io: Io): Promise<number> {
   const results = await runAllFixtures(fixtures, ctx);
 
   const failed = results.filter((r) => !r.ok);
-  if (reporter === 'junit') {
-    const xml = toJunit(results);
-    if (values.output) {
-      mkdirSync(path.dirname(path.resolve(io.cwd, values.output)), { recursive: true });
-      writeFileSync(path.resolve(io.cwd, values.output), xml);
-    } else io.out(xml.trimEnd());
-  } else {
-    for (const r of results) {
-      if (r.ok) continue;
-      io.err(formatFailure(r));
-    }
-  }
-  const untested = loaded.rules.filter((r) => !fixtures.some((f) => f.rule === r)).map((r) => r.file);
-  for (const u of untested) (reporter === 'junit' && !values.output ? io.err : io.out)(`warning: ${u} has no fixtures (${u.replace(/\.ya?ml$/, '.test.yml')})`);
+  const untested: Problem[] = loaded.rules
+    .filter((r) => !fixtures.some((f) => f.rule === r))
+    .map((r) => ({ kind: 'rule', severity: 'warning', file: r.file, line: 1, col: 1, title: 'detc test', message: `no fixtures: add ${r.file.replace(/\.ya?ml$/, '.test.yml')}` }));
   const cases = fixtures.reduce((n, f) => n + f.cases.length, 0);
   const summary = `${results.length - failed.length} passed, ${failed.length} failed (${cases} cases × ${engines.length} engines: ${engines.map((e) => e.name).join(', ')})`;
-  (reporter === 'junit' && !values.output ? io.err : io.out)(summary);
+  emitReport(reporter, { command: 'test', problems: [...untested, ...fromResults(results)], results, summary }, io, values.output);
   return failed.length ? EXIT.problems : EXIT.ok;
 }
