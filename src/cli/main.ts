@@ -5,7 +5,9 @@ import { writeOutput } from '../build/write-output.js';
 import { DiagnosticError, formatDiagnostic, type Diagnostic } from '../load/diagnostics.js';
 
 import { EXIT, UsageError, type Io } from './io.js';
-import { CHECK_HELP, checkCommand } from './check-command.js';
+import { CHECK_HELP, checkCommand, parseReporter } from './check-command.js';
+import { emitReport } from '../report/emit.js';
+import { fromDiagnostics } from '../report/problems.js';
 import { COVERAGE_HELP, coverageCommand } from './coverage-command.js';
 import { RUN_HELP, runCommand } from './run-command.js';
 import { TEST_HELP, testCommand } from './test-command.js';
@@ -49,7 +51,7 @@ Options:
 
 Exit codes: 0 written, 1 problems found (nothing written), 2 usage, 3 internal error.
 `,
-  validate: `Usage: detc validate [--rules DIR] [--templates DIR] [--schemas DIR]
+  validate: `Usage: detc validate [--rules DIR] [--templates DIR] [--schemas DIR] [--reporter NAME] [--output FILE]
 
 Runs every check of 'detc build' (JSON Schema, rule semantics, field mappings, templates, Kusto.Language
 on every KQL query) without writing anything.
@@ -58,6 +60,8 @@ Options:
   --rules DIR      rule folder (default: rules)
   --templates DIR  template folder (default: ./templates, else detc's own)
   --schemas DIR    KQL table schemas (default: ./schemas/kql, else detc's own)
+  --reporter NAME  human (default), junit, json, github (workflow annotations), sarif (SARIF 2.1.0)
+  --output FILE    write the report to FILE instead of standard output
   -h, --help       show this help
 
 Exit codes: 0 valid, 1 problems found, 2 usage, 3 internal error.
@@ -120,12 +124,16 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         templates: { type: 'string' },
         schemas: { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
+        reporter: { type: 'string' },
+        output: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
       allowPositionals: false,
     }));
     if (command === 'validate' && values.out !== undefined) throw new Error("'--out' is not an option of validate (it writes nothing)");
+    if (command === 'build' && (values.reporter !== undefined || values.output !== undefined)) throw new Error("reporters are options of validate, check and test");
+    parseReporter(values.reporter as string | undefined);
   } catch (e) {
     io.err(`detc ${command}: ${(e as Error).message}\n\n${HELP[command]}`);
     return EXIT.usage;
@@ -144,20 +152,25 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       schemasDir: values.schemas as string | undefined,
     });
   } catch (e) {
+    if (e instanceof DiagnosticError && command === 'validate') {
+      emitReport(parseReporter(values.reporter as string | undefined), { command, problems: fromDiagnostics(e.diagnostics), results: [], summary: summary(e.diagnostics, 'not valid') }, io, values.output as string | undefined);
+      return EXIT.problems;
+    }
     if (e instanceof DiagnosticError) {
       printDiagnostics(e.diagnostics, io);
-      io.err(summary(e.diagnostics, command === 'build' ? 'nothing written' : 'not valid'));
+      io.err(summary(e.diagnostics, 'nothing written'));
       return EXIT.problems;
     }
     io.err(`detc: internal error: ${(e as Error).stack ?? String(e)}`);
     return EXIT.internal;
   }
-  printDiagnostics(result.diagnostics, io);
   const secs = ((Date.now() - started) / 1000).toFixed(2);
   if (command === 'validate') {
-    io.out(`${result.rules.length} rules valid; ${result.kqlChecked} KQL queries pass Kusto.Language (${secs}s)`);
+    const line = `${result.rules.length} rules valid; ${result.kqlChecked} KQL queries pass Kusto.Language (${secs}s)`;
+    emitReport(parseReporter(values.reporter as string | undefined), { command, problems: fromDiagnostics(result.diagnostics), results: [], summary: line }, io, values.output as string | undefined);
     return EXIT.ok;
   }
+  printDiagnostics(result.diagnostics, io);
   const outDir = (values.out as string) ?? 'dist-rules';
   try {
     writeOutput(path.resolve(io.cwd, outDir), result.files);

@@ -224,6 +224,13 @@ describe('detc build / validate', () => {
         expect(r.code).toBe(1);
         expect(r.out).toContain(`::error file=rules/network/ip-block-scan.yml,line=${line()},col=12,title=detc%3A parameters.port_threshold.value::must be integer, got the string "20"`);
       }));
+    it('detc validate takes the same reporters', () =>
+      withBroken(async () => {
+        const r = await run(dir, 'validate', '--reporter', 'github');
+        expect(r.code).toBe(1);
+        expect(r.out).toContain(`::error file=rules/network/ip-block-scan.yml,line=${line()},col=12,`);
+        expect((await run(dir, 'validate', '--reporter', 'nope')).code).toBe(2);
+      }));
     it('junit and json: well-formed, with the failure', () =>
       withBroken(async () => {
         const j = await run(dir, 'check', '--reporter', 'junit');
