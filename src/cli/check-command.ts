@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { bumped, compareVersions, compileAtRef, filesOfRule } from '../build/base-ref.js';
 import { compileAll, type BuildResult } from '../build/compile.js';
+import { YamlSource } from '../load/yaml-source.js';
 import { readTree, writeOutput } from '../build/write-output.js';
 import { ENGINES } from '../engines/registry.js';
 import { loadFixtures } from '../fixtures/load-fixtures.js';
@@ -14,7 +16,7 @@ import { fromDiagnostics, fromDrift, fromResults, type Problem } from '../report
 import { REPORTERS, type ReporterName } from '../report/reporters.js';
 import { EXIT, UsageError, type Io } from './io.js';
 
-export const CHECK_HELP = `Usage: detc check [--reporter human|junit|json|github|sarif] [--output FILE] [--rules DIR] [--out DIR]
+export const CHECK_HELP = `Usage: detc check [--base REF] [--reporter human|junit|json|github|sarif] [--output FILE] [--rules DIR] [--out DIR]
 
 The one command CI runs on a pull request:
   1. validate every rule (JSON Schema, meaning, field mappings) and compile it for every backend;
@@ -27,6 +29,8 @@ Options:
   --reporter NAME  human (default), junit (JUnit XML), json, github (workflow annotations on the PR diff),
                    sarif (SARIF 2.1.0 for code scanning)
   --output FILE    write the report to FILE instead of standard output
+  --base REF       also fail when a rule's generated output changed since the git ref REF but its version did
+                   not (as the Azure-Sentinel repository enforces), naming the bump expected
   --rules DIR, --out DIR, --templates DIR, --schemas DIR   as for detc build
 
 Exit codes: 0 all checks pass, 1 a check failed, 2 usage, 3 internal error.
@@ -43,7 +47,7 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
     args,
     options: {
       rules: { type: 'string' }, out: { type: 'string' }, templates: { type: 'string' }, schemas: { type: 'string' },
-      reporter: { type: 'string' }, output: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      reporter: { type: 'string' }, output: { type: 'string' }, base: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
     strict: true,
     allowPositionals: false,
@@ -77,6 +81,8 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
     drift = stale.length;
     problems.push(...fromDrift(outName, stale));
 
+    if (values.base) problems.push(...versionProblems(build, io.cwd, values.base, values.rules ?? 'rules', resolveDir(io.cwd, values.templates, 'templates'), resolveDir(io.cwd, values.schemas, 'schemas/kql')));
+
     // Fixtures run on what the rules compile to now, so a test result never depends on a stale folder.
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'detc-check-'));
     try {
@@ -103,4 +109,34 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
     : `${ruleErrors} error${ruleErrors === 1 ? '' : 's'} in rules; nothing compiled or tested (${secs}s)`;
   emitReport(reporter, { command: 'check', problems, results, summary }, io, values.output);
   return problems.some((p) => p.severity === 'error') ? EXIT.problems : EXIT.ok;
+}
+
+/** Rules whose generated files differ from REF's while their version did not go up. */
+function versionProblems(build: BuildResult, cwd: string, ref: string, rulesDir: string, templatesDir: string, schemasDir: string): Problem[] {
+  let base: ReturnType<typeof compileAtRef>;
+  try {
+    base = compileAtRef(cwd, ref, rulesDir, templatesDir, schemasDir);
+  } catch (e) {
+    if (e instanceof DiagnosticError) throw new UsageError(`the rules at ${ref} do not compile:\n${e.message}`);
+    throw new UsageError(`cannot read the rules at '${ref}': ${String((e as { stderr?: unknown }).stderr ?? (e as Error).message).trim()}`);
+  }
+  const out: Problem[] = [];
+  for (const rule of build.rules) {
+    const old = base.rules.find((r) => r.id === rule.id);
+    if (!old) continue;
+    const now = filesOfRule(rule, build.files);
+    const then = filesOfRule(old, base.files);
+    const changed = [...new Set([...now.keys(), ...then.keys()])].filter((p) => now.get(p) !== then.get(p)).sort();
+    if (!changed.length || compareVersions(rule.version, old.version) > 0) continue;
+    // Every backend compiles from one IR, so a logic change always changes the KQL and SPL query texts (minor bump);
+    // a change elsewhere only (analytics-rule metadata, Sigma level, ...) is a patch.
+    const logic = changed.some((p) => /\.(kql|spl)$/.test(p));
+    const want = bumped(old.version, logic ? 'minor' : 'patch');
+    const { line, col } = new YamlSource(rule.file, readFileSync(path.resolve(cwd, rule.file), 'utf8')).locate(['version']);
+    out.push({
+      kind: 'rule', severity: 'error', file: rule.file, line, col, title: 'detc: version',
+      message: `the generated ${changed.join(', ')} changed since ${ref} but version is still ${rule.version}: bump it to ${want} (${logic ? 'logic changed' : 'metadata changed'})`,
+    });
+  }
+  return out;
 }

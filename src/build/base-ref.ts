@@ -1,0 +1,48 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Artifact } from '../backends/types.js';
+import type { Rule } from '../ir/types.js';
+import { compileAll } from './compile.js';
+
+/** The files a rule compiles to (its own queries and rule files; shared app files excluded). */
+export function filesOfRule(rule: Rule, files: Artifact[]): Map<string, string> {
+  const stem = `_${rule.slug.replace(/-/g, '_')}.yml`;
+  return new Map(
+    files
+      .filter((f) => f.path.startsWith(`sentinel/${rule.slug}.`) || f.path === `splunk/${rule.slug}.spl` || (f.path.startsWith('sigma/') && f.path.endsWith(stem)))
+      .map((f) => [f.path, f.content]),
+  );
+}
+
+/**
+ * Compiles the rules as they were at a git ref, with today's templates and schemas (so a template change is not
+ * taken for a rule change). Throws with git's message when the ref does not exist.
+ */
+export function compileAtRef(cwd: string, ref: string, rulesDir: string, templatesDir: string, schemasDir: string): { rules: Rule[]; files: Artifact[] } {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'detc-base-'));
+  try {
+    const top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8' }).trim();
+    const prefix = path.relative(top, path.resolve(cwd, rulesDir)).split(path.sep).join('/');
+    const tar = execFileSync('git', ['archive', '--format=tar', ref, '--', prefix], { cwd: top, maxBuffer: 1 << 30 });
+    execFileSync('tar', ['-x', '-C', tmp], { input: tar });
+    const r = compileAll({ cwd: path.join(tmp, path.relative(top, cwd)), rulesDir: path.join(tmp, prefix), templatesDir, schemasDir });
+    return { rules: r.rules, files: r.files };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** 1.2.3 → the version string after a minor (logic) or patch (metadata) bump. */
+export function bumped(version: string, kind: 'minor' | 'patch'): string {
+  const [a, b, c] = version.split('.').map(Number) as [number, number, number];
+  return kind === 'minor' ? `${a}.${b + 1}.0` : `${a}.${b}.${c + 1}`;
+}
+
+export function compareVersions(a: string, b: string): number {
+  const x = a.split('.').map(Number);
+  const y = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+  return 0;
+}
