@@ -1,0 +1,59 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { unifiedDiff } from '../../src/build/unified-diff.js';
+import { main } from '../../src/cli/main.js';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+describe('detc diff', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'detc-diff-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: dir, encoding: 'utf8' });
+  const run = async (...argv: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(argv, { cwd: dir, out: (s) => out.push(s), err: (s) => err.push(s) });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+
+  it('after a threshold change: the parameter, the changed fixture alerts and the query diffs', async () => {
+    cpSync(path.join(ROOT, 'rules'), path.join(dir, 'rules'), { recursive: true });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'base');
+    const f = path.join(dir, 'rules/network/ip-block-scan.yml');
+    writeFileSync(f, readFileSync(f, 'utf8').replace('value: 20', 'value: 25').replace('version: 1.0.0', 'version: 1.1.0'));
+    git('commit', '-qam', 'raise the port threshold');
+    const r = await run('diff', '--base', 'HEAD~1');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('### IP block scan from a public source (`rules/network/ip-block-scan.yml`)');
+    expect(r.out).toContain('version 1.0.0 → 1.1.0');
+    expect(r.out).toContain('- ip-block-scan: port_threshold 20 → 25');
+    expect(r.out).toContain("- ip-block-scan: fixture 'exactly 20 ports on one host alerts as a single-host port scan' now raises 0 alerts, was 1");
+    expect(r.out).not.toContain("fixture '19 ports stays silent'");
+    expect(r.out).toMatch(/<details><summary>sentinel\/ip-block-scan\.kql<\/summary>\n\n```diff\n--- a\/sentinel\/ip-block-scan\.kql\n\+\+\+ b\/sentinel\/ip-block-scan\.kql\n@@ /);
+    expect(r.out).toContain('-| where (UniqueDestPorts >= 20 or UniqueDestHosts >= 15)');
+    expect(r.out).toContain('+| where (UniqueDestPorts >= 25 or UniqueDestHosts >= 15)');
+    expect(r.out).toContain('-| where (UniqueDestPorts>=20 OR UniqueDestHosts>=15)');
+    expect(r.out).not.toContain('scan-tool-execution.yml`)');
+  });
+});
+
+describe('unified diff', () => {
+  it('prints hunks with context and line numbers', () => {
+    const a = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10'].join('\n');
+    const b = ['1', '2', '3', '4', 'five', '6', '7', '8', '9', '10', '11'].join('\n');
+    // Changes at most 2 × context lines apart share one hunk, as in GNU diff.
+    expect(unifiedDiff(a, b, 'a/x', 'b/x')).toBe(['--- a/x', '+++ b/x', '@@ -2,9 +2,10 @@', ' 2', ' 3', ' 4', '-5', '+five', ' 6', ' 7', ' 8', ' 9', ' 10', '+11'].join('\n'));
+    const long = Array.from({ length: 20 }, (_, i) => String(i + 1));
+    const edited = long.map((l) => (l === '2' ? 'two' : l === '18' ? 'eighteen' : l));
+    expect(unifiedDiff(long.join('\n'), edited.join('\n'), 'a', 'b')).toBe(
+      ['--- a', '+++ b', '@@ -1,5 +1,5 @@', ' 1', '-2', '+two', ' 3', ' 4', ' 5', '@@ -15,6 +15,6 @@', ' 15', ' 16', ' 17', '-18', '+eighteen', ' 19', ' 20'].join('\n'),
+    );
+    expect(unifiedDiff('same', 'same', 'a', 'b')).toBe('--- a\n+++ b');
+  });
+});
