@@ -10,6 +10,7 @@ import { emitReport } from '../report/emit.js';
 import { fromDiagnostics } from '../report/problems.js';
 import { COVERAGE_HELP, coverageCommand } from './coverage-command.js';
 import { DIFF_HELP, diffCommand } from './diff-command.js';
+import { INIT_HELP, initCommand } from './init-command.js';
 import { RUN_HELP, runCommand } from './run-command.js';
 import { TEST_HELP, testCommand } from './test-command.js';
 
@@ -21,6 +22,7 @@ const HELP: Record<string, string> = {
 Usage: detc <command> [options]
 
 Commands:
+  init        scaffold a new detection repository (rules, templates, CI workflow)
   build       validate the rules and write dist-rules/ (Sentinel, Splunk, Sigma)
   validate    schema, semantic and Kusto.Language checks; writes nothing
   check       what CI runs: validate, Kusto checks, no drift in dist-rules/, every fixture in every engine
@@ -76,7 +78,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   const [command, ...rest] = argv;
   if (!command || command === '-h' || command === '--help' || command === 'help') {
     const topic = rest[0] ?? 'main';
-    const helps: Record<string, string> = { test: TEST_HELP, run: RUN_HELP, check: CHECK_HELP, coverage: COVERAGE_HELP, diff: DIFF_HELP };
+    const helps: Record<string, string> = { test: TEST_HELP, run: RUN_HELP, check: CHECK_HELP, coverage: COVERAGE_HELP, diff: DIFF_HELP, init: INIT_HELP };
     io.out(helps[topic] ?? HELP[topic] ?? HELP.main!);
     return command ? EXIT.ok : EXIT.usage;
   }
@@ -90,6 +92,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     check: [checkCommand, CHECK_HELP],
     coverage: [coverageCommand, COVERAGE_HELP],
     diff: [diffCommand, DIFF_HELP],
+    init: [initCommand, INIT_HELP],
   };
   if (sub[command]) {
     const [handler, help] = sub[command]!;

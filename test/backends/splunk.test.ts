@@ -5,7 +5,8 @@ import { cronFor, splunkBackend } from '../../src/backends/splunk/index.js';
 import { ExprParser } from '../../src/engines/spl/eval-expr.js';
 import { pcreToRegExp } from '../../src/engines/spl/values.js';
 import { loadRules } from '../../src/load/load-rules.js';
-import { ruleWithWhere } from '../helpers/rules.js';
+import { splCondition } from '../../src/backends/splunk/expr.js';
+import { baseRuleDoc, ruleFromDoc, ruleWithWhere } from '../helpers/rules.js';
 
 const ctx = { templateDir: 'templates/splunk', mapping: loadMapping('templates/splunk/mapping.yml') };
 const compile = (rules = loadRules('rules').rules) => {
@@ -104,5 +105,58 @@ describe('splunk backend on the founding rules', () => {
   });
   it('is deterministic', () => {
     expect(compile().files).toEqual(out.files);
+  });
+});
+
+describe('SPL conditions', () => {
+  const whereOf = (where: unknown) => {
+    const spl = splunkBackend.compile([ruleWithWhere(where)], ctx).files.find((f) => f.path === 'splunk/test-rule.spl')!.content;
+    return spl.split('\n').find((l) => l.startsWith('| where '))!.slice('| where '.length);
+  };
+  it('emits exact fragments for each operator', () => {
+    expect(whereOf({ field: 'user', eq: 'a*b?' })).toBe('(isnotnull(user) AND in(lower(user), "a*b?"))');
+    expect(whereOf({ field: 'user', eq: 'Ab"c', cased: true })).toBe('(isnotnull(user) AND in(user, "Ab\\"c"))');
+    expect(whereOf({ field: 'process_path', startswith: 'C:\\Temp\\' })).toBe('(isnotnull(process_path) AND match(process_path, "(?i)\\\\AC:\\\\\\\\Temp\\\\\\\\"))');
+    expect(whereOf({ field: 'process_name', endswith: '.EXE', cased: true })).toBe('(isnotnull(process_name) AND match(process_name, "\\\\.EXE\\\\z"))');
+    expect(whereOf({ field: 'command_line', has: '-p-' })).toBe('(isnotnull(process) AND match(process, "(?i)-p-"))');
+    expect(whereOf({ field: 'command_line', has: 'ünï' })).toBe('(isnotnull(process) AND match(process, "(?i)ünï"))');
+    expect(whereOf({ field: 'host', exists: false })).toBe('(isnull(dest) OR dest="")');
+    expect(whereOf({ field: 'process_id', in: [4, 8] })).toBe('(isnotnull(tonumber(process_id)) AND in(tonumber(process_id), 4, 8))');
+    expect(whereOf({ not: { field: 'user', eq: 'x\ny' } })).toBe('NOT (isnotnull(user) AND in(lower(user), ("x" . urldecode("%0A") . "y")))');
+  });
+  it('is two-valued: NOT of a predicate on a missing field is true', () => {
+    const rule = ruleWithWhere({ not: { any: [{ field: 'user', eq: 'x' }, { field: 'command_line', has: 'nmap' }, { field: 'process_id', gte: 3 }] } });
+    const expr = splCondition(rule.branches[0]!.where!, { field: (f) => f, nullable: true });
+    expect(ExprParser.parse(expr)({})).toBe(true);
+    expect(ExprParser.parse(expr)({ command_line: 'C:\\nmap.exe -sS' })).toBe(false);
+    expect(ExprParser.parse(expr)({ command_line: 'nmapper' })).toBe(true);
+  });
+  it('joins branches with append and names the files per rule', () => {
+    const doc = baseRuleDoc();
+    const q = doc.query as Record<string, unknown>;
+    delete doc.query;
+    doc.branches = [{ ...q, name: 'byname' }, { ...q, name: 'bycmd', where: { field: 'command_line', has: 'masscan' } }];
+    const out = splunkBackend.compile([ruleFromDoc(doc)], ctx);
+    const spl = out.files.find((f) => f.path === 'splunk/test-rule.spl')!.content;
+    expect(spl).toMatch(/\n\| append \[\n\| datamodel Endpoint Processes flat\n[^]*\n\| `test_rule_filter`\n\]\n$/);
+    expect(spl.match(/\| datamodel /g)!.length).toBe(2);
+    expect(out.notes.some((n) => n.message.startsWith('branches: every branch after the first runs as an append subsearch'))).toBe(true);
+  });
+  it('keeps alert text one line, marks deprecated rules disabled and maps severities', () => {
+    const doc = { ...baseRuleDoc(), status: 'deprecated', severity: 'critical', alert: { title: 'Scan on {{DeviceName}}', description: 'two\nlines {{ProcessCommandLine}}' } };
+    const conf = splunkBackend.compile([ruleFromDoc(doc)], ctx).files.find((f) => f.path.endsWith('savedsearches.conf'))!.content;
+    expect(conf).toContain('\ndisabled = 0\n'.replace('0', '1'));
+    expect(conf).toContain('\nalert.severity = 6\n');
+    expect(conf).toContain('\naction.notable.param.rule_title = Scan on $DeviceName$\n');
+    expect(conf).toContain('\naction.risk.param._risk_message = two lines $ProcessCommandLine$\n');
+    // Outside the search value no line is continued, and every non-comment line is a stanza or key = value.
+    const body = conf.replace(/\nsearch = [^]*?\n(?=cron_schedule)/g, '\n');
+    for (const line of body.split('\n')) expect(line === '' || line.startsWith('#') || /^\[.*\]$/.test(line) || /^[\w.]+ = /.test(line)).toBe(true);
+  });
+  it('says what it does with frequencies cron cannot express', () => {
+    const notes: string[] = [];
+    expect(cronFor(5400, (m) => notes.push(m))).toBe('0 * * * *');
+    expect(cronFor(2 * 86400, (m) => notes.push(m))).toBe('0 0 * * *');
+    expect(notes).toEqual(['schedule: every 90m is not expressible in cron; runs every 1h', 'schedule: every 2d is not expressible in cron; runs every 1d']);
   });
 });

@@ -35,7 +35,9 @@ export function cronFor(seconds: number, note: (m: string) => void): string {
   const divisors = [1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60, 120, 180, 240, 360, 480, 720, 1440];
   const best = divisors.filter((d) => d <= m).pop() ?? 1;
   note(`schedule: every ${splSpan(seconds)} is not expressible in cron; runs every ${splSpan(best * 60)}`);
-  return best >= 60 ? `0 */${best / 60} * * *` : `*/${best} * * * *`;
+  if (best === 1440) return '0 0 * * *';
+  if (best === 60) return '0 * * * *';
+  return best > 60 ? `0 */${best / 60} * * *` : `*/${best} * * * *`;
 }
 
 export const splunkBackend: Backend = {
@@ -51,6 +53,12 @@ export const splunkBackend: Backend = {
       const parts = rule.branches.map((b) => templates.render('search', { commands: buildSplCommands(rule, b, ctx.mapping.sources[b.source]!, notes), filterMacro: filterMacro(rule) }).trimEnd());
       // Several branches: the first search, then each other one appended.
       const spl = parts.length === 1 ? parts[0]! : [parts[0]!, ...parts.slice(1).map((p) => `| append [\n${p}\n]`)].join('\n');
+      if (parts.length > 1) {
+        notes.push({
+          rule: rule.file, branch: '*', backend: 'splunk', kind: 'approximated',
+          message: 'branches: every branch after the first runs as an append subsearch (limits.conf [subsearch]: at most maxout rows, default 50000, and maxtime, default 60s); rows are not re-sorted across branches',
+        });
+      }
       files.push({ path: `splunk/${rule.slug}.spl`, content: spl + '\n' });
       const note = (message: string) => notes.push({ rule: rule.file, branch: '*', backend: 'splunk', kind: 'approximated', message });
       type RiskEntry = Record<string, string | number>;

@@ -46,6 +46,9 @@ export function buildSplCommands(rule: Rule, branch: Branch, sm: SourceMapping, 
     // Bucket a copy: binning _time itself would make min(_time)/max(_time) return the bucket start.
     const window = splField(agg.windowAs);
     cmds.push(`bin span=${splSpan(agg.windowSeconds)} ${time} AS ${window}`);
+    if (agg.windowSeconds >= 86400) {
+      notes.push({ rule: rule.file, branch: branch.name, backend: 'splunk', kind: 'approximated', message: `window: bin span=${splSpan(agg.windowSeconds)} aligns day-sized buckets to the local day boundary of the search's time zone, not to the Unix epoch (exact only when the search runs in UTC)` });
+    }
     cmds.push(`stats ${agg.aggregates.map((a) => `${splAggregate(a, name)} AS ${splField(a.as)}`).join(' ')} BY ${window} ${agg.by.map((k) => splField(name(k.field))).join(' ')}`);
     const caps = agg.aggregates.filter((a) => a.fn === 'values').map((a) => `${splField(a.as)}=mvindex(${splField(a.as)}, 0, ${a.limit! - 1})`);
     if (caps.length) {

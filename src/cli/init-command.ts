@@ -1,0 +1,132 @@
+import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { compileAll } from '../build/compile.js';
+import { writeOutput } from '../build/write-output.js';
+import { PACKAGE_ROOT } from '../paths.js';
+import { EXIT, UsageError, type Io } from './io.js';
+
+export const INIT_HELP = `Usage: detc init [DIR] [--detc-version SPEC]
+
+Scaffolds a detection repository in DIR (default: the current folder, which must be empty or new):
+  rules/            an example rule (T1595.001 port and host scans) with its fixtures
+  templates/        detc's default templates and field mappings, to customise
+  schemas/kql/      KQL table schemas for the Kusto.Language check (add your custom tables here)
+  dist-rules/       the compiled output, built once
+  package.json      depends on detc (--detc-version, default ^0.1.0)
+  .github/workflows/detc.yml, azure-pipelines.yml   CI running 'npx detc check' with a JUnit report
+  README.md
+Then: npm install && npx detc check
+
+Exit codes: 0 created, 1 the folder is not empty, 2 usage, 3 internal error.
+`;
+
+export async function initCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { 'detc-version': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+    allowPositionals: true,
+  });
+  if (values.help) {
+    io.out(INIT_HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length > 1) throw new UsageError('give at most one folder');
+  const dir = path.resolve(io.cwd, positionals[0] ?? '.');
+  if (existsSync(dir) && readdirSync(dir).filter((f) => f !== '.git').length) {
+    io.err(`detc init: ${dir} is not empty; nothing written`);
+    return EXIT.problems;
+  }
+  mkdirSync(dir, { recursive: true });
+  const example = ['network/ip-block-scan.yml', 'network/ip-block-scan.test.yml', 'network/ip-block-scan.fixtures'];
+  for (const e of example) cpSync(path.join(PACKAGE_ROOT, 'rules', e), path.join(dir, 'rules', e), { recursive: true });
+  cpSync(path.join(PACKAGE_ROOT, 'templates'), path.join(dir, 'templates'), { recursive: true });
+  cpSync(path.join(PACKAGE_ROOT, 'schemas'), path.join(dir, 'schemas'), { recursive: true });
+  cpSync(path.join(PACKAGE_ROOT, 'schema'), path.join(dir, 'schema'), { recursive: true });
+  const name = path.basename(dir).toLowerCase().replace(/[^a-z0-9-]/g, '-') || 'detections';
+  const spec = values['detc-version'] ?? '^0.1.0';
+  const files: Record<string, string> = {
+    'package.json': JSON.stringify({ name, private: true, scripts: { build: 'detc build', check: 'detc check', test: 'detc test' }, devDependencies: { detc: spec } }, null, 2) + '\n',
+    '.gitignore': 'node_modules/\nreports/\n',
+    '.github/workflows/detc.yml': GITHUB_WORKFLOW,
+    'azure-pipelines.yml': AZURE_PIPELINE,
+    'README.md': readme(name),
+  };
+  for (const [p, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
+    writeFileSync(path.join(dir, p), content);
+  }
+  // The schema line of the example rule points at the copied schema/ folder, two levels up as in detc itself.
+  const build = compileAll({ cwd: dir, rulesDir: 'rules' });
+  writeOutput(path.join(dir, 'dist-rules'), build.files);
+  io.out(`Created a detection repository in ${dir} (${build.rules.length} example rule, ${build.files.length} generated files).\nNext: cd ${path.relative(io.cwd, dir) || '.'} && npm install && npx detc check`);
+  return EXIT.ok;
+}
+
+const GITHUB_WORKFLOW = `# detc: validate, check generated content and run every fixture in every engine on each pull request.
+name: detc
+on:
+  pull_request:
+  push:
+    branches: [main]
+jobs:
+  check:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 20
+      - run: npm install
+      - run: npx detc check --reporter junit --output reports/detc.xml
+      - uses: actions/upload-artifact@v4
+        if: always()
+        with:
+          name: detc-report
+          path: reports/detc.xml
+`;
+
+const AZURE_PIPELINE = `# detc: validate, check generated content and run every fixture in every engine.
+trigger:
+  branches:
+    include: [main]
+pr:
+  branches:
+    include: ['*']
+pool:
+  vmImage: ubuntu-latest
+steps:
+  - task: NodeTool@0
+    inputs:
+      versionSpec: '20.x'
+  - script: npm install
+    displayName: npm install
+  - script: npx detc check --reporter junit --output reports/detc.xml
+    displayName: npx detc check
+  - task: PublishTestResults@2
+    condition: always()
+    inputs:
+      testResultsFormat: JUnit
+      testResultsFiles: reports/detc.xml
+`;
+
+function readme(name: string): string {
+  return `# ${name}
+
+Detections as code, compiled by detc to Microsoft Sentinel (KQL, analytics rules, ARM), Splunk (SPL, app) and Sigma.
+
+\`\`\`sh
+npm install
+npx detc build    # after changing rules/: regenerate dist-rules/ and commit it
+npx detc check    # what CI runs: validation, Kusto checks, no stale dist-rules/, every fixture in every engine
+\`\`\`
+
+- \`rules/\`: one detection per YAML file, fixtures beside it (\`<rule>.test.yml\`).
+- \`templates/<backend>/\`: templates and field mappings; edit them to match your workspace, Splunk apps and Sigma pipeline.
+- \`schemas/kql/\`: KQL table schemas (\`.create table\`) for the Kusto.Language check; add your custom tables.
+- \`dist-rules/\`: generated; deploy \`sentinel/*.arm.json\` with \`az deployment group create\` and \`splunk/detc_detections\` as a Splunk app.
+`;
+}
