@@ -145,7 +145,7 @@ describe('SPL conditions', () => {
   it('keeps alert text one line, marks deprecated rules disabled and maps severities', () => {
     const doc = { ...baseRuleDoc(), status: 'deprecated', severity: 'critical', alert: { title: 'Scan on {{DeviceName}}', description: 'two\nlines {{ProcessCommandLine}}' } };
     const conf = splunkBackend.compile([ruleFromDoc(doc)], ctx).files.find((f) => f.path.endsWith('savedsearches.conf'))!.content;
-    expect(conf).toContain('\ndisabled = 0\n'.replace('0', '1'));
+    expect(conf).toContain('\ndisabled = 1\n');
     expect(conf).toContain('\nalert.severity = 6\n');
     expect(conf).toContain('\naction.notable.param.rule_title = Scan on $DeviceName$\n');
     expect(conf).toContain('\naction.risk.param._risk_message = two lines $ProcessCommandLine$\n');
