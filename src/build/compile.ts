@@ -20,6 +20,8 @@ export interface BuildOptions {
   rulesDir: string;
   templatesDir?: string;
   schemasDir?: string;
+  /** Backends to compile (default: all). */
+  backends?: string[];
 }
 
 export interface BuildResult {
@@ -43,14 +45,14 @@ export function compileAll(opts: BuildOptions): BuildResult {
 
   const files: Artifact[] = [];
   const notes: BackendNote[] = [];
-  for (const backend of BACKENDS) {
+  for (const backend of BACKENDS.filter((b) => !opts.backends || opts.backends.includes(b.name))) {
     const dir = path.join(templatesDir, backend.name);
     const mapping = loadMapping(path.join(dir, 'mapping.yml'), rel(path.join(dir, 'mapping.yml')));
     const result = backend.compile(rules, { templateDir: dir, mapping });
     files.push(...result.files);
     notes.push(...result.notes);
   }
-  const kqlChecked = checkKql(rules, files, resolveDir(cwd, opts.schemasDir, 'schemas/kql'), rel(templatesDir));
+  const kqlChecked = opts.backends && !opts.backends.includes('sentinel') ? 0 : checkKql(rules, files, resolveDir(cwd, opts.schemasDir, 'schemas/kql'), rel(templatesDir));
   files.push({ path: 'REPORT.md', content: renderReport(rules, notes) });
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { rules, files, notes, diagnostics: loaded.diagnostics, kqlChecked };

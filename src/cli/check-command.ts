@@ -6,7 +6,8 @@ import { bumped, compareVersions, compileAtRef, filesOfRule } from '../build/bas
 import { compileAll, type BuildResult } from '../build/compile.js';
 import { YamlSource } from '../load/yaml-source.js';
 import { readTree, writeOutput } from '../build/write-output.js';
-import { ENGINES } from '../engines/registry.js';
+import { ENGINES, enginesFor } from '../engines/registry.js';
+import { loadConfig } from '../config/load-config.js';
 import { loadFixtures } from '../fixtures/load-fixtures.js';
 import { engineOptions, runAllFixtures, type CaseResult } from '../fixtures/run-fixtures.js';
 import { DiagnosticError } from '../load/diagnostics.js';
@@ -57,13 +58,18 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
     return EXIT.ok;
   }
   const reporter = parseReporter(values.reporter);
-  const outName = values.out ?? 'dist-rules';
+  const config = loadConfig(io.cwd);
+  values.rules ??= config.rules;
+  values.templates ??= config.templates;
+  values.schemas ??= config.schemas;
+  const engines = enginesFor(config.backends);
+  const outName = values.out ?? config.out ?? 'dist-rules';
   const started = Date.now();
   const problems: Problem[] = [];
   let results: CaseResult[] = [];
   let build: BuildResult | undefined;
   try {
-    build = compileAll({ cwd: io.cwd, rulesDir: values.rules ?? 'rules', templatesDir: values.templates, schemasDir: values.schemas });
+    build = compileAll({ cwd: io.cwd, rulesDir: values.rules ?? 'rules', templatesDir: values.templates, schemasDir: values.schemas, backends: config.backends });
   } catch (e) {
     if (!(e instanceof DiagnosticError)) throw e;
     problems.push(...fromDiagnostics(e.diagnostics));
@@ -90,7 +96,7 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
       const { fixtures, diagnostics } = loadFixtures(build.rules, io.cwd);
       problems.push(...fromDiagnostics(diagnostics));
       const ctx = {
-        engines: ENGINES,
+        engines,
         cwd: io.cwd,
         opts: engineOptions(io.cwd, tmp, resolveDir(io.cwd, values.templates, 'templates'), resolveDir(io.cwd, values.schemas, 'schemas/kql')),
       };

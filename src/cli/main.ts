@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { compileAll, type BuildResult } from '../build/compile.js';
+import { loadConfig, type DetcConfig } from '../config/load-config.js';
 import { writeOutput } from '../build/write-output.js';
 import { DiagnosticError, formatDiagnostic, type Diagnostic } from '../load/diagnostics.js';
 
@@ -150,12 +151,15 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   }
   const started = Date.now();
   let result: BuildResult;
+  let config: DetcConfig = {};
   try {
+    config = loadConfig(io.cwd);
     result = compileAll({
       cwd: io.cwd,
-      rulesDir: (values.rules as string) ?? 'rules',
-      templatesDir: values.templates as string | undefined,
-      schemasDir: values.schemas as string | undefined,
+      rulesDir: (values.rules as string) ?? config.rules ?? 'rules',
+      templatesDir: (values.templates as string | undefined) ?? config.templates,
+      schemasDir: (values.schemas as string | undefined) ?? config.schemas,
+      backends: config.backends,
     });
   } catch (e) {
     if (e instanceof DiagnosticError && command === 'validate') {
@@ -177,7 +181,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     return EXIT.ok;
   }
   printDiagnostics(result.diagnostics, io);
-  const outDir = (values.out as string) ?? 'dist-rules';
+  const outDir = (values.out as string) ?? config.out ?? 'dist-rules';
   try {
     writeOutput(path.resolve(io.cwd, outDir), result.files);
   } catch (e) {

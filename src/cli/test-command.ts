@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveDir } from '../paths.js';
-import { ENGINES } from '../engines/registry.js';
+import { ENGINES, enginesFor } from '../engines/registry.js';
+import { loadConfig } from '../config/load-config.js';
 import { loadFixtures } from '../fixtures/load-fixtures.js';
 import { engineOptions, runAllFixtures } from '../fixtures/run-fixtures.js';
 import { emitReport } from '../report/emit.js';
@@ -44,7 +45,13 @@ export async function testCommand(args: string[], io: Io): Promise<number> {
     return EXIT.ok;
   }
   const reporter = parseReporter(values.reporter);
-  const engines = values.engine ? ENGINES.filter((e) => values.engine!.includes(e.name)) : ENGINES;
+  const config = loadConfig(io.cwd);
+  values.rules ??= config.rules;
+  values.dist ??= config.out;
+  values.templates ??= config.templates;
+  values.schemas ??= config.schemas;
+  const available = enginesFor(config.backends);
+  const engines = values.engine ? available.filter((e) => values.engine!.includes(e.name)) : available;
   const unknown = (values.engine ?? []).filter((n) => !ENGINES.some((e) => e.name === n));
   if (unknown.length) throw new UsageError(`unknown engine '${unknown[0]}' (${ENGINES.map((e) => e.name).join(', ')})`);
   if (!engines.some((e) => e.name === 'reference')) engines.unshift(ENGINES[0]!);
