@@ -13,23 +13,35 @@ export class TemplateSet {
   private readonly hb = Handlebars.create();
   private readonly compiled = new Map<string, Handlebars.TemplateDelegate>();
 
-  constructor(readonly dir: string, helpers: Record<string, Helper> = {}) {
+  /**
+   * `dir` is the backend's template folder; `fallback` (detc's own folder for the backend) supplies every template
+   * that `dir` does not override, so a user overrides one template by name and keeps the rest.
+   */
+  constructor(readonly dir: string, helpers: Record<string, Helper> = {}, readonly fallback?: string) {
     for (const [name, fn] of Object.entries(helpers)) this.hb.registerHelper(name, fn);
     this.hb.registerHelper('json', (v: unknown) => JSON.stringify(v));
     this.hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
     this.hb.registerHelper('join', (xs: unknown[], sep: unknown) => (Array.isArray(xs) ? xs.join(typeof sep === 'string' ? sep : ', ') : ''));
-    if (existsSync(dir)) {
-      for (const f of readdirSync(dir).sort()) {
-        if (f.endsWith('.hbs')) this.hb.registerPartial(f.slice(0, -4), readFileSync(path.join(dir, f), 'utf8'));
+    for (const d of [fallback, dir]) {
+      if (!d || !existsSync(d)) continue;
+      for (const f of readdirSync(d).sort()) {
+        if (f.endsWith('.hbs')) this.hb.registerPartial(f.slice(0, -4), readFileSync(path.join(d, f), 'utf8'));
       }
     }
   }
 
-  /** Renders `<dir>/<name>.hbs` with the view model. */
+  /** The file a template comes from: the backend folder's own, else the fallback's. */
+  source(name: string): string {
+    const own = path.join(this.dir, `${name}.hbs`);
+    if (existsSync(own) || !this.fallback) return own;
+    return path.join(this.fallback, `${name}.hbs`);
+  }
+
+  /** Renders the template `<name>.hbs` with the view model. */
   render(name: string, view: object): string {
     let t = this.compiled.get(name);
     if (!t) {
-      const file = path.join(this.dir, `${name}.hbs`);
+      const file = this.source(name);
       if (!existsSync(file)) throw new Error(`template not found: ${file}`);
       t = this.hb.compile(readFileSync(file, 'utf8'), { noEscape: true, strict: true });
       this.compiled.set(name, t);

@@ -53,5 +53,7 @@ export interface Backend {
 export interface BackendContext {
   /** Directory holding this backend's templates (`templates/<backend>`). */
   templateDir: string;
+  /** detc's own templates for the backend: used for every template `templateDir` does not override. */
+  fallbackTemplateDir?: string;
   mapping: BackendMapping;
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { loadMapping } from '../backends/mapping.js';
@@ -9,7 +10,7 @@ import { DiagnosticError, type Diagnostic } from '../load/diagnostics.js';
 import { loadRules } from '../load/load-rules.js';
 import { BACKENDS } from './backends.js';
 import { renderReport } from './report.js';
-import { resolveDir } from '../paths.js';
+import { PACKAGE_ROOT, resolveDir } from '../paths.js';
 
 export { resolveDir };
 
@@ -47,8 +48,11 @@ export function compileAll(opts: BuildOptions): BuildResult {
   const notes: BackendNote[] = [];
   for (const backend of BACKENDS.filter((b) => !opts.backends || opts.backends.includes(b.name))) {
     const dir = path.join(templatesDir, backend.name);
-    const mapping = loadMapping(path.join(dir, 'mapping.yml'), rel(path.join(dir, 'mapping.yml')));
-    const result = backend.compile(rules, { templateDir: dir, mapping });
+    // A project's template folder overrides detc's templates by name; anything it lacks comes from detc's own.
+    const fallback = path.join(PACKAGE_ROOT, 'templates', backend.name);
+    const mappingFile = existsSync(path.join(dir, 'mapping.yml')) ? path.join(dir, 'mapping.yml') : path.join(fallback, 'mapping.yml');
+    const mapping = loadMapping(mappingFile, rel(mappingFile));
+    const result = backend.compile(rules, { templateDir: dir, mapping, fallbackTemplateDir: fallback === dir ? undefined : fallback });
     files.push(...result.files);
     notes.push(...result.notes);
   }

@@ -103,8 +103,13 @@ describe('splunk backend on the founding rules', () => {
     expect(cronFor(420, (m) => notes.push(m))).toBe('*/6 * * * *');
     expect(notes).toEqual(['schedule: every 7m is not expressible in cron; runs every 6m']);
   });
-  it('is deterministic', () => {
+  it('is deterministic, with stanzas and macros in slug order whatever the input order', () => {
     expect(compile().files).toEqual(out.files);
+    expect(compile([...loadRules('rules').rules].reverse()).files).toEqual(out.files);
+    const conf = out.file('splunk/detc_detections/default/savedsearches.conf');
+    expect(conf.indexOf('[detc - IP block scan')).toBeLessThan(conf.indexOf('[detc - Network scanning tool'));
+    const macros = out.file('splunk/detc_detections/default/macros.conf');
+    expect(macros.indexOf('[ip_block_scan_filter]')).toBeLessThan(macros.indexOf('[scan_tool_execution_filter]'));
   });
 });
 

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,6 +89,20 @@ describe('detc build / validate', () => {
     } finally {
       rmSync(rule('network/ip-block-scan-copy.yml'));
     }
+  });
+
+  it('a template folder overrides templates by name; the rest come from detc', async () => {
+    const own = path.join(dir, 'partial-templates/splunk');
+    mkdirSync(own, { recursive: true });
+    writeFileSync(path.join(own, 'macros.conf.hbs'), '# our own macros.conf template\n{{#each macros}}\n[{{name}}]\ndefinition = search NOT src_ip=198.51.100.0/24\niseval = 0\n{{/each}}\n');
+    const out = path.join(dir, 'out-partial');
+    const r = await run(dir, 'build', '-q', '--templates', 'partial-templates', '--out', 'out-partial');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(readFileSync(path.join(out, 'splunk/detc_detections/default/macros.conf'), 'utf8')).toContain('definition = search NOT src_ip=198.51.100.0/24');
+    expect(readFileSync(path.join(out, 'sentinel/ip-block-scan.kql'), 'utf8')).toBe(built.get('sentinel/ip-block-scan.kql'));
+    rmSync(path.join(dir, 'partial-templates'), { recursive: true });
+    rmSync(out, { recursive: true });
   });
 
   it('a template that breaks the KQL fails the build through Kusto.Language, naming rule and template', async () => {
@@ -248,6 +262,6 @@ describe('detc build / validate', () => {
     const h = await run(dir, 'build', '--help');
     expect(h.code).toBe(0);
     expect(h.out).toMatch(/Exit codes: 0 written, 1 problems found/);
-    expect((await run(dir, '--help')).out).toMatch(/Commands:\n {2}build/);
+    expect((await run(dir, '--help')).out).toMatch(/Commands:\n {2}init .*\n {2}build /);
   });
 });

@@ -35,7 +35,7 @@ export interface SentinelQuery {
 }
 
 /** The KQL of each rule (branches joined with union), without templates for the surrounding files. */
-export function sentinelQueries(rules: Rule[], ctx: BackendContext, notes: BackendNote[] = [], templates = new TemplateSet(ctx.templateDir)): SentinelQuery[] {
+export function sentinelQueries(rules: Rule[], ctx: BackendContext, notes: BackendNote[] = [], templates = new TemplateSet(ctx.templateDir, {}, ctx.fallbackTemplateDir)): SentinelQuery[] {
   const diags: Diagnostic[] = rules.flatMap((r) => requireMapping(r, ctx.mapping, 'sentinel'));
   if (diags.length) throw new DiagnosticError(diags);
   return rules.map((rule) => {
@@ -53,7 +53,7 @@ export const sentinelBackend: Backend = {
       yamlText: (s: string, indent: string) => yamlText(String(s), indent),
       armJson: (s: string) => JSON.stringify(armString(String(s))),
       armExprString: (s: string) => `'${String(s).replace(/'/g, "''")}'`,
-    });
+    }, ctx.fallbackTemplateDir);
     const notes: BackendNote[] = [];
     const files: Artifact[] = [];
     for (const q of sentinelQueries(rules, ctx, notes, templates)) {

@@ -225,7 +225,7 @@ export const sigmaBackend: Backend = {
   compile(rules: Rule[], ctx: BackendContext): BackendResult {
     const diags = rules.flatMap((r) => requireMapping(r, ctx.mapping, 'sigma'));
     if (diags.length) throw new DiagnosticError(diags);
-    const templates = new TemplateSet(ctx.templateDir);
+    const templates = new TemplateSet(ctx.templateDir, {}, ctx.fallbackTemplateDir);
     const files: Artifact[] = [];
     const notes: BackendNote[] = [];
     for (const rule of rules) {

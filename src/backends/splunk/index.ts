@@ -42,10 +42,12 @@ export function cronFor(seconds: number, note: (m: string) => void): string {
 
 export const splunkBackend: Backend = {
   name: 'splunk',
-  compile(rules: Rule[], ctx: BackendContext): BackendResult {
+  compile(input: Rule[], ctx: BackendContext): BackendResult {
+    // One stanza and one macro per rule, in slug order whatever order the rules were loaded in.
+    const rules = [...input].sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
     const diags = rules.flatMap((r) => requireMapping(r, ctx.mapping, 'splunk'));
     if (diags.length) throw new DiagnosticError(diags);
-    const templates = new TemplateSet(ctx.templateDir);
+    const templates = new TemplateSet(ctx.templateDir, {}, ctx.fallbackTemplateDir);
     const notes: BackendNote[] = [];
     const files: Artifact[] = [];
     const searches = [];
