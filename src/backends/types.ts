@@ -4,6 +4,8 @@ import type { Rule } from '../ir/types.js';
 export interface Artifact {
   path: string;
   content: string;
+  /** The templates (by name, in the backend's folder) the file was rendered from, for `detc templates list`. */
+  templates?: string[];
 }
 
 /**

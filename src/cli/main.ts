@@ -12,6 +12,7 @@ import { fromDiagnostics } from '../report/problems.js';
 import { COVERAGE_HELP, coverageCommand } from './coverage-command.js';
 import { DIFF_HELP, diffCommand } from './diff-command.js';
 import { INIT_HELP, initCommand } from './init-command.js';
+import { TEMPLATES_HELP, templatesCommand } from './templates-command.js';
 import { RUN_HELP, runCommand } from './run-command.js';
 import { TEST_HELP, testCommand } from './test-command.js';
 
@@ -30,6 +31,7 @@ Commands:
   test        run every fixture in every engine (reference, kql, ...) and check they agree
   run         evaluate one rule on a file of events and print its alerts as JSON lines
   coverage    ATT&CK Navigator layer and Markdown table of the techniques the rules cover
+  templates   'templates list': which template (override or detc default) produced each generated file
   diff        rules changed since a git ref: query diffs and what the change does to fixture alerts (Markdown)
 
 Run 'detc <command> --help' for the options of a command.
@@ -79,7 +81,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   const [command, ...rest] = argv;
   if (!command || command === '-h' || command === '--help' || command === 'help') {
     const topic = rest[0] ?? 'main';
-    const helps: Record<string, string> = { test: TEST_HELP, run: RUN_HELP, check: CHECK_HELP, coverage: COVERAGE_HELP, diff: DIFF_HELP, init: INIT_HELP };
+    const helps: Record<string, string> = { test: TEST_HELP, run: RUN_HELP, check: CHECK_HELP, coverage: COVERAGE_HELP, diff: DIFF_HELP, init: INIT_HELP, templates: TEMPLATES_HELP };
     io.out(helps[topic] ?? HELP[topic] ?? HELP.main!);
     return command ? EXIT.ok : EXIT.usage;
   }
@@ -94,6 +96,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     coverage: [coverageCommand, COVERAGE_HELP],
     diff: [diffCommand, DIFF_HELP],
     init: [initCommand, INIT_HELP],
+    templates: [templatesCommand, TEMPLATES_HELP],
   };
   if (sub[command]) {
     const [handler, help] = sub[command]!;

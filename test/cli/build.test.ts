@@ -101,6 +101,11 @@ describe('detc build / validate', () => {
     expect(r.code).toBe(0);
     expect(readFileSync(path.join(out, 'splunk/detc_detections/default/macros.conf'), 'utf8')).toContain('definition = search NOT src_ip=198.51.100.0/24');
     expect(readFileSync(path.join(out, 'sentinel/ip-block-scan.kql'), 'utf8')).toBe(built.get('sentinel/ip-block-scan.kql'));
+    const list = await run(dir, 'templates', 'list', '--templates', 'partial-templates');
+    expect(list.code).toBe(0);
+    expect(list.out).toContain('splunk/detc_detections/default/macros.conf  ←  partial-templates/splunk/macros.conf.hbs (override)');
+    expect(list.out).toContain('sentinel/ip-block-scan.kql  ←  templates/sentinel/kql.hbs (detc default), templates/sentinel/query.hbs (detc default)');
+    expect(list.out).toContain('sigma/mr_net_firewall_ip_block_scan.yml  ←  templates/sigma/rule.hbs (detc default), templates/sigma/correlation.hbs (detc default)');
     rmSync(path.join(dir, 'partial-templates'), { recursive: true });
     rmSync(out, { recursive: true });
   });

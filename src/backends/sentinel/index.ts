@@ -107,9 +107,9 @@ export const sentinelBackend: Backend = {
         alertDescription: rule.alert.description,
         branchName: rule.branches.length > 1 ? 'all' : '',
       };
-      files.push({ path: q.path, content: templates.render('kql', view) });
-      files.push({ path: `sentinel/${rule.slug}.yaml`, content: templates.render('analytic-rule.yaml', view) });
-      files.push({ path: `sentinel/${rule.slug}.arm.json`, content: templates.render('arm.json', view) });
+      files.push({ path: q.path, content: templates.render('kql', view), templates: ['kql', 'query'] });
+      files.push({ path: `sentinel/${rule.slug}.yaml`, content: templates.render('analytic-rule.yaml', view), templates: ['analytic-rule.yaml', 'query'] });
+      files.push({ path: `sentinel/${rule.slug}.arm.json`, content: templates.render('arm.json', view), templates: ['arm.json', 'query'] });
     }
     return { files, notes };
   },

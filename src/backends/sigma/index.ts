@@ -160,7 +160,7 @@ function compileBranch(rule: Rule, b: Branch, sm: SourceMapping, templates: Temp
       title: yamlPlain(rule.name), id: rule.id, name: null, ...ruleMeta(rule),
       logsource: logsourceView(sm), detection, fields: fields.map(yamlPlain),
     };
-    return { path: fileName(stem), content: templates.render('rule', multi ? { ...view, id: derivedId(rule.id, `branch/${b.name}`) } : view) };
+    return { path: fileName(stem), content: templates.render('rule', multi ? { ...view, id: derivedId(rule.id, `branch/${b.name}`) } : view), templates: ['rule'] };
   }
 
   // Aggregation: base rule + correlations.
@@ -213,7 +213,7 @@ function compileBranch(rule: Rule, b: Branch, sm: SourceMapping, templates: Temp
   const counts = byFn(['count', 'distinct_count']);
   if (counts.length) note('dropped', `aggregate columns ${counts.map((a) => `${a.as} (${a.fn}${a.field ? ` of ${a.field}` : ''})`).join(', ')}: used only as output, and Sigma correlations output no columns`);
   note('dropped', `output columns (${b.output.map((o) => o.name).join(', ')}), including the window start ${agg.windowAs}: Sigma correlations define no output`);
-  return { path: fileName(`mr_${stem}`), content: docs.join('---\n') };
+  return { path: fileName(`mr_${stem}`), content: docs.join('---\n'), templates: ['rule', 'correlation'] };
 }
 
 function describePlan(p: CorrelationPlan): string {

@@ -61,7 +61,7 @@ export const splunkBackend: Backend = {
           message: 'branches: every branch after the first runs as an append subsearch (limits.conf [subsearch]: at most maxout rows, default 50000, and maxtime, default 60s); rows are not re-sorted across branches',
         });
       }
-      files.push({ path: `splunk/${rule.slug}.spl`, content: spl + '\n' });
+      files.push({ path: `splunk/${rule.slug}.spl`, content: spl + '\n', templates: ['search'] });
       const note = (message: string) => notes.push({ rule: rule.file, branch: '*', backend: 'splunk', kind: 'approximated', message });
       type RiskEntry = Record<string, string | number>;
       const risk = rule.entities.flatMap((e): RiskEntry[] => {
@@ -95,15 +95,16 @@ export const splunkBackend: Backend = {
       });
     }
     const app = `splunk/${SPLUNK_APP}`;
-    files.push({ path: `${app}/default/savedsearches.conf`, content: templates.render('savedsearches.conf', { searches }) });
+    files.push({ path: `${app}/default/savedsearches.conf`, content: templates.render('savedsearches.conf', { searches }), templates: ['savedsearches.conf', 'search'] });
     files.push({
       path: `${app}/default/macros.conf`,
       content: templates.render('macros.conf', {
         macros: rules.map((r) => ({ name: filterMacro(r), description: confText(`Local tuning for "${r.name}" (${r.file}): replace search * with exclusions.`) })),
       }),
+      templates: ['macros.conf'],
     });
-    files.push({ path: `${app}/default/app.conf`, content: templates.render('app.conf', { label: 'detc detections', version: '0.1.0', appId: SPLUNK_APP }) });
-    files.push({ path: `${app}/metadata/default.meta`, content: templates.render('default.meta', {}) });
+    files.push({ path: `${app}/default/app.conf`, content: templates.render('app.conf', { label: 'detc detections', version: '0.1.0', appId: SPLUNK_APP }), templates: ['app.conf'] });
+    files.push({ path: `${app}/metadata/default.meta`, content: templates.render('default.meta', {}), templates: ['default.meta'] });
     return { files, notes };
   },
 };

@@ -1,0 +1,44 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { compileAll } from '../build/compile.js';
+import { loadConfig } from '../config/load-config.js';
+import { PACKAGE_ROOT, resolveDir } from '../paths.js';
+import { EXIT, UsageError, type Io } from './io.js';
+
+export const TEMPLATES_HELP = `Usage: detc templates list [--templates DIR]
+
+For every generated file, the templates it was rendered from and where each one comes from: the project's
+template folder (an override) or detc's own default.
+
+Exit codes: 0 listed, 1 a rule has an error, 2 usage, 3 internal error.
+`;
+
+export async function templatesCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { templates: { type: 'string' }, rules: { type: 'string' }, schemas: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+    allowPositionals: true,
+  });
+  if (values.help) {
+    io.out(TEMPLATES_HELP);
+    return EXIT.ok;
+  }
+  if (positionals[0] !== 'list' || positionals.length !== 1) throw new UsageError("the only subcommand is 'list'");
+  const config = loadConfig(io.cwd);
+  const templates = values.templates ?? config.templates;
+  const build = compileAll({ cwd: io.cwd, rulesDir: values.rules ?? config.rules ?? 'rules', templatesDir: templates, schemasDir: values.schemas ?? config.schemas, backends: config.backends });
+  const dir = resolveDir(io.cwd, templates, 'templates');
+  const rel = (p: string) => path.relative(io.cwd, p).split(path.sep).join('/');
+  for (const f of build.files) {
+    if (!f.templates) continue;
+    const backend = f.path.split('/')[0]!;
+    const sources = f.templates.map((t) => {
+      const own = path.join(dir, backend, `${t}.hbs`);
+      return existsSync(own) && path.resolve(own) !== path.resolve(PACKAGE_ROOT, 'templates', backend, `${t}.hbs`) ? `${rel(own)} (override)` : `templates/${backend}/${t}.hbs (detc default)`;
+    });
+    io.out(`${f.path}  ←  ${sources.join(', ')}`);
+  }
+  return EXIT.ok;
+}
