@@ -9,7 +9,7 @@ import { readTree, writeOutput } from '../build/write-output.js';
 import { ENGINES, enginesFor } from '../engines/registry.js';
 import { loadConfig } from '../config/load-config.js';
 import { loadFixtures } from '../fixtures/load-fixtures.js';
-import { engineOptions, runAllFixtures, type CaseResult } from '../fixtures/run-fixtures.js';
+import { engineOptions, runAllFixtures, terminalProgress, type CaseResult } from '../fixtures/run-fixtures.js';
 import { DiagnosticError } from '../load/diagnostics.js';
 import { resolveDir } from '../paths.js';
 import { emitReport } from '../report/emit.js';
@@ -100,7 +100,7 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
         cwd: io.cwd,
         opts: engineOptions(io.cwd, tmp, resolveDir(io.cwd, values.templates, 'templates'), resolveDir(io.cwd, values.schemas, 'schemas/kql')),
       };
-      if (!diagnostics.some((d) => d.severity === 'error')) results = await runAllFixtures(fixtures, ctx);
+      if (!diagnostics.some((d) => d.severity === 'error')) results = await runAllFixtures(fixtures, ctx, terminalProgress());
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }

@@ -5,7 +5,7 @@ import { resolveDir } from '../paths.js';
 import { ENGINES, enginesFor } from '../engines/registry.js';
 import { loadConfig } from '../config/load-config.js';
 import { loadFixtures } from '../fixtures/load-fixtures.js';
-import { engineOptions, runAllFixtures } from '../fixtures/run-fixtures.js';
+import { engineOptions, runAllFixtures, terminalProgress } from '../fixtures/run-fixtures.js';
 import { emitReport } from '../report/emit.js';
 import { fromResults, type Problem } from '../report/problems.js';
 import { parseReporter } from './check-command.js';
@@ -70,7 +70,7 @@ export async function testCommand(args: string[], io: Io): Promise<number> {
     cwd: io.cwd,
     opts: engineOptions(io.cwd, distDir, resolveDir(io.cwd, values.templates, 'templates'), resolveDir(io.cwd, values.schemas, 'schemas/kql')),
   };
-  const results = await runAllFixtures(fixtures, ctx);
+  const results = await runAllFixtures(fixtures, ctx, terminalProgress());
 
   const failed = results.filter((r) => !r.ok);
   const untested: Problem[] = loaded.rules
