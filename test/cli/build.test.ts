@@ -4,16 +4,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileAll } from '../../src/build/compile.js';
 import { readTree } from '../../src/build/write-output.js';
-import { main } from '../../src/cli/main.js';
+import { run } from '../helpers/cli.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 
-async function run(cwd: string, ...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { cwd, out: (s) => out.push(s), err: (s) => err.push(s) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('detc build / validate', () => {
   let dir: string;

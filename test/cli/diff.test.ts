@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { unifiedDiff } from '../../src/build/unified-diff.js';
-import { main } from '../../src/cli/main.js';
+import { run as runIn } from '../helpers/cli.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -12,12 +12,7 @@ describe('detc diff', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'detc-diff-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: dir, encoding: 'utf8' });
-  const run = async (...argv: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(argv, { cwd: dir, out: (s) => out.push(s), err: (s) => err.push(s) });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
+  const run = (...argv: string[]) => runIn(dir, ...argv);
 
   it('after a threshold change: the parameter, the changed fixture alerts and the query diffs', async () => {
     cpSync(path.join(ROOT, 'rules'), path.join(dir, 'rules'), { recursive: true });
