@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DATA_SOURCES } from '../../ir/sources.js';
 import type { Rule } from '../../ir/types.js';
-import { toEpochMs } from '../reference/evaluate.js';
 import { toNativeEvent } from '../native-events.js';
+import { lookbackWindow } from '../time.js';
 import type { Engine, EngineOptions, EngineResult, Events } from '../types.js';
 import { KqlInterpreter, type KRow } from './interpret.js';
 import { fromEvent, toOutput } from './values.js';
@@ -17,7 +17,7 @@ export const kqlEngine: Engine = {
   async run(rule: Rule, events: Events, opts: EngineOptions): Promise<EngineResult> {
     const file = path.join(opts.distDir, 'sentinel', `${rule.slug}.kql`);
     const query = readFileSync(file, 'utf8');
-    const from = opts.now - rule.schedule.lookbackSeconds * 1000;
+    const inWindow = lookbackWindow(rule, opts.now);
     const tables = new Map<string, () => AsyncIterable<KRow>>();
     for (const b of rule.branches) {
       const sm = opts.mappings.sentinel.sources[b.source]!;
@@ -32,8 +32,7 @@ export const kqlEngine: Engine = {
       // only summarize (open groups) and sort (result rows) hold state.
       tables.set(table, async function* () {
         for await (const e of events) {
-          const t = toEpochMs(e[timeField]);
-          if (t === undefined || t < from || t >= opts.now) continue;
+          if (inWindow(e[timeField]) === undefined) continue;
           const native = toNativeEvent(e, b.source, 'sentinel', opts.mappings.sentinel);
           // Columns the mapping does not fill are empty in every row: they come from a shared prototype.
           const row: KRow = Object.create(empty) as KRow;

@@ -1,22 +1,15 @@
 import type { Aggregate, Branch, Rule } from '../../ir/types.js';
 import { DATA_SOURCES } from '../../ir/sources.js';
 import { compileCondition, isMissing, toNumber, type Row } from './predicates.js';
+import { lookbackWindow, toEpochMs } from '../time.js';
+
+export { toEpochMs };
 
 export interface EvaluateOptions {
   /** The scheduler's "now" (ms since epoch): events in [now - lookback, now) are read. */
   now: number;
 }
 
-/** Parses an event time: ISO 8601 text, or a number of milliseconds since the epoch. */
-export function toEpochMs(v: unknown): number | undefined {
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && v) {
-    const t = Date.parse(v);
-    return Number.isNaN(t) ? undefined : t;
-  }
-  if (v instanceof Date) return v.getTime();
-  return undefined;
-}
 
 interface GroupState {
   window: number;
@@ -36,15 +29,15 @@ interface GroupState {
  */
 export async function evaluateBranch(rule: Rule, branch: Branch, events: AsyncIterable<Row> | Iterable<Row>, opts: EvaluateOptions): Promise<Row[]> {
   const source = DATA_SOURCES[branch.source]!;
-  const from = opts.now - rule.schedule.lookbackSeconds * 1000;
+  const inWindow = lookbackWindow(rule, opts.now);
   const where = branch.where ? compileCondition(branch.where) : () => true;
   const agg = branch.aggregation;
   const rows: Row[] = [];
   const groups = new Map<string, GroupState>();
 
   for await (const e of events) {
-    const t = toEpochMs(e[source.time]);
-    if (t === undefined || t < from || t >= opts.now) continue;
+    const t = inWindow(e[source.time]);
+    if (t === undefined) continue;
     if (!where(e)) continue;
     if (!agg) {
       rows.push(projectEvent(branch, e, source.time));
@@ -149,7 +142,8 @@ function finish(g: GroupState, a: Aggregate): unknown {
   }
 }
 
-function projectEvent(branch: Branch, e: Row, timeField: string): Row {
+/** An event rule's row: the output columns read from the event (times in ms, missing values as null). */
+export function projectEvent(branch: Branch, e: Row, timeField: string): Row {
   const row: Row = {};
   for (const o of branch.output) {
     if (!o.field) continue;
@@ -179,7 +173,7 @@ function compareValues(a: unknown, b: unknown): number {
 }
 
 /** Output columns in order; timestamp columns as ISO 8601 strings. */
-function output(branch: Branch, r: Row): Row {
+export function output(branch: Branch, r: Row): Row {
   const out: Row = {};
   for (const o of branch.output) {
     const v = r[o.name];

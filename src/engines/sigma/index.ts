@@ -5,8 +5,9 @@ import { DATA_SOURCES } from '../../ir/sources.js';
 import type { Rule } from '../../ir/types.js';
 import { parseDuration } from '../../load/duration.js';
 import { toNativeEvent } from '../native-events.js';
-import { toEpochMs } from '../reference/evaluate.js';
+import { output, projectEvent } from '../reference/evaluate.js';
 import { isMissing, type Row } from '../reference/predicates.js';
+import { lookbackWindow } from '../time.js';
 import type { Engine, EngineOptions, EngineResult, Events } from '../types.js';
 import { compileCondition } from './condition.js';
 import { SigmaRuntimeError, compileSelection, type ItemMatcher } from './values.js';
@@ -69,7 +70,7 @@ export const sigmaEngine: Engine = {
     const docs = sigmaDocsFor(rule, opts.distDir);
     const branch = rule.branches[0]!;
     const source = DATA_SOURCES[branch.source]!;
-    const from = opts.now - rule.schedule.lookbackSeconds * 1000;
+    const inWindow = lookbackWindow(rule, opts.now);
     const detections = docs.filter((d) => d.doc.detection);
     const correlations = docs.filter((d) => d.doc.correlation);
     const byRef = new Map<string, ItemMatcher>();
@@ -83,16 +84,12 @@ export const sigmaEngine: Engine = {
       const matchers = [...byRef.values()];
       const rows: Row[] = [];
       for await (const e of events) {
-        const t = toEpochMs(e[source.time]);
-        if (t === undefined || t < from || t >= opts.now) continue;
+        const t = inWindow(e[source.time]);
+        if (t === undefined) continue;
         const native = toNativeEvent(e, branch.source, 'sigma', opts.mappings.sigma);
         if (!matchers.some((m) => m(native))) continue;
-        const row: Row = {};
-        for (const o of branch.output) {
-          const v = e[o.field!];
-          row[o.name] = o.field === source.time ? new Date(t).toISOString() : isMissing(v) ? null : v;
-        }
-        rows.push(row);
+        // The alert of a Sigma detection rule is the event itself, shown through the rule's output columns.
+        rows.push(output(branch, projectEvent(branch, e, source.time)));
       }
       return { engine: 'sigma', rows, keys: branch.output.map((o) => o.name), query };
     }
@@ -120,8 +117,8 @@ export const sigmaEngine: Engine = {
       return { matchers, groupBy, span: span * 1000, field: cond.field as string | undefined, test: conditionTest(cond), type, groups: new Map<string, { window: number; keys: unknown[]; values: Set<string>; count: number }>() };
     });
     for await (const e of events) {
-      const t = toEpochMs(e[source.time]);
-      if (t === undefined || t < from || t >= opts.now) continue;
+      const t = inWindow(e[source.time]);
+      if (t === undefined) continue;
       const native = toNativeEvent(e, branch.source, 'sigma', opts.mappings.sigma);
       for (const p of plans) {
         if (!p.matchers.some((m) => m(native))) continue;

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { DATA_SOURCES } from '../../ir/sources.js';
 import type { Rule } from '../../ir/types.js';
 import { toNativeEvent } from '../native-events.js';
-import { toEpochMs } from '../reference/evaluate.js';
 import type { Row } from '../reference/predicates.js';
+import { lookbackWindow } from '../time.js';
 import type { Engine, EngineOptions, EngineResult, Events } from '../types.js';
 import { expandMacros, runPipeline } from './pipeline.js';
 import { SplRuntimeError, type SEvent, type SValue } from './values.js';
@@ -53,7 +53,7 @@ export const splEngine: Engine = {
     if (!existsSync(file)) throw new SplRuntimeError(`${file} does not exist; run 'detc build'`);
     const query = readFileSync(file, 'utf8');
     const spl = expandMacros(query.trim(), readMacros(opts.distDir));
-    const from = opts.now - rule.schedule.lookbackSeconds * 1000;
+    const inWindow = lookbackWindow(rule, opts.now);
     const source = (model: string, dataset: string): AsyncIterable<SEvent> => {
       const branch = rule.branches.find((b) => {
         const s = opts.mappings.splunk.sources[b.source]?.settings;
@@ -63,8 +63,7 @@ export const splEngine: Engine = {
       const timeField = DATA_SOURCES[branch.source]!.time;
       return (async function* () {
         for await (const e of events) {
-          const t = toEpochMs(e[timeField]);
-          if (t === undefined || t < from || t >= opts.now) continue;
+          if (inWindow(e[timeField]) === undefined) continue;
           yield toNativeEvent(e, branch.source, 'splunk', opts.mappings.splunk) as SEvent;
         }
       })();

@@ -1,0 +1,24 @@
+import type { Rule } from '../ir/types.js';
+
+/** Parses an event time: ISO 8601 text, or a number of milliseconds since the epoch. */
+export function toEpochMs(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && v) {
+    const t = Date.parse(v);
+    return Number.isNaN(t) ? undefined : t;
+  }
+  if (v instanceof Date) return v.getTime();
+  return undefined;
+}
+
+/**
+ * The SIEM scheduler's window for one run: events whose time is in [now - lookback, now). The returned function
+ * gives an event time in ms, or undefined when the time is missing or outside the window.
+ */
+export function lookbackWindow(rule: Rule, now: number): (time: unknown) => number | undefined {
+  const from = now - rule.schedule.lookbackSeconds * 1000;
+  return (time) => {
+    const t = toEpochMs(time);
+    return t === undefined || t < from || t >= now ? undefined : t;
+  };
+}
