@@ -58,4 +58,6 @@ export interface BackendContext {
   /** detc's own templates for the backend: used for every template `templateDir` does not override. */
   fallbackTemplateDir?: string;
   mapping: BackendMapping;
+  /** Deployment settings from detc.config (`sentinel:`, `splunk:`), already validated against its schema. */
+  settings?: object;
 }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Artifact } from '../backends/types.js';
 import type { Rule } from '../ir/types.js';
-import { compileAll } from './compile.js';
+import { compileAll, type BuildOptions } from './compile.js';
 
 /** The files a rule compiles to (its own queries and rule files; shared app files excluded). */
 export function filesOfRule(rule: Rule, files: Artifact[]): Map<string, string> {
@@ -20,14 +20,17 @@ export function filesOfRule(rule: Rule, files: Artifact[]): Map<string, string> 
  * Compiles the rules as they were at a git ref, with today's templates and schemas (so a template change is not
  * taken for a rule change). Throws with git's message when the ref does not exist.
  */
-export function compileAtRef(cwd: string, ref: string, rulesDir: string, templatesDir: string, schemasDir: string): { rules: Rule[]; files: Artifact[] } {
+export function compileAtRef(
+  cwd: string, ref: string, rulesDir: string, templatesDir: string, schemasDir: string,
+  extra: Pick<BuildOptions, 'defaultSeverity' | 'settings' | 'backends'> = {},
+): { rules: Rule[]; files: Artifact[] } {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'detc-base-'));
   try {
     const top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8' }).trim();
     const prefix = path.relative(top, path.resolve(cwd, rulesDir)).split(path.sep).join('/');
     const tar = execFileSync('git', ['archive', '--format=tar', ref, '--', prefix], { cwd: top, maxBuffer: 1 << 30 });
     execFileSync('tar', ['-x', '-C', tmp], { input: tar });
-    const r = compileAll({ cwd: path.join(tmp, path.relative(top, cwd)), rulesDir: path.join(tmp, prefix), templatesDir, schemasDir });
+    const r = compileAll({ cwd: path.join(tmp, path.relative(top, cwd)), rulesDir: path.join(tmp, prefix), templatesDir, schemasDir, ...extra });
     return { rules: r.rules, files: r.files };
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { loadMapping } from '../backends/mapping.js';
 import type { Artifact, BackendNote } from '../backends/types.js';
-import type { Rule } from '../ir/types.js';
+import type { Rule, Severity } from '../ir/types.js';
 import { KqlChecker } from '../kql-check/check-kql.js';
 import { loadTableSchemas } from '../kql-check/table-schemas.js';
 import { DiagnosticError, type Diagnostic } from '../load/diagnostics.js';
@@ -23,6 +23,10 @@ export interface BuildOptions {
   schemasDir?: string;
   /** Backends to compile (default: all). */
   backends?: string[];
+  /** Severity of rules that leave it out (detc.config defaultSeverity). */
+  defaultSeverity?: Severity;
+  /** Deployment settings per backend (detc.config `sentinel:` / `splunk:`). */
+  settings?: Partial<Record<string, object>>;
 }
 
 export interface BuildResult {
@@ -37,7 +41,7 @@ export interface BuildResult {
 /** Loads, compiles every backend and checks every KQL query, all in memory. Throws DiagnosticError on any error. */
 export function compileAll(opts: BuildOptions): BuildResult {
   const { cwd } = opts;
-  const loaded = loadRules(path.resolve(cwd, opts.rulesDir), cwd);
+  const loaded = loadRules(path.resolve(cwd, opts.rulesDir), cwd, { defaultSeverity: opts.defaultSeverity });
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new DiagnosticError(loaded.diagnostics);
   const rules = [...loaded.rules].sort((a, b) => a.slug.localeCompare(b.slug));
@@ -52,7 +56,7 @@ export function compileAll(opts: BuildOptions): BuildResult {
     const fallback = path.join(PACKAGE_ROOT, 'templates', backend.name);
     const mappingFile = existsSync(path.join(dir, 'mapping.yml')) ? path.join(dir, 'mapping.yml') : path.join(fallback, 'mapping.yml');
     const mapping = loadMapping(mappingFile, rel(mappingFile));
-    const result = backend.compile(rules, { templateDir: dir, mapping, fallbackTemplateDir: fallback === dir ? undefined : fallback });
+    const result = backend.compile(rules, { templateDir: dir, mapping, fallbackTemplateDir: fallback === dir ? undefined : fallback, settings: opts.settings?.[backend.name] ?? {} });
     files.push(...result.files);
     notes.push(...result.notes);
   }

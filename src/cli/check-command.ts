@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { bumped, compareVersions, compileAtRef, filesOfRule } from '../build/base-ref.js';
-import { compileAll, type BuildResult } from '../build/compile.js';
+import { compileAll, type BuildOptions, type BuildResult } from '../build/compile.js';
 import { YamlSource } from '../load/yaml-source.js';
 import { readTree, writeOutput } from '../build/write-output.js';
 import { ENGINES, enginesFor } from '../engines/registry.js';
-import { loadConfig } from '../config/load-config.js';
+import { buildOptions, loadConfig } from '../config/load-config.js';
 import { loadFixtures } from '../fixtures/load-fixtures.js';
 import { engineOptions, runAllFixtures, terminalProgress, type CaseResult } from '../fixtures/run-fixtures.js';
 import { DiagnosticError } from '../load/diagnostics.js';
@@ -69,7 +69,7 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
   let results: CaseResult[] = [];
   let build: BuildResult | undefined;
   try {
-    build = compileAll({ cwd: io.cwd, rulesDir: values.rules ?? 'rules', templatesDir: values.templates, schemasDir: values.schemas, backends: config.backends });
+    build = compileAll(buildOptions(io.cwd, config, values));
   } catch (e) {
     if (!(e instanceof DiagnosticError)) throw e;
     problems.push(...fromDiagnostics(e.diagnostics));
@@ -87,7 +87,7 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
     drift = stale.length;
     problems.push(...fromDrift(outName, stale));
 
-    if (values.base) problems.push(...versionProblems(build, io.cwd, values.base, values.rules ?? 'rules', resolveDir(io.cwd, values.templates, 'templates'), resolveDir(io.cwd, values.schemas, 'schemas/kql')));
+    if (values.base) problems.push(...versionProblems(build, values.base, buildOptions(io.cwd, config, values)));
 
     // Fixtures run on what the rules compile to now, so a test result never depends on a stale folder.
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'detc-check-'));
@@ -118,10 +118,11 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
 }
 
 /** Rules whose generated files differ from REF's while their version did not go up. */
-function versionProblems(build: BuildResult, cwd: string, ref: string, rulesDir: string, templatesDir: string, schemasDir: string): Problem[] {
+function versionProblems(build: BuildResult, ref: string, options: BuildOptions): Problem[] {
   let base: ReturnType<typeof compileAtRef>;
   try {
-    base = compileAtRef(cwd, ref, rulesDir, templatesDir, schemasDir);
+    const { cwd } = options;
+    base = compileAtRef(cwd, ref, options.rulesDir, resolveDir(cwd, options.templatesDir, 'templates'), resolveDir(cwd, options.schemasDir, 'schemas/kql'), options);
   } catch (e) {
     if (e instanceof DiagnosticError) throw new UsageError(`the rules at ${ref} do not compile:\n${e.message}`);
     throw new UsageError(`cannot read the rules at '${ref}': ${String((e as { stderr?: unknown }).stderr ?? (e as Error).message).trim()}`);
@@ -138,7 +139,7 @@ function versionProblems(build: BuildResult, cwd: string, ref: string, rulesDir:
     // a change elsewhere only (analytics-rule metadata, Sigma level, ...) is a patch.
     const logic = changed.some((p) => /\.(kql|spl)$/.test(p));
     const want = bumped(old.version, logic ? 'minor' : 'patch');
-    const { line, col } = new YamlSource(rule.file, readFileSync(path.resolve(cwd, rule.file), 'utf8')).locate(['version']);
+    const { line, col } = new YamlSource(rule.file, readFileSync(path.resolve(options.cwd, rule.file), 'utf8')).locate(['version']);
     out.push({
       kind: 'rule', severity: 'error', file: rule.file, line, col, title: 'detc: version',
       message: `the generated ${changed.join(', ')} changed since ${ref} but version is still ${rule.version}: bump it to ${want} (${logic ? 'logic changed' : 'metadata changed'})`,

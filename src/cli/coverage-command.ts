@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { compileAll } from '../build/compile.js';
+import { buildOptions, loadConfig } from '../config/load-config.js';
 import { coverage, coverageMarkdown, navigatorLayer } from '../coverage/layer.js';
 import { EXIT, type Io } from './io.js';
 
@@ -25,7 +26,7 @@ export async function coverageCommand(args: string[], io: Io): Promise<number> {
     io.out(COVERAGE_HELP);
     return EXIT.ok;
   }
-  const build = compileAll({ cwd: io.cwd, rulesDir: values.rules ?? 'rules', templatesDir: values.templates, schemasDir: values.schemas });
+  const build = compileAll(buildOptions(io.cwd, loadConfig(io.cwd), values));
   const cov = coverage(build.rules, build.notes);
   const write = (file: string, content: string) => {
     const p = path.resolve(io.cwd, file);

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { compileAtRef, filesOfRule } from '../build/base-ref.js';
 import { compileAll } from '../build/compile.js';
+import { buildOptions, loadConfig } from '../config/load-config.js';
 import { unifiedDiff } from '../build/unified-diff.js';
 import { referenceEngine } from '../engines/reference/index.js';
 import { loadFixtures } from '../fixtures/load-fixtures.js';
@@ -30,13 +31,13 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
     return EXIT.ok;
   }
   const ref = values.base ?? 'HEAD';
-  const rulesDir = values.rules ?? 'rules';
-  const templatesDir = resolveDir(io.cwd, values.templates, 'templates');
-  const schemasDir = resolveDir(io.cwd, values.schemas, 'schemas/kql');
-  const head = compileAll({ cwd: io.cwd, rulesDir, templatesDir: values.templates, schemasDir: values.schemas });
+  const options = buildOptions(io.cwd, loadConfig(io.cwd), values);
+  const templatesDir = resolveDir(io.cwd, options.templatesDir, 'templates');
+  const schemasDir = resolveDir(io.cwd, options.schemasDir, 'schemas/kql');
+  const head = compileAll(options);
   let base: ReturnType<typeof compileAtRef>;
   try {
-    base = compileAtRef(io.cwd, ref, rulesDir, templatesDir, schemasDir);
+    base = compileAtRef(io.cwd, ref, options.rulesDir, templatesDir, schemasDir, options);
   } catch (e) {
     throw new UsageError(`cannot read the rules at '${ref}': ${String((e as { stderr?: unknown }).stderr ?? (e as Error).message).trim()}`);
   }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { compileAll, type BuildResult } from '../build/compile.js';
-import { loadConfig, type DetcConfig } from '../config/load-config.js';
+import { buildOptions, loadConfig, type DetcConfig, type PathFlags } from '../config/load-config.js';
 import { writeOutput } from '../build/write-output.js';
 import { DiagnosticError, formatDiagnostic, type Diagnostic } from '../load/diagnostics.js';
 
@@ -157,13 +157,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   let config: DetcConfig = {};
   try {
     config = loadConfig(io.cwd);
-    result = compileAll({
-      cwd: io.cwd,
-      rulesDir: (values.rules as string) ?? config.rules ?? 'rules',
-      templatesDir: (values.templates as string | undefined) ?? config.templates,
-      schemasDir: (values.schemas as string | undefined) ?? config.schemas,
-      backends: config.backends,
-    });
+    result = compileAll(buildOptions(io.cwd, config, values as PathFlags));
   } catch (e) {
     if (e instanceof DiagnosticError && command === 'validate') {
       emitReport(parseReporter(values.reporter as string | undefined), { command, problems: fromDiagnostics(e.diagnostics), results: [], summary: summary(e.diagnostics, 'not valid') }, io, values.output as string | undefined);

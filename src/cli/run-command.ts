@@ -9,6 +9,7 @@ import { projectRows } from '../fixtures/compare.js';
 import { engineOptions } from '../fixtures/run-fixtures.js';
 import { DiagnosticError } from '../load/diagnostics.js';
 import { loadRuleText } from '../load/load-rules.js';
+import { loadConfig } from '../config/load-config.js';
 import { readFileSync } from 'node:fs';
 import { EXIT, UsageError, type Io } from './io.js';
 
@@ -53,7 +54,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   if (!engines.length) throw new UsageError(`unknown engine '${engineName}' (${ENGINES.map((e) => e.name).join(', ')}, all)`);
 
   const ruleFile = path.relative(io.cwd, path.resolve(io.cwd, positionals[0]!)).split(path.sep).join('/');
-  const loaded = loadRuleText(ruleFile, readFileSync(path.resolve(io.cwd, ruleFile), 'utf8'));
+  const loaded = loadRuleText(ruleFile, readFileSync(path.resolve(io.cwd, ruleFile), 'utf8'), { defaultSeverity: loadConfig(io.cwd).defaultSeverity });
   if (!loaded.rule) throw new DiagnosticError(loaded.diagnostics);
   const rule = loaded.rule;
   const opts = {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { compileAll } from '../build/compile.js';
-import { loadConfig } from '../config/load-config.js';
+import { buildOptions, loadConfig } from '../config/load-config.js';
 import { PACKAGE_ROOT, resolveDir } from '../paths.js';
 import { EXIT, UsageError, type Io } from './io.js';
 
@@ -28,7 +28,7 @@ export async function templatesCommand(args: string[], io: Io): Promise<number> 
   if (positionals[0] !== 'list' || positionals.length !== 1) throw new UsageError("the only subcommand is 'list'");
   const config = loadConfig(io.cwd);
   const templates = values.templates ?? config.templates;
-  const build = compileAll({ cwd: io.cwd, rulesDir: values.rules ?? config.rules ?? 'rules', templatesDir: templates, schemasDir: values.schemas ?? config.schemas, backends: config.backends });
+  const build = compileAll(buildOptions(io.cwd, config, values));
   const dir = resolveDir(io.cwd, templates, 'templates');
   const rel = (p: string) => path.relative(io.cwd, p).split(path.sep).join('/');
   for (const f of build.files) {

@@ -61,7 +61,7 @@ export async function testCommand(args: string[], io: Io): Promise<number> {
     io.err(`detc test: ${values.dist ?? 'dist-rules'}/ does not exist; run 'detc build' first`);
     return EXIT.problems;
   }
-  const loaded = loadRules(path.resolve(io.cwd, values.rules ?? 'rules'), io.cwd);
+  const loaded = loadRules(path.resolve(io.cwd, values.rules ?? 'rules'), io.cwd, { defaultSeverity: config.defaultSeverity });
   const { fixtures, diagnostics } = loadFixtures(loaded.rules, io.cwd);
   const all = [...loaded.diagnostics, ...diagnostics].filter((d) => d.severity === 'error');
   if (all.length) throw new DiagnosticError(all);

@@ -1,10 +1,15 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Rule } from '../ir/types.js';
+import type { Rule, Severity } from '../ir/types.js';
 import type { Diagnostic } from './diagnostics.js';
 import { RuleLowering } from './lower.js';
 import { validateRuleSchema } from './schema.js';
 import { YamlSource } from './yaml-source.js';
+
+export interface LoadOptions {
+  /** Severity of rules that leave it out (detc.config defaultSeverity); without it, severity is required. */
+  defaultSeverity?: Severity;
+}
 
 export interface LoadResult {
   rules: Rule[];
@@ -29,7 +34,7 @@ export function findRuleFiles(dir: string): string[] {
 }
 
 /** Loads one rule from text; `file` is the name used in diagnostics. */
-export function loadRuleText(file: string, text: string): { rule?: Rule; diagnostics: Diagnostic[]; src: YamlSource } {
+export function loadRuleText(file: string, text: string, opts: LoadOptions = {}): { rule?: Rule; diagnostics: Diagnostic[]; src: YamlSource } {
   const src = new YamlSource(file, text);
   const syntax = src.syntaxDiagnostics();
   if (syntax.some((d) => d.severity === 'error')) return { diagnostics: syntax, src };
@@ -39,13 +44,13 @@ export function loadRuleText(file: string, text: string): { rule?: Rule; diagnos
   }
   const schema = validateRuleSchema(src, data);
   if (schema.length) return { diagnostics: [...syntax, ...schema], src };
-  const lowering = new RuleLowering(src);
+  const lowering = new RuleLowering(src, opts);
   const rule = lowering.lower(data as Record<string, unknown>);
   return { rule, diagnostics: [...syntax, ...lowering.diagnostics], src };
 }
 
 /** Loads every rule under `dir`. Paths in diagnostics are relative to `cwd`. */
-export function loadRules(dir: string, cwd = process.cwd()): LoadResult {
+export function loadRules(dir: string, cwd = process.cwd(), opts: LoadOptions = {}): LoadResult {
   const rules: Rule[] = [];
   const diagnostics: Diagnostic[] = [];
   const files = findRuleFiles(dir);
@@ -56,7 +61,7 @@ export function loadRules(dir: string, cwd = process.cwd()): LoadResult {
   const slugs = new Map<string, string>();
   for (const f of files) {
     const file = rel(f, cwd);
-    const r = loadRuleText(file, readFileSync(f, 'utf8'));
+    const r = loadRuleText(file, readFileSync(f, 'utf8'), opts);
     diagnostics.push(...r.diagnostics);
     if (!r.rule) continue;
     const src = r.src;

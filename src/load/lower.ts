@@ -7,6 +7,7 @@ import { DATA_SOURCES } from '../ir/sources.js';
 import { parseCidr } from '../net/ip.js';
 import type { Diagnostic } from './diagnostics.js';
 import { parseDuration } from './duration.js';
+import type { LoadOptions } from './load-rules.js';
 import { formatPath, type PathPart, type YamlSource } from './yaml-source.js';
 
 // Raw shapes after schema validation (the schema guarantees the types; lowering checks meaning).
@@ -28,7 +29,7 @@ export class RuleLowering {
   private lists = new Map<string, NamedList>();
   private used = new Set<string>();
 
-  constructor(private readonly src: YamlSource) {}
+  constructor(private readonly src: YamlSource, private readonly opts: LoadOptions = {}) {}
 
   private error(p: PathPart[], message: string, key?: string) {
     this.diagnostics.push(this.src.diagnostic(p, message, key));
@@ -79,6 +80,8 @@ export class RuleLowering {
         this.diagnostics.push(this.src.diagnostic([where], `'${name}' is defined but never used`, name, 'warning'));
       }
     }
+    const severity = raw.severity ?? this.opts.defaultSeverity;
+    if (!severity) this.error([], "missing 'severity': set it in the rule, or defaultSeverity in detc.config", 'severity');
     if (this.diagnostics.some((d) => d.severity === 'error')) return undefined;
 
     const file = this.src.file;
@@ -93,7 +96,7 @@ export class RuleLowering {
       date: raw.date ?? '1970-01-01',
       modified: raw.modified,
       description: String(raw.description).trimEnd(),
-      severity: raw.severity,
+      severity,
       tactics: raw.attack.tactics,
       techniques: raw.attack.techniques,
       references: raw.references ?? [],

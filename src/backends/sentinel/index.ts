@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { EntityType, Rule, Severity } from '../../ir/types.js';
+import type { SentinelSettings } from '../../config/load-config.js';
 import { DiagnosticError, type Diagnostic } from '../../load/diagnostics.js';
+import { parseDuration } from '../../load/duration.js';
 import { requireMapping } from '../mapping.js';
 import { TemplateSet } from '../render.js';
 import type { Artifact, Backend, BackendContext, BackendNote, BackendResult } from '../types.js';
@@ -56,6 +58,8 @@ export const sentinelBackend: Backend = {
     }, ctx.fallbackTemplateDir);
     const notes: BackendNote[] = [];
     const files: Artifact[] = [];
+    const settings = (ctx.settings ?? {}) as SentinelSettings;
+    const grouping = settings.incidentGrouping ?? {};
     for (const q of sentinelQueries(rules, ctx, notes, templates)) {
       const { rule } = q;
       if (rule.severity === 'critical') {
@@ -72,7 +76,9 @@ export const sentinelBackend: Backend = {
       const connectors = new Map<string, Set<string>>();
       for (const b of rule.branches) {
         const sm = ctx.mapping.sources[b.source]!;
-        for (const c of (sm.settings.connectors ?? []) as { connectorId: string; dataTypes: string[] }[]) {
+        // detc.config `sentinel.connectors` names the workspace's connectors; the mapping's are the default.
+        const configured = settings.connectors?.[b.source];
+        for (const c of (configured ?? sm.settings.connectors ?? []) as { connectorId: string; dataTypes: string[] }[]) {
           const set = connectors.get(c.connectorId) ?? new Set<string>();
           c.dataTypes.forEach((d) => set.add(d));
           connectors.set(c.connectorId, set);
@@ -106,6 +112,15 @@ export const sentinelBackend: Backend = {
         alertTitle: rule.alert.title,
         alertDescription: rule.alert.description,
         branchName: rule.branches.length > 1 ? 'all' : '',
+        createIncident: settings.createIncident ?? true,
+        grouping: {
+          enabled: grouping.enabled ?? false,
+          reopenClosedIncident: grouping.reopenClosedIncident ?? false,
+          lookbackIso: isoDuration(grouping.lookback ? parseDuration(grouping.lookback)! : rule.schedule.lookbackSeconds),
+          matchingMethod: grouping.matchingMethod ?? 'AllEntities',
+        },
+        suppressionEnabled: settings.suppression?.enabled ?? Boolean(settings.suppression),
+        suppressionIso: isoDuration(settings.suppression ? parseDuration(settings.suppression.duration)! : rule.schedule.frequencySeconds),
       };
       files.push({ path: q.path, content: templates.render('kql', view), templates: ['kql', 'query'] });
       files.push({ path: `sentinel/${rule.slug}.yaml`, content: templates.render('analytic-rule.yaml', view), templates: ['analytic-rule.yaml', 'query'] });

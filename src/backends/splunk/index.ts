@@ -1,4 +1,5 @@
 import type { EntityType, Rule, Severity } from '../../ir/types.js';
+import type { SplunkSettings } from '../../config/load-config.js';
 import { DiagnosticError } from '../../load/diagnostics.js';
 import { requireMapping } from '../mapping.js';
 import { TemplateSet } from '../render.js';
@@ -6,6 +7,7 @@ import type { Artifact, Backend, BackendContext, BackendNote, BackendResult } fr
 import { confText, confValue, splSpan } from './escape.js';
 import { buildSplCommands, filterMacro } from './query.js';
 
+/** The app folder and id unless detc.config `splunk.app.id` names another. */
 export const SPLUNK_APP = 'detc_detections';
 
 const ALERT_SEVERITY: Record<Severity, number> = { informational: 2, low: 3, medium: 4, high: 5, critical: 6 };
@@ -48,6 +50,8 @@ export const splunkBackend: Backend = {
     const diags = rules.flatMap((r) => requireMapping(r, ctx.mapping, 'splunk'));
     if (diags.length) throw new DiagnosticError(diags);
     const templates = new TemplateSet(ctx.templateDir, {}, ctx.fallbackTemplateDir);
+    const settings = (ctx.settings ?? {}) as SplunkSettings;
+    const appId = settings.app?.id ?? SPLUNK_APP;
     const notes: BackendNote[] = [];
     const files: Artifact[] = [];
     const searches = [];
@@ -91,10 +95,13 @@ export const splunkBackend: Backend = {
         nesFields: rule.entities.map((e) => e.column).join(','),
         risk: JSON.stringify(risk),
         riskMessage: tokens(rule.alert.description),
-        disabled: rule.status === 'deprecated' ? 1 : 0,
+        disabled: rule.status === 'deprecated' || settings.disabled ? 1 : 0,
+        scheduleWindow: settings.scheduleWindow ?? 'auto',
+        notableAction: settings.notable ?? true,
+        riskAction: settings.risk ?? true,
       });
     }
-    const app = `splunk/${SPLUNK_APP}`;
+    const app = `splunk/${appId}`;
     files.push({ path: `${app}/default/savedsearches.conf`, content: templates.render('savedsearches.conf', { searches }), templates: ['savedsearches.conf', 'search'] });
     files.push({
       path: `${app}/default/macros.conf`,
@@ -103,7 +110,12 @@ export const splunkBackend: Backend = {
       }),
       templates: ['macros.conf'],
     });
-    files.push({ path: `${app}/default/app.conf`, content: templates.render('app.conf', { label: 'detc detections', version: '0.1.0', appId: SPLUNK_APP }), templates: ['app.conf'] });
+    files.push({ path: `${app}/default/app.conf`, content: templates.render('app.conf', {
+        label: confText(settings.app?.label ?? 'detc detections'),
+        version: settings.app?.version ?? '0.1.0',
+        author: confText(settings.app?.author ?? 'detc'),
+        appId,
+      }), templates: ['app.conf'] });
     files.push({ path: `${app}/metadata/default.meta`, content: templates.render('default.meta', {}), templates: ['default.meta'] });
     return { files, notes };
   },
