@@ -5,7 +5,7 @@ import { loadMapping } from '../backends/mapping.js';
 import type { Artifact, BackendNote } from '../backends/types.js';
 import type { Rule, Severity } from '../ir/types.js';
 import { KqlChecker } from '../kql-check/check-kql.js';
-import { loadTableSchemas } from '../kql-check/table-schemas.js';
+import { loadFunctionSchemas, loadTableSchemas } from '../kql-check/table-schemas.js';
 import { DiagnosticError, type Diagnostic } from '../load/diagnostics.js';
 import { loadRules } from '../load/load-rules.js';
 import { BACKENDS } from './backends.js';
@@ -72,7 +72,10 @@ export function compileAll(opts: BuildOptions): BuildResult {
  * so an escaping bug in YAML or JSON shows up here too).
  */
 function checkKql(rules: Rule[], files: Artifact[], schemasDir: string, templatesDir: string): number {
-  const checker = new KqlChecker(loadTableSchemas(schemasDir));
+  // Workspace functions (_GetWatchlist) come from detc's own schemas unless the project's folder redefines them.
+  const own = loadFunctionSchemas(schemasDir);
+  const builtin = loadFunctionSchemas(path.join(PACKAGE_ROOT, 'schemas/kql')).filter((f) => !own.some((o) => o.name === f.name));
+  const checker = new KqlChecker(loadTableSchemas(schemasDir), [...own, ...builtin]);
   const diags: Diagnostic[] = [];
   let checked = 0;
   for (const rule of rules) {

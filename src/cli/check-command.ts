@@ -9,7 +9,7 @@ import { readTree, writeOutput } from '../build/write-output.js';
 import { ENGINES, enginesFor } from '../engines/registry.js';
 import { buildOptions, loadConfig } from '../config/load-config.js';
 import { loadFixtures } from '../fixtures/load-fixtures.js';
-import { engineOptions, runAllFixtures, terminalProgress, type CaseResult } from '../fixtures/run-fixtures.js';
+import { engineOptions, runAllFixtures, terminalProgress, type CaseResult, countLine } from '../fixtures/run-fixtures.js';
 import { DiagnosticError } from '../load/diagnostics.js';
 import { resolveDir } from '../paths.js';
 import { emitReport } from '../report/emit.js';
@@ -106,12 +106,11 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
     }
     problems.push(...fromResults(results));
   }
-  const failed = results.filter((r) => !r.ok).length;
   const ruleErrors = problems.filter((p) => p.kind === 'rule' && p.severity === 'error').length;
   const secs = ((Date.now() - started) / 1000).toFixed(2);
   const summary = build
     ? `${build.rules.length} rules, ${build.kqlChecked} KQL queries checked, ${build.files.length} output files (${drift} out of date${drift ? `: run 'npx detc build' and commit the result` : ''}), ` +
-      `${results.length - failed} passed, ${failed} failed fixture runs in ${secs}s`
+      `${countLine(results)} fixture runs in ${secs}s`
     : `${ruleErrors} error${ruleErrors === 1 ? '' : 's'} in rules; nothing compiled or tested (${secs}s)`;
   emitReport(reporter, { command: 'check', problems, results, summary }, io, values.output);
   return problems.some((p) => p.severity === 'error') ? EXIT.problems : EXIT.ok;

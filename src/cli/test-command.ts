@@ -5,7 +5,7 @@ import { resolveDir } from '../paths.js';
 import { ENGINES, enginesFor } from '../engines/registry.js';
 import { loadConfig } from '../config/load-config.js';
 import { loadFixtures } from '../fixtures/load-fixtures.js';
-import { engineOptions, runAllFixtures, terminalProgress } from '../fixtures/run-fixtures.js';
+import { engineOptions, runAllFixtures, terminalProgress, countLine } from '../fixtures/run-fixtures.js';
 import { emitReport } from '../report/emit.js';
 import { fromResults, type Problem } from '../report/problems.js';
 import { parseReporter } from './check-command.js';
@@ -77,7 +77,7 @@ export async function testCommand(args: string[], io: Io): Promise<number> {
     .filter((r) => !fixtures.some((f) => f.rule === r))
     .map((r) => ({ kind: 'rule', severity: 'warning', file: r.file, line: 1, col: 1, title: 'detc test', message: `no fixtures: add ${r.file.replace(/\.ya?ml$/, '.test.yml')}` }));
   const cases = fixtures.reduce((n, f) => n + f.cases.length, 0);
-  const summary = `${results.length - failed.length} passed, ${failed.length} failed (${cases} cases × ${engines.length} engines: ${engines.map((e) => e.name).join(', ')})`;
+  const summary = `${countLine(results)} (${cases} cases × ${engines.length} engines: ${engines.map((e) => e.name).join(', ')})`;
   emitReport(reporter, { command: 'test', problems: [...untested, ...fromResults(results)], results, summary }, io, values.output);
   return failed.length ? EXIT.problems : EXIT.ok;
 }

@@ -30,6 +30,8 @@ export interface EngineResult {
   keys: string[];
   /** The query text the engine executed (for side-by-side failure reports). */
   query?: string;
+  /** Parts of the rule this engine's backend could not express and so did not apply (e.g. `suppress`). */
+  ignores?: string[];
 }
 
 export interface Engine {

@@ -33,6 +33,8 @@ export interface StringPredicate {
   field: string;
   values: string[];
   cased: boolean;
+  /** The shared list (rules/lists/) the values come from: backends that can read it natively (watchlist, lookup) do. */
+  list?: string;
   pos: SourcePos;
 }
 
@@ -50,6 +52,8 @@ export interface CidrPredicate {
   kind: 'cidr';
   field: string;
   ranges: Cidr[];
+  /** The shared list (rules/lists/) the ranges come from: backends that can read it natively (watchlist, lookup) do. */
+  list?: string;
   pos: SourcePos;
 }
 
@@ -151,10 +155,32 @@ export interface SortKey {
   order: 'asc' | 'desc';
 }
 
+/** One suppression window of a window list: events of `match` between `start` (inclusive) and `end` (exclusive). */
+export interface SuppressionWindow {
+  /** An IP range (ip fields) or a value compared case-insensitively (other fields). */
+  match: Cidr | string;
+  startMs: number;
+  endMs: number;
+  ticket: string;
+}
+
+/**
+ * Events whose `field` matches a window while their time is inside it are dropped before anything else (e.g. an
+ * announced red-team exercise). The windows are compiled into the queries: a backend without time conditions
+ * (Sigma) drops the suppression and says so in REPORT.md.
+ */
+export interface Suppression {
+  field: string;
+  list: string;
+  windows: SuppressionWindow[];
+  pos: SourcePos;
+}
+
 /** One branch: a query over one canonical data source. */
 export interface Branch {
   name: string;
   source: string;
+  suppressions: Suppression[];
   where?: Condition;
   aggregation?: Aggregation;
   having?: Condition;
@@ -205,6 +231,34 @@ export interface NamedList {
   values: string[];
 }
 
+/** One row of a shared list. Value lists use `value`; window lists `value` (the source), `start`, `end`, `ticket`. */
+export interface ListEntry {
+  value: string;
+  comment?: string;
+  owner?: string;
+  expires?: string;
+  start?: string;
+  end?: string;
+  ticket?: string;
+  /** Line in the list file. */
+  line: number;
+}
+
+/**
+ * A list shared by rules, from rules/lists/<name>.(yml|csv): reviewed in git like the rules and shipped to each
+ * backend natively (Sentinel watchlist, Splunk lookup; Sigma inlines the values).
+ */
+export interface SharedList {
+  name: string;
+  type: 'string' | 'cidr' | 'int' | 'window';
+  description: string;
+  /** Where the values come from (published ranges, an internal inventory, ...). */
+  provenance?: string;
+  /** The list file, relative like rule files. */
+  file: string;
+  entries: ListEntry[];
+}
+
 export interface Rule {
   /** Path of the rule file relative to the rules root's parent, with `/` separators. */
   file: string;
@@ -227,6 +281,8 @@ export interface Rule {
   schedule: { frequencySeconds: number; lookbackSeconds: number };
   parameters: Parameter[];
   lists: NamedList[];
+  /** Shared lists (rules/lists/) this rule reads, by name order. */
+  sharedLists: SharedList[];
   branches: Branch[];
   entities: EntityMapping[];
   /** Columns surfaced as alert custom details. */

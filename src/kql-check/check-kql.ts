@@ -1,5 +1,5 @@
 import { loadKusto } from './kusto.js';
-import type { TableSchema } from './table-schemas.js';
+import type { FunctionSchema, TableSchema } from './table-schemas.js';
 
 export interface KqlProblem {
   code: string;
@@ -19,12 +19,14 @@ const TYPE_NAME: Record<string, string> = {
 export class KqlChecker {
   private readonly globals: unknown;
 
-  constructor(tables: TableSchema[]) {
+  constructor(tables: TableSchema[], functions: FunctionSchema[] = []) {
     const K = loadKusto();
     const S = K.Symbols;
-    const symbols = tables.map(
-      (t) => new S.TableSymbol.$ctor4(t.name, t.columns.map((c) => new S.ColumnSymbol(c.name, S.ScalarTypes[TYPE_NAME[c.type]!]))),
-    );
+    const symbols = [
+      ...tables.map((t) => new S.TableSymbol.$ctor4(t.name, t.columns.map((c) => new S.ColumnSymbol(c.name, S.ScalarTypes[TYPE_NAME[c.type]!])))),
+      // Body-based symbols: Kusto.Language binds the body, so argument count and result columns are checked.
+      ...functions.map((f) => new S.FunctionSymbol.$ctor16(f.name, f.parameters, f.body, '')),
+    ];
     const db = new S.DatabaseSymbol.ctor('detc', symbols);
     const cluster = new S.ClusterSymbol.ctor('detc', [db]);
     this.globals = K.GlobalState.Default.WithCluster(cluster).WithDatabase(db);

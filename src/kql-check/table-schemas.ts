@@ -26,10 +26,32 @@ export function parseCreateTable(text: string, file: string): TableSchema {
   return { name: m[1]!, file, columns };
 }
 
-/** Every *.csl file in the directory, sorted by name. */
-export function loadTableSchemas(dir: string): TableSchema[] {
+const FUNCTION = /^\s*\.create\s+function\s+([A-Za-z_][A-Za-z0-9_]*)\s*(\([^)]*\))\s*(\{[\s\S]*\})\s*$/;
+
+/** A workspace function (`.create function Name(params) { body }`), e.g. Sentinel's _GetWatchlist. */
+export interface FunctionSchema {
+  name: string;
+  file: string;
+  parameters: string;
+  body: string;
+}
+
+function cslFiles(dir: string): { file: string; text: string }[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.csl'))
     .sort()
-    .map((f) => parseCreateTable(readFileSync(path.join(dir, f), 'utf8'), path.join(dir, f)));
+    .map((f) => ({ file: path.join(dir, f), text: readFileSync(path.join(dir, f), 'utf8').replace(/\/\/.*$/gm, '') }));
+}
+
+/** Every table (*.csl with `.create table`) in the directory, sorted by file name. */
+export function loadTableSchemas(dir: string): TableSchema[] {
+  return cslFiles(dir).filter((f) => !FUNCTION.test(f.text)).map((f) => parseCreateTable(f.text, f.file));
+}
+
+/** Every function (*.csl with `.create function`) in the directory. */
+export function loadFunctionSchemas(dir: string): FunctionSchema[] {
+  return cslFiles(dir).flatMap((f) => {
+    const m = FUNCTION.exec(f.text);
+    return m ? [{ name: m[1]!, file: f.file, parameters: m[2]!.replace(/\s+/g, ''), body: m[3]! }] : [];
+  });
 }

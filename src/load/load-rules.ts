@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Rule, Severity } from '../ir/types.js';
+import type { Rule, Severity, SharedList } from '../ir/types.js';
+import { loadSharedLists } from './shared-lists.js';
 import type { Diagnostic } from './diagnostics.js';
 import { RuleLowering } from './lower.js';
 import { validateRuleSchema } from './schema.js';
@@ -9,6 +10,8 @@ import { YamlSource } from './yaml-source.js';
 export interface LoadOptions {
   /** Severity of rules that leave it out (detc.config defaultSeverity); without it, severity is required. */
   defaultSeverity?: Severity;
+  /** Lists from rules/lists/, by name (loadRules reads them). */
+  sharedLists?: Map<string, SharedList>;
 }
 
 export interface LoadResult {
@@ -57,6 +60,9 @@ export function loadRules(dir: string, cwd = process.cwd(), opts: LoadOptions = 
   if (!files.length) {
     diagnostics.push({ file: rel(dir, cwd), line: 1, col: 1, path: '', message: 'no rule files (*.yml) found', severity: 'error' });
   }
+  const shared = loadSharedLists(dir, cwd);
+  diagnostics.push(...shared.diagnostics);
+  opts = { ...opts, sharedLists: opts.sharedLists ?? shared.lists };
   const ids = new Map<string, string>();
   const slugs = new Map<string, string>();
   for (const f of files) {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type {
   Aggregate, Aggregation, Branch, Cidr, Classification, Condition, DataSource, Derived, FieldType,
-  NamedList, OutputColumn, Parameter, Rule, SortKey, SourcePos, StringOp,
+  NamedList, OutputColumn, Parameter, Rule, SharedList, SortKey, SourcePos, StringOp, Suppression,
 } from '../ir/types.js';
 import { DATA_SOURCES } from '../ir/sources.js';
 import { parseCidr } from '../net/ip.js';
@@ -28,6 +28,8 @@ export class RuleLowering {
   private params = new Map<string, Parameter>();
   private lists = new Map<string, NamedList>();
   private used = new Set<string>();
+  /** Shared lists (rules/lists/) this rule reads. */
+  private sharedUsed = new Set<string>();
 
   constructor(private readonly src: YamlSource, private readonly opts: LoadOptions = {}) {}
 
@@ -105,6 +107,7 @@ export class RuleLowering {
       schedule: { frequencySeconds: frequency, lookbackSeconds: lookback },
       parameters: [...this.params.values()],
       lists: [...this.lists.values()],
+      sharedLists: [...this.sharedUsed].sort().map((n) => this.opts.sharedLists!.get(n)!),
       branches,
       entities,
       details,
@@ -153,6 +156,7 @@ export class RuleLowering {
       return undefined;
     }
     const eventScope: Scope = { kind: 'event', source };
+    const suppressions = ((q.suppress ?? []) as Raw[]).map((s, i) => this.lowerSuppression(s, [...at, 'suppress', i], source)).filter((s): s is Suppression => !!s);
     const where = q.where ? this.lowerCondition(q.where, [...at, 'where'], eventScope) : undefined;
     const columns = new Map<string, ColumnType>();
     let aggregation: Aggregation | undefined;
@@ -201,7 +205,39 @@ export class RuleLowering {
       if (!output.some((c) => c.name === s.column)) this.error([...at, 'sort', i, 'column'], `sort column '${s.column}' is not an output column`);
       return { column: s.column, order: s.order };
     });
-    return { name, source: source.name, where, aggregation, having, classifications, derived, output, sort, pos: this.pos(at) };
+    return { name, source: source.name, suppressions, where, aggregation, having, classifications, derived, output, sort, pos: this.pos(at) };
+  }
+
+  private lowerSuppression(s: Raw, at: PathPart[], source: DataSource): Suppression | undefined {
+    const f = source.fields[s.field];
+    if (!f) {
+      this.error([...at, 'field'], unknownField(s.field, source));
+      return undefined;
+    }
+    if (f.type !== 'ip' && f.type !== 'string') this.error([...at, 'field'], `windows match an IP or a name; '${s.field}' is ${f.type}`);
+    const list = this.shared(s.windows);
+    if (!list) {
+      this.error([...at, 'windows'], `${JSON.stringify(s.windows)} is not a window list in rules/lists/ (a file with type: window)`);
+      return undefined;
+    }
+    if (list.type !== 'window') {
+      this.error([...at, 'windows'], `$${list.name} is a ${list.type} list (${list.file}); suppress needs a window list`);
+      return undefined;
+    }
+    this.sharedUsed.add(list.name);
+    const windows = list.entries.flatMap((e) => {
+      let match: Cidr | string = e.value;
+      if (f.type === 'ip') {
+        const c = parseCidr(e.value);
+        if (typeof c === 'string') {
+          this.error([...at, 'windows'], `${list.file}:${e.line}: '${e.value}' is not an IP range, and '${s.field}' is an IP field`);
+          return [];
+        }
+        match = { text: c.text, family: c.family, network: c.networkText, prefix: c.prefix };
+      }
+      return [{ match, startMs: Date.parse(e.start!), endMs: Date.parse(e.end!), ticket: e.ticket ?? '' }];
+    });
+    return { field: s.field, list: list.name, windows, pos: this.pos(at) };
   }
 
   private addColumn(columns: Map<string, ColumnType>, name: string, type: ColumnType, at: PathPart[]) {
@@ -257,11 +293,25 @@ export class RuleLowering {
     return p;
   }
 
+  /** The shared list a `$name` value refers to (a rule's own list of that name wins). */
+  private shared(v: unknown): SharedList | undefined {
+    const m = typeof v === 'string' ? REF.exec(v) : null;
+    if (!m || this.lists.has(m[1]!) || this.params.has(m[1]!)) return undefined;
+    return this.opts.sharedLists?.get(m[1]!);
+  }
+
   private listValues(v: unknown, at: PathPart[], type: NamedList['type'] | 'string|number'): string[] {
     if (Array.isArray(v)) return v.map(String);
     const s = String(v);
     const m = REF.exec(s);
     if (!m) return [s];
+    const shared = this.shared(s);
+    if (shared) {
+      this.sharedUsed.add(shared.name);
+      if (shared.type === 'window') this.error(at, `$${shared.name} is a window list (${shared.file}): use it in query.suppress`);
+      else if (type !== 'string|number' && shared.type !== type) this.error(at, `$${shared.name} is a ${shared.type} list (${shared.file}); a ${type} list is expected here`);
+      return shared.entries.map((e) => e.value);
+    }
     const l = this.lists.get(m[1]!);
     if (!l) {
       const p = this.params.get(m[1]!);
@@ -269,7 +319,7 @@ export class RuleLowering {
         this.used.add(p.name);
         return [String(p.value)];
       }
-      this.error(at, p ? `$${m[1]} is a ${p.type} parameter; a list is expected here` : `unknown list $${m[1]} (to match a literal '$', write the value in a list)`);
+      this.error(at, p ? `$${m[1]} is a ${p.type} parameter; a list is expected here` : `unknown list $${m[1]}: not in this rule's lists nor in ${this.opts.sharedLists?.size ? 'rules/lists/' : 'rules/lists/ (no shared lists found)'} (to match a literal '$', write the value in a list)`);
       return [];
     }
     this.used.add(l.name);
@@ -318,13 +368,13 @@ export class RuleLowering {
       values.forEach((v, i) => {
         const parsed = parseCidr(v);
         // Values from a named list were already checked (and reported) where the list is defined.
-        const fromList = typeof c.cidr === 'string' && REF.test(c.cidr);
+        const fromList = typeof c.cidr === 'string' && REF.test(c.cidr); // incl. shared lists, checked at load
         if (typeof parsed === 'string') {
           if (!fromList) this.error(Array.isArray(c.cidr) ? [...opAt, i] : opAt, `invalid CIDR: ${parsed}`);
         }
         else ranges.push({ text: parsed.text, family: parsed.family, network: parsed.networkText, prefix: parsed.prefix });
       });
-      return { kind: 'cidr', field, ranges, pos };
+      return { kind: 'cidr', field, ranges, list: this.shared(c.cidr)?.name, pos };
     }
     if ((NUMBER_OPS as readonly string[]).includes(op)) {
       if (type !== 'int' && type !== 'number') this.error(opAt, `'${op}' compares numbers; '${field}' is ${type}`);
@@ -365,7 +415,8 @@ export class RuleLowering {
     values.forEach((v) => {
       if (v === '') this.error(opAt, `empty string in '${op}': use exists: false to match a missing value`);
     });
-    return { kind: 'string', op: op as StringOp, field, values, cased: c.cased === true, pos };
+    const list = this.shared(c[op])?.name;
+    return { kind: 'string', op: op as StringOp, field, values, cased: c.cased === true, ...(list ? { list } : {}), pos };
   }
 
   private fieldType(field: string, at: PathPart[], scope: Scope): FieldType | ColumnType | undefined {

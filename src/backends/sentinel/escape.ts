@@ -62,3 +62,8 @@ export function yamlText(s: string, indent: string): string {
 export function armString(s: string): string {
   return s.startsWith('[') ? '[' + s : s;
 }
+
+/** A KQL datetime literal for epoch milliseconds (UTC). */
+export function kqlDatetime(ms: number): string {
+  return `datetime(${new Date(ms).toISOString()})`;
+}

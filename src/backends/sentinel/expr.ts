@@ -7,6 +7,16 @@ export interface KqlScope {
   type(field: string): FieldType | OutputColumn['type'];
   /** Aggregate columns are never null; event columns can be. */
   nullable: boolean;
+  /** `let` statements the condition needs (shared lists read from their watchlist), by name. */
+  lets?: Map<string, string>;
+}
+
+/** `let <list>[_v4|_v6] = toscalar(_GetWatchlist('<list>') | ...)`: the list's values as a dynamic array. */
+function watchlistLet(scope: KqlScope, list: string, family?: 4 | 6): string {
+  const name = family ? `${list}_v${family}` : list;
+  const filter = family === 4 ? ' | where SearchKey !contains ":"' : family === 6 ? ' | where SearchKey contains ":"' : '';
+  scope.lets?.set(name, `let ${kqlName(name)} = toscalar(_GetWatchlist(${kqlString(list)})${filter} | summarize Values = make_list(SearchKey));`);
+  return kqlName(name);
 }
 
 const STRING_OP: Record<string, [insensitive: string, cased: string]> = {
@@ -59,6 +69,12 @@ function kqlPredicate(p: Predicate, scope: KqlScope): string {
       // ipv4_* return null for anything that is not IPv4 (IPv6 included): coalesce keeps the predicate two-valued
       // so that `not(cidr)` keeps an IPv6 source instead of silently dropping it. ipv6_* also accept IPv4 text;
       // the parse_ipv4 guard keeps IPv6 ranges from matching IPv4 addresses (canonical: families never mix).
+      if (p.list && scope.lets) {
+        // The ranges come from the watchlist at run time (editable in the workspace); families split as below.
+        const v4 = watchlistLet(scope, p.list, 4);
+        const v6 = watchlistLet(scope, p.list, 6);
+        return `(coalesce(ipv4_is_in_any_range(${col}, ${v4}), false) or (isnull(parse_ipv4(${col})) and coalesce(ipv6_is_in_any_range(${col}, ${v6}), false)))`;
+      }
       const v4 = p.ranges.filter((r) => r.family === 4).map((r) => r.text);
       const v6 = p.ranges.filter((r) => r.family === 6).map((r) => r.text);
       const parts: string[] = [];
@@ -68,6 +84,7 @@ function kqlPredicate(p: Predicate, scope: KqlScope): string {
     }
     case 'string': {
       const vals = p.values;
+      if (p.list && scope.lets && !p.cased && (p.op === 'in' || p.op === 'eq')) return `${col} in~ (${watchlistLet(scope, p.list)})`;
       if (p.op === 'eq') return `${col} ${p.cased ? '==' : '=~'} ${kqlString(vals[0]!)}`;
       if (p.op === 'in') return `${col} ${p.cased ? 'in' : 'in~'} (${vals.map(kqlString).join(', ')})`;
       if (p.op === 'has' && !p.cased && vals.length > 1) return `${col} has_any (${vals.map(kqlString).join(', ')})`;

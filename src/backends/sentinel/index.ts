@@ -7,6 +7,7 @@ import { requireMapping } from '../mapping.js';
 import { TemplateSet } from '../render.js';
 import type { Artifact, Backend, BackendContext, BackendNote, BackendResult } from '../types.js';
 import { armString, isoDuration, kqlTimespan, yamlAscii, yamlText } from './escape.js';
+import { listCsv } from '../list-csv.js';
 import { buildKqlQuery } from './query.js';
 
 const SEVERITY: Record<Severity, string> = {
@@ -41,8 +42,14 @@ export function sentinelQueries(rules: Rule[], ctx: BackendContext, notes: Backe
   const diags: Diagnostic[] = rules.flatMap((r) => requireMapping(r, ctx.mapping, 'sentinel'));
   if (diags.length) throw new DiagnosticError(diags);
   return rules.map((rule) => {
-    const parts = rule.branches.map((b) => templates.render('query', buildKqlQuery(rule, b, ctx.mapping.sources[b.source]!, notes)).trimEnd());
-    const query = parts.length === 1 ? parts[0]! : `union\n${parts.map((p) => `(${p.split('\n').join('\n    ')})`).join(',\n')}`;
+    const lets = new Map<string, string>();
+    const parts = rule.branches.map((b) => {
+      const view = buildKqlQuery(rule, b, ctx.mapping.sources[b.source]!, notes);
+      view.lets.forEach((v, k) => lets.set(k, v));
+      return templates.render('query', view).trimEnd();
+    });
+    const body = parts.length === 1 ? parts[0]! : `union\n${parts.map((p) => `(${p.split('\n').join('\n    ')})`).join(',\n')}`;
+    const query = [...[...lets.keys()].sort().map((k) => lets.get(k)!), body].join('\n');
     return { rule, path: `sentinel/${rule.slug}.kql`, query };
   });
 }
@@ -125,6 +132,22 @@ export const sentinelBackend: Backend = {
       files.push({ path: q.path, content: templates.render('kql', view), templates: ['kql', 'query'] });
       files.push({ path: `sentinel/${rule.slug}.yaml`, content: templates.render('analytic-rule.yaml', view), templates: ['analytic-rule.yaml', 'query'] });
       files.push({ path: `sentinel/${rule.slug}.arm.json`, content: templates.render('arm.json', view), templates: ['arm.json', 'query'] });
+      for (const b of rule.branches) {
+        for (const s of b.suppressions) {
+          notes.push({ rule: rule.file, branch: b.name, backend: 'sentinel', kind: 'approximated', message: `suppress: the ${s.windows.length} window(s) of $${s.list} are compiled into the query; rebuild and redeploy when the list changes` });
+        }
+      }
+    }
+    // One watchlist per shared value list the rules read: the queries load it with _GetWatchlist('<name>').
+    const lists = new Map(rules.flatMap((r) => r.sharedLists).filter((l) => l.type !== 'window').map((l) => [l.name, l]));
+    for (const l of [...lists.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const csv = listCsv(l);
+      files.push({ path: `sentinel/watchlists/${l.name}.csv`, content: csv });
+      files.push({
+        path: `sentinel/watchlists/${l.name}.arm.json`,
+        content: templates.render('watchlist.arm.json', { alias: l.name, displayName: l.name.replace(/_/g, ' '), description: `${l.description} (detc, from ${l.file})`, csv }),
+        templates: ['watchlist.arm.json'],
+      });
     }
     return { files, notes };
   },

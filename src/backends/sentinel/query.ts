@@ -1,29 +1,41 @@
 import { impliesExists } from '../../ir/analysis.js';
-import type { Aggregate, Branch, Rule } from '../../ir/types.js';
+import type { Aggregate, Branch, Condition, Rule } from '../../ir/types.js';
 import { DATA_SOURCES } from '../../ir/sources.js';
 import type { BackendNote, SourceMapping } from '../types.js';
-import { kqlName, kqlNumber, kqlString, kqlTimespan } from './escape.js';
+import { kqlDatetime, kqlName, kqlNumber, kqlString, kqlTimespan } from './escape.js';
 import { kqlCondition, type KqlScope } from './expr.js';
 
 /** The KQL of one branch as a list of pipeline stages; the template joins them. */
 export interface KqlQueryView {
   table: string;
   stages: string[];
+  /** `let` statements the stages need (shared lists from watchlists), by name; they go before the query. */
+  lets: Map<string, string>;
 }
 
 export function buildKqlQuery(rule: Rule, branch: Branch, sm: SourceMapping, notes: BackendNote[]): KqlQueryView {
   const table = String(sm.settings.table);
   const source = DATA_SOURCES[branch.source]!;
   const col = (f: string) => sm.fields[f]!.name;
+  const lets = new Map<string, string>();
   const eventScope: KqlScope = {
     column: col,
     type: (f) => source.fields[f]!.type,
     nullable: true,
+    lets,
   };
   const stages: string[] = [];
   const time = kqlName(col(source.time));
   // The lookback is also the Sentinel queryPeriod; writing it keeps the .kql correct when run by hand for hunting.
   stages.push(`where ${time} >= ago(${kqlTimespan(rule.schedule.lookbackSeconds)})`);
+  const windows = branch.suppressions.flatMap((s) => s.windows.map((w) => {
+    const match: Condition = typeof w.match === 'string'
+      ? { kind: 'string', op: 'eq', field: s.field, values: [w.match], cased: false, pos: s.pos }
+      : { kind: 'cidr', field: s.field, ranges: [w.match], pos: s.pos };
+    return `(${time} >= ${kqlDatetime(w.startMs)} and ${time} < ${kqlDatetime(w.endMs)} and ${kqlCondition(match, eventScope)})`;
+  }));
+  // Windows are compiled in (not read from a watchlist): a range join on time is not expressible without join.
+  if (windows.length) stages.push(`where not(${windows.join('\n    or ')})`);
   if (branch.where) stages.push(`where ${kqlCondition(branch.where, eventScope)}`);
 
   const agg = branch.aggregation;
@@ -69,7 +81,7 @@ export function buildKqlQuery(rule: Rule, branch: Branch, sm: SourceMapping, not
   });
   stages.push(`project ${project.join(', ')}`);
   if (branch.sort.length) stages.push(`sort by ${branch.sort.map((s) => `${kqlName(s.column)} ${s.order}`).join(', ')}`);
-  return { table: kqlName(table), stages };
+  return { table: kqlName(table), stages, lets };
 }
 
 function columnType(branch: Branch, c: string) {

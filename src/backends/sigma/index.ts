@@ -129,6 +129,9 @@ function compileBranch(rule: Rule, b: Branch, sm: SourceMapping, templates: Temp
   const stem = `${prefix}${underscored(rule.slug)}${multi ? `_${underscored(b.name)}` : ''}`;
   const slugName = underscored(rule.slug) + (multi ? `_${underscored(b.name)}` : '');
 
+  for (const s of b.suppressions) {
+    note('dropped', `suppress: Sigma has no time conditions; the ${s.windows.length} window(s) of $${s.list} are not applied (filter them in the SIEM the rule is converted for)`);
+  }
   let where = withGroupKeys(b.where, b);
   if (!where) {
     // Sigma needs at least one search identifier: "the event has a time" stands for "every event".

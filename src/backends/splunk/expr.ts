@@ -5,6 +5,19 @@ export interface SplScope {
   field(canonical: string): string;
   /** Columns after aggregation are never null; event fields can be. */
   nullable: boolean;
+  /** `lookup` commands the condition needs (shared lists read from their lookup), by output field. */
+  lookups?: Map<string, string>;
+}
+
+/**
+ * Membership in a shared list through its lookup (transforms.conf: CIDR or case-insensitive match on `value`):
+ * `| lookup <list> value AS <field> OUTPUT value AS <list>_<field>` runs before the condition, which then tests
+ * that the output field is set.
+ */
+function lookupMatch(scope: SplScope, list: string, field: string): string {
+  const out = splField(`${list}_${field}`.replace(/[^A-Za-z0-9_]/g, '_'));
+  scope.lookups?.set(out, `lookup ${list} value AS ${splField(field)} OUTPUT value AS ${out}`);
+  return `isnotnull(${out})`;
 }
 
 const ALNUM = /[A-Za-z0-9]/;
@@ -72,11 +85,13 @@ function splPredicate(p: Predicate, scope: SplScope): string {
       return scope.nullable ? `(isnotnull(${n}) AND ${e})` : e;
     }
     case 'cidr': {
+      if (p.list && scope.lookups) return lookupMatch(scope, p.list, scope.field(p.field));
       const parts = p.ranges.map((r) => `cidrmatch(${splString(r.text)}, ${f})`);
       return guard(f, parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`, scope);
     }
     case 'string': {
       const ci = !p.cased;
+      if (p.list && scope.lookups && ci && (p.op === 'eq' || p.op === 'in')) return lookupMatch(scope, p.list, scope.field(p.field));
       if (p.op === 'eq' || p.op === 'in') {
         // in() compares strings exactly; lower() on both sides for case-insensitive matching.
         const vals = p.values.map((v) => splString(ci ? v.toLowerCase() : v));

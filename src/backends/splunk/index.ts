@@ -5,6 +5,7 @@ import { requireMapping } from '../mapping.js';
 import { TemplateSet } from '../render.js';
 import type { Artifact, Backend, BackendContext, BackendNote, BackendResult } from '../types.js';
 import { confText, confValue, splSpan } from './escape.js';
+import { listCsv } from '../list-csv.js';
 import { buildSplCommands, filterMacro } from './query.js';
 
 /** The app folder and id unless detc.config `splunk.app.id` names another. */
@@ -117,6 +118,24 @@ export const splunkBackend: Backend = {
         appId,
       }), templates: ['app.conf'] });
     files.push({ path: `${app}/metadata/default.meta`, content: templates.render('default.meta', {}), templates: ['default.meta'] });
+    // One lookup per shared value list the rules read (CIDR matching for IP ranges).
+    const lists = new Map(rules.flatMap((r) => r.sharedLists).filter((l) => l.type !== 'window').map((l) => [l.name, l]));
+    const sorted = [...lists.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const l of sorted) files.push({ path: `${app}/lookups/${l.name}.csv`, content: listCsv(l, 'value', false) });
+    if (sorted.length) {
+      files.push({
+        path: `${app}/default/transforms.conf`,
+        content: templates.render('transforms.conf', { lookups: sorted.map((l) => ({ name: l.name, filename: `${l.name}.csv`, cidr: l.type === 'cidr' })) }),
+        templates: ['transforms.conf'],
+      });
+    }
+    for (const rule of rules) {
+      for (const b of rule.branches) {
+        for (const s of b.suppressions) {
+          notes.push({ rule: rule.file, branch: b.name, backend: 'splunk', kind: 'approximated', message: `suppress: the ${s.windows.length} window(s) of $${s.list} are compiled into the search; rebuild and redeploy when the list changes` });
+        }
+      }
+    }
     return { files, notes };
   },
 };

@@ -1,6 +1,6 @@
 import { impliesExists } from '../../ir/analysis.js';
 import { DATA_SOURCES } from '../../ir/sources.js';
-import type { Aggregate, Branch, Rule } from '../../ir/types.js';
+import type { Aggregate, Branch, Condition, Rule } from '../../ir/types.js';
 import { fieldsRead } from '../mapping.js';
 import type { BackendNote, SourceMapping } from '../types.js';
 import { splField, splSpan, splString } from './escape.js';
@@ -31,8 +31,19 @@ export function buildSplCommands(rule: Rule, branch: Branch, sm: SourceMapping, 
       message: `CIM writes placeholders for missing values, so a real value equal to one counts as missing: ${which.map((f) => `${f} (${name(f)} ${sm.fields[f]!.missing.map((m) => JSON.stringify(m)).join('/')})`).join(', ')}`,
     });
   }
-  const eventScope: SplScope = { field: name, nullable: true };
-  if (branch.where) cmds.push(`where ${splCondition(branch.where, eventScope)}`);
+  const lookups = new Map<string, string>();
+  const eventScope: SplScope = { field: name, nullable: true, lookups };
+  const windows = branch.suppressions.flatMap((s) => s.windows.map((w) => {
+    const match: Condition = typeof w.match === 'string'
+      ? { kind: 'string', op: 'eq', field: s.field, values: [w.match], cased: false, pos: s.pos }
+      : { kind: 'cidr', field: s.field, ranges: [w.match], pos: s.pos };
+    const t = splField(name(source.time));
+    return `(${t}>=${w.startMs / 1000} AND ${t}<${w.endMs / 1000} AND ${splCondition(match, { field: name, nullable: true })})`;
+  }));
+  if (windows.length) cmds.push(`where NOT (${windows.join(' OR ')})`);
+  const where = branch.where ? splCondition(branch.where, eventScope) : undefined;
+  cmds.push(...lookups.values());
+  if (where) cmds.push(`where ${where}`);
 
   const agg = branch.aggregation;
   const renames: string[] = [];

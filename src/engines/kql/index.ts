@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { splitCsv } from '../../events/csv.js';
 import path from 'node:path';
 import { DATA_SOURCES } from '../../ir/sources.js';
 import type { Rule } from '../../ir/types.js';
@@ -41,7 +42,7 @@ export const kqlEngine: Engine = {
         }
       });
     }
-    const interp = new KqlInterpreter(opts.now);
+    const interp = new KqlInterpreter(opts.now, (alias) => readWatchlist(path.join(opts.distDir, 'sentinel', 'watchlists', `${alias}.csv`)));
     const out = await interp.run(query, (name) => tables.get(name)?.());
     const columns = rule.branches[0]!.output.map((o) => o.name);
     return {
@@ -52,3 +53,14 @@ export const kqlEngine: Engine = {
     };
   },
 };
+
+/** A watchlist CSV as `_GetWatchlist()` returns it: SearchKey is the Value column. */
+function readWatchlist(file: string): KRow[] | undefined {
+  if (!existsSync(file)) return undefined;
+  const [header, ...rows] = readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map((l) => splitCsv(l) ?? []);
+  return rows.map((cells) => {
+    // WatchlistItem (a property bag) is outside the interpreter's value types; detc's queries read SearchKey only.
+    const value = cells[header!.indexOf('Value')] ?? '';
+    return { SearchKey: value, WatchlistItem: null, LastUpdatedTimeUTC: null, _DTItemId: '' };
+  });
+}

@@ -17,7 +17,7 @@ export interface KqlTables {
   (name: string): Rows | undefined;
 }
 
-const AGGREGATES = new Set(['count', 'countif', 'dcount', 'dcountif', 'make_set', 'make_set_if', 'min', 'max', 'take_any', 'take_anyif', 'sum']);
+const AGGREGATES = new Set(['make_list', 'count', 'countif', 'dcount', 'dcountif', 'make_set', 'make_set_if', 'min', 'max', 'take_any', 'take_anyif', 'sum']);
 
 function kindOf(n: Node): string {
   return String(n?.constructor?.$$name ?? '').replace('Kusto.Language.Syntax.', '');
@@ -37,22 +37,42 @@ function text(n: Node): string {
   return String(n.ToString()).trim();
 }
 
-export class KqlInterpreter {
-  constructor(private readonly now: number) {}
+/** Sentinel watchlists by alias, as `_GetWatchlist()` returns them (SearchKey, WatchlistItem, ...). */
+export type Watchlists = (alias: string) => KRow[] | undefined;
 
-  /** Parses and runs a query; returns its rows. */
+export class KqlInterpreter {
+  /** Values of `let name = toscalar(...)` statements. */
+  private readonly lets = new Map<string, KValue>();
+
+  constructor(private readonly now: number, private readonly watchlists: Watchlists = () => undefined) {}
+
+  /** Parses and runs a query (`let x = toscalar(...);` statements, then one tabular expression); returns its rows. */
   async run(query: string, tables: KqlTables): Promise<KRow[]> {
     const K = loadKusto();
     const code = K.KustoCode.Parse(query);
     const diags = code.GetDiagnostics();
     if (diags.Count > 0) throw new KqlRuntimeError(`syntax error: ${diags.getItem(0).Message}`);
     const statements = list(code.Syntax.Statements);
-    if (statements.length !== 1 || kindOf(statements[0]) !== 'ExpressionStatement') {
-      throw new KqlRuntimeError('the supported subset is a single query expression (no let statements)');
-    }
+    const last = statements.pop();
+    if (!last || kindOf(last) !== 'ExpressionStatement') throw new KqlRuntimeError('the query must end with a tabular expression');
+    for (const s of statements) await this.let(s, tables);
     const out: KRow[] = [];
-    for await (const r of this.tabular(statements[0].Expression, tables)) out.push(r);
+    for await (const r of this.tabular(last.Expression, tables)) out.push(r);
     return out;
+  }
+
+  /** `let name = toscalar(<tabular>);`: the first column of the first row, computed once. */
+  private async let(s: Node, tables: KqlTables) {
+    const e = s.Expression;
+    if (kindOf(s) !== 'LetStatement' || kindOf(e) !== 'FunctionCallExpression' || String(e.Name.SimpleName) !== 'toscalar') {
+      throw new KqlRuntimeError(`'${text(s).slice(0, 60)}': the supported let statements are let name = toscalar(...)`);
+    }
+    let value: KValue = null;
+    for await (const r of this.tabular(list(e.ArgumentList.Expressions)[0], tables)) {
+      value = Object.values(r)[0] ?? null;
+      break;
+    }
+    this.lets.set(String(s.Name.SimpleName), value);
   }
 
   private tabular(n: Node, tables: KqlTables): Rows {
@@ -68,9 +88,18 @@ export class KqlInterpreter {
         return this.union(list(n.Expressions), tables);
       case 'PipeExpression':
         return this.operator(n.Operator, this.tabular(n.Expression, tables), tables);
-      default:
-        throw new KqlRuntimeError(`'${text(n).slice(0, 40)}' (${kindOf(n)}) is not a supported tabular expression`);
+      case 'FunctionCallExpression': {
+        const args = list(n.ArgumentList.Expressions);
+        if (String(n.Name.SimpleName) !== '_GetWatchlist' || args.length !== 1 || kindOf(args[0]) !== 'LiteralExpression') break;
+        const alias = String(literal(args[0]));
+        const rows = this.watchlists(alias);
+        if (!rows) throw new KqlRuntimeError(`_GetWatchlist('${alias}'): no such watchlist`);
+        return (async function* () {
+          yield* rows;
+        })();
+      }
     }
+    throw new KqlRuntimeError(`'${text(n).slice(0, 40)}' (${kindOf(n)}) is not a supported tabular expression`);
   }
 
   private async *union(parts: Node[], tables: KqlTables): Rows {
@@ -170,6 +199,8 @@ export class KqlInterpreter {
       }
       aggs.forEach((a, i) => a.calls.forEach((c, j) => g!.states[i]![j]!.add(list(c.ArgumentList.Expressions).map((x) => this.scalar(x, r)))));
     }
+    // Without `by`, summarize yields one row even over no input (count() = 0, make_list() = []).
+    if (!by.length && !groups.size) groups.set('', { keys: [], states: aggs.map((a) => a.calls.map((c) => newAccumulator(c))) });
     for (const g of groups.values()) {
       const row: KRow = {};
       by.forEach(([name], i) => (row[name] = g.keys[i]!));
@@ -185,8 +216,9 @@ export class KqlInterpreter {
     switch (kindOf(n)) {
       case 'NameReference': {
         const name = n.SimpleName as string;
-        if (!(name in row)) throw new KqlRuntimeError(`unknown column '${name}'`);
-        return row[name]!;
+        if (name in row) return row[name]!;
+        if (this.lets.has(name)) return this.lets.get(name)!;
+        throw new KqlRuntimeError(`unknown column '${name}'`);
       }
       case 'LiteralExpression':
         return literal(n);
@@ -212,7 +244,11 @@ export class KqlInterpreter {
       case 'InExpression': {
         const left = this.scalar(n.Left, row, aggResults);
         const op = String(n.Operator.Text);
-        const values = list(n.Right.Expressions).map((e) => this.scalar(e, row, aggResults));
+        // A dynamic array among the values (a let-bound list) stands for its elements.
+        const values = list(n.Right.Expressions).flatMap((e) => {
+          const v = this.scalar(e, row, aggResults);
+          return Array.isArray(v) ? v : [v];
+        });
         const ci = op.endsWith('~');
         const hit = values.some((v) => equals(left, v, ci));
         return op.startsWith('!') ? !hit : hit;
@@ -361,6 +397,10 @@ function newAccumulator(call: Node): Accumulator {
         },
         result: () => seen.size,
       };
+    }
+    case 'make_list': {
+      const all: KValue[] = [];
+      return { add: ([x]) => void (x !== null && x !== undefined && all.push(x)), result: () => all };
     }
     case 'make_set':
     case 'make_set_if': {

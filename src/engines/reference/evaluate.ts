@@ -1,6 +1,6 @@
 import type { Aggregate, Branch, Rule } from '../../ir/types.js';
 import { DATA_SOURCES } from '../../ir/sources.js';
-import { compileCondition, isMissing, toNumber, type Row } from './predicates.js';
+import { compileCondition, compileSuppressions, isMissing, toNumber, type Row } from './predicates.js';
 import { lookbackWindow, toEpochMs } from '../time.js';
 
 export { toEpochMs };
@@ -31,6 +31,7 @@ export async function evaluateBranch(rule: Rule, branch: Branch, events: AsyncIt
   const source = DATA_SOURCES[branch.source]!;
   const inWindow = lookbackWindow(rule, opts.now);
   const where = branch.where ? compileCondition(branch.where) : () => true;
+  const suppressed = compileSuppressions(branch);
   const agg = branch.aggregation;
   const rows: Row[] = [];
   const groups = new Map<string, GroupState>();
@@ -38,6 +39,7 @@ export async function evaluateBranch(rule: Rule, branch: Branch, events: AsyncIt
   for await (const e of events) {
     const t = inWindow(e[source.time]);
     if (t === undefined) continue;
+    if (suppressed(e, t)) continue;
     if (!where(e)) continue;
     if (!agg) {
       rows.push(projectEvent(branch, e, source.time));

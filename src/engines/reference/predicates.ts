@@ -1,4 +1,4 @@
-import type { Condition, Predicate } from '../../ir/types.js';
+import type { Branch, Condition, Predicate } from '../../ir/types.js';
 import { cidrContains, parseCidr, parseIp, type ParsedCidr } from '../../net/ip.js';
 import { hasTerm } from '../common/terms.js';
 
@@ -83,4 +83,17 @@ export function toNumber(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
   if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
   return undefined;
+}
+
+/** True when an event (at time `t`, ms) falls in one of the branch's suppression windows. */
+export function compileSuppressions(branch: Branch): (row: Row, t: number) => boolean {
+  const tests = branch.suppressions.flatMap((s) =>
+    s.windows.map((w) => {
+      const match = typeof w.match === 'string'
+        ? ((v: unknown) => !isMissing(v) && String(v).toLowerCase() === (w.match as string).toLowerCase())
+        : compilePredicate({ kind: 'cidr', field: s.field, ranges: [w.match], pos: s.pos }) as (r: Row) => boolean;
+      return (r: Row, t: number) => t >= w.startMs && t < w.endMs && (typeof w.match === 'string' ? (match as (v: unknown) => boolean)(r[s.field]) : (match as (r: Row) => boolean)(r));
+    }),
+  );
+  return tests.length ? (r, t) => tests.some((f) => f(r, t)) : () => false;
 }

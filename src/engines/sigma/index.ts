@@ -91,7 +91,7 @@ export const sigmaEngine: Engine = {
         // The alert of a Sigma detection rule is the event itself, shown through the rule's output columns.
         rows.push(output(branch, projectEvent(branch, e, source.time)));
       }
-      return { engine: 'sigma', rows, keys: branch.output.map((o) => o.name), query };
+      return { engine: 'sigma', rows, keys: branch.output.map((o) => o.name), query, ...ignores(rule) };
     }
 
     const agg = branch.aggregation;
@@ -144,6 +144,11 @@ export const sigmaEngine: Engine = {
         alerts.set(JSON.stringify(row), row);
       }
     }
-    return { engine: 'sigma', rows: [...alerts.values()], keys: [agg.windowAs, ...agg.by.map((k) => k.as)], query };
+    return { engine: 'sigma', rows: [...alerts.values()], keys: [agg.windowAs, ...agg.by.map((k) => k.as)], query, ...ignores(rule) };
   },
 };
+
+/** Sigma has no time conditions: the Sigma backend drops suppression windows (REPORT.md), so this engine does too. */
+function ignores(rule: Rule): { ignores?: string[] } {
+  return rule.branches.some((b) => b.suppressions.length) ? { ignores: ['suppress'] } : {};
+}

@@ -6,6 +6,7 @@ import { toNativeEvent } from '../native-events.js';
 import type { Row } from '../reference/predicates.js';
 import { lookbackWindow } from '../time.js';
 import type { Engine, EngineOptions, EngineResult, Events } from '../types.js';
+import { readLookups } from './lookup.js';
 import { expandMacros, runPipeline } from './pipeline.js';
 import { SplRuntimeError, type SEvent, type SValue } from './values.js';
 
@@ -70,7 +71,8 @@ export const splEngine: Engine = {
     };
     const rows: Row[] = [];
     const columns = rule.branches[0]!.output;
-    for await (const r of runPipeline(spl, source)) {
+    const lookups = readLookups(opts.distDir);
+    for await (const r of runPipeline(spl, source, (n) => lookups.get(n))) {
       const row: Row = {};
       for (const c of columns) {
         const v: SValue | undefined = r[c.name];

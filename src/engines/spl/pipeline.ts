@@ -1,5 +1,6 @@
 import { parseDuration } from '../../load/duration.js';
 import { ExprParser, tokenizeExpr, type Expr } from './eval-expr.js';
+import { lookupCommand, type Lookups } from './lookup.js';
 import { compileSearch } from './search-expr.js';
 import { SplRuntimeError, asNumber, asString, compareValues, type SEvent, type SValue } from './values.js';
 
@@ -55,15 +56,15 @@ export function splitPipeline(spl: string): string[] {
   return parts.filter((p, i) => p !== '' || i > 0);
 }
 
-export function runPipeline(spl: string, source: DatamodelSource): Stream {
+export function runPipeline(spl: string, source: DatamodelSource, lookups: Lookups = () => undefined): Stream {
   const commands = splitPipeline(spl);
   let stream: Stream | undefined;
-  for (const cmd of commands) stream = applyCommand(cmd, stream, source);
+  for (const cmd of commands) stream = applyCommand(cmd, stream, source, lookups);
   if (!stream) throw new SplRuntimeError('empty search');
   return stream;
 }
 
-function applyCommand(cmd: string, input: Stream | undefined, source: DatamodelSource): Stream {
+function applyCommand(cmd: string, input: Stream | undefined, source: DatamodelSource, lookups: Lookups): Stream {
   const m = /^(\S+)\s*([\s\S]*)$/.exec(cmd);
   if (!m) throw new SplRuntimeError(`empty command`);
   const name = m[1]!.toLowerCase();
@@ -86,6 +87,8 @@ function applyCommand(cmd: string, input: Stream | undefined, source: DatamodelS
     }
     case 'eval':
       return evalCommand(need(), parseAssignments(rest));
+    case 'lookup':
+      return map(need(), lookupCommand(rest, lookups));
     case 'bin':
     case 'bucket':
       return bin(need(), rest);
@@ -107,7 +110,7 @@ function applyCommand(cmd: string, input: Stream | undefined, source: DatamodelS
     case 'append': {
       const sub = /^\[([\s\S]*)\]$/.exec(rest);
       if (!sub) throw new SplRuntimeError(`append needs a [subsearch]: ${cmd}`);
-      const other = runPipeline(sub[1]!.trim(), source);
+      const other = runPipeline(sub[1]!.trim(), source, lookups);
       return concat(need(), other);
     }
     default:

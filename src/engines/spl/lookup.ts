@@ -1,0 +1,72 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { splitCsv } from '../../events/csv.js';
+import { cidrContains, parseCidr, parseIp } from '../../net/ip.js';
+import { SplRuntimeError, asString, type SEvent } from './values.js';
+
+/** A lookup definition (transforms.conf stanza) with its CSV rows. */
+export interface LookupTable {
+  rows: Record<string, string>[];
+  /** match_type = CIDR(<field>): that field holds ranges. */
+  cidrField?: string;
+  caseSensitive: boolean;
+}
+
+export type Lookups = (name: string) => LookupTable | undefined;
+
+/** Every lookup of every app under dist-rules/splunk/: default/transforms.conf stanzas and their lookups/*.csv. */
+export function readLookups(distDir: string): Map<string, LookupTable> {
+  const out = new Map<string, LookupTable>();
+  const root = path.join(distDir, 'splunk');
+  if (!existsSync(root)) return out;
+  for (const app of readdirSync(root).sort()) {
+    const conf = path.join(root, app, 'default', 'transforms.conf');
+    if (!existsSync(conf)) continue;
+    let stanza: Record<string, string> | undefined;
+    const stanzas: [string, Record<string, string>][] = [];
+    for (const line of readFileSync(conf, 'utf8').split('\n')) {
+      const s = /^\[([^\]]+)\]\s*$/.exec(line);
+      if (s) stanzas.push([s[1]!, (stanza = {})]);
+      const kv = /^([A-Za-z_.]+)\s*=\s*(.*)$/.exec(line);
+      if (kv && stanza) stanza[kv[1]!] = kv[2]!.trim();
+    }
+    for (const [name, s] of stanzas) {
+      if (!s.filename) continue;
+      const csv = path.join(root, app, 'lookups', s.filename);
+      if (!existsSync(csv)) throw new SplRuntimeError(`lookup ${name}: ${s.filename} is not in ${app}/lookups/`);
+      const [header, ...rows] = readFileSync(csv, 'utf8').split('\n').filter((l) => l !== '').map((l) => splitCsv(l) ?? []);
+      out.set(name, {
+        rows: rows.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i] ?? '']))),
+        cidrField: /^CIDR\((\w+)\)$/.exec(s.match_type ?? '')?.[1],
+        caseSensitive: (s.case_sensitive_match ?? 'true') !== 'false',
+      });
+    }
+  }
+  return out;
+}
+
+/** `lookup <name> <field> [AS <event field>] OUTPUT <field> [AS <new field>]`, one match per event (max_matches = 1). */
+export function lookupCommand(rest: string, lookups: Lookups): (e: SEvent) => SEvent {
+  const m = /^(\w+)\s+(\w+)(?:\s+AS\s+(\w+))?\s+OUTPUT\s+(\w+)(?:\s+AS\s+(\w+))?$/i.exec(rest);
+  if (!m) throw new SplRuntimeError(`only 'lookup <name> <field> [AS <field>] OUTPUT <field> [AS <field>]' is supported, got: lookup ${rest}`);
+  const [, name, key, eventField = key, output, as = output] = m as unknown as [string, string, string, string | undefined, string, string | undefined];
+  const table = lookups(name);
+  if (!table) throw new SplRuntimeError(`lookup ${name} is not defined in any app's transforms.conf`);
+  const matches = (row: Record<string, string>, v: string): boolean => {
+    const cell = row[key!] ?? '';
+    if (table.cidrField === key) {
+      const range = parseCidr(cell);
+      const ip = parseIp(v);
+      return typeof range !== 'string' && !!ip && cidrContains(range, ip);
+    }
+    return table.caseSensitive ? cell === v : cell.toLowerCase() === v.toLowerCase();
+  };
+  return (e) => {
+    const v = e[eventField!];
+    const out: SEvent = { ...e };
+    const row = v === undefined || v === null || Array.isArray(v) ? undefined : table.rows.find((r) => matches(r, asString(v)));
+    if (row) out[as!] = row[output!] ?? null;
+    else delete out[as!];
+    return out;
+  };
+}

@@ -1,0 +1,161 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv } from 'ajv';
+import type { ListEntry, SharedList } from '../ir/types.js';
+import { splitCsv } from '../events/csv.js';
+import { parseCidr } from '../net/ip.js';
+import { PACKAGE_ROOT } from '../paths.js';
+import type { Diagnostic } from './diagnostics.js';
+import { YamlSource } from './yaml-source.js';
+
+// Shared lists live in rules/lists/ as YAML (with per-entry comment, owner, expiry) or CSV (a header row; `#` lines
+// before it carry type, description and provenance). One file per list; the file stem is the list's name.
+
+const NAME = /^[a-z][a-z0-9_]*$/;
+const COLUMNS: Record<SharedList['type'], string[]> = {
+  cidr: ['value', 'comment', 'owner', 'expires'],
+  string: ['value', 'comment', 'owner', 'expires'],
+  int: ['value', 'comment', 'owner', 'expires'],
+  window: ['value', 'start', 'end', 'ticket', 'comment', 'owner'],
+};
+const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+let validate: ReturnType<Ajv['compile']> | undefined;
+
+export interface SharedListsResult {
+  lists: Map<string, SharedList>;
+  diagnostics: Diagnostic[];
+}
+
+/** Every list under `<rulesDir>/lists/`, checked; diagnostics name file, line and column. */
+export function loadSharedLists(rulesDir: string, cwd: string): SharedListsResult {
+  const dir = path.join(rulesDir, 'lists');
+  const lists = new Map<string, SharedList>();
+  const diagnostics: Diagnostic[] = [];
+  if (!existsSync(dir)) return { lists, diagnostics };
+  for (const name of readdirSync(dir).sort()) {
+    const m = /^(.+)\.(ya?ml|csv)$/.exec(name);
+    if (!m) continue;
+    const file = path.relative(cwd, path.join(dir, name)).split(path.sep).join('/');
+    const text = readFileSync(path.join(dir, name), 'utf8');
+    const stem = m[1]!;
+    const at = (line: number, col: number, message: string, severity: Diagnostic['severity'] = 'error'): Diagnostic => ({ file, line, col, path: '', message, severity });
+    if (!NAME.test(stem)) {
+      diagnostics.push(at(1, 1, `list file name '${stem}' must be snake_case (a-z, 0-9, _), the name rules refer to as $${stem}`));
+      continue;
+    }
+    if (lists.has(stem)) {
+      diagnostics.push(at(1, 1, `list '${stem}' is defined twice (${lists.get(stem)!.file} and ${file}); keep one`));
+      continue;
+    }
+    const list = m[2] === 'csv' ? fromCsv(stem, file, text, diagnostics, at) : fromYaml(stem, file, text, diagnostics);
+    if (!list) continue;
+    checkEntries(list, diagnostics, at);
+    lists.set(stem, list);
+  }
+  return { lists, diagnostics };
+}
+
+type At = (line: number, col: number, message: string, severity?: Diagnostic['severity']) => Diagnostic;
+
+function fromYaml(name: string, file: string, text: string, diagnostics: Diagnostic[]): SharedList | undefined {
+  const src = new YamlSource(file, text);
+  const syntax = src.syntaxDiagnostics();
+  if (syntax.some((d) => d.severity === 'error')) {
+    diagnostics.push(...syntax);
+    return undefined;
+  }
+  const data = src.toJS() as Record<string, unknown>;
+  validate ??= new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'schema/detc-list.schema.json'), 'utf8')));
+  if (!validate(data)) {
+    for (const e of validate.errors ?? []) {
+      if (e.keyword === 'oneOf' || e.keyword === 'if') continue;
+      const p = e.instancePath.slice(1).split('/').filter(Boolean).map((x) => (/^\d+$/.test(x) ? Number(x) : x));
+      const key = e.keyword === 'additionalProperties' ? String((e.params as { additionalProperty: string }).additionalProperty) : undefined;
+      diagnostics.push(src.diagnostic(p, key ? `unknown key '${key}'` : e.message ?? 'invalid', key));
+    }
+    return undefined;
+  }
+  const type = data.type as SharedList['type'];
+  const entries = (data.entries as (string | number | Record<string, unknown>)[]).map((e, i): ListEntry => {
+    const line = src.locate(['entries', i]).line;
+    if (typeof e !== 'object') return { value: String(e), line };
+    const out: ListEntry = { value: String(e.value ?? e.source ?? ''), line };
+    for (const k of ['comment', 'owner', 'expires', 'start', 'end', 'ticket'] as const) if (e[k] !== undefined) out[k] = e[k] instanceof Date ? (e[k] as Date).toISOString() : String(e[k]);
+    return out;
+  });
+  return { name, type, description: String(data.description).trim(), provenance: data.provenance === undefined ? undefined : String(data.provenance).trim(), file, entries };
+}
+
+function fromCsv(name: string, file: string, text: string, diagnostics: Diagnostic[], at: At): SharedList | undefined {
+  const lines = text.split(/\r?\n/);
+  const meta: Record<string, string> = {};
+  let i = 0;
+  for (; i < lines.length && (lines[i]!.startsWith('#') || lines[i]!.trim() === ''); i++) {
+    const m = /^#\s*([a-z]+)\s*:\s*(.*)$/.exec(lines[i]!);
+    if (m) meta[m[1]!] = meta[m[1]!] ? `${meta[m[1]!]} ${m[2]!.trim()}` : m[2]!.trim();
+  }
+  const type = meta.type as SharedList['type'];
+  if (!(type in COLUMNS)) {
+    diagnostics.push(at(1, 1, `a CSV list starts with '# type: cidr|string|int|window'${meta.type ? `; '${meta.type}' is not a list type` : ''}`));
+    return undefined;
+  }
+  if (!meta.description) {
+    diagnostics.push(at(1, 1, "a CSV list needs a '# description: ...' line before its header"));
+    return undefined;
+  }
+  const header = splitCsv(lines[i] ?? '')?.map((h) => h.trim()) ?? [];
+  const allowed = COLUMNS[type];
+  const headerLine = i + 1;
+  if (header[0] !== 'value') {
+    diagnostics.push(at(headerLine, 1, `the header's first column must be 'value' (columns: ${allowed.join(', ')})`));
+    return undefined;
+  }
+  const unknown = header.find((h) => !allowed.includes(h));
+  if (unknown !== undefined) {
+    diagnostics.push(at(headerLine, 1, `unknown column '${unknown}' for a ${type} list (columns: ${allowed.join(', ')})`));
+    return undefined;
+  }
+  const entries: ListEntry[] = [];
+  for (let j = i + 1; j < lines.length; j++) {
+    const raw = lines[j]!;
+    if (raw.trim() === '' || raw.startsWith('#')) continue;
+    const cells = splitCsv(raw);
+    if (!cells || cells.length !== header.length) {
+      diagnostics.push(at(j + 1, 1, `expected ${header.length} columns (${header.join(', ')}), found ${cells?.length ?? 'an unterminated quote'}`));
+      continue;
+    }
+    const e: ListEntry = { value: cells[0]!.trim(), line: j + 1 };
+    header.slice(1).forEach((h, k) => {
+      const v = cells[k + 1]!.trim();
+      if (v !== '') (e as unknown as Record<string, string>)[h] = v;
+    });
+    entries.push(e);
+  }
+  return { name, type, description: meta.description, provenance: meta.provenance, file, entries };
+}
+
+function checkEntries(list: SharedList, diagnostics: Diagnostic[], at: At) {
+  const seen = new Map<string, number>();
+  for (const e of list.entries) {
+    if (e.value === '') diagnostics.push(at(e.line, 1, 'empty value'));
+    if (list.type === 'cidr' || list.type === 'window') {
+      // Window sources may also be host names (for endpoint rules); only IP-looking values must parse.
+      const ipLike = list.type === 'cidr' || /^[0-9.]+(\/\d+)?$|:/.test(e.value);
+      const c = ipLike ? parseCidr(e.value) : undefined;
+      if (typeof c === 'string') diagnostics.push(at(e.line, 1, `invalid CIDR '${e.value}': ${c}`));
+    }
+    if (list.type === 'int' && !/^-?\d+$/.test(e.value)) diagnostics.push(at(e.line, 1, `'${e.value}' is not an integer`));
+    if (list.type === 'window') {
+      for (const k of ['start', 'end'] as const) {
+        if (!e[k] || !TIME.test(e[k]!)) diagnostics.push(at(e.line, 1, `${k}: an ISO 8601 time with a zone is required (e.g. 2026-11-24T08:00:00Z), found ${JSON.stringify(e[k] ?? '')}`));
+      }
+      if (e.start && e.end && Date.parse(e.end) <= Date.parse(e.start)) diagnostics.push(at(e.line, 1, `end ${e.end} is not after start ${e.start}`));
+      if (!e.ticket) diagnostics.push(at(e.line, 1, 'ticket: a window names the change or engagement ticket that announced it'));
+    }
+    if (e.expires !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(e.expires)) diagnostics.push(at(e.line, 1, `expires: a date YYYY-MM-DD, found '${e.expires}'`));
+    const key = list.type === 'string' ? e.value.toLowerCase() : e.value;
+    if (list.type !== 'window' && seen.has(key)) diagnostics.push(at(e.line, 1, `'${e.value}' is already on line ${seen.get(key)}`));
+    seen.set(key, e.line);
+  }
+}
