@@ -49,6 +49,13 @@ const cases = {
   'icmp-sweep': scan('198.51.100.18', 1, 20, { proto: 'ICMP', port: false }),
   'stale': scan('198.51.100.19', 25, 1, { start: NOW - 70 * 60_000 }),
   'empty-source': scan('', 25, 1),
+  // Sources on the shared allowlists (rules/lists/), each sweeping 15 hosts, and a neighbour just outside one.
+  'allowlisted-sources': ['162.142.125.7', '2602:80d:1000:b0cc:e::3', '192.0.2.70', '168.63.129.16', '192.0.2.80']
+    .flatMap((s) => scan(s, 1, 15, { portBase: 443 })),
+  // 198.51.100.201 is in the red-team window 08:00-18:00 of rules/lists/red_team_windows.csv.
+  'red-team-in-window': scan('198.51.100.201', 25, 1),
+  // The window ends at 18:00: a port scan from 17:59:50 on straddles the end; only events from 18:00 on count.
+  'red-team-window-end': scan('198.51.100.202', 30, 1, { start: Date.parse('2026-11-23T17:59:50Z') }),
 };
 
 const jsonl = (events) => events.map((e) => JSON.stringify(e)).join('\n') + '\n';

@@ -30,7 +30,7 @@ export function compileAtRef(
     const prefix = path.relative(top, path.resolve(cwd, rulesDir)).split(path.sep).join('/');
     const tar = execFileSync('git', ['archive', '--format=tar', ref, '--', prefix], { cwd: top, maxBuffer: 1 << 30 });
     execFileSync('tar', ['-x', '-C', tmp], { input: tar });
-    const r = compileAll({ cwd: path.join(tmp, path.relative(top, cwd)), rulesDir: path.join(tmp, prefix), templatesDir, schemasDir, ...extra });
+    const r = compileAll({ cwd: path.join(tmp, path.relative(top, cwd)), rulesDir: path.join(tmp, prefix), templatesDir, schemasDir, defaultSeverity: extra.defaultSeverity, settings: extra.settings, backends: extra.backends });
     return { rules: r.rules, files: r.files };
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -39,7 +39,7 @@ export async function initCommand(args: string[], io: Io): Promise<number> {
     return EXIT.problems;
   }
   mkdirSync(dir, { recursive: true });
-  const example = ['network/ip-block-scan.yml', 'network/ip-block-scan.test.yml', 'network/ip-block-scan.fixtures'];
+  const example = ['network/ip-block-scan.yml', 'network/ip-block-scan.test.yml', 'network/ip-block-scan.fixtures', 'lists'];
   for (const e of example) cpSync(path.join(PACKAGE_ROOT, 'rules', e), path.join(dir, 'rules', e), { recursive: true });
   cpSync(path.join(PACKAGE_ROOT, 'templates'), path.join(dir, 'templates'), { recursive: true });
   cpSync(path.join(PACKAGE_ROOT, 'schemas'), path.join(dir, 'schemas'), { recursive: true });

@@ -240,8 +240,9 @@ export interface ListEntry {
   start?: string;
   end?: string;
   ticket?: string;
-  /** Line in the list file. */
+  /** Line (and column, for YAML lists) in the list file. */
   line: number;
+  col?: number;
 }
 
 /**

@@ -68,8 +68,10 @@ function fromYaml(name: string, file: string, text: string, diagnostics: Diagnos
   const data = src.toJS() as Record<string, unknown>;
   validate ??= new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'schema/detc-list.schema.json'), 'utf8')));
   if (!validate(data)) {
-    for (const e of validate.errors ?? []) {
-      if (e.keyword === 'oneOf' || e.keyword === 'if') continue;
+    const errs = validate.errors ?? [];
+    for (const e of errs) {
+      // An entry is a scalar or a mapping (anyOf): report what is wrong inside the mapping, not both branches.
+      if (e.keyword === 'anyOf' || (e.keyword === 'type' && errs.some((o) => o !== e && o.instancePath.startsWith(e.instancePath) && o.keyword !== 'anyOf' && o.keyword !== 'type'))) continue;
       const p = e.instancePath.slice(1).split('/').filter(Boolean).map((x) => (/^\d+$/.test(x) ? Number(x) : x));
       const key = e.keyword === 'additionalProperties' ? String((e.params as { additionalProperty: string }).additionalProperty) : undefined;
       diagnostics.push(src.diagnostic(p, key ? `unknown key '${key}'` : e.message ?? 'invalid', key));
@@ -78,9 +80,9 @@ function fromYaml(name: string, file: string, text: string, diagnostics: Diagnos
   }
   const type = data.type as SharedList['type'];
   const entries = (data.entries as (string | number | Record<string, unknown>)[]).map((e, i): ListEntry => {
-    const line = src.locate(['entries', i]).line;
-    if (typeof e !== 'object') return { value: String(e), line };
-    const out: ListEntry = { value: String(e.value ?? e.source ?? ''), line };
+    const { line, col } = src.locate(['entries', i]);
+    if (typeof e !== 'object') return { value: String(e), line, col };
+    const out: ListEntry = { value: String(e.value ?? ''), line, col };
     for (const k of ['comment', 'owner', 'expires', 'start', 'end', 'ticket'] as const) if (e[k] !== undefined) out[k] = e[k] instanceof Date ? (e[k] as Date).toISOString() : String(e[k]);
     return out;
   });
@@ -138,24 +140,24 @@ function fromCsv(name: string, file: string, text: string, diagnostics: Diagnost
 function checkEntries(list: SharedList, diagnostics: Diagnostic[], at: At) {
   const seen = new Map<string, number>();
   for (const e of list.entries) {
-    if (e.value === '') diagnostics.push(at(e.line, 1, 'empty value'));
+    if (e.value === '') diagnostics.push(at(e.line, e.col ?? 1, 'empty value'));
     if (list.type === 'cidr' || list.type === 'window') {
       // Window sources may also be host names (for endpoint rules); only IP-looking values must parse.
       const ipLike = list.type === 'cidr' || /^[0-9.]+(\/\d+)?$|:/.test(e.value);
       const c = ipLike ? parseCidr(e.value) : undefined;
-      if (typeof c === 'string') diagnostics.push(at(e.line, 1, `invalid CIDR '${e.value}': ${c}`));
+      if (typeof c === 'string') diagnostics.push(at(e.line, e.col ?? 1, `invalid CIDR: ${c}`));
     }
-    if (list.type === 'int' && !/^-?\d+$/.test(e.value)) diagnostics.push(at(e.line, 1, `'${e.value}' is not an integer`));
+    if (list.type === 'int' && !/^-?\d+$/.test(e.value)) diagnostics.push(at(e.line, e.col ?? 1, `'${e.value}' is not an integer`));
     if (list.type === 'window') {
       for (const k of ['start', 'end'] as const) {
-        if (!e[k] || !TIME.test(e[k]!)) diagnostics.push(at(e.line, 1, `${k}: an ISO 8601 time with a zone is required (e.g. 2026-11-24T08:00:00Z), found ${JSON.stringify(e[k] ?? '')}`));
+        if (!e[k] || !TIME.test(e[k]!)) diagnostics.push(at(e.line, e.col ?? 1, `${k}: an ISO 8601 time with a zone is required (e.g. 2026-11-24T08:00:00Z), found ${JSON.stringify(e[k] ?? '')}`));
       }
-      if (e.start && e.end && Date.parse(e.end) <= Date.parse(e.start)) diagnostics.push(at(e.line, 1, `end ${e.end} is not after start ${e.start}`));
-      if (!e.ticket) diagnostics.push(at(e.line, 1, 'ticket: a window names the change or engagement ticket that announced it'));
+      if (e.start && e.end && Date.parse(e.end) <= Date.parse(e.start)) diagnostics.push(at(e.line, e.col ?? 1, `end ${e.end} is not after start ${e.start}`));
+      if (!e.ticket) diagnostics.push(at(e.line, e.col ?? 1, 'ticket: a window names the change or engagement ticket that announced it'));
     }
-    if (e.expires !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(e.expires)) diagnostics.push(at(e.line, 1, `expires: a date YYYY-MM-DD, found '${e.expires}'`));
+    if (e.expires !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(e.expires)) diagnostics.push(at(e.line, e.col ?? 1, `expires: a date YYYY-MM-DD, found '${e.expires}'`));
     const key = list.type === 'string' ? e.value.toLowerCase() : e.value;
-    if (list.type !== 'window' && seen.has(key)) diagnostics.push(at(e.line, 1, `'${e.value}' is already on line ${seen.get(key)}`));
+    if (list.type !== 'window' && seen.has(key)) diagnostics.push(at(e.line, e.col ?? 1, `'${e.value}' is already on line ${seen.get(key)}`));
     seen.set(key, e.line);
   }
 }

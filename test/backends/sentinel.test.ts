@@ -4,12 +4,12 @@ import { loadMapping } from '../../src/backends/mapping.js';
 import { kqlString, yamlAscii, armString, isoDuration } from '../../src/backends/sentinel/escape.js';
 import { sentinelBackend } from '../../src/backends/sentinel/index.js';
 import { KqlChecker } from '../../src/kql-check/check-kql.js';
-import { loadTableSchemas } from '../../src/kql-check/table-schemas.js';
+import { loadFunctionSchemas, loadTableSchemas } from '../../src/kql-check/table-schemas.js';
 import { loadRules } from '../../src/load/load-rules.js';
 import { ruleWithWhere } from '../helpers/rules.js';
 
 const ctx = { templateDir: 'templates/sentinel', mapping: loadMapping('templates/sentinel/mapping.yml') };
-const checker = new KqlChecker(loadTableSchemas('schemas/kql'));
+const checker = new KqlChecker(loadTableSchemas('schemas/kql'), loadFunctionSchemas('schemas/kql'));
 
 function compile(rules = loadRules('rules').rules) {
   const r = sentinelBackend.compile(rules, ctx);
@@ -48,6 +48,10 @@ describe('sentinel backend on the founding rules', () => {
     expect(out.files.map((f) => f.path).sort()).toEqual([
       'sentinel/ip-block-scan.arm.json', 'sentinel/ip-block-scan.kql', 'sentinel/ip-block-scan.yaml',
       'sentinel/scan-tool-execution.arm.json', 'sentinel/scan-tool-execution.kql', 'sentinel/scan-tool-execution.yaml',
+      // One watchlist (CSV and ARM) per shared list the rules read; the windows list is compiled in instead.
+      'sentinel/watchlists/authorized_vulnerability_scanners.arm.json', 'sentinel/watchlists/authorized_vulnerability_scanners.csv',
+      'sentinel/watchlists/health_check_sources.arm.json', 'sentinel/watchlists/health_check_sources.csv',
+      'sentinel/watchlists/internet_research_scanners.arm.json', 'sentinel/watchlists/internet_research_scanners.csv',
     ]);
   });
 
@@ -98,7 +102,7 @@ describe('sentinel backend on the founding rules', () => {
     expect(y).toMatchObject({
       id: '640d1803-a663-4e86-8ed1-28b0d560eac4', severity: 'Medium', queryFrequency: '1h', queryPeriod: '1h',
       triggerOperator: 'gt', triggerThreshold: 0, tactics: ['Reconnaissance'], relevantTechniques: ['T1595.001'],
-      kind: 'Scheduled', version: '1.0.0',
+      kind: 'Scheduled', version: '1.1.0',
       entityMappings: [{ entityType: 'IP', fieldMappings: [{ identifier: 'Address', columnName: 'SourceIP' }] }],
       requiredDataConnectors: [{ connectorId: 'CefAma', dataTypes: ['CommonSecurityLog'] }],
     });

@@ -10,6 +10,7 @@ import { derivedId, uuidV5 } from '../../src/backends/sigma/ids.js';
 import { sigmaBackend } from '../../src/backends/sigma/index.js';
 import type { Rule } from '../../src/ir/types.js';
 import { loadRules, loadRuleText } from '../../src/load/load-rules.js';
+import { loadSharedLists } from '../../src/load/shared-lists.js';
 import { baseRuleDoc, ruleFromDoc, ruleWithWhere } from '../helpers/rules.js';
 
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv2020) => Ajv2020;
@@ -250,7 +251,7 @@ describe('conditions and hostile literals', () => {
 
   it('emits no correlation, and says so, when having is not an OR of thresholds', () => {
     const text = readFileSync('rules/network/ip-block-scan.yml', 'utf8').replace('  having:\n    any:', '  having:\n    all:');
-    const { rule } = loadRuleText('rules/network/ip-block-scan.yml', text);
+    const { rule } = loadRuleText('rules/network/ip-block-scan.yml', text, { sharedLists: loadSharedLists('rules', '.').lists });
     const r = compile([rule!]);
     const ds = docs(r.files[0]!.content);
     expect(ds).toHaveLength(1);

@@ -64,11 +64,11 @@ export class KqlInterpreter {
   /** `let name = toscalar(<tabular>);`: the first column of the first row, computed once. */
   private async let(s: Node, tables: KqlTables) {
     const e = s.Expression;
-    if (kindOf(s) !== 'LetStatement' || kindOf(e) !== 'FunctionCallExpression' || String(e.Name.SimpleName) !== 'toscalar') {
+    if (kindOf(s) !== 'LetStatement' || kindOf(e) !== 'ToScalarExpression') {
       throw new KqlRuntimeError(`'${text(s).slice(0, 60)}': the supported let statements are let name = toscalar(...)`);
     }
     let value: KValue = null;
-    for await (const r of this.tabular(list(e.ArgumentList.Expressions)[0], tables)) {
+    for await (const r of this.tabular(e.Expression, tables)) {
       value = Object.values(r)[0] ?? null;
       break;
     }

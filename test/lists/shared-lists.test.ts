@@ -1,0 +1,170 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml, stringify } from 'yaml';
+import { compileAll } from '../../src/build/compile.js';
+import { writeOutput } from '../../src/build/write-output.js';
+import { ENGINES } from '../../src/engines/registry.js';
+import { formatDiagnostic } from '../../src/load/diagnostics.js';
+import { loadRules } from '../../src/load/load-rules.js';
+import { loadSharedLists } from '../../src/load/shared-lists.js';
+import { engineOpts } from '../helpers/dist.js';
+import { baseRuleDoc } from '../helpers/rules.js';
+
+const tmp: string[] = [];
+afterAll(() => tmp.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** A project folder with rules/ holding the given files (path → text). */
+function project(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'detc-lists-'));
+  tmp.push(dir);
+  for (const [p, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
+    writeFileSync(path.join(dir, p), text);
+  }
+  return dir;
+}
+
+const errors = (dir: string) => loadRules(path.join(dir, 'rules'), dir).diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
+
+describe('rules/lists/ in this repository', () => {
+  const { lists, diagnostics } = loadSharedLists('rules', '.');
+  it('load without problems, each with a description and provenance', () => {
+    expect(diagnostics.map(formatDiagnostic)).toEqual([]);
+    expect([...lists.keys()]).toEqual(['authorized_vulnerability_scanners', 'health_check_sources', 'internet_research_scanners', 'it_asset_discovery_hosts', 'red_team_windows']);
+    for (const l of lists.values()) {
+      expect(l.description.length).toBeGreaterThan(20);
+      expect(l.provenance?.length ?? 0).toBeGreaterThan(20);
+    }
+  });
+  it('CSV and YAML lists give the same kind of entries', () => {
+    expect(lists.get('internet_research_scanners')!.entries[0]).toEqual({ value: '162.142.125.0/24', comment: 'Censys', owner: 'soc@example.org', expires: '2027-05-31', line: 6 });
+    expect(lists.get('authorized_vulnerability_scanners')!.entries[0]).toMatchObject({ value: '192.0.2.10/32', owner: 'vuln-mgmt@example.org', expires: '2027-06-30' });
+    expect(lists.get('red_team_windows')!.entries[0]).toMatchObject({ value: '198.51.100.200/29', start: '2026-11-23T08:00:00Z', end: '2026-11-23T18:00:00Z', ticket: 'SEC-1042' });
+  });
+});
+
+describe('bad lists are errors with file and line', () => {
+  it('a bad CIDR, a short row and a duplicate in a CSV list', () => {
+    const dir = project({
+      'rules/lists/scanners.csv': '# type: cidr\n# description: test scanners\nvalue,comment\n203.0.113.0/24,ok\n10.0.0.0/33,bad\n203.0.113.9\n203.0.113.0/24,again\n',
+    });
+    expect(loadSharedLists(path.join(dir, 'rules'), dir).diagnostics.map(formatDiagnostic)).toEqual([
+      'rules/lists/scanners.csv:6:1: error: expected 2 columns (value, comment), found 1',
+      'rules/lists/scanners.csv:5:1: error: invalid CIDR: "10.0.0.0/33": prefix length must be 0..32 for IPv4',
+      "rules/lists/scanners.csv:7:1: error: '203.0.113.0/24' is already on line 4",
+    ]);
+  });
+  it('a CSV list without its type or with an unknown column', () => {
+    const dir = project({
+      'rules/lists/a.csv': 'value\n1.2.3.4\n',
+      'rules/lists/b.csv': '# type: cidr\n# description: b\nvalue,reason\n1.2.3.4,x\n',
+    });
+    expect(loadSharedLists(path.join(dir, 'rules'), dir).diagnostics.map(formatDiagnostic)).toEqual([
+      "rules/lists/a.csv:1:1: error: a CSV list starts with '# type: cidr|string|int|window'",
+      "rules/lists/b.csv:3:1: error: unknown column 'reason' for a cidr list (columns: value, comment, owner, expires)",
+    ]);
+  });
+  it('a YAML list with an unknown key, and a window without a ticket or with its end before its start', () => {
+    const dir = project({
+      'rules/lists/hosts.yml': 'type: string\ndescription: hosts\nentries:\n  - value: scan01\n    note: x\n',
+      'rules/lists/windows.yml': 'type: window\ndescription: w\nentries:\n  - { value: 198.51.100.7, start: "2026-11-23T10:00:00Z", end: "2026-11-23T09:00:00Z" }\n',
+    });
+    expect(loadSharedLists(path.join(dir, 'rules'), dir).diagnostics.map(formatDiagnostic)).toEqual([
+      "rules/lists/hosts.yml:5:5: error: unknown key 'note' (at entries[0].note)",
+      'rules/lists/windows.yml:4:5: error: end 2026-11-23T09:00:00Z is not after start 2026-11-23T10:00:00Z',
+      'rules/lists/windows.yml:4:5: error: ticket: a window names the change or engagement ticket that announced it',
+    ]);
+  });
+  it('a rule that names a missing list, or uses a list of the wrong type, points at the reference', () => {
+    const doc = baseRuleDoc();
+    (doc.query as Record<string, unknown>).where = { all: [{ field: 'host', in: '$no_such_list' }, { not: { field: 'user', in: '$red_team_windows' } }] };
+    const dir = project({
+      'rules/lists/red_team_windows.csv': '# type: window\n# description: w\nvalue,start,end,ticket\nscan01,2026-11-23T08:00:00Z,2026-11-23T09:00:00Z,T-1\n',
+      'rules/x/r.yml': stringify(doc),
+    });
+    const errs = errors(dir);
+    expect(errs).toHaveLength(2);
+    expect(errs[0]).toMatch(/^rules\/x\/r\.yml:\d+:\d+: error: unknown list \$no_such_list: not in this rule's lists nor in rules\/lists\//);
+    expect(errs[1]).toMatch(/^rules\/x\/r\.yml:\d+:\d+: error: \$red_team_windows is a window list \(rules\/lists\/red_team_windows\.csv\): use it in query\.suppress/);
+  });
+});
+
+describe('a string allowlist and host windows on an endpoint rule', () => {
+  // Scan tools are expected on the vulnerability-scanner hosts (a string list read natively by Sentinel and
+  // Splunk), and on a pentester's laptop during its window (a window list on a host name, compiled in).
+  const doc = baseRuleDoc();
+  doc.query = {
+    source: 'process_creation',
+    suppress: [{ windows: '$pentest_windows', field: 'host' }],
+    where: { all: [{ field: 'process_name', in: ['nmap', 'nmap.exe'] }, { not: { field: 'host', in: '$scanner_hosts' } }] },
+    output: [{ field: 'time', as: 'TimeGenerated' }, { field: 'host', as: 'DeviceName' }],
+  };
+  const dir = project({
+    'rules/lists/scanner_hosts.yml': 'type: string\ndescription: Hosts that run scanners by design\nentries:\n  - VULN-SCAN01\n  - { value: "o\'brien,\\"lab\\"", comment: quotes and a comma }\n',
+    'rules/lists/pentest_windows.csv': '# type: window\n# description: pentest laptops\nvalue,start,end,ticket\nPT-LAPTOP7,2026-11-23T11:00:00Z,2026-11-23T11:30:00Z,SEC-9\n',
+    'rules/endpoint/nmap.yml': stringify(doc),
+  });
+  const build = compileAll({ cwd: dir, rulesDir: 'rules' });
+  const file = (p: string) => build.files.find((f) => f.path === p)!.content;
+  writeOutput(path.join(dir, 'dist-rules'), build.files);
+
+  it('Sentinel reads the watchlist and ships it as CSV and ARM', () => {
+    expect(file('sentinel/nmap.kql')).toContain('let scanner_hosts = toscalar(_GetWatchlist("scanner_hosts") | summarize Values = make_list(SearchKey));');
+    expect(file('sentinel/nmap.kql')).toContain('not(DeviceName in~ (scanner_hosts))');
+    expect(file('sentinel/nmap.kql')).toContain('DeviceName =~ "PT-LAPTOP7"');
+    expect(file('sentinel/watchlists/scanner_hosts.csv')).toBe('Value,Comment\nVULN-SCAN01,\n"o\'brien,""lab""",quotes and a comma\n');
+    const arm = JSON.parse(file('sentinel/watchlists/scanner_hosts.arm.json'));
+    expect(arm.resources[0].properties).toMatchObject({ watchlistAlias: 'scanner_hosts', itemsSearchKey: 'Value', contentType: 'text/csv', rawContent: file('sentinel/watchlists/scanner_hosts.csv') });
+    // The analytics-rule YAML carries the let statements too.
+    expect((parseYaml(file('sentinel/nmap.yaml')) as { query: string }).query).toContain('_GetWatchlist("scanner_hosts")');
+  });
+  it('Splunk reads the lookup and ships its CSV and transforms.conf stanza', () => {
+    expect(file('splunk/nmap.spl')).toContain('| lookup scanner_hosts value AS dest OUTPUT value AS scanner_hosts_dest');
+    expect(file('splunk/detc_detections/default/transforms.conf')).toContain('[scanner_hosts]\nfilename = scanner_hosts.csv\ncase_sensitive_match = false\nmax_matches = 1\n');
+    expect(file('splunk/detc_detections/lookups/scanner_hosts.csv')).toBe('value,comment\nVULN-SCAN01,\n"o\'brien,""lab""",quotes and a comma\n');
+  });
+  it('Sigma inlines the values and reports the windows it cannot apply', () => {
+    expect(build.notes).toContainEqual(expect.objectContaining({ backend: 'sigma', kind: 'dropped', message: expect.stringContaining('suppress: Sigma has no time conditions') }));
+    expect(build.files.find((f) => f.path.startsWith('sigma/'))!.content).toContain('VULN-SCAN01');
+  });
+
+  const events = [
+    { time: '2026-11-23T11:10:00Z', host: 'vuln-scan01', process_name: 'nmap', process_path: '/usr/bin/nmap' }, // allowlisted (case-insensitive)
+    { time: '2026-11-23T11:11:00Z', host: "O'Brien,\"LAB\"", process_name: 'nmap.exe', process_path: 'C:\\Tools\\nmap.exe' }, // allowlisted, quotes and comma
+    { time: '2026-11-23T11:12:00Z', host: 'pt-laptop7', process_name: 'nmap', process_path: '/usr/bin/nmap' }, // in its window
+    { time: '2026-11-23T11:30:00Z', host: 'PT-LAPTOP7', process_name: 'nmap', process_path: '/usr/bin/nmap' }, // window end is exclusive: alerts
+    { time: '2026-11-23T11:40:00Z', host: 'WS-0042', process_name: 'nmap.exe', process_path: 'C:\\Tools\\nmap.exe' }, // alerts
+  ];
+  it('every engine applies the list; the interpreters read the watchlist and lookup files', async () => {
+    const rule = build.rules[0]!;
+    const opts = engineOpts(path.join(dir, 'dist-rules'), Date.parse('2026-11-23T12:00:00Z'));
+    for (const engine of ENGINES) {
+      const r = await engine.run(rule, events, opts);
+      const hosts = r.rows.map((x) => x.DeviceName).sort();
+      // Sigma cannot apply the window: it alerts on the laptop inside it too, and says it ignored it.
+      if (engine.name === 'sigma') {
+        expect(r.ignores).toEqual(['suppress']);
+        expect(hosts).toEqual(['PT-LAPTOP7', 'WS-0042', 'pt-laptop7']);
+      } else expect(hosts, engine.name).toEqual(['PT-LAPTOP7', 'WS-0042']);
+    }
+  });
+  it('an entry removed from the deployed watchlist or lookup changes what KQL or SPL raise, and nothing else', async () => {
+    const rule = build.rules[0]!;
+    const opts = engineOpts(path.join(dir, 'dist-rules'), Date.parse('2026-11-23T12:00:00Z'));
+    for (const [engine, p] of [['kql', 'sentinel/watchlists/scanner_hosts.csv'], ['spl', 'splunk/detc_detections/lookups/scanner_hosts.csv']] as const) {
+      const f = path.join(dir, 'dist-rules', p);
+      const original = readFileSync(f, 'utf8');
+      writeFileSync(f, original.replace('VULN-SCAN01,\n', ''));
+      try {
+        for (const e of ENGINES.filter((x) => x.name !== 'sigma')) {
+          const hosts = (await e.run(rule, events, opts)).rows.map((x) => x.DeviceName);
+          expect(hosts.includes('vuln-scan01'), `${e.name} after editing ${p}`).toBe(e.name === engine);
+        }
+      } finally {
+        writeFileSync(f, original);
+      }
+    }
+  });
+});
