@@ -15,33 +15,45 @@ export function loadMapping(file: string, displayName = file): BackendMapping {
   if (!data || typeof data.sources !== 'object' || data.sources === null) {
     throw new DiagnosticError([src.diagnostic([], "a mapping file needs a 'sources' mapping")]);
   }
-  for (const [name, raw] of Object.entries(data.sources)) {
+  const variants: Record<string, Record<string, SourceMapping>> = {};
+  for (const [key, raw] of Object.entries(data.sources)) {
+    const [name, variant] = key.split('@') as [string, string | undefined];
     if (!DATA_SOURCES[name]) {
-      ds.push(src.diagnostic(['sources'], `unknown data source '${name}'`, name));
+      ds.push(src.diagnostic(['sources'], `unknown data source '${name}'`, key));
+      continue;
+    }
+    if (variant !== undefined && !/^[a-z][a-z0-9_]*$/.test(variant)) {
+      ds.push(src.diagnostic(['sources'], `variant '${variant}' of ${name}: lower-case letters, digits and _ (it names output files)`, key));
       continue;
     }
     const { fields = {}, ...settings } = raw as { fields?: Record<string, unknown> };
     const mapped: Record<string, MappedField> = {};
     for (const [f, v] of Object.entries(fields)) {
       if (!DATA_SOURCES[name]!.fields[f]) {
-        ds.push(src.diagnostic(['sources', name, 'fields'], `'${f}' is not a field of ${name}`, f));
+        ds.push(src.diagnostic(['sources', key, 'fields'], `'${f}' is not a field of ${name}`, f));
         continue;
       }
       if (typeof v === 'string') mapped[f] = { name: v, missing: [] };
       else if (v && typeof v === 'object' && typeof (v as { name?: unknown }).name === 'string') {
         const o = v as { name: string; missing?: unknown[]; transform?: string };
         if (o.transform !== undefined && o.transform !== 'basename') {
-          ds.push(src.diagnostic(['sources', name, 'fields', f, 'transform'], `unknown transform '${o.transform}' (known: basename)`));
+          ds.push(src.diagnostic(['sources', key, 'fields', f, 'transform'], `unknown transform '${o.transform}' (known: basename)`));
         }
         mapped[f] = { name: o.name, missing: (o.missing ?? []).map(String), transform: o.transform as 'basename' | undefined };
       } else {
-        ds.push(src.diagnostic(['sources', name, 'fields', f], 'a field maps to a name, or to {name, missing?, transform?}'));
+        ds.push(src.diagnostic(['sources', key, 'fields', f], 'a field maps to a name, or to {name, missing?, transform?}'));
       }
     }
-    sources[name] = { settings, fields: mapped };
+    if (variant === undefined) sources[name] = { settings, fields: mapped };
+    else (variants[variant] ??= {})[name] = { settings, fields: mapped };
   }
   if (ds.length) throw new DiagnosticError(ds);
-  return { file: displayName, sources };
+  return { file: displayName, sources, ...(Object.keys(variants).length ? { variants } : {}) };
+}
+
+/** A variant as a mapping of its own (only the sources it defines). */
+export function variantMapping(mapping: BackendMapping, variant: string): BackendMapping {
+  return { file: `${mapping.file} (@${variant})`, sources: mapping.variants?.[variant] ?? {} };
 }
 
 /** The fields a branch reads, so a backend can say which ones its mapping lacks. */

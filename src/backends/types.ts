@@ -44,6 +44,11 @@ export interface SourceMapping {
 export interface BackendMapping {
   file: string;
   sources: Record<string, SourceMapping>;
+  /**
+   * Alternative mappings of some sources (`network_connection@asim` in mapping.yml): each variant compiles every
+   * rule it can map into a further deployable rule (Sentinel: the same logic over ASIM instead of CEF).
+   */
+  variants?: Record<string, Record<string, SourceMapping>>;
 }
 
 /** Compiles all rules at once (an app's savedsearches.conf holds every rule). Throws DiagnosticError on rule errors. */

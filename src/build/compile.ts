@@ -80,10 +80,14 @@ function checkKql(rules: Rule[], files: Artifact[], schemasDir: string, template
   let checked = 0;
   for (const rule of rules) {
     const sources: [string, string | undefined][] = [];
+    // The rule's files and those of its mapping variants (sentinel/<slug>.<variant>.kql, ...).
+    const stems = new Set([`sentinel/${rule.slug}`, ...files.filter((f) => f.path.startsWith(`sentinel/${rule.slug}.`) && /^[a-z][a-z0-9_]*\.kql$/.test(f.path.slice(`sentinel/${rule.slug}.`.length))).map((f) => f.path.slice(0, -4))]);
     for (const f of files) {
-      if (f.path === `sentinel/${rule.slug}.kql`) sources.push([f.path, f.content]);
-      else if (f.path === `sentinel/${rule.slug}.yaml`) sources.push([f.path, (parseYaml(f.content) as { query?: string }).query]);
-      else if (f.path === `sentinel/${rule.slug}.arm.json`) {
+      const stem = f.path.replace(/\.(kql|yaml|arm\.json)$/, '');
+      if (!stems.has(stem)) continue;
+      if (f.path.endsWith('.kql')) sources.push([f.path, f.content]);
+      else if (f.path.endsWith('.yaml')) sources.push([f.path, (parseYaml(f.content) as { query?: string }).query]);
+      else {
         const arm = JSON.parse(f.content) as { resources: { properties: { query: string } }[] };
         sources.push([f.path, arm.resources[0]?.properties.query]);
       }

@@ -26,7 +26,22 @@ export function parseCreateTable(text: string, file: string): TableSchema {
   return { name: m[1]!, file, columns };
 }
 
-const FUNCTION = /^\s*\.create\s+function\s+([A-Za-z_][A-Za-z0-9_]*)\s*(\([^)]*\))\s*(\{[\s\S]*\})\s*$/;
+const FUNCTION = /^\s*\.create\s+function\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(/;
+
+/** `.create function Name(<params, which may hold parentheses>) { body }` split at the parameter list's end. */
+function parseFunction(text: string): { name: string; parameters: string; body: string } | undefined {
+  const m = FUNCTION.exec(text);
+  if (!m) return undefined;
+  let depth = 0;
+  let i = m[0].length - 1;
+  for (; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')' && --depth === 0) break;
+  }
+  const body = text.slice(i + 1).trim();
+  if (depth !== 0 || !body.startsWith('{') || !body.endsWith('}')) return undefined;
+  return { name: m[1]!, parameters: text.slice(m[0].length - 1, i + 1).replace(/\s+/g, ''), body };
+}
 
 /** A workspace function (`.create function Name(params) { body }`), e.g. Sentinel's _GetWatchlist. */
 export interface FunctionSchema {
@@ -51,7 +66,8 @@ export function loadTableSchemas(dir: string): TableSchema[] {
 /** Every function (*.csl with `.create function`) in the directory. */
 export function loadFunctionSchemas(dir: string): FunctionSchema[] {
   return cslFiles(dir).flatMap((f) => {
-    const m = FUNCTION.exec(f.text);
-    return m ? [{ name: m[1]!, file: f.file, parameters: m[2]!.replace(/\s+/g, ''), body: m[3]! }] : [];
+    const fn = FUNCTION.test(f.text) ? parseFunction(f.text) : undefined;
+    if (FUNCTION.test(f.text) && !fn) throw new Error(`${f.file}: expected '.create function <Name>(<parameters>) { <body> }'`);
+    return fn ? [{ ...fn, file: f.file }] : [];
   });
 }

@@ -167,6 +167,23 @@ describe('detc build / validate', () => {
     });
   }
 
+  it('the ASIM variant of a rule runs on the same fixtures: a threshold raised in it alone fails the kql engine, naming the variant', async () => {
+    const p = path.join(dir, 'dist-rules', 'sentinel/ip-block-scan.asim.kql');
+    const original = readFileSync(p, 'utf8');
+    expect(original).toContain('_Im_NetworkSession()\n');
+    expect(original).toContain('UniqueDestPorts >= 20 or');
+    writeFileSync(p, original.replace('UniqueDestPorts >= 20 or', 'UniqueDestPorts >= 21 or'));
+    try {
+      const r = await run(dir, 'test');
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/^FAIL rules\/network\/ip-block-scan\.test\.yml:\d+ ip-block-scan › exactly 20 ports on one host alerts as a single-host port scan \[kql\]\nengine error: sentinel\/ip-block-scan\.asim\.kql \(@asim\) raises 0 alerts where sentinel\/ip-block-scan\.kql raises 1/m);
+      const failing = [...r.err.matchAll(/^FAIL .*\[(\w+)\]$/gm)].map((m) => m[1]);
+      expect(new Set(failing)).toEqual(new Set(['kql']));
+    } finally {
+      writeFileSync(p, original);
+    }
+  });
+
   it('detc run prints one JSON line per alert, and --engine all checks agreement', async () => {
     const args = ['run', 'rules/network/ip-block-scan.yml', '--events', 'rules/network/ip-block-scan.fixtures/mixed.sentinel.csv', '--format', 'sentinel', '--now', '2026-11-23T12:00:00Z'];
     const ref = await run(dir, ...args);

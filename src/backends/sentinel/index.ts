@@ -3,9 +3,10 @@ import type { EntityType, Rule, Severity } from '../../ir/types.js';
 import type { SentinelSettings } from '../../config/load-config.js';
 import { DiagnosticError, type Diagnostic } from '../../load/diagnostics.js';
 import { parseDuration } from '../../load/duration.js';
-import { requireMapping } from '../mapping.js';
+import { requireMapping, variantMapping } from '../mapping.js';
+import { uuidV5 } from '../sigma/ids.js';
 import { TemplateSet } from '../render.js';
-import type { Artifact, Backend, BackendContext, BackendNote, BackendResult } from '../types.js';
+import type { Artifact, Backend, BackendContext, BackendMapping, BackendNote, BackendResult } from '../types.js';
 import { armString, isoDuration, kqlTimespan, yamlAscii, yamlText } from './escape.js';
 import { listCsv } from '../list-csv.js';
 import { buildKqlQuery } from './query.js';
@@ -35,23 +36,52 @@ export interface SentinelQuery {
   path: string;
   /** The query text exactly as it appears in the .kql (without its comment header), YAML and ARM. */
   query: string;
+  /** The mapping variant (`asim` for network_connection@asim), or undefined for the primary mapping. */
+  variant?: string;
+  /** The mapping the query was compiled with (the primary or the variant's). */
+  mapping: BackendMapping;
+}
+
+/** Output stem of a rule's Sentinel files: `sentinel/<slug>` or `sentinel/<slug>.<variant>`. */
+export function sentinelStem(slug: string, variant?: string): string {
+  return `sentinel/${slug}${variant ? `.${variant}` : ''}`;
 }
 
 /** The KQL of each rule (branches joined with union), without templates for the surrounding files. */
 export function sentinelQueries(rules: Rule[], ctx: BackendContext, notes: BackendNote[] = [], templates = new TemplateSet(ctx.templateDir, {}, ctx.fallbackTemplateDir)): SentinelQuery[] {
   const diags: Diagnostic[] = rules.flatMap((r) => requireMapping(r, ctx.mapping, 'sentinel'));
   if (diags.length) throw new DiagnosticError(diags);
-  return rules.map((rule) => {
+  const compile = (rule: Rule, mapping: BackendMapping, variant?: string): SentinelQuery => {
     const lets = new Map<string, string>();
     const parts = rule.branches.map((b) => {
-      const view = buildKqlQuery(rule, b, ctx.mapping.sources[b.source]!, notes);
+      // A variant's approximations are the primary's: report them once.
+      const view = buildKqlQuery(rule, b, mapping.sources[b.source]!, variant ? [] : notes);
       view.lets.forEach((v, k) => lets.set(k, v));
       return templates.render('query', view).trimEnd();
     });
     const body = parts.length === 1 ? parts[0]! : `union\n${parts.map((p) => `(${p.split('\n').join('\n    ')})`).join(',\n')}`;
     const query = [...[...lets.keys()].sort().map((k) => lets.get(k)!), body].join('\n');
-    return { rule, path: `sentinel/${rule.slug}.kql`, query };
-  });
+    return { rule, path: `${sentinelStem(rule.slug, variant)}.kql`, query, variant, mapping };
+  };
+  const out = rules.map((rule) => compile(rule, ctx.mapping));
+  // Each variant yields a further analytics rule for every rule whose sources and fields it maps.
+  for (const variant of Object.keys(ctx.mapping.variants ?? {}).sort()) {
+    const vm = variantMapping(ctx.mapping, variant);
+    for (const rule of rules) {
+      if (!rule.branches.every((b) => vm.sources[b.source])) continue;
+      const missing = requireMapping(rule, vm, 'sentinel');
+      if (missing.length) {
+        notes.push({ rule: rule.file, branch: '*', backend: 'sentinel', kind: 'dropped', message: `variant @${variant} not emitted: ${missing.map((d) => d.message.replace(/^sentinel: /, '')).join('; ')}` });
+        continue;
+      }
+      out.push(compile(rule, vm, variant));
+      for (const b of rule.branches) {
+        const note = vm.sources[b.source]!.settings.note;
+        if (note) notes.push({ rule: rule.file, branch: b.name, backend: 'sentinel', kind: 'approximated', message: `variant @${variant} (${sentinelStem(rule.slug, variant)}.*): ${String(note).trim()}` });
+      }
+    }
+  }
+  return out;
 }
 
 export const sentinelBackend: Backend = {
@@ -69,7 +99,7 @@ export const sentinelBackend: Backend = {
     const grouping = settings.incidentGrouping ?? {};
     for (const q of sentinelQueries(rules, ctx, notes, templates)) {
       const { rule } = q;
-      if (rule.severity === 'critical') {
+      if (rule.severity === 'critical' && !q.variant) {
         notes.push({ rule: rule.file, branch: '*', backend: 'sentinel', kind: 'approximated', message: 'severity critical has no Sentinel equivalent; emitted as High' });
       }
       const entityMappings = rule.entities.flatMap((e) => {
@@ -82,9 +112,9 @@ export const sentinelBackend: Backend = {
       });
       const connectors = new Map<string, Set<string>>();
       for (const b of rule.branches) {
-        const sm = ctx.mapping.sources[b.source]!;
+        const sm = q.mapping.sources[b.source]!;
         // detc.config `sentinel.connectors` names the workspace's connectors; the mapping's are the default.
-        const configured = settings.connectors?.[b.source];
+        const configured = q.variant ? undefined : settings.connectors?.[b.source];
         for (const c of (configured ?? sm.settings.connectors ?? []) as { connectorId: string; dataTypes: string[] }[]) {
           const set = connectors.get(c.connectorId) ?? new Set<string>();
           c.dataTypes.forEach((d) => set.add(d));
@@ -92,13 +122,15 @@ export const sentinelBackend: Backend = {
         }
       }
       const parentTechniques = [...new Set(rule.techniques.map((t) => t.split('.')[0]!))];
-      if (parentTechniques.join() !== rule.techniques.join()) {
+      if (parentTechniques.join() !== rule.techniques.join() && !q.variant) {
         notes.push({ rule: rule.file, branch: '*', backend: 'sentinel', kind: 'approximated', message: `the stable alertRules API has no sub-techniques: ARM carries ${parentTechniques.join(', ')}; the analytics-rule YAML keeps ${rule.techniques.join(', ')}` });
       }
+      const label = q.variant ? String(rule.branches.map((b) => q.mapping.sources[b.source]!.settings.label ?? q.variant)[0]) : '';
       const view = {
-        id: rule.id,
+        id: q.variant ? uuidV5(rule.id, `detc:sentinel:@${q.variant}`) : rule.id,
         file: rule.file,
-        name: rule.name,
+        name: q.variant ? `${rule.name} (${label})` : rule.name,
+        variant: q.variant ?? '',
         version: rule.version,
         description: rule.description,
         severity: SEVERITY[rule.severity],
@@ -129,9 +161,11 @@ export const sentinelBackend: Backend = {
         suppressionEnabled: settings.suppression?.enabled ?? Boolean(settings.suppression),
         suppressionIso: isoDuration(settings.suppression ? parseDuration(settings.suppression.duration)! : rule.schedule.frequencySeconds),
       };
+      const stem = sentinelStem(rule.slug, q.variant);
       files.push({ path: q.path, content: templates.render('kql', view), templates: ['kql', 'query'] });
-      files.push({ path: `sentinel/${rule.slug}.yaml`, content: templates.render('analytic-rule.yaml', view), templates: ['analytic-rule.yaml', 'query'] });
-      files.push({ path: `sentinel/${rule.slug}.arm.json`, content: templates.render('arm.json', view), templates: ['arm.json', 'query'] });
+      files.push({ path: `${stem}.yaml`, content: templates.render('analytic-rule.yaml', view), templates: ['analytic-rule.yaml', 'query'] });
+      files.push({ path: `${stem}.arm.json`, content: templates.render('arm.json', view), templates: ['arm.json', 'query'] });
+      if (q.variant) continue;
       for (const b of rule.branches) {
         for (const s of b.suppressions) {
           notes.push({ rule: rule.file, branch: b.name, backend: 'sentinel', kind: 'approximated', message: `suppress: the ${s.windows.length} window(s) of $${s.list} are compiled into the query; rebuild and redeploy when the list changes` });

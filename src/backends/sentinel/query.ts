@@ -81,7 +81,9 @@ export function buildKqlQuery(rule: Rule, branch: Branch, sm: SourceMapping, not
   });
   stages.push(`project ${project.join(', ')}`);
   if (branch.sort.length) stages.push(`sort by ${branch.sort.map((s) => `${kqlName(s.column)} ${s.order}`).join(', ')}`);
-  return { table: kqlName(table), stages, lets };
+  // A workspace function (ASIM's _Im_NetworkSession()) is called; a table is named.
+  const call = /^(.+)\(\)$/.exec(table);
+  return { table: call ? `${kqlName(call[1]!)}()` : kqlName(table), stages, lets };
 }
 
 function columnType(branch: Branch, c: string) {

@@ -7,6 +7,11 @@ import { toNativeEvent } from '../native-events.js';
 import { lookbackWindow } from '../time.js';
 import type { Engine, EngineOptions, EngineResult, Events } from '../types.js';
 import { KqlInterpreter, type KRow } from './interpret.js';
+import { KqlRuntimeError } from './values.js';
+import { variantMapping } from '../../backends/mapping.js';
+import type { BackendMapping } from '../../backends/types.js';
+import { projectRows } from '../../fixtures/compare.js';
+import type { Row } from '../reference/predicates.js';
 import { fromEvent, toOutput } from './values.js';
 
 /**
@@ -18,41 +23,58 @@ export const kqlEngine: Engine = {
   async run(rule: Rule, events: Events, opts: EngineOptions): Promise<EngineResult> {
     const file = path.join(opts.distDir, 'sentinel', `${rule.slug}.kql`);
     const query = readFileSync(file, 'utf8');
-    const inWindow = lookbackWindow(rule, opts.now);
-    const tables = new Map<string, () => AsyncIterable<KRow>>();
-    for (const b of rule.branches) {
-      const sm = opts.mappings.sentinel.sources[b.source]!;
-      const table = String(sm.settings.table);
-      if (tables.has(table)) continue;
-      const schema = opts.kqlTables.find((t) => t.name === table);
-      if (!schema) throw new Error(`kql engine: no schema for table ${table}`);
-      const timeField = DATA_SOURCES[b.source]!.time;
-      const types: Record<string, string> = Object.fromEntries(schema.columns.map((c) => [c.name, c.type]));
-      const empty: KRow = Object.fromEntries(schema.columns.map((c) => [c.name, fromEvent(undefined, c.type)]));
-      // Rows are made lazily from the event stream: the interpreter's where/extend/project stream them on, and
-      // only summarize (open groups) and sort (result rows) hold state.
-      tables.set(table, async function* () {
-        for await (const e of events) {
-          if (inWindow(e[timeField]) === undefined) continue;
-          const native = toNativeEvent(e, b.source, 'sentinel', opts.mappings.sentinel);
-          // Columns the mapping does not fill are empty in every row: they come from a shared prototype.
-          const row: KRow = Object.create(empty) as KRow;
-          for (const [k, v] of Object.entries(native)) if (k in types) row[k] = fromEvent(v, types[k]!);
-          yield row;
+    const rows = await runKql(rule, query, events, opts, opts.mappings.sentinel);
+    // Mapping variants (sentinel/<rule>.<variant>.kql, e.g. over ASIM) run on the same events through their own
+    // field mapping and must raise the same alerts. A one-shot stream can be read once: variants need an array.
+    if (Array.isArray(events)) {
+      for (const variant of Object.keys(opts.mappings.sentinel.variants ?? {}).sort()) {
+        const vfile = path.join(opts.distDir, 'sentinel', `${rule.slug}.${variant}.kql`);
+        if (!existsSync(vfile)) continue;
+        const vrows = await runKql(rule, readFileSync(vfile, 'utf8'), events, opts, variantMapping(opts.mappings.sentinel, variant));
+        const a = projectRows(rows, Object.keys(rows[0] ?? {}));
+        const b = projectRows(vrows, Object.keys(rows[0] ?? {}));
+        if (JSON.stringify(a) !== JSON.stringify(b)) {
+          throw new KqlRuntimeError(`sentinel/${rule.slug}.${variant}.kql (@${variant}) raises ${vrows.length} alerts where sentinel/${rule.slug}.kql raises ${rows.length}: ${JSON.stringify(b.filter((x) => !a.includes(x)).slice(0, 3))}`);
         }
-      });
+      }
     }
-    const interp = new KqlInterpreter(opts.now, (alias) => readWatchlist(path.join(opts.distDir, 'sentinel', 'watchlists', `${alias}.csv`)));
-    const out = await interp.run(query, (name) => tables.get(name)?.());
     const columns = rule.branches[0]!.output.map((o) => o.name);
-    return {
-      engine: 'kql',
-      query,
-      keys: columns,
-      rows: out.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, toOutput(v)]))),
-    };
+    return { engine: 'kql', query, keys: columns, rows };
   },
 };
+
+/** Runs one KQL file's query over the events, mapped to the tables of `mapping`; rows as the comparison wants them. */
+async function runKql(rule: Rule, query: string, events: Events, opts: EngineOptions, mapping: BackendMapping): Promise<Row[]> {
+  const inWindow = lookbackWindow(rule, opts.now);
+  const tables = new Map<string, () => AsyncIterable<KRow>>();
+  for (const b of rule.branches) {
+    const sm = mapping.sources[b.source]!;
+    // A function call (ASIM's _Im_NetworkSession()) is a table named after the function, shaped like `schema`.
+    const table = String(sm.settings.table).replace(/\(\)$/, '');
+    if (tables.has(table)) continue;
+    const schemaName = String(sm.settings.schema ?? table);
+    const schema = opts.kqlTables.find((t) => t.name === schemaName);
+    if (!schema) throw new Error(`kql engine: no schema for table ${schemaName}`);
+    const timeField = DATA_SOURCES[b.source]!.time;
+    const types: Record<string, string> = Object.fromEntries(schema.columns.map((c) => [c.name, c.type]));
+    const empty: KRow = Object.fromEntries(schema.columns.map((c) => [c.name, fromEvent(undefined, c.type)]));
+    // Rows are made lazily from the event stream: the interpreter's where/extend/project stream them on, and
+    // only summarize (open groups) and sort (result rows) hold state.
+    tables.set(table, async function* () {
+      for await (const e of events) {
+        if (inWindow(e[timeField]) === undefined) continue;
+        const native = toNativeEvent(e, b.source, 'sentinel', mapping);
+        // Columns the mapping does not fill are empty in every row: they come from a shared prototype.
+        const row: KRow = Object.create(empty) as KRow;
+        for (const [k, v] of Object.entries(native)) if (k in types) row[k] = fromEvent(v, types[k]!);
+        yield row;
+      }
+    });
+  }
+  const interp = new KqlInterpreter(opts.now, (alias) => readWatchlist(path.join(opts.distDir, 'sentinel', 'watchlists', `${alias}.csv`)));
+  const out = await interp.run(query, (name) => tables.get(name)?.());
+  return out.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, toOutput(v)])));
+}
 
 /** A watchlist CSV as `_GetWatchlist()` returns it: SearchKey is the Value column. */
 function readWatchlist(file: string): KRow[] | undefined {

@@ -90,6 +90,8 @@ export class KqlInterpreter {
         return this.operator(n.Operator, this.tabular(n.Expression, tables), tables);
       case 'FunctionCallExpression': {
         const args = list(n.ArgumentList.Expressions);
+        // A parameterless call of a workspace function that stands for a table (ASIM's _Im_NetworkSession()).
+        if (!args.length && tables(String(n.Name.SimpleName))) return tables(String(n.Name.SimpleName))!;
         if (String(n.Name.SimpleName) !== '_GetWatchlist' || args.length !== 1 || kindOf(args[0]) !== 'LiteralExpression') break;
         const alias = String(literal(args[0]));
         const rows = this.watchlists(alias);
