@@ -18,6 +18,8 @@ export interface BackendNote {
   backend: string;
   kind: 'dropped' | 'approximated';
   message: string;
+  /** The backend emits nothing for the rule (e.g. Sigma for an AND of thresholds). */
+  wholeRule?: boolean;
 }
 
 export interface BackendResult {

@@ -79,6 +79,11 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const ref = results[0]!;
   let compared = results.length;
   for (const r of results.slice(1)) {
+    if (r.ignores?.includes('rule')) {
+      io.err(`${r.engine} skipped: it cannot express this rule (see REPORT.md)`);
+      compared--;
+      continue;
+    }
     if (r.ignores?.includes('suppress') && (await suppressionChangesAlerts(rule, events, opts, ref))) {
       io.err(`${r.engine} skipped: it cannot express the rule's suppression windows, and they change these alerts (see REPORT.md)`);
       compared--;

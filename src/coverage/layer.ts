@@ -6,14 +6,15 @@ const BACKENDS = ['sentinel', 'splunk', 'sigma'] as const;
 export interface TechniqueCoverage {
   technique: string;
   tactic?: string;
-  rules: { rule: Rule; backends: { name: string; full: boolean }[] }[];
+  rules: { rule: Rule; backends: { name: string; full: boolean; none: boolean }[] }[];
 }
 
 /** Which rules cover which ATT&CK technique, and how completely each backend expresses them. */
 export function coverage(rules: Rule[], notes: BackendNote[]): TechniqueCoverage[] {
   const byTechnique = new Map<string, TechniqueCoverage>();
   for (const rule of rules) {
-    const backends = BACKENDS.map((name) => ({ name, full: !notes.some((n) => n.rule === rule.file && n.backend === name && n.kind === 'dropped') }));
+    const mine = (name: string) => notes.filter((n) => n.rule === rule.file && n.backend === name);
+    const backends = BACKENDS.map((name) => ({ name, full: !mine(name).some((n) => n.kind === 'dropped'), none: mine(name).some((n) => n.wholeRule) }));
     for (const t of rule.techniques) {
       const c = byTechnique.get(t) ?? { technique: t, rules: [] };
       // The layer pins a technique to a tactic only when every rule covering it names exactly the same single one.
@@ -42,7 +43,7 @@ export function navigatorLayer(cov: TechniqueCoverage[], name = 'detc coverage')
       ...(c.tactic ? { tactic: c.tactic } : {}),
       score: c.rules.length,
       comment: `${c.rules.length} rule${c.rules.length === 1 ? '' : 's'}: ${c.rules.map((r) => r.rule.slug).join(', ')}`,
-      metadata: c.rules.map((r) => ({ name: r.rule.name, value: r.backends.map((b) => `${b.name}${b.full ? '' : ' (partial)'}`).join(', ') })),
+      metadata: c.rules.map((r) => ({ name: r.rule.name, value: r.backends.filter((b) => !b.none).map((b) => `${b.name}${b.full ? '' : ' (partial)'}`).join(', ') })),
       showSubtechniques: !c.technique.includes('.'),
     });
   }
@@ -66,12 +67,12 @@ export function navigatorLayer(cov: TechniqueCoverage[], name = 'detc coverage')
 /** The same coverage as a Markdown table. */
 export function coverageMarkdown(cov: TechniqueCoverage[]): string {
   const lines = ['# ATT&CK coverage', '', '| technique | tactic | rule | sentinel | splunk | sigma |', '|---|---|---|---|---|---|'];
-  const mark = (b: { full: boolean }) => (b.full ? 'yes' : 'partial');
+  const mark = (b: { full: boolean; none: boolean }) => (b.none ? 'no' : b.full ? 'yes' : 'partial');
   for (const c of cov) {
     for (const r of c.rules) {
       lines.push(`| ${c.technique} | ${c.tactic ?? r.rule.tactics.join(', ')} | ${r.rule.name} (\`${r.rule.file}\`) | ${r.backends.map(mark).join(' | ')} |`);
     }
   }
-  lines.push('', 'partial: the backend drops part of the rule (dist-rules/REPORT.md says what).', '');
+  lines.push('', 'partial: the backend drops part of the rule; no: it cannot express the rule at all (dist-rules/REPORT.md says what).', '');
   return lines.join('\n');
 }

@@ -12,6 +12,9 @@ import type { Rule } from '../../src/ir/types.js';
 import { loadRules, loadRuleText } from '../../src/load/load-rules.js';
 import { loadSharedLists } from '../../src/load/shared-lists.js';
 import { baseRuleDoc, ruleFromDoc, ruleWithWhere } from '../helpers/rules.js';
+import { sigmaEngine } from '../../src/engines/sigma/index.js';
+import { coverage, coverageMarkdown } from '../../src/coverage/layer.js';
+import { engineOpts } from '../helpers/dist.js';
 
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv2020) => Ajv2020;
 
@@ -249,13 +252,15 @@ describe('conditions and hostile literals', () => {
     expect(docs(r.files[0]!.content)[0]!.id).toBe('11111111-2222-4333-8444-555555555555');
   });
 
-  it('emits no correlation, and says so, when having is not an OR of thresholds', () => {
+  it('emits nothing, and says so, when having is not an OR of thresholds (a base rule alone would fire on every event)', async () => {
     const text = readFileSync('rules/network/ip-block-scan.yml', 'utf8').replace('  having:\n    any:', '  having:\n    all:');
     const { rule } = loadRuleText('rules/network/ip-block-scan.yml', text, { sharedLists: loadSharedLists('rules', '.').lists });
     const r = compile([rule!]);
-    const ds = docs(r.files[0]!.content);
-    expect(ds).toHaveLength(1);
-    expect(ds[0]!.name).toBe('ip_block_scan_base');
-    expect(r.notes.some((n) => n.kind === 'dropped' && /having is not an OR of `column >= N` thresholds/.test(n.message))).toBe(true);
+    expect(r.files).toEqual([]);
+    expect(r.notes).toContainEqual(expect.objectContaining({ kind: 'dropped', wholeRule: true, message: expect.stringMatching(/having is not an OR of `column >= N` thresholds.*the rule is not emitted for Sigma/) }));
+    // The Sigma engine knows: it reports the rule as not expressible instead of running a stale or missing file.
+    const result = await sigmaEngine.run(rule!, [], engineOpts('/nonexistent', Date.parse('2026-11-23T12:00:00Z')));
+    expect(result.ignores).toEqual(['rule']);
+    expect(coverageMarkdown(coverage([rule!], r.notes))).toMatch(/\| yes \| yes \| no \|$/m);
   });
 });

@@ -122,7 +122,7 @@ function withGroupKeys(where: Condition | undefined, b: Branch): Condition | und
   return all.length === 1 ? all[0] : { kind: 'and', exprs: all, pos: b.pos };
 }
 
-function compileBranch(rule: Rule, b: Branch, sm: SourceMapping, templates: TemplateSet, multi: boolean, notes: BackendNote[]): Artifact {
+function compileBranch(rule: Rule, b: Branch, sm: SourceMapping, templates: TemplateSet, multi: boolean, notes: BackendNote[]): Artifact | undefined {
   const note = (kind: BackendNote['kind'], message: string) => notes.push({ rule: rule.file, branch: b.name, backend: 'sigma', kind, message });
   const ls = (sm.settings.logsource ?? {}) as Record<string, unknown>;
   const prefix = PREFIX[String(ls.category ?? '')] ?? `${underscored(String(ls.category ?? ls.product ?? 'sigma'))}_`;
@@ -168,6 +168,12 @@ function compileBranch(rule: Rule, b: Branch, sm: SourceMapping, templates: Temp
 
   // Aggregation: base rule + correlations.
   const agg = b.aggregation;
+  const plan = planCorrelations(b.having, agg, sm);
+  if (!plan.ok) {
+    // The base rule alone would alert on every matching event: emitting it would be worse than nothing.
+    notes.push({ rule: rule.file, branch: b.name, backend: 'sigma', kind: 'dropped', wholeRule: true, message: `${plan.reason}: Sigma correlations express one threshold each (or an OR of them as separate rules); the rule is not emitted for Sigma` });
+    return undefined;
+  }
   const baseName = `${slugName}_base`;
   const base = templates.render('rule', {
     ...NO_META,
@@ -179,12 +185,9 @@ function compileBranch(rule: Rule, b: Branch, sm: SourceMapping, templates: Temp
     detection,
     fields: [],
   });
-  const plan = planCorrelations(b.having, agg, sm);
   const docs = [base];
   const used = new Set<string>();
-  if (!plan.ok) {
-    note('dropped', `${plan.reason}: Sigma correlations express one threshold each (or an OR of them as separate rules); no correlation emitted, only the base rule`);
-  } else {
+  {
     const meta = ruleMeta(rule);
     const groupBy = agg.by.map((k) => yamlPlain(sm.fields[k.field]!.name));
     for (const p of plan.plans) used.add(p.column);
@@ -236,7 +239,10 @@ export const sigmaBackend: Backend = {
       if (multi) {
         notes.push({ rule: rule.file, branch: '*', backend: 'sigma', kind: 'approximated', message: `${rule.branches.length} branches become separate Sigma rules (one logsource each), with ids derived from the rule id` });
       }
-      for (const b of rule.branches) files.push(compileBranch(rule, b, ctx.mapping.sources[b.source]!, templates, multi, notes));
+      for (const b of rule.branches) {
+        const f = compileBranch(rule, b, ctx.mapping.sources[b.source]!, templates, multi, notes);
+        if (f) files.push(f);
+      }
       const dropped = [
         rule.alert.title || rule.alert.description ? 'alert title/description templates' : '',
         rule.entities.length ? `entity mappings (${rule.entities.map((e) => `${e.type}: ${e.column}`).join(', ')})` : '',

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { planCorrelations } from '../../backends/sigma/correlation.js';
 import { DATA_SOURCES } from '../../ir/sources.js';
 import type { Rule } from '../../ir/types.js';
 import { parseDuration } from '../../load/duration.js';
@@ -67,8 +68,11 @@ function conditionTest(cond: Record<string, unknown>): (n: number) => boolean {
 export const sigmaEngine: Engine = {
   name: 'sigma',
   async run(rule: Rule, events: Events, opts: EngineOptions): Promise<EngineResult> {
-    const docs = sigmaDocsFor(rule, opts.distDir);
     const branch = rule.branches[0]!;
+    // A threshold the Sigma backend cannot express (an AND of thresholds) leaves the rule without Sigma output.
+    const unplanned = rule.branches.find((b) => b.aggregation && !planCorrelations(b.having, b.aggregation, opts.mappings.sigma.sources[b.source]!).ok);
+    if (unplanned) return { engine: 'sigma', rows: [], keys: [], ignores: ['rule'] };
+    const docs = sigmaDocsFor(rule, opts.distDir);
     const source = DATA_SOURCES[branch.source]!;
     const inWindow = lookbackWindow(rule, opts.now);
     const detections = docs.filter((d) => d.doc.detection);
