@@ -89,3 +89,79 @@ for (let i = 0; i < 2600; i++) {
 const mixed = [...Object.values(cases).flat(), ...background].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
 writeFileSync(path.join(dir, 'mixed.sentinel.csv'), [CSL.join(','), ...mixed.map(toCsl)].join('\n') + '\n');
 console.log(`wrote ${Object.keys(cases).length + 5} files to ${dir} (${mixed.length} rows in mixed.sentinel.csv)`);
+
+// ---------------------------------------------------------------------------------------------------------------
+// The T1595.001 network pack: each rule's event files in rules/network/<rule>.fixtures/. Same clock (NOW, WINDOW),
+// addresses from the documentation ranges: scanners in 198.51.100.0/24 and 2001:db8::/32, our public hosts in
+// 203.0.113.0/24, allowlisted scanners 192.0.2.10-11.
+
+/**
+ * `n` connection events from `src`, the i-th at start + i·step to host(i) on port(i) (no dst_port when port(i) is
+ * undefined). src, proto and action may be functions of i.
+ */
+function conns(src, n, { start = WINDOW + 10_000, step = 1000, host = (i) => `203.0.113.${10 + i}`, port = () => 22, proto = 'TCP', action = 'deny', vendor = 'Palo Alto Networks', product = 'PAN-OS', device } = {}) {
+  const at = (v, i) => (typeof v === 'function' ? v(i) : v);
+  return Array.from({ length: n }, (_, i) => {
+    // ICMP (no port) has no source port either.
+    const p = port(i);
+    const e = { time: iso(start + i * step), src_ip: at(src, i) };
+    if (p !== undefined) e.src_port = 40000 + i;
+    e.dst_ip = host(i);
+    if (p !== undefined) e.dst_port = p;
+    Object.assign(e, { protocol: at(proto, i), action: at(action, i), device_vendor: vendor, device_product: product });
+    if (device !== undefined) e.device_name = device;
+    return e;
+  });
+}
+const byTime = (events) => [...events].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+const cefLine = (e) =>
+  `<134>1 ${e.time} ${e.device_name ?? 'fw01'} CEF:0|${e.device_vendor}|${e.device_product}|10.2|end|TRAFFIC|3|src=${e.src_ip}${e.src_port === undefined ? '' : ` spt=${e.src_port}`} dst=${e.dst_ip}` +
+  `${e.dst_port === undefined ? '' : ` dpt=${e.dst_port}`} proto=${e.protocol} act=${e.action}${e.device_name === undefined ? '' : ` dvchost=${e.device_name}`}`;
+const cef = (events) => events.map(cefLine).join('\n') + '\n';
+const sentinelCsv = (events) => [CSL.join(','), ...events.map(toCsl)].join('\n') + '\n';
+
+// Zeek conn.log rows from canonical events whose `action` is the conn_state (history is what Zeek writes for it).
+const ZEEK_HISTORY = { S0: 'S', REJ: 'Sr', RSTOS0: 'SR', SH: 'SF', RSTRH: 'hr', SHR: 'hf', OTH: 'Dd', RSTO: 'ShAR', SF: 'ShADadFf' };
+const zeekRow = (e, i) => ({
+  ts: (Date.parse(e.time) / 1000).toFixed(6), uid: `CN${String(i).padStart(4, '0')}`, 'id.orig_h': e.src_ip, 'id.orig_p': e.src_port,
+  'id.resp_h': e.dst_ip, 'id.resp_p': e.dst_port, proto: e.protocol.toLowerCase(), service: '-', duration: '-',
+  orig_bytes: 0, resp_bytes: 0, conn_state: e.action, history: ZEEK_HISTORY[e.action],
+});
+const ZEEK_FIELDS = ['ts', 'uid', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'proto', 'service', 'duration', 'orig_bytes', 'resp_bytes', 'conn_state', 'history'];
+const zeekTsv = (events) =>
+  ['#separator \\x09', '#set_separator\t,', '#empty_field\t(empty)', '#unset_field\t-', '#path\tconn', `#fields\t${ZEEK_FIELDS.join('\t')}`,
+    ...events.map((e, i) => { const r = zeekRow(e, i); return ZEEK_FIELDS.map((f) => r[f]).join('\t'); })].join('\n') + '\n';
+// Zeek's JSON writer: one object per line, ts as a number, unset fields left out.
+const zeekJson = (events) =>
+  events.map((e, i) => { const r = zeekRow(e, i); r.ts = Number(r.ts); delete r.service; delete r.duration; return JSON.stringify(r); }).join('\n') + '\n';
+
+function writePack(rule, files) {
+  const d = path.join('rules/network', `${rule}.fixtures`);
+  mkdirSync(d, { recursive: true });
+  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(d, name), typeof content === 'string' ? content : jsonl(content));
+  console.log(`wrote ${Object.keys(files).length} files to ${d}`);
+}
+
+// half-open-scan: failed connections per source and 5-minute window; thresholds 10 hosts / 15 ports.
+{
+  const zeekHalfOpen = conns('198.51.100.24', 10, { action: (i) => ['S0', 'REJ', 'RSTOS0', 'SH'][i % 4], port: () => 443 });
+  const zeekVertical = conns('198.51.100.25', 15, { action: 'REJ', host: () => '203.0.113.50', port: (i) => 8000 + i });
+  // 9 hosts with counted states and 11 more in states that are not handshake failures by the originator.
+  const zeekExcluded = conns('198.51.100.26', 20, { action: (i) => (i < 9 ? 'S0' : ['RSTRH', 'SHR', 'OTH', 'RSTO', 'SF'][i % 5]), port: () => 3389 });
+  writePack('half-open-scan', {
+    'hosts-10.jsonl': conns('198.51.100.20', 10),
+    'hosts-9.jsonl': conns('198.51.100.21', 9),
+    'ports-15.jsonl': conns('198.51.100.22', 15, { host: () => '203.0.113.40', port: (i) => 20 + i, action: 'reset-both' }),
+    'ports-14.jsonl': conns('198.51.100.27', 14, { host: () => '203.0.113.40', port: (i) => 20 + i, action: 'reset-both' }),
+    // Firewall actions in any case: 12 hosts, 4 ports.
+    'mixed-case-actions.jsonl': conns('198.51.100.28', 12, { action: (i) => ['DENY', 'Drop', 'reject', 'Blocked', 'RESET-CLIENT', 'server-rst'][i % 6], port: (i) => [22, 23, 80, 443][i % 4] }),
+    // 20 hosts reached, but only 9 of them with a failed connection.
+    'mostly-allowed.jsonl': conns('198.51.100.23', 20, { action: (i) => (i < 9 ? 'drop' : 'allow') }),
+    'allowlisted.jsonl': conns('192.0.2.10', 20),
+    'private-sources.jsonl': byTime(['10.0.0.5', '172.16.5.5', '192.168.1.1', 'fd00::1', '169.254.3.3'].flatMap((s, k) => conns(s, 20, { start: WINDOW + 10_000 + k * 100 }))),
+    'ipv6-public.jsonl': conns('2001:db8:2::7', 10, { host: (i) => `2001:db8:ffff::${10 + i}` }),
+    'half-open.zeek.log': zeekTsv(zeekHalfOpen),
+    'vertical.zeek.json': zeekJson(zeekVertical),
+    'excluded-states.zeek.log': zeekTsv(zeekExcluded),
+  });
+}
