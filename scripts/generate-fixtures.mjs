@@ -165,3 +165,21 @@ function writePack(rule, files) {
     'excluded-states.zeek.log': zeekTsv(zeekExcluded),
   });
 }
+
+// icmp-ping-sweep: ICMP per source and 5-minute window; threshold 10 addresses.
+{
+  const sweep10 = conns('198.51.100.30', 10, { port: () => undefined, proto: 'ICMP', action: 'allow' });
+  writePack('icmp-ping-sweep', {
+    'sweep-10.jsonl': sweep10,
+    'sweep-9.jsonl': conns('198.51.100.31', 9, { port: () => undefined, proto: 'ICMP', action: 'allow' }),
+    'ipv6-sweep.jsonl': conns('2001:db8:3::30', 12, { host: (i) => `2001:db8:ffff::${100 + i}`, port: () => undefined, proto: (i) => ['ipv6-icmp', 'IPv6-ICMP', 'icmp6', 'ICMPv6'][i % 4], action: 'deny' }),
+    'protocol-numbers.jsonl': conns('198.51.100.34', 10, { port: () => undefined, proto: '1', action: 'allow', vendor: 'AWS', product: 'VPC Flow Logs' }),
+    'tcp-sweep.jsonl': conns('198.51.100.32', 20, { port: () => 80, proto: 'TCP' }),
+    // 9 hosts by ICMP and 6 more by UDP: 15 hosts, 9 of them pinged.
+    'icmp-and-udp.jsonl': conns('198.51.100.33', 15, { port: (i) => (i < 9 ? undefined : 53), proto: (i) => (i < 9 ? 'icmp' : 'udp'), action: 'allow' }),
+    'allowlisted.jsonl': conns('192.0.2.11', 20, { port: () => undefined, proto: 'ICMP', action: 'allow' }),
+    'private-sources.jsonl': byTime(['10.1.1.1', '172.20.0.1', '192.168.50.5', 'fe80::1', 'fd12::1', '127.0.0.1'].flatMap((s, k) => conns(s, 20, { start: WINDOW + 10_000 + k * 100, port: () => undefined, proto: 'ICMP', action: 'allow' }))),
+    'sweep-10.cef': cef(sweep10),
+    'sweep-10.sentinel.csv': sentinelCsv(sweep10),
+  });
+}
