@@ -183,3 +183,26 @@ function writePack(rule, files) {
     'sweep-10.sentinel.csv': sentinelCsv(sweep10),
   });
 }
+
+// internal-network-sweep: internal source to internal destinations per 5-minute window; threshold 20 addresses.
+{
+  const internal = (net) => (i) => `${net}.${1 + i}`;
+  const sweep20 = conns('10.20.0.5', 20, { host: internal('10.30.0'), port: () => 445, action: 'allow', device: 'core-fw01' });
+  const multiPort = conns('192.168.10.10', 20, { host: internal('192.168.20'), port: (i) => [22, 80, 443, 445, 3389][i % 5], action: (i) => (i % 2 ? 'deny' : 'allow'), device: 'core-fw01' });
+  writePack('internal-network-sweep', {
+    'sweep-20.jsonl': sweep20,
+    'sweep-19.jsonl': conns('10.20.0.6', 19, { host: internal('10.30.0'), port: () => 445, action: 'allow' }),
+    'ping-sweep.jsonl': conns('172.16.8.8', 20, { host: internal('172.16.9'), port: () => undefined, proto: 'ICMP', action: 'allow' }),
+    'multi-port.jsonl': multiPort,
+    'ipv6-ula.jsonl': conns('fd00:10::5', 20, { host: (i) => `fd00:20::${(1 + i).toString(16)}`, port: () => 3389, action: 'allow' }),
+    'public-source.jsonl': conns('198.51.100.40', 25, { host: internal('10.30.1'), port: () => 445 }),
+    'internal-to-public.jsonl': conns('10.20.0.7', 25, { host: (i) => `203.0.113.${100 + i}`, port: () => 443, action: 'allow' }),
+    // 19 internal destinations and 10 public ones: 29 hosts, 19 internal.
+    'mixed-destinations.jsonl': conns('10.20.0.8', 29, { host: (i) => (i < 19 ? `10.30.2.${1 + i}` : `203.0.113.${200 + i}`), port: () => 445, action: 'allow' }),
+    'asset-discovery.jsonl': byTime(['10.99.0.10', '10.99.0.11'].flatMap((s, k) => conns(s, 30, { start: WINDOW + 10_000 + k * 100, host: internal('10.30.3'), port: (i) => [22, 135, 445][i % 3], action: 'allow' }))),
+    // 172.16.0.0/12 ends at 172.31.255.255; 172.32.0.5 and the CGNAT 100.64.0.5 are not internal.
+    'range-edges.jsonl': byTime(['172.31.255.254', '172.32.0.5', '100.64.0.5'].flatMap((s, k) => conns(s, 20, { start: WINDOW + 10_000 + k * 100, host: internal('172.31.0'), port: () => 22, action: 'allow' }))),
+    'sweep-20.cef': cef(sweep20),
+    'multi-port.sentinel.csv': sentinelCsv(multiPort),
+  });
+}
