@@ -206,3 +206,29 @@ function writePack(rule, files) {
     'multi-port.sentinel.csv': sentinelCsv(multiPort),
   });
 }
+
+// low-and-slow-scan: distinct hosts per source and UTC day; threshold 50; lookback 1d from NOW (2026-11-23T12:00Z).
+{
+  const DAY = Date.parse('2026-11-23T00:00:00Z');
+  const TEN_MIN = 600_000;
+  const slow50 = conns('198.51.100.50', 50, { start: DAY + 2 * 3_600_000, step: TEN_MIN, host: (i) => `203.0.113.${1 + i}`, port: () => 22 });
+  writePack('low-and-slow-scan', {
+    // One host every 10 minutes from 02:00 to 10:10: never more than 1 host in 5 minutes.
+    'slow-50.jsonl': slow50,
+    'slow-49.jsonl': conns('198.51.100.51', 49, { start: DAY + 2 * 3_600_000, step: TEN_MIN, host: (i) => `203.0.113.${1 + i}`, port: () => 22 }),
+    // 30 hosts from 19:00 to 23:50 yesterday and 30 others from 00:10 to 05:00 today: 60 hosts in 24 hours, 30 per UTC day.
+    'midnight-split.jsonl': [
+      ...conns('198.51.100.52', 30, { start: DAY - 5 * 3_600_000, step: TEN_MIN, host: (i) => `203.0.113.${1 + i}`, port: () => 443 }),
+      ...conns('198.51.100.52', 30, { start: DAY + TEN_MIN, step: TEN_MIN, host: (i) => `203.0.113.${101 + i}`, port: () => 443 }),
+    ],
+    // 50 hosts from 12:30 to 20:40 yesterday, inside the lookback.
+    'yesterday.jsonl': conns('198.51.100.54', 50, { start: DAY - 11.5 * 3_600_000, step: TEN_MIN, host: (i) => `203.0.113.${1 + i}`, port: () => 25, action: 'allow' }),
+    // The same 50 hosts in 50 seconds at 11:00: a fast scan reaches the daily count too.
+    'fast-burst.jsonl': conns('198.51.100.53', 50, { start: DAY + 11 * 3_600_000, host: (i) => `203.0.113.${1 + i}`, port: () => 22 }),
+    // 60 hosts from 02:00 to 11:50 on 2026-11-22: older than the 1-day lookback.
+    'stale.jsonl': conns('198.51.100.55', 60, { start: DAY - 22 * 3_600_000, step: TEN_MIN, host: (i) => `203.0.113.${1 + i}`, port: () => 22 }),
+    'allowlisted.jsonl': conns('192.0.2.10', 60, { start: DAY + 3_600_000, step: TEN_MIN, host: (i) => `203.0.113.${1 + i}`, port: () => 22 }),
+    'private-sources.jsonl': byTime(['10.5.5.5', '192.168.3.3', 'fd00::5'].flatMap((s, k) => conns(s, 60, { start: DAY + 3_600_000 + k * 1000, step: TEN_MIN, host: (i) => `203.0.113.${1 + i}`, port: () => 22, action: 'allow' }))),
+    'slow-50.sentinel.csv': sentinelCsv(slow50),
+  });
+}
