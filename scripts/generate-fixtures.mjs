@@ -232,3 +232,27 @@ function writePack(rule, files) {
     'slow-50.sentinel.csv': sentinelCsv(slow50),
   });
 }
+
+// distributed-port-probe: distinct public sources and hosts per destination port and 1-hour window; thresholds
+// 20 sources and 10 hosts. Each source sends one probe; the i-th source reaches host i mod `hosts`.
+{
+  const probe = (n, hosts, { port = 23, src = (i) => `198.51.100.${100 + i}`, start = NOW - 50 * 60_000 } = {}) =>
+    conns(src, n, { start, step: 60_000, host: (i) => `203.0.113.${10 + (i % hosts)}`, port: typeof port === 'function' ? port : () => port });
+  const probe20 = probe(20, 10);
+  writePack('distributed-port-probe', {
+    'sources-20.jsonl': probe20,
+    'sources-19.jsonl': probe(19, 10),
+    'hosts-9.jsonl': probe(20, 9),
+    // 20 sources on 10 hosts, half on port 23 and half on 2323: no port reaches either threshold.
+    'split-ports.jsonl': probe(20, 10, { port: (i) => (i % 2 ? 2323 : 23) }),
+    // Two ports probed by 20 sources each (the same sources): two alerts.
+    'two-ports.jsonl': byTime([...probe(20, 10, { port: 22 }), ...probe(20, 10, { port: 3389, start: NOW - 50 * 60_000 + 30_000 })]),
+    // 19 public sources plus both allowlisted scanners.
+    'allowlisted.jsonl': probe(21, 10, { src: (i) => (i < 19 ? `198.51.100.${100 + i}` : `192.0.2.${10 + i - 19}`) }),
+    // 19 public sources plus private, loopback and link-local ones.
+    'private-sources.jsonl': probe(25, 10, { src: (i) => (i < 19 ? `198.51.100.${100 + i}` : ['10.0.0.9', '172.16.0.9', '192.168.0.9', 'fd00::9', 'fe80::9', '127.0.0.1'][i - 19]) }),
+    // ICMP has no destination port: 20 sources pinging 10 hosts make no group.
+    'icmp.jsonl': conns((i) => `198.51.100.${100 + i}`, 20, { start: NOW - 50 * 60_000, step: 60_000, host: (i) => `203.0.113.${10 + (i % 10)}`, port: () => undefined, proto: 'ICMP' }),
+    'sources-20.cef': cef(probe20),
+  });
+}

@@ -120,7 +120,7 @@ describe('detc build / validate', () => {
       cpSync(path.join(ROOT, 'rules'), path.join(other, 'rules'), { recursive: true });
       const r = await run(other, 'validate');
       expect(r.code).toBe(0);
-      expect(r.out).toMatch(/6 rules valid; 18 KQL queries pass Kusto\.Language/);
+      expect(r.out).toMatch(/7 rules valid; 21 KQL queries pass Kusto\.Language/);
       expect(existsSync(path.join(other, 'dist-rules'))).toBe(false);
     } finally {
       rmSync(other, { recursive: true, force: true });
@@ -131,10 +131,10 @@ describe('detc build / validate', () => {
     const r = await run(dir, 'test', '--reporter', 'junit', '--output', 'reports/detc.xml');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^268 passed, 0 failed \(67 cases × 4 engines: reference, kql, spl, sigma\)$/m);
+    expect(r.out).toMatch(/^304 passed, 0 failed \(76 cases × 4 engines: reference, kql, spl, sigma\)$/m);
     const xml = readFileSync(path.join(dir, 'reports/detc.xml'), 'utf8');
-    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="detc test" tests="268" failures="0"/);
-    expect(xml.match(/<testcase /g)).toHaveLength(268);
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="detc test" tests="304" failures="0"/);
+    expect(xml.match(/<testcase /g)).toHaveLength(304);
     for (const e of ['reference', 'kql', 'spl', 'sigma']) expect(xml).toContain(`classname="ip-block-scan.${e}"`);
   });
 
@@ -182,7 +182,7 @@ describe('detc build / validate', () => {
     const r = await run(dir, 'check');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^6 rules, 18 KQL queries checked, 35 output files \(0 out of date\), 268 passed, 0 failed fixture runs in [\d.]+s$/m);
+    expect(r.out).toMatch(/^7 rules, 21 KQL queries checked, 40 output files \(0 out of date\), 304 passed, 0 failed fixture runs in [\d.]+s$/m);
     expect(readTree(path.join(dir, 'dist-rules'))).toEqual(built);
   });
 
