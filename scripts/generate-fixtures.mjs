@@ -96,3 +96,173 @@ for (let i = 0; i < 2600; i++) {
 const mixed = [...Object.values(cases).flat(), ...background].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
 writeFileSync(path.join(dir, 'mixed.sentinel.csv'), [CSL.join(','), ...mixed.map(toCsl)].join('\n') + '\n');
 console.log(`wrote ${Object.keys(cases).length + 5} files to ${dir} (${mixed.length} rows in mixed.sentinel.csv)`);
+
+// ---------------------------------------------------------------------------------------------------------------
+// The T1595.001 network pack: each rule's event files in rules/network/<rule>.fixtures/. Same clock (NOW, WINDOW),
+// addresses from the documentation ranges: scanners in 198.51.100.0/24 and 2001:db8::/32, our public hosts in
+// 203.0.113.0/24, allowlisted scanners from rules/lists/ (192.0.2.10, 192.0.2.70 in 192.0.2.64/28, Censys 162.142.125.7).
+
+/**
+ * `n` connection events from `src`, the i-th at start + i·step to host(i) on port(i) (no dst_port when port(i) is
+ * undefined). src, proto and action may be functions of i.
+ */
+function conns(src, n, { start = WINDOW + 10_000, step = 1000, host = (i) => `203.0.113.${10 + i}`, port = () => 22, proto = 'TCP', action = 'deny', vendor = 'Palo Alto Networks', product = 'PAN-OS', device } = {}) {
+  const at = (v, i) => (typeof v === 'function' ? v(i) : v);
+  return Array.from({ length: n }, (_, i) => {
+    // ICMP (no port) has no source port either.
+    const p = port(i);
+    const e = { time: iso(start + i * step), src_ip: at(src, i) };
+    if (p !== undefined) e.src_port = 40000 + i;
+    e.dst_ip = host(i);
+    if (p !== undefined) e.dst_port = p;
+    Object.assign(e, { protocol: at(proto, i), action: at(action, i), device_vendor: vendor, device_product: product });
+    if (device !== undefined) e.device_name = device;
+    return e;
+  });
+}
+const byTime = (events) => [...events].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+const cefLine = (e) =>
+  `<134>1 ${e.time} ${e.device_name ?? 'fw01'} CEF:0|${e.device_vendor}|${e.device_product}|10.2|end|TRAFFIC|3|src=${e.src_ip}${e.src_port === undefined ? '' : ` spt=${e.src_port}`} dst=${e.dst_ip}` +
+  `${e.dst_port === undefined ? '' : ` dpt=${e.dst_port}`} proto=${e.protocol} act=${e.action}${e.device_name === undefined ? '' : ` dvchost=${e.device_name}`}`;
+const cef = (events) => events.map(cefLine).join('\n') + '\n';
+const sentinelCsv = (events) => [CSL.join(','), ...events.map(toCsl)].join('\n') + '\n';
+
+// Zeek conn.log rows from canonical events whose `action` is the conn_state (history is what Zeek writes for it).
+const ZEEK_HISTORY = { S0: 'S', REJ: 'Sr', RSTOS0: 'SR', SH: 'SF', RSTRH: 'hr', SHR: 'hf', OTH: 'Dd', RSTO: 'ShAR', SF: 'ShADadFf' };
+const zeekRow = (e, i) => ({
+  ts: (Date.parse(e.time) / 1000).toFixed(6), uid: `CN${String(i).padStart(4, '0')}`, 'id.orig_h': e.src_ip, 'id.orig_p': e.src_port,
+  'id.resp_h': e.dst_ip, 'id.resp_p': e.dst_port, proto: e.protocol.toLowerCase(), service: '-', duration: '-',
+  orig_bytes: 0, resp_bytes: 0, conn_state: e.action, history: ZEEK_HISTORY[e.action],
+});
+const ZEEK_FIELDS = ['ts', 'uid', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'proto', 'service', 'duration', 'orig_bytes', 'resp_bytes', 'conn_state', 'history'];
+const zeekTsv = (events) =>
+  ['#separator \\x09', '#set_separator\t,', '#empty_field\t(empty)', '#unset_field\t-', '#path\tconn', `#fields\t${ZEEK_FIELDS.join('\t')}`,
+    ...events.map((e, i) => { const r = zeekRow(e, i); return ZEEK_FIELDS.map((f) => r[f]).join('\t'); })].join('\n') + '\n';
+// Zeek's JSON writer: one object per line, ts as a number, unset fields left out.
+const zeekJson = (events) =>
+  events.map((e, i) => { const r = zeekRow(e, i); r.ts = Number(r.ts); delete r.service; delete r.duration; return JSON.stringify(r); }).join('\n') + '\n';
+
+function writePack(rule, files) {
+  const d = path.join('rules/network', `${rule}.fixtures`);
+  mkdirSync(d, { recursive: true });
+  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(d, name), typeof content === 'string' ? content : jsonl(content));
+  console.log(`wrote ${Object.keys(files).length} files to ${d}`);
+}
+
+// half-open-scan: failed connections per source and 5-minute window; thresholds 10 hosts / 15 ports.
+{
+  const zeekHalfOpen = conns('198.51.100.24', 10, { action: (i) => ['S0', 'REJ', 'RSTOS0', 'SH'][i % 4], port: () => 443 });
+  const zeekVertical = conns('198.51.100.25', 15, { action: 'REJ', host: () => '203.0.113.50', port: (i) => 8000 + i });
+  // 9 hosts with counted states and 11 more in states that are not handshake failures by the originator.
+  const zeekExcluded = conns('198.51.100.26', 20, { action: (i) => (i < 9 ? 'S0' : ['RSTRH', 'SHR', 'OTH', 'RSTO', 'SF'][i % 5]), port: () => 3389 });
+  writePack('half-open-scan', {
+    'hosts-10.jsonl': conns('198.51.100.20', 10),
+    'hosts-9.jsonl': conns('198.51.100.21', 9),
+    'ports-15.jsonl': conns('198.51.100.22', 15, { host: () => '203.0.113.40', port: (i) => 20 + i, action: 'reset-both' }),
+    'ports-14.jsonl': conns('198.51.100.27', 14, { host: () => '203.0.113.40', port: (i) => 20 + i, action: 'reset-both' }),
+    // Firewall actions in any case: 12 hosts, 4 ports.
+    'mixed-case-actions.jsonl': conns('198.51.100.28', 12, { action: (i) => ['DENY', 'Drop', 'reject', 'Blocked', 'RESET-CLIENT', 'server-rst'][i % 6], port: (i) => [22, 23, 80, 443][i % 4] }),
+    // 20 hosts reached, but only 9 of them with a failed connection.
+    'mostly-allowed.jsonl': conns('198.51.100.23', 20, { action: (i) => (i < 9 ? 'drop' : 'allow') }),
+    'allowlisted.jsonl': conns('192.0.2.10', 20),
+    'private-sources.jsonl': byTime(['10.0.0.5', '172.16.5.5', '192.168.1.1', 'fd00::1', '169.254.3.3'].flatMap((s, k) => conns(s, 20, { start: WINDOW + 10_000 + k * 100 }))),
+    'ipv6-public.jsonl': conns('2001:db8:2::7', 10, { host: (i) => `2001:db8:ffff::${10 + i}` }),
+    'half-open.zeek.log': zeekTsv(zeekHalfOpen),
+    'vertical.zeek.json': zeekJson(zeekVertical),
+    'excluded-states.zeek.log': zeekTsv(zeekExcluded),
+  });
+}
+
+// icmp-ping-sweep: ICMP per source and 5-minute window; threshold 10 addresses.
+{
+  const sweep10 = conns('198.51.100.30', 10, { port: () => undefined, proto: 'ICMP', action: 'allow' });
+  writePack('icmp-ping-sweep', {
+    'sweep-10.jsonl': sweep10,
+    'sweep-9.jsonl': conns('198.51.100.31', 9, { port: () => undefined, proto: 'ICMP', action: 'allow' }),
+    'ipv6-sweep.jsonl': conns('2001:db8:3::30', 12, { host: (i) => `2001:db8:ffff::${100 + i}`, port: () => undefined, proto: (i) => ['ipv6-icmp', 'IPv6-ICMP', 'icmp6', 'ICMPv6'][i % 4], action: 'deny' }),
+    'protocol-numbers.jsonl': conns('198.51.100.34', 10, { port: () => undefined, proto: '1', action: 'allow', vendor: 'AWS', product: 'VPC Flow Logs' }),
+    'tcp-sweep.jsonl': conns('198.51.100.32', 20, { port: () => 80, proto: 'TCP' }),
+    // 9 hosts by ICMP and 6 more by UDP: 15 hosts, 9 of them pinged.
+    'icmp-and-udp.jsonl': conns('198.51.100.33', 15, { port: (i) => (i < 9 ? undefined : 53), proto: (i) => (i < 9 ? 'icmp' : 'udp'), action: 'allow' }),
+    'allowlisted.jsonl': conns('192.0.2.70', 20, { port: () => undefined, proto: 'ICMP', action: 'allow' }),
+    'private-sources.jsonl': byTime(['10.1.1.1', '172.20.0.1', '192.168.50.5', 'fe80::1', 'fd12::1', '127.0.0.1'].flatMap((s, k) => conns(s, 20, { start: WINDOW + 10_000 + k * 100, port: () => undefined, proto: 'ICMP', action: 'allow' }))),
+    'sweep-10.cef': cef(sweep10),
+    'sweep-10.sentinel.csv': sentinelCsv(sweep10),
+  });
+}
+
+// internal-network-sweep: internal source to internal destinations per 5-minute window; threshold 20 addresses.
+{
+  const internal = (net) => (i) => `${net}.${1 + i}`;
+  const sweep20 = conns('10.20.0.5', 20, { host: internal('10.30.0'), port: () => 445, action: 'allow', device: 'core-fw01' });
+  const multiPort = conns('192.168.10.10', 20, { host: internal('192.168.20'), port: (i) => [22, 80, 443, 445, 3389][i % 5], action: (i) => (i % 2 ? 'deny' : 'allow'), device: 'core-fw01' });
+  writePack('internal-network-sweep', {
+    'sweep-20.jsonl': sweep20,
+    'sweep-19.jsonl': conns('10.20.0.6', 19, { host: internal('10.30.0'), port: () => 445, action: 'allow' }),
+    'ping-sweep.jsonl': conns('172.16.8.8', 20, { host: internal('172.16.9'), port: () => undefined, proto: 'ICMP', action: 'allow' }),
+    'multi-port.jsonl': multiPort,
+    'ipv6-ula.jsonl': conns('fd00:10::5', 20, { host: (i) => `fd00:20::${(1 + i).toString(16)}`, port: () => 3389, action: 'allow' }),
+    'public-source.jsonl': conns('198.51.100.40', 25, { host: internal('10.30.1'), port: () => 445 }),
+    'internal-to-public.jsonl': conns('10.20.0.7', 25, { host: (i) => `203.0.113.${100 + i}`, port: () => 443, action: 'allow' }),
+    // 19 internal destinations and 10 public ones: 29 hosts, 19 internal.
+    'mixed-destinations.jsonl': conns('10.20.0.8', 29, { host: (i) => (i < 19 ? `10.30.2.${1 + i}` : `203.0.113.${200 + i}`), port: () => 445, action: 'allow' }),
+    'asset-discovery.jsonl': byTime(['10.99.0.10', '10.99.0.11'].flatMap((s, k) => conns(s, 30, { start: WINDOW + 10_000 + k * 100, host: internal('10.30.3'), port: (i) => [22, 135, 445][i % 3], action: 'allow' }))),
+    // 172.16.0.0/12 ends at 172.31.255.255; 172.32.0.5 and the CGNAT 100.64.0.5 are not internal.
+    'range-edges.jsonl': byTime(['172.31.255.254', '172.32.0.5', '100.64.0.5'].flatMap((s, k) => conns(s, 20, { start: WINDOW + 10_000 + k * 100, host: internal('172.31.0'), port: () => 22, action: 'allow' }))),
+    'sweep-20.cef': cef(sweep20),
+    'multi-port.sentinel.csv': sentinelCsv(multiPort),
+    // The internal red-team range 10.10.66.0/28 has a window 2026-11-24T00:00Z-2026-11-28T00:00Z (rules/lists/).
+    'red-team-window.jsonl': conns('10.10.66.5', 25, { start: Date.parse('2026-11-24T10:00:10Z'), host: internal('10.30.4'), port: () => 445, action: 'allow' }),
+    'red-team-before-window.jsonl': conns('10.10.66.5', 25, { start: Date.parse('2026-11-23T23:50:10Z'), host: internal('10.30.4'), port: () => 445, action: 'allow' }),
+  });
+}
+
+// low-and-slow-scan: distinct hosts per source and UTC day; threshold 50; lookback 1d from NOW (2026-11-23T12:00Z).
+{
+  const DAY = Date.parse('2026-11-23T00:00:00Z');
+  const TEN_MIN = 600_000;
+  const slow50 = conns('198.51.100.50', 50, { start: DAY + 2 * 3_600_000, step: TEN_MIN, host: (i) => `203.0.113.${1 + i}`, port: () => 22 });
+  writePack('low-and-slow-scan', {
+    // One host every 10 minutes from 02:00 to 10:10: never more than 1 host in 5 minutes.
+    'slow-50.jsonl': slow50,
+    'slow-49.jsonl': conns('198.51.100.51', 49, { start: DAY + 2 * 3_600_000, step: TEN_MIN, host: (i) => `203.0.113.${1 + i}`, port: () => 22 }),
+    // 30 hosts from 19:00 to 23:50 yesterday and 30 others from 00:10 to 05:00 today: 60 hosts in 24 hours, 30 per UTC day.
+    'midnight-split.jsonl': [
+      ...conns('198.51.100.52', 30, { start: DAY - 5 * 3_600_000, step: TEN_MIN, host: (i) => `203.0.113.${1 + i}`, port: () => 443 }),
+      ...conns('198.51.100.52', 30, { start: DAY + TEN_MIN, step: TEN_MIN, host: (i) => `203.0.113.${101 + i}`, port: () => 443 }),
+    ],
+    // 50 hosts from 12:30 to 20:40 yesterday, inside the lookback.
+    'yesterday.jsonl': conns('198.51.100.54', 50, { start: DAY - 11.5 * 3_600_000, step: TEN_MIN, host: (i) => `203.0.113.${1 + i}`, port: () => 25, action: 'allow' }),
+    // The same 50 hosts in 50 seconds at 11:00: a fast scan reaches the daily count too.
+    'fast-burst.jsonl': conns('198.51.100.53', 50, { start: DAY + 11 * 3_600_000, host: (i) => `203.0.113.${1 + i}`, port: () => 22 }),
+    // 60 hosts from 02:00 to 11:50 on 2026-11-22: older than the 1-day lookback.
+    'stale.jsonl': conns('198.51.100.55', 60, { start: DAY - 22 * 3_600_000, step: TEN_MIN, host: (i) => `203.0.113.${1 + i}`, port: () => 22 }),
+    'allowlisted.jsonl': conns('192.0.2.10', 60, { start: DAY + 3_600_000, step: TEN_MIN, host: (i) => `203.0.113.${1 + i}`, port: () => 22 }),
+    'private-sources.jsonl': byTime(['10.5.5.5', '192.168.3.3', 'fd00::5'].flatMap((s, k) => conns(s, 60, { start: DAY + 3_600_000 + k * 1000, step: TEN_MIN, host: (i) => `203.0.113.${1 + i}`, port: () => 22, action: 'allow' }))),
+    'slow-50.sentinel.csv': sentinelCsv(slow50),
+  });
+}
+
+// distributed-port-probe: distinct public sources and hosts per destination port and 1-hour window; thresholds
+// 20 sources and 10 hosts. Each source sends one probe; the i-th source reaches host i mod `hosts`.
+{
+  const probe = (n, hosts, { port = 23, src = (i) => `198.51.100.${100 + i}`, start = NOW - 50 * 60_000 } = {}) =>
+    conns(src, n, { start, step: 60_000, host: (i) => `203.0.113.${10 + (i % hosts)}`, port: typeof port === 'function' ? port : () => port });
+  const probe20 = probe(20, 10);
+  writePack('distributed-port-probe', {
+    'sources-20.jsonl': probe20,
+    'sources-19.jsonl': probe(19, 10),
+    'hosts-9.jsonl': probe(20, 9),
+    // 20 sources on 10 hosts, half on port 23 and half on 2323: no port reaches either threshold.
+    'split-ports.jsonl': probe(20, 10, { port: (i) => (i % 2 ? 2323 : 23) }),
+    // Two ports probed by 20 sources each (the same sources): two alerts.
+    'two-ports.jsonl': byTime([...probe(20, 10, { port: 22 }), ...probe(20, 10, { port: 3389, start: NOW - 50 * 60_000 + 30_000 })]),
+    // 19 public sources plus an authorized scanner and a research scanner (rules/lists/).
+    'allowlisted.jsonl': probe(21, 10, { src: (i) => (i < 19 ? `198.51.100.${100 + i}` : ['192.0.2.10', '162.142.125.7'][i - 19]) }),
+    // 19 public sources plus private, loopback and link-local ones.
+    'private-sources.jsonl': probe(25, 10, { src: (i) => (i < 19 ? `198.51.100.${100 + i}` : ['10.0.0.9', '172.16.0.9', '192.168.0.9', 'fd00::9', 'fe80::9', '127.0.0.1'][i - 19]) }),
+    // ICMP has no destination port: 20 sources pinging 10 hosts make no group.
+    'icmp.jsonl': conns((i) => `198.51.100.${100 + i}`, 20, { start: NOW - 50 * 60_000, step: 60_000, host: (i) => `203.0.113.${10 + (i % 10)}`, port: () => undefined, proto: 'ICMP' }),
+    'sources-20.cef': cef(probe20),
+  });
+}

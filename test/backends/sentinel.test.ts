@@ -44,15 +44,21 @@ describe('sentinel backend on the founding rules', () => {
   const out = compile();
   const kql = out.file('sentinel/ip-block-scan.kql');
 
-  it('emits the .kql, analytics-rule YAML and ARM template per rule', () => {
-    expect(out.files.map((f) => f.path).sort()).toEqual([
-      'sentinel/ip-block-scan.arm.json', 'sentinel/ip-block-scan.kql', 'sentinel/ip-block-scan.yaml',
-      'sentinel/scan-tool-execution.arm.json', 'sentinel/scan-tool-execution.kql', 'sentinel/scan-tool-execution.yaml',
-      // One watchlist (CSV and ARM) per shared list the rules read; the windows list is compiled in instead.
-      'sentinel/watchlists/authorized_vulnerability_scanners.arm.json', 'sentinel/watchlists/authorized_vulnerability_scanners.csv',
-      'sentinel/watchlists/health_check_sources.arm.json', 'sentinel/watchlists/health_check_sources.csv',
-      'sentinel/watchlists/internet_research_scanners.arm.json', 'sentinel/watchlists/internet_research_scanners.csv',
-    ]);
+  it('emits the .kql, analytics-rule YAML and ARM template per rule, an ASIM variant per network rule, and the watchlists', () => {
+    const rules = loadRules('rules').rules;
+    const paths = out.files.map((f) => f.path).sort();
+    const expected = rules.flatMap((r) => {
+      const own = ['arm.json', 'kql', 'yaml'].map((e) => `sentinel/${r.slug}.${e}`);
+      const asim = r.branches[0]!.source === 'network_connection' ? ['arm.json', 'kql', 'yaml'].map((e) => `sentinel/${r.slug}.asim.${e}`) : [];
+      return [...own, ...asim];
+    });
+    const watchlists = [...new Set(rules.flatMap((r) => r.sharedLists).filter((l) => l.type !== 'window').map((l) => l.name))]
+      .flatMap((n) => [`sentinel/watchlists/${n}.arm.json`, `sentinel/watchlists/${n}.csv`]);
+    expect(paths).toEqual([...expected, ...watchlists].sort());
+    expect(paths).toContain('sentinel/ip-block-scan.asim.kql');
+    expect(paths).not.toContain('sentinel/scan-tool-execution.asim.kql');
+    // The window list is compiled into the queries, not shipped as a watchlist.
+    expect(paths.some((p) => p.includes('red_team_windows'))).toBe(false);
   });
 
   it('excludes non-public sources by CIDR, never by string prefix, and keeps IPv6 sources', () => {

@@ -120,7 +120,7 @@ describe('detc build / validate', () => {
       cpSync(path.join(ROOT, 'rules'), path.join(other, 'rules'), { recursive: true });
       const r = await run(other, 'validate');
       expect(r.code).toBe(0);
-      expect(r.out).toMatch(/2 rules valid; 6 KQL queries pass Kusto\.Language/);
+      expect(r.out).toMatch(/\d+ rules valid; \d+ KQL queries pass Kusto\.Language/);
       expect(existsSync(path.join(other, 'dist-rules'))).toBe(false);
     } finally {
       rmSync(other, { recursive: true, force: true });
@@ -140,7 +140,8 @@ describe('detc build / validate', () => {
     const xml = readFileSync(path.join(dir, 'reports/detc.xml'), 'utf8');
     expect(xml).toMatch(new RegExp(`^<\\?xml version="1.0" encoding="UTF-8"\\?>\\n<testsuites name="detc test" tests="${cases * 4}" failures="0" errors="0" skipped="${skipped}"`));
     expect(xml.match(/<testcase /g)).toHaveLength(cases * 4);
-    expect(xml.match(/<skipped message="sigma cannot express suppression windows/g) ?? []).toHaveLength(skipped);
+    expect(xml.match(/<skipped message="sigma cannot express/g) ?? []).toHaveLength(skipped);
+    expect(xml).not.toMatch(/classname="[^"]*\.(reference|kql|spl)"[^>]*>\n\s*<skipped/);
     for (const e of ['reference', 'kql', 'spl', 'sigma']) expect(xml).toContain(`classname="ip-block-scan.${e}"`);
   });
 

@@ -12,7 +12,8 @@ describe('the founding rules', () => {
   const { rules, diagnostics } = loadRules('rules');
   it('load with no errors or warnings', () => {
     expect(diagnostics.map(formatDiagnostic)).toEqual([]);
-    expect(rules.map((r) => r.slug).sort()).toEqual(['ip-block-scan', 'scan-tool-execution']);
+    expect(rules.map((r) => r.slug)).toEqual(expect.arrayContaining(['ip-block-scan', 'scan-tool-execution']));
+    expect(rules.length).toBeGreaterThanOrEqual(7);
   });
   it('resolve parameters and lists into the IR', () => {
     const r = rules.find((x) => x.slug === 'ip-block-scan')!;
