@@ -120,7 +120,7 @@ describe('detc build / validate', () => {
       cpSync(path.join(ROOT, 'rules'), path.join(other, 'rules'), { recursive: true });
       const r = await run(other, 'validate');
       expect(r.code).toBe(0);
-      expect(r.out).toMatch(/4 rules valid; 12 KQL queries pass Kusto\.Language/);
+      expect(r.out).toMatch(/5 rules valid; 15 KQL queries pass Kusto\.Language/);
       expect(existsSync(path.join(other, 'dist-rules'))).toBe(false);
     } finally {
       rmSync(other, { recursive: true, force: true });
@@ -131,10 +131,10 @@ describe('detc build / validate', () => {
     const r = await run(dir, 'test', '--reporter', 'junit', '--output', 'reports/detc.xml');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^172 passed, 0 failed \(43 cases × 4 engines: reference, kql, spl, sigma\)$/m);
+    expect(r.out).toMatch(/^212 passed, 0 failed \(53 cases × 4 engines: reference, kql, spl, sigma\)$/m);
     const xml = readFileSync(path.join(dir, 'reports/detc.xml'), 'utf8');
-    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="detc test" tests="172" failures="0"/);
-    expect(xml.match(/<testcase /g)).toHaveLength(172);
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="detc test" tests="212" failures="0"/);
+    expect(xml.match(/<testcase /g)).toHaveLength(212);
     for (const e of ['reference', 'kql', 'spl', 'sigma']) expect(xml).toContain(`classname="ip-block-scan.${e}"`);
   });
 
@@ -182,7 +182,7 @@ describe('detc build / validate', () => {
     const r = await run(dir, 'check');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^4 rules, 12 KQL queries checked, 25 output files \(0 out of date\), 172 passed, 0 failed fixture runs in [\d.]+s$/m);
+    expect(r.out).toMatch(/^5 rules, 15 KQL queries checked, 30 output files \(0 out of date\), 212 passed, 0 failed fixture runs in [\d.]+s$/m);
     expect(readTree(path.join(dir, 'dist-rules'))).toEqual(built);
   });
 

@@ -21,10 +21,10 @@ describe('detc.config.yaml', () => {
     expect(existsSync(path.join(dir, 'dist-rules'))).toBe(false);
     const t = await run(dir, 'test');
     expect(t.code).toBe(0);
-    expect(t.out).toMatch(/^129 passed, 0 failed \(43 cases × 3 engines: reference, kql, sigma\)$/m);
+    expect(t.out).toMatch(/^159 passed, 0 failed \(53 cases × 3 engines: reference, kql, sigma\)$/m);
     const c = await run(dir, 'check');
     expect(c.code).toBe(0);
-    expect(c.out).toMatch(/0 out of date\), 129 passed, 0 failed fixture runs/);
+    expect(c.out).toMatch(/0 out of date\), 159 passed, 0 failed fixture runs/);
   });
 
   it('a bad setting is an error with file, line and column', async () => {
