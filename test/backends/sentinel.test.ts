@@ -47,7 +47,10 @@ describe('sentinel backend on the founding rules', () => {
   it('emits the .kql, analytics-rule YAML and ARM template per rule', () => {
     expect(out.files.map((f) => f.path).sort()).toEqual([
       'sentinel/ip-block-scan.arm.json', 'sentinel/ip-block-scan.kql', 'sentinel/ip-block-scan.yaml',
+      'sentinel/renamed-scan-tool.arm.json', 'sentinel/renamed-scan-tool.kql', 'sentinel/renamed-scan-tool.yaml',
       'sentinel/scan-tool-execution.arm.json', 'sentinel/scan-tool-execution.kql', 'sentinel/scan-tool-execution.yaml',
+      'sentinel/scan-tool-from-script.arm.json', 'sentinel/scan-tool-from-script.kql', 'sentinel/scan-tool-from-script.yaml',
+      'sentinel/unix-scan-tool-execution.arm.json', 'sentinel/unix-scan-tool-execution.kql', 'sentinel/unix-scan-tool-execution.yaml',
     ]);
   });
 

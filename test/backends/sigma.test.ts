@@ -87,7 +87,7 @@ describe('sigma backend on the founding rules', () => {
   const proc = out.file('sigma/proc_creation_scan_tool_execution.yml');
 
   it('emits one file per rule with SigmaHQ file names', () => {
-    expect(out.files.map((f) => f.path)).toEqual(['sigma/mr_net_firewall_ip_block_scan.yml', 'sigma/proc_creation_scan_tool_execution.yml']);
+    expect(out.files.map((f) => f.path)).toEqual(['sigma/mr_net_firewall_ip_block_scan.yml', 'sigma/proc_creation_renamed_scan_tool.yml', 'sigma/proc_creation_scan_tool_execution.yml', 'sigma/proc_creation_scan_tool_from_script.yml', 'sigma/proc_creation_unix_scan_tool_execution.yml']);
     for (const f of out.files) expect(f.path).toMatch(/^sigma\/[a-z0-9_]{6,66}\.yml$/);
     for (const f of out.files) {
       expect(f.content.endsWith('\n')).toBe(true);
@@ -111,7 +111,7 @@ describe('sigma backend on the founding rules', () => {
         expect(v(d), `${f.path}: ${JSON.stringify(v.errors)}`).toBe(true);
       }
     }
-    expect([detections, correlations]).toEqual([2, 2]);
+    expect([detections, correlations]).toEqual([5, 2]);
   });
 
   it('ip-block-scan: a base rule with CIDR exclusions and two value_count correlations', () => {

@@ -83,7 +83,7 @@ describe('splunk backend on the founding rules', () => {
   });
   it('writes a Splunk app with a scheduled saved search per rule and a filter macro per rule', () => {
     const conf = out.file('splunk/detc_detections/default/savedsearches.conf');
-    expect(conf.match(/^\[detc - .* - Rule\]$/gm)!.sort()).toEqual(['[detc - IP block scan from a public source - Rule]', '[detc - Network scanning tool executed on an endpoint - Rule]']);
+    expect(conf.match(/^\[detc - .* - Rule\]$/gm)!.sort()).toEqual(['[detc - IP block scan from a public source - Rule]', '[detc - Network scanner launched by a script interpreter or shell - Rule]', '[detc - Network scanner run under another file name - Rule]', '[detc - Network scanning tool executed on an endpoint - Rule]', '[detc - Network scanning with Unix tools or port-sweep one-liners - Rule]']);
     expect(conf).toContain('cron_schedule = 0 * * * *');
     expect(conf).toContain('dispatch.earliest_time = -1h');
     expect(conf).toContain('action.correlationsearch.annotations = {"mitre_attack":["T1595.001"],"kill_chain_phases":["reconnaissance"]}');

@@ -12,7 +12,7 @@ describe('the founding rules', () => {
   const { rules, diagnostics } = loadRules('rules');
   it('load with no errors or warnings', () => {
     expect(diagnostics.map(formatDiagnostic)).toEqual([]);
-    expect(rules.map((r) => r.slug).sort()).toEqual(['ip-block-scan', 'scan-tool-execution']);
+    expect(rules.map((r) => r.slug).sort()).toEqual(['ip-block-scan', 'renamed-scan-tool', 'scan-tool-execution', 'scan-tool-from-script', 'unix-scan-tool-execution']);
   });
   it('resolve parameters and lists into the IR', () => {
     const r = rules.find((x) => x.slug === 'ip-block-scan')!;
