@@ -9,7 +9,8 @@ import { isMissing, type Row } from './reference/predicates.js';
  * - sentinel: table columns; the time column as an ISO 8601 string; absent strings as "" (KQL strings are never null).
  * - splunk: CIM fields; `_time` in epoch seconds; missing fields that CIM fills get the CIM placeholder
  *   (dest_port 0, user "unknown") exactly as the data model would present them.
- * - sigma: taxonomy fields; `basename` fields are derived from the full path and are not set themselves.
+ * - sigma: taxonomy fields; a `basename` field (process_name) comes from the full path (process_path → Image), or,
+ *   when no canonical field carries that path (parent_process_name → ParentImage), is the file name itself.
  */
 export function toNativeEvent(e: Row, source: string, backend: 'sentinel' | 'splunk' | 'sigma', mapping: BackendMapping): Row {
   const sm = mapping.sources[source];
@@ -33,6 +34,12 @@ export function toNativeEvent(e: Row, source: string, backend: 'sentinel' | 'spl
       continue;
     }
     out[f.name] = def.type === 'int' && typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : v;
+  }
+  // A file name whose full path no canonical field carries (the parent's image: there is no parent_process_path)
+  // becomes a path without a folder, whose basename is that name, so the taxonomy field is not simply absent.
+  for (const [field, f] of Object.entries(sm.fields)) {
+    if (f.transform !== 'basename' || out[f.name] !== undefined || isMissing(e[field])) continue;
+    out[f.name] = e[field];
   }
   return out;
 }

@@ -169,6 +169,9 @@ export class RuleLowering {
     }
     const classifications: Classification[] = (q.classify ?? []).map((c: Raw, i: number): Classification => {
       const cat: PathPart[] = [...at, 'classify', i];
+      // The backends classify aggregate rows only; a per-event label is not compiled yet, so it is refused here
+      // rather than emitted broken.
+      if (!aggregation) this.error(cat, "'classify' needs an 'aggregate' (it labels aggregate rows)");
       const scope: Scope = aggregation ? colScope : eventScope;
       const cases = (c.cases as Raw[]).map((k, j) => ({ when: this.lowerCondition(k.when, [...cat, 'cases', j, 'when'], scope)!, then: String(k.then) }));
       this.addColumn(columns, c.as, 'string', [...cat, 'as']);

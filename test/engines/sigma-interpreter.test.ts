@@ -96,3 +96,30 @@ describe('emitted Sigma agrees with the reference evaluator on file-name fields'
     });
   }
 });
+
+describe('a parent named only by its file name (no canonical parent path)', () => {
+  // Regression: ParentImage was never set, so Sigma could not match parent_process_name while the others did.
+  it('matches in every engine', async () => {
+    const { ruleFromDoc, baseRuleDoc } = await import('../helpers/rules.js');
+    const { buildDist, cleanDists, engineOpts } = await import('../helpers/dist.js');
+    const { ENGINES } = await import('../../src/engines/registry.js');
+    const doc = baseRuleDoc();
+    (doc.query as Record<string, unknown>).where = { all: [{ field: 'parent_process_name', in: ['python3', 'powershell.exe'] }, { field: 'command_line', has: 'nmap' }] };
+    const rule = ruleFromDoc(doc);
+    const dist = buildDist([rule]);
+    try {
+      const events = [
+        { time: '2026-11-23T11:00:00Z', host: 'a', parent_process_name: 'python3', command_line: 'nmap -sS 10.0.0.0/24' },
+        { time: '2026-11-23T11:01:00Z', host: 'b', parent_process_name: 'POWERSHELL.EXE', command_line: 'nmap.exe -p 445 10.0.0.0/24' },
+        { time: '2026-11-23T11:02:00Z', host: 'c', parent_process_name: 'python3.11', command_line: 'nmap -sS 10.0.0.0/24' },
+        { time: '2026-11-23T11:03:00Z', host: 'd', command_line: 'nmap -sS 10.0.0.0/24' },
+      ];
+      for (const e of ENGINES) {
+        const r = await e.run(rule, events, engineOpts(dist, Date.parse('2026-11-23T12:00:00Z')));
+        expect(r.rows.map((x) => x.DeviceName).sort(), e.name).toEqual(['a', 'b']);
+      }
+    } finally {
+      cleanDists();
+    }
+  });
+});

@@ -111,3 +111,12 @@ describe('diagnostics name file, line, column and field', () => {
     expect(r.diagnostics.map(formatDiagnostic)).toEqual([expect.stringMatching(/warning: 'spare' is defined but never used/)]);
   });
 });
+
+describe('classify without aggregate', () => {
+  it('is refused with its position (the backends label aggregate rows only)', () => {
+    const doc = baseRuleDoc();
+    (doc.query as Record<string, unknown>).classify = [{ as: 'Why', cases: [{ when: { field: 'DeviceName', eq: 'x' }, then: 'x' }], else: 'y' }];
+    const errs = errorsOf(stringify(doc));
+    expect(errs).toContainEqual(expect.stringMatching(/^rules\/x\/bad\.yml:\d+:\d+: error: 'classify' needs an 'aggregate' \(it labels aggregate rows\) \(at query\.classify\[0\]\)$/));
+  });
+});
