@@ -1,11 +1,7 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadMapping } from '../../src/backends/mapping.js';
-import { evaluateBranch } from '../../src/engines/reference/evaluate.js';
 import { readEvents, type EventFormat } from '../../src/events/formats.js';
-import { readLines, textLines } from '../../src/events/lines.js';
-import { loadRules } from '../../src/load/load-rules.js';
+import { textLines } from '../../src/events/lines.js';
 
 const mappings = { sentinel: loadMapping('templates/sentinel/mapping.yml'), splunk: loadMapping('templates/splunk/mapping.yml') };
 async function read(text: string, format: EventFormat, source = 'network_connection') {
