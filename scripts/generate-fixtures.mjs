@@ -266,3 +266,20 @@ function writePack(rule, files) {
     'sources-20.cef': cef(probe20),
   });
 }
+
+// known-bad-source-scan: sources in rules/lists/threat_intel_ips.yml (198.51.100.66, 198.51.100.80/29,
+// 2001:db8:bad::/48, 192.0.2.70) per 5-minute window; thresholds 5 ports or 5 hosts.
+{
+  const ports = (n) => (i) => [22, 23, 80, 443, 445, 3389, 8080][i % n];
+  const tiScan = conns('198.51.100.66', 5, { port: ports(5), host: () => '203.0.113.10' });
+  writePack('known-bad-source-scan', {
+    'ti-ports-5.jsonl': tiScan,
+    'ti-ports-4.jsonl': conns('198.51.100.66', 4, { port: ports(4), host: () => '203.0.113.10' }),
+    'ti-range-sweep-5.jsonl': conns('198.51.100.83', 5, { port: () => 22 }),
+    'ti-range-edge.jsonl': conns('198.51.100.88', 8, { port: () => 22 }),
+    'ti-ipv6.jsonl': conns('2001:db8:bad::7', 6, { port: ports(6), host: () => '2001:db8:1::10' }),
+    'not-listed.jsonl': conns('198.51.100.67', 20, { port: (i) => 1 + i, host: () => '203.0.113.10' }),
+    'listed-and-authorized.jsonl': conns('192.0.2.70', 10, { port: (i) => 1 + i, host: () => '203.0.113.10' }),
+    'ti-ports-5.cef': cef(tiScan),
+  });
+}

@@ -258,6 +258,11 @@ export interface SharedList {
   /** The list file, relative like rule files. */
   file: string;
   entries: ListEntry[];
+  /**
+   * The list lives in the SIEM (threat intelligence): queries read its store, detc ships nothing for it, and the
+   * entries are samples for fixtures. Sigma, which has no lookups, cannot express a rule that reads one.
+   */
+  external?: { sentinel?: { table: 'ThreatIntelligenceIndicator' }; splunk?: { lookup: string; field: string } };
 }
 
 export interface Rule {

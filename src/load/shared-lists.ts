@@ -86,7 +86,10 @@ function fromYaml(name: string, file: string, text: string, diagnostics: Diagnos
     for (const k of ['comment', 'owner', 'expires', 'start', 'end', 'ticket'] as const) if (e[k] !== undefined) out[k] = e[k] instanceof Date ? (e[k] as Date).toISOString() : String(e[k]);
     return out;
   });
-  return { name, type, description: String(data.description).trim(), provenance: data.provenance === undefined ? undefined : String(data.provenance).trim(), file, entries };
+  return {
+    name, type, description: String(data.description).trim(), provenance: data.provenance === undefined ? undefined : String(data.provenance).trim(), file, entries,
+    ...(data.external ? { external: data.external as SharedList['external'] } : {}),
+  };
 }
 
 function fromCsv(name: string, file: string, text: string, diagnostics: Diagnostic[], at: At): SharedList | undefined {

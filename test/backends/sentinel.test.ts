@@ -52,13 +52,15 @@ describe('sentinel backend on the founding rules', () => {
       const asim = r.branches[0]!.source === 'network_connection' ? ['arm.json', 'kql', 'yaml'].map((e) => `sentinel/${r.slug}.asim.${e}`) : [];
       return [...own, ...asim];
     });
-    const watchlists = [...new Set(rules.flatMap((r) => r.sharedLists).filter((l) => l.type !== 'window').map((l) => l.name))]
+    // Threat intelligence (an external list) is read from the SIEM's TI table: no watchlist either.
+    const watchlists = [...new Set(rules.flatMap((r) => r.sharedLists).filter((l) => l.type !== 'window' && !l.external).map((l) => l.name))]
       .flatMap((n) => [`sentinel/watchlists/${n}.arm.json`, `sentinel/watchlists/${n}.csv`]);
     expect(paths).toEqual([...expected, ...watchlists].sort());
     expect(paths).toContain('sentinel/ip-block-scan.asim.kql');
     expect(paths).not.toContain('sentinel/scan-tool-execution.asim.kql');
     // The window list is compiled into the queries, not shipped as a watchlist.
-    expect(paths.some((p) => p.includes('red_team_windows'))).toBe(false);
+    expect(paths.some((p) => p.includes('red_team_windows') || p.includes('threat_intel'))).toBe(false);
+    expect(out.file('sentinel/known-bad-source-scan.kql')).toContain('toscalar(ThreatIntelligenceIndicator | where Active == true and ExpirationDateTime > now()');
   });
 
   it('excludes non-public sources by CIDR, never by string prefix, and keeps IPv6 sources', () => {

@@ -32,7 +32,8 @@ describe('rules/lists/ in this repository', () => {
   const { lists, diagnostics } = loadSharedLists('rules', '.');
   it('load without problems, each with a description and provenance', () => {
     expect(diagnostics.map(formatDiagnostic)).toEqual([]);
-    expect([...lists.keys()]).toEqual(['authorized_scanner_hosts', 'authorized_vulnerability_scanners', 'health_check_sources', 'internet_research_scanners', 'it_asset_discovery_hosts', 'red_team_windows']);
+    expect([...lists.keys()]).toEqual(['authorized_scanner_hosts', 'authorized_vulnerability_scanners', 'health_check_sources', 'internet_research_scanners', 'it_asset_discovery_hosts', 'red_team_windows', 'threat_intel_ips']);
+    expect(lists.get('threat_intel_ips')!.external).toEqual({ sentinel: { table: 'ThreatIntelligenceIndicator' }, splunk: { lookup: 'ip_intel', field: 'ip' } });
     for (const l of lists.values()) {
       expect(l.description.length).toBeGreaterThan(20);
       expect(l.provenance?.length ?? 0).toBeGreaterThan(20);

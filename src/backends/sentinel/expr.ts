@@ -1,4 +1,4 @@
-import type { Condition, FieldType, OutputColumn, Predicate } from '../../ir/types.js';
+import type { Condition, FieldType, OutputColumn, Predicate, SharedList } from '../../ir/types.js';
 import { kqlDynamicStrings, kqlName, kqlNumber, kqlString } from './escape.js';
 
 /** How a condition's field names resolve: event fields through the table mapping, or output columns as they are. */
@@ -9,13 +9,25 @@ export interface KqlScope {
   nullable: boolean;
   /** `let` statements the condition needs (shared lists read from their watchlist), by name. */
   lets?: Map<string, string>;
+  /** The rule's shared lists by name (an external one is read from the SIEM's store, not a watchlist). */
+  lists?: Map<string, SharedList>;
+}
+
+/** The table expression of a list's values as SearchKey: its watchlist, or for threat intelligence the TI table. */
+function listSource(scope: KqlScope, list: string): string {
+  const l = scope.lists?.get(list);
+  if (!l?.external) return `_GetWatchlist(${kqlString(list)})`;
+  const table = l.external.sentinel?.table;
+  if (!table) throw new Error(`${l.file}: the external list '${list}' names no Sentinel source (external.sentinel.table)`);
+  // Active, unexpired IP indicators; NetworkIP, or the source/destination IP of network indicators.
+  return `${kqlName(table)} | where Active == true and ExpirationDateTime > now() | extend SearchKey = coalesce(NetworkIP, NetworkSourceIP, NetworkDestinationIP) | where isnotempty(SearchKey)`;
 }
 
 /** `let <list>[_v4|_v6] = toscalar(_GetWatchlist('<list>') | ...)`: the list's values as a dynamic array. */
 function watchlistLet(scope: KqlScope, list: string, family?: 4 | 6): string {
   const name = family ? `${list}_v${family}` : list;
   const filter = family === 4 ? ' | where SearchKey !contains ":"' : family === 6 ? ' | where SearchKey contains ":"' : '';
-  scope.lets?.set(name, `let ${kqlName(name)} = toscalar(_GetWatchlist(${kqlString(list)})${filter} | summarize Values = make_list(SearchKey));`);
+  scope.lets?.set(name, `let ${kqlName(name)} = toscalar(${listSource(scope, list)}${filter} | summarize Values = make_list(SearchKey));`);
   return kqlName(name);
 }
 

@@ -166,6 +166,9 @@ export const sentinelBackend: Backend = {
       files.push({ path: `${stem}.yaml`, content: templates.render('analytic-rule.yaml', view), templates: ['analytic-rule.yaml', 'query'] });
       files.push({ path: `${stem}.arm.json`, content: templates.render('arm.json', view), templates: ['arm.json', 'query'] });
       if (q.variant) continue;
+      for (const l of rule.sharedLists.filter((x) => x.external)) {
+        notes.push({ rule: rule.file, branch: '*', backend: 'sentinel', kind: 'approximated', message: `$${l.name} is read from ${l.external!.sentinel?.table} (Active and not expired; every such row counts, including older versions of an updated indicator); detc ships no watchlist for it` });
+      }
       for (const b of rule.branches) {
         for (const s of b.suppressions) {
           notes.push({ rule: rule.file, branch: b.name, backend: 'sentinel', kind: 'approximated', message: `suppress: the ${s.windows.length} window(s) of $${s.list} are compiled into the query; rebuild and redeploy when the list changes` });
@@ -173,7 +176,7 @@ export const sentinelBackend: Backend = {
       }
     }
     // One watchlist per shared value list the rules read: the queries load it with _GetWatchlist('<name>').
-    const lists = new Map(rules.flatMap((r) => r.sharedLists).filter((l) => l.type !== 'window').map((l) => [l.name, l]));
+    const lists = new Map(rules.flatMap((r) => r.sharedLists).filter((l) => l.type !== 'window' && !l.external).map((l) => [l.name, l]));
     for (const l of [...lists.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const csv = listCsv(l);
       files.push({ path: `sentinel/watchlists/${l.name}.csv`, content: csv });

@@ -23,6 +23,7 @@ export function buildKqlQuery(rule: Rule, branch: Branch, sm: SourceMapping, not
     type: (f) => source.fields[f]!.type,
     nullable: true,
     lets,
+    lists: new Map(rule.sharedLists.map((l) => [l.name, l])),
   };
   const stages: string[] = [];
   const time = kqlName(col(source.time));

@@ -235,6 +235,11 @@ export const sigmaBackend: Backend = {
     const files: Artifact[] = [];
     const notes: BackendNote[] = [];
     for (const rule of rules) {
+      const external = rule.sharedLists.filter((l) => l.external);
+      if (external.length) {
+        notes.push({ rule: rule.file, branch: '*', backend: 'sigma', kind: 'dropped', wholeRule: true, message: `reads threat intelligence from the SIEM (${external.map((l) => `$${l.name}`).join(', ')}); Sigma has no lookups, so the rule is not emitted for Sigma` });
+        continue;
+      }
       const multi = rule.branches.length > 1;
       if (multi) {
         notes.push({ rule: rule.file, branch: '*', backend: 'sigma', kind: 'approximated', message: `${rule.branches.length} branches become separate Sigma rules (one logsource each), with ids derived from the rule id` });

@@ -1,4 +1,4 @@
-import type { Condition, Predicate } from '../../ir/types.js';
+import type { Condition, Predicate, SharedList } from '../../ir/types.js';
 import { pcreLiteral, splField, splRegex, splString } from './escape.js';
 
 export interface SplScope {
@@ -7,6 +7,8 @@ export interface SplScope {
   nullable: boolean;
   /** `lookup` commands the condition needs (shared lists read from their lookup), by output field. */
   lookups?: Map<string, string>;
+  /** The rule's shared lists by name (an external one is read from the SIEM's own lookup, e.g. ES ip_intel). */
+  lists?: Map<string, SharedList>;
 }
 
 /**
@@ -16,7 +18,10 @@ export interface SplScope {
  */
 function lookupMatch(scope: SplScope, list: string, field: string): string {
   const out = splField(`${list}_${field}`.replace(/[^A-Za-z0-9_]/g, '_'));
-  scope.lookups?.set(out, `lookup ${list} value AS ${splField(field)} OUTPUT value AS ${out}`);
+  const l = scope.lists?.get(list);
+  if (l?.external && !l.external.splunk) throw new Error(`${l.file}: the external list '${list}' names no Splunk source (external.splunk)`);
+  const [name, key] = l?.external?.splunk ? [l.external.splunk.lookup, l.external.splunk.field] : [list, 'value'];
+  scope.lookups?.set(out, `lookup ${name} ${key} AS ${splField(field)} OUTPUT ${key} AS ${out}`);
   return `isnotnull(${out})`;
 }
 

@@ -119,7 +119,7 @@ export const splunkBackend: Backend = {
       }), templates: ['app.conf'] });
     files.push({ path: `${app}/metadata/default.meta`, content: templates.render('default.meta', {}), templates: ['default.meta'] });
     // One lookup per shared value list the rules read (CIDR matching for IP ranges).
-    const lists = new Map(rules.flatMap((r) => r.sharedLists).filter((l) => l.type !== 'window').map((l) => [l.name, l]));
+    const lists = new Map(rules.flatMap((r) => r.sharedLists).filter((l) => l.type !== 'window' && !l.external).map((l) => [l.name, l]));
     const sorted = [...lists.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
     for (const l of sorted) files.push({ path: `${app}/lookups/${l.name}.csv`, content: listCsv(l, 'value', false) });
     if (sorted.length) {
@@ -130,6 +130,9 @@ export const splunkBackend: Backend = {
       });
     }
     for (const rule of rules) {
+      for (const l of rule.sharedLists.filter((x) => x.external?.splunk)) {
+        notes.push({ rule: rule.file, branch: '*', backend: 'splunk', kind: 'approximated', message: `$${l.name} is read from the ${l.external!.splunk!.lookup} lookup (field ${l.external!.splunk!.field}), which Enterprise Security provides; detc ships no lookup for it` });
+      }
       for (const b of rule.branches) {
         for (const s of b.suppressions) {
           notes.push({ rule: rule.file, branch: b.name, backend: 'splunk', kind: 'approximated', message: `suppress: the ${s.windows.length} window(s) of $${s.list} are compiled into the search; rebuild and redeploy when the list changes` });

@@ -32,7 +32,7 @@ export function buildSplCommands(rule: Rule, branch: Branch, sm: SourceMapping, 
     });
   }
   const lookups = new Map<string, string>();
-  const eventScope: SplScope = { field: name, nullable: true, lookups };
+  const eventScope: SplScope = { field: name, nullable: true, lookups, lists: new Map(rule.sharedLists.map((l) => [l.name, l])) };
   const windows = branch.suppressions.flatMap((s) => s.windows.map((w) => {
     const match: Condition = typeof w.match === 'string'
       ? { kind: 'string', op: 'eq', field: s.field, values: [w.match], cased: false, pos: s.pos }

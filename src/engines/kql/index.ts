@@ -71,6 +71,19 @@ async function runKql(rule: Rule, query: string, events: Events, opts: EngineOpt
       }
     });
   }
+  // Threat-intelligence lists live in the SIEM: their sample entries stand for the TI table's active indicators.
+  for (const l of rule.sharedLists) {
+    const table = l.external?.sentinel?.table;
+    const schema = table && opts.kqlTables.find((t) => t.name === table);
+    if (!table || !schema || tables.has(table)) continue;
+    const rows = l.entries.map((e) => {
+      const raw: Record<string, unknown> = { TimeGenerated: opts.now - 86_400_000, NetworkIP: e.value, Active: true, ExpirationDateTime: opts.now + 30 * 86_400_000, Description: e.comment, IndicatorId: `${l.name}:${e.line}` };
+      return Object.fromEntries(schema.columns.map((c) => [c.name, fromEvent(raw[c.name], c.type)])) as KRow;
+    });
+    tables.set(table, async function* () {
+      yield* rows;
+    });
+  }
   const interp = new KqlInterpreter(opts.now, (alias) => readWatchlist(path.join(opts.distDir, 'sentinel', 'watchlists', `${alias}.csv`)));
   const out = await interp.run(query, (name) => tables.get(name)?.());
   return out.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, toOutput(v)])));

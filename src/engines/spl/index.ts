@@ -72,6 +72,11 @@ export const splEngine: Engine = {
     const rows: Row[] = [];
     const columns = rule.branches[0]!.output;
     const lookups = readLookups(opts.distDir);
+    // Threat-intelligence lists live in the SIEM (e.g. ES ip_intel, CIDR-matched): their sample entries stand for it.
+    for (const l of rule.sharedLists) {
+      const ext = l.external?.splunk;
+      if (ext && !lookups.has(ext.lookup)) lookups.set(ext.lookup, { rows: l.entries.map((e) => ({ [ext.field]: e.value, description: e.comment ?? '' })), cidrField: ext.field, caseSensitive: false });
+    }
     for await (const r of runPipeline(spl, source, (n) => lookups.get(n))) {
       const row: Row = {};
       for (const c of columns) {
