@@ -283,3 +283,23 @@ function writePack(rule, files) {
     'ti-ports-5.cef': cef(tiScan),
   });
 }
+
+// first-seen-external-source: 10 hosts within the hour from a source with no event in the 13 days before it.
+// NOW is 2026-11-23T12:00Z: the lookback starts 11:00, the baseline 2026-11-10T11:00Z.
+{
+  const HOUR = Date.parse('2026-11-23T11:00:00Z');
+  const reach = (src, n, opts = {}) => conns(src, n, { start: HOUR + 20 * 60_000, port: () => 443, action: 'allow', ...opts });
+  const once = (src, at) => conns(src, 1, { start: Date.parse(at), host: () => '203.0.113.200', port: () => 443, action: 'allow' });
+  const fresh = reach('198.51.100.150', 10);
+  writePack('first-seen-external-source', {
+    'new-source-10.jsonl': fresh,
+    'new-source-9.jsonl': reach('198.51.100.151', 9),
+    'seen-3-days-ago.jsonl': [...once('198.51.100.152', '2026-11-20T09:00:00Z'), ...reach('198.51.100.152', 10)],
+    'seen-at-baseline-start.jsonl': [...once('198.51.100.153', '2026-11-10T11:00:00Z'), ...reach('198.51.100.153', 10)],
+    'seen-before-baseline.jsonl': [...once('198.51.100.154', '2026-11-10T10:59:59Z'), ...reach('198.51.100.154', 10)],
+    // A denied probe in the baseline is still an interaction: the where (allowlists, public source) does not apply.
+    'seen-denied-earlier.jsonl': [...conns('198.51.100.155', 1, { start: Date.parse('2026-11-22T03:00:00Z'), action: 'deny' }), ...reach('198.51.100.155', 12)],
+    'private-source.jsonl': reach('10.1.2.3', 15),
+    'new-source-10.sentinel.csv': sentinelCsv(fresh),
+  });
+}

@@ -1,3 +1,4 @@
+import { readPeriodSeconds } from '../ir/analysis.js';
 import type { Rule } from '../ir/types.js';
 
 /** Parses an event time: ISO 8601 text, or a number of milliseconds since the epoch. */
@@ -16,7 +17,8 @@ export function toEpochMs(v: unknown): number | undefined {
  * gives an event time in ms, or undefined when the time is missing or outside the window.
  */
 export function lookbackWindow(rule: Rule, now: number): (time: unknown) => number | undefined {
-  const from = now - rule.schedule.lookbackSeconds * 1000;
+  // A first-seen rule also reads its baseline before the lookback.
+  const from = now - readPeriodSeconds(rule) * 1000;
   return (time) => {
     const t = toEpochMs(time);
     return t === undefined || t < from || t >= now ? undefined : t;

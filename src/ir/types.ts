@@ -176,11 +176,21 @@ export interface Suppression {
   pos: SourcePos;
 }
 
+/**
+ * No prior interaction: a group alerts only if its key (the aggregate's `by` fields) has no event of the source in
+ * the `baselineSeconds` before the lookback, whatever the `where` says. The SIEM then reads lookback + baseline.
+ */
+export interface FirstSeen {
+  baselineSeconds: number;
+  pos: SourcePos;
+}
+
 /** One branch: a query over one canonical data source. */
 export interface Branch {
   name: string;
   source: string;
   suppressions: Suppression[];
+  firstSeen?: FirstSeen;
   where?: Condition;
   aggregation?: Aggregation;
   having?: Condition;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type {
   Aggregate, Aggregation, Branch, Cidr, Classification, Condition, DataSource, Derived, FieldType,
-  NamedList, OutputColumn, Parameter, Rule, SharedList, SortKey, SourcePos, StringOp, Suppression,
+  FirstSeen, NamedList, OutputColumn, Parameter, Rule, SharedList, SortKey, SourcePos, StringOp, Suppression,
 } from '../ir/types.js';
 import { DATA_SOURCES } from '../ir/sources.js';
 import { parseCidr } from '../net/ip.js';
@@ -59,6 +59,11 @@ export class RuleLowering {
     if (lookback < frequency) this.error(['schedule', 'lookback'], `lookback (${raw.schedule.lookback}) must be at least the frequency (${raw.schedule.frequency}), or events are never read`);
     if (frequency < 300 || frequency > 14 * 86400) this.error(['schedule', 'frequency'], 'frequency must be between 5m and 14d (Sentinel scheduled-rule limits)');
     if (lookback < 300 || lookback > 14 * 86400) this.error(['schedule', 'lookback'], 'lookback must be between 5m and 14d (Sentinel scheduled-rule limits)');
+    branches.forEach((b, i) => {
+      if (b.firstSeen && lookback + b.firstSeen.baselineSeconds > 14 * 86400) {
+        this.error([...(raw.query ? ['query'] : ['branches', i]), 'first_seen', 'baseline'], `lookback ${raw.schedule.lookback} + baseline must be at most 14d: Sentinel reads at most 14 days per run (queryPeriod)`);
+      }
+    });
 
     const outputs = new Map<string, ColumnType>();
     for (const b of branches) for (const c of b.output) outputs.set(c.name, c.type);
@@ -161,6 +166,15 @@ export class RuleLowering {
     const columns = new Map<string, ColumnType>();
     let aggregation: Aggregation | undefined;
     if (q.aggregate) aggregation = this.lowerAggregation(q.aggregate, [...at, 'aggregate'], source, columns);
+    let firstSeen: FirstSeen | undefined;
+    if (q.first_seen) {
+      const fat: PathPart[] = [...at, 'first_seen', 'baseline'];
+      const text = String(q.first_seen.baseline);
+      const m = REF.exec(text);
+      const seconds = m ? (this.param(m[1]!, fat, 'duration')?.value as number | undefined) : parseDuration(text);
+      if (!aggregation) this.error([...at, 'first_seen'], "'first_seen' needs an 'aggregate' (its by fields are the key that must be new)");
+      if (seconds !== undefined) firstSeen = { baselineSeconds: seconds, pos: this.pos([...at, 'first_seen']) };
+    }
     const colScope: Scope = { kind: 'columns', columns };
     let having: Condition | undefined;
     if (q.having) {
@@ -208,7 +222,7 @@ export class RuleLowering {
       if (!output.some((c) => c.name === s.column)) this.error([...at, 'sort', i, 'column'], `sort column '${s.column}' is not an output column`);
       return { column: s.column, order: s.order };
     });
-    return { name, source: source.name, suppressions, where, aggregation, having, classifications, derived, output, sort, pos: this.pos(at) };
+    return { name, source: source.name, suppressions, firstSeen, where, aggregation, having, classifications, derived, output, sort, pos: this.pos(at) };
   }
 
   private lowerSuppression(s: Raw, at: PathPart[], source: DataSource): Suppression | undefined {

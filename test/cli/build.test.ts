@@ -185,6 +185,31 @@ describe('detc build / validate', () => {
     }
   });
 
+  const baseline: [string, string, string, string][] = [
+    ['kql', 'sentinel/first-seen-external-source.kql', 'ago(313h) and', 'ago(2h) and'],
+    ['spl', 'splunk/first-seen-external-source.spl', 'eventstats min(_time)', 'eventstats max(_time)'],
+  ];
+  for (const [engine, file, from, to] of baseline) {
+    it(`a first-seen baseline broken by hand in the emitted ${engine} fails exactly the prior-interaction cases in ${engine}`, async () => {
+      const p = path.join(dir, 'dist-rules', file);
+      const original = readFileSync(p, 'utf8');
+      expect(original).toContain(from);
+      writeFileSync(p, original.replace(from, to));
+      try {
+        const r = await run(dir, 'test');
+        expect(r.code).toBe(1);
+        const failing = [...r.err.matchAll(/^FAIL \S+ first-seen-external-source › (.*) \[(\w+)\]$/gm)].map((m) => `${m[1]} [${m[2]}]`);
+        expect(failing).toEqual([
+          `a source seen 3 days ago is not new [${engine}]`,
+          `a source seen at the very start of the baseline is not new (the start is inclusive) [${engine}]`,
+          `a denied probe in the baseline is prior interaction too [${engine}]`,
+        ]);
+      } finally {
+        writeFileSync(p, original);
+      }
+    });
+  }
+
   it('detc run prints one JSON line per alert, and --engine all checks agreement', async () => {
     const args = ['run', 'rules/network/ip-block-scan.yml', '--events', 'rules/network/ip-block-scan.fixtures/mixed.sentinel.csv', '--format', 'sentinel', '--now', '2026-11-23T12:00:00Z'];
     const ref = await run(dir, ...args);

@@ -96,3 +96,14 @@ describe('KQL interpreter semantics', () => {
     await expect(run('Nope | where x == 1', [])).rejects.toThrow(/unknown table 'Nope'/);
   });
 });
+
+describe('join kind=leftanti', () => {
+  it('keeps the left rows whose key the right side lacks, and refuses other join kinds', async () => {
+    const rows = [{ K: 'a', V: 1 }, { K: 'b', V: 2 }, { K: 'c', V: 3 }];
+    const other = [{ K: 'b' }];
+    const tables = (n: string) => (n === 'T' ? (async function* () { yield* rows; })() : n === 'U' ? (async function* () { yield* other; })() : undefined);
+    const out = await new KqlInterpreter(NOW).run('T | join kind=leftanti (U | summarize by K) on K', tables);
+    expect(out.map((r) => r.K)).toEqual(['a', 'c']);
+    await expect(new KqlInterpreter(NOW).run('T | join kind=inner (U) on K', tables)).rejects.toThrow(/only join kind=leftanti/);
+  });
+});

@@ -85,3 +85,23 @@ describe('SPL pipeline', () => {
     await expect(run('| datamodel M D flat | dedup x', [])).rejects.toThrow(/command 'dedup' is outside the supported SPL subset/);
   });
 });
+
+describe('eventstats, relative_time and now()', () => {
+  it('adds each group\'s stats to its events and compares against the search time', async () => {
+    const { runPipeline } = await import('../../src/engines/spl/pipeline.js');
+    const rows: Record<string, string | number>[] = [
+      { _time: 1000, src: 'a' }, { _time: 5000, src: 'a' }, { _time: 4000, src: 'b' }, { _time: 4500 },
+    ];
+    const source = () => (async function* () { yield* rows; })();
+    const out = [];
+    for await (const r of runPipeline('| datamodel M D flat | eventstats min(_time) AS first BY src | where first>=relative_time(now(), "-1h")', source, undefined, 7_200_000)) out.push(r);
+    // now() = 7200 s; relative_time(now(), "-1h") = 3600: only b's first event (4000) is recent enough.
+    expect(out).toEqual([{ _time: 4000, src: 'b', first: 4000 }]);
+  });
+  it('refuses snapping it does not implement', async () => {
+    const { runPipeline } = await import('../../src/engines/spl/pipeline.js');
+    const source = () => (async function* () { yield { _time: 1 }; })();
+    const go = async () => { for await (const _ of runPipeline('| datamodel M D flat | where _time>=relative_time(now(), "-1d@d")', source, undefined, 1000)) void _; };
+    await expect(go()).rejects.toThrow(/relative_time specifier '-1d@d' is outside the supported subset/);
+  });
+});

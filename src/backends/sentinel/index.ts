@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { EntityType, Rule, Severity } from '../../ir/types.js';
 import type { SentinelSettings } from '../../config/load-config.js';
+import { readPeriodSeconds } from '../../ir/analysis.js';
 import { DiagnosticError, type Diagnostic } from '../../load/diagnostics.js';
 import { parseDuration } from '../../load/duration.js';
 import { requireMapping, variantMapping } from '../mapping.js';
@@ -137,9 +138,10 @@ export const sentinelBackend: Backend = {
         enabled: rule.status !== 'deprecated',
         connectors: [...connectors].map(([connectorId, d]) => ({ connectorId, dataTypes: [...d] })),
         queryFrequency: kqlTimespan(rule.schedule.frequencySeconds),
-        queryPeriod: kqlTimespan(rule.schedule.lookbackSeconds),
+        // A first-seen rule reads its baseline too.
+        queryPeriod: kqlTimespan(readPeriodSeconds(rule)),
         queryFrequencyIso: isoDuration(rule.schedule.frequencySeconds),
-        queryPeriodIso: isoDuration(rule.schedule.lookbackSeconds),
+        queryPeriodIso: isoDuration(readPeriodSeconds(rule)),
         tactics: rule.tactics.map(sentinelTactic),
         techniques: rule.techniques,
         armTechniques: parentTechniques,

@@ -54,6 +54,18 @@ export function buildKqlQuery(rule: Rule, branch: Branch, sm: SourceMapping, not
       `${kqlName(agg.windowAs)} = bin(${time}, ${kqlTimespan(agg.windowSeconds)})`,
     ];
     stages.push(`summarize ${aggs.join(', ')}\n    by ${by.join(', ')}`);
+    if (branch.firstSeen) {
+      // No prior interaction: drop the keys that have any event in the baseline before the lookback.
+      const call = /^(.+)\(\)$/.exec(table);
+      const source = call ? `${kqlName(call[1]!)}()` : kqlName(table);
+      const keys = agg.by.map((k) => (col(k.field) === k.as ? kqlName(k.as) : `${kqlName(k.as)} = ${kqlName(col(k.field))}`));
+      const present = agg.by.map((k) => {
+        const t = DATA_SOURCES[branch.source]!.fields[k.field]!.type;
+        return t === 'int' || t === 'timestamp' ? `isnotnull(${kqlName(col(k.field))})` : `isnotempty(${kqlName(col(k.field))})`;
+      });
+      const from = kqlTimespan(rule.schedule.lookbackSeconds + branch.firstSeen.baselineSeconds);
+      stages.push(`join kind=leftanti (${source}\n    | where ${time} >= ago(${from}) and ${time} < ago(${kqlTimespan(rule.schedule.lookbackSeconds)})\n    | where ${present.join(' and ')}\n    | summarize by ${keys.join(', ')}) on ${agg.by.map((k) => kqlName(k.as)).join(', ')}`);
+    }
     if (agg.aggregates.some((a) => a.fn === 'distinct_count')) {
       notes.push({
         rule: rule.file, branch: branch.name, backend: 'sentinel', kind: 'approximated',

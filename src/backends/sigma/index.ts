@@ -235,6 +235,10 @@ export const sigmaBackend: Backend = {
     const files: Artifact[] = [];
     const notes: BackendNote[] = [];
     for (const rule of rules) {
+      if (rule.branches.some((b) => b.firstSeen)) {
+        notes.push({ rule: rule.file, branch: '*', backend: 'sigma', kind: 'dropped', wholeRule: true, message: 'first_seen: Sigma cannot look back for prior interaction (no baseline, no anti-join), so the rule is not emitted for Sigma' });
+        continue;
+      }
       const external = rule.sharedLists.filter((l) => l.external);
       if (external.length) {
         notes.push({ rule: rule.file, branch: '*', backend: 'sigma', kind: 'dropped', wholeRule: true, message: `reads threat intelligence from the SIEM (${external.map((l) => `$${l.name}`).join(', ')}); Sigma has no lookups, so the rule is not emitted for Sigma` });

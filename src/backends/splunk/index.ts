@@ -1,5 +1,6 @@
 import type { EntityType, Rule, Severity } from '../../ir/types.js';
 import type { SplunkSettings } from '../../config/load-config.js';
+import { readPeriodSeconds } from '../../ir/analysis.js';
 import { DiagnosticError } from '../../load/diagnostics.js';
 import { requireMapping } from '../mapping.js';
 import { TemplateSet } from '../render.js';
@@ -85,7 +86,7 @@ export const splunkBackend: Backend = {
         description: confText(rule.description),
         search: confValue(spl),
         cron: cronFor(rule.schedule.frequencySeconds, note),
-        earliest: `-${splSpan(rule.schedule.lookbackSeconds)}`,
+        earliest: `-${splSpan(readPeriodSeconds(rule))}`,
         alertSeverity: ALERT_SEVERITY[rule.severity],
         annotations: JSON.stringify({ mitre_attack: rule.techniques, kill_chain_phases: rule.tactics.map((t) => t.replace(/-/g, ' ')) }),
         metadata: JSON.stringify({ detection_id: rule.id, detection_version: rule.version, deprecated: rule.status === 'deprecated' ? '1' : '0' }),

@@ -31,6 +31,13 @@ export function buildSplCommands(rule: Rule, branch: Branch, sm: SourceMapping, 
       message: `CIM writes placeholders for missing values, so a real value equal to one counts as missing: ${which.map((f) => `${f} (${name(f)} ${sm.fields[f]!.missing.map((m) => JSON.stringify(m)).join('/')})`).join(', ')}`,
     });
   }
+  if (branch.firstSeen && branch.aggregation) {
+    // No prior interaction: the search reads lookback + baseline; a key's first event must fall in the lookback.
+    const since = `relative_time(now(), "-${splSpan(rule.schedule.lookbackSeconds)}")`;
+    const t = splField(name(source.time));
+    cmds.push(`eventstats min(${t}) AS detc_first_seen BY ${branch.aggregation.by.map((k) => splField(name(k.field))).join(' ')}`);
+    cmds.push(`where ${t}>=${since} AND detc_first_seen>=${since}`);
+  }
   const lookups = new Map<string, string>();
   const eventScope: SplScope = { field: name, nullable: true, lookups, lists: new Map(rule.sharedLists.map((l) => [l.name, l])) };
   const windows = branch.suppressions.flatMap((s) => s.windows.map((w) => {

@@ -122,9 +122,26 @@ export class KqlInterpreter {
         return this.sort(list(op.Expressions), input);
       case 'UnionOperator':
         return this.union(list(op.Expressions), tables);
+      case 'JoinOperator':
+        return this.antiJoin(op, input, tables);
       default:
         throw new KqlRuntimeError(`operator '${String(op.GetFirstToken().Text)}' is outside the supported KQL subset (docs/engines.md)`);
     }
+  }
+
+  /** `join kind=leftanti (right) on Col, ...`: the left rows whose key the right side does not have. */
+  private async *antiJoin(op: Node, input: Rows, tables: KqlTables): Rows {
+    const params = list(op.Parameters).map((p) => [String(p.Name.ToString()).trim(), String(p.Expression.ToString()).trim()]);
+    if (params.length !== 1 || params[0]![0] !== 'kind' || params[0]![1] !== 'leftanti') {
+      throw new KqlRuntimeError(`join ${params.map((p) => p.join('=')).join(' ')}: only join kind=leftanti is in the supported subset`);
+    }
+    const on = list(op.ConditionClause?.Expressions).map((e) => {
+      if (kindOf(e) !== 'NameReference') throw new KqlRuntimeError(`join on '${text(e)}': only column names are supported`);
+      return String(e.SimpleName);
+    });
+    const seen = new Set<string>();
+    for await (const r of this.tabular(op.Expression, tables)) seen.add(on.map((c) => valueKey(r[c] ?? null)).join('\u0000'));
+    for await (const r of input) if (!seen.has(on.map((c) => valueKey(r[c] ?? null)).join('\u0000'))) yield r;
   }
 
   private async *where(cond: Node, input: Rows): Rows {

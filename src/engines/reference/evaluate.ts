@@ -36,9 +36,17 @@ export async function evaluateBranch(rule: Rule, branch: Branch, events: AsyncIt
   const rows: Row[] = [];
   const groups = new Map<string, GroupState>();
 
+  // First seen: keys with any event in the baseline (before the lookback) cannot alert.
+  const detectFrom = opts.now - rule.schedule.lookbackSeconds * 1000;
+  const seenBefore = new Set<string>();
   for await (const e of events) {
     const t = inWindow(e[source.time]);
     if (t === undefined) continue;
+    if (t < detectFrom) {
+      const keys = branch.firstSeen && agg ? agg.by.map((k) => e[k.field]) : undefined;
+      if (keys && !keys.some(isMissing)) seenBefore.add(JSON.stringify(keys));
+      continue;
+    }
     if (suppressed(e, t)) continue;
     if (!where(e)) continue;
     if (!agg) {
@@ -61,6 +69,7 @@ export async function evaluateBranch(rule: Rule, branch: Branch, events: AsyncIt
   if (agg) {
     const having = branch.having ? compileCondition(branch.having) : () => true;
     for (const g of groups.values()) {
+      if (seenBefore.has(JSON.stringify(g.keys))) continue;
       const row: Row = { [agg.windowAs]: g.window };
       agg.by.forEach((k, i) => (row[k.as] = g.keys[i]));
       for (const a of agg.aggregates) row[a.as] = finish(g, a);

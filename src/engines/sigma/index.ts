@@ -72,7 +72,7 @@ export const sigmaEngine: Engine = {
     // A threshold the Sigma backend cannot express (an AND of thresholds) leaves the rule without Sigma output.
     const unplanned = rule.branches.find((b) => b.aggregation && !planCorrelations(b.having, b.aggregation, opts.mappings.sigma.sources[b.source]!).ok);
     // Nor can Sigma read threat intelligence kept in the SIEM.
-    if (unplanned || rule.sharedLists.some((l) => l.external)) return { engine: 'sigma', rows: [], keys: [], ignores: ['rule'] };
+    if (unplanned || rule.sharedLists.some((l) => l.external) || rule.branches.some((b) => b.firstSeen)) return { engine: 'sigma', rows: [], keys: [], ignores: ['rule'] };
     const docs = sigmaDocsFor(rule, opts.distDir);
     const source = DATA_SOURCES[branch.source]!;
     const inWindow = lookbackWindow(rule, opts.now);

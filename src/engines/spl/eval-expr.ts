@@ -247,6 +247,18 @@ function callFunction(name: string, args: Expr[]): Expr {
     case 'abs': arity(1); return (e) => { const n = asNumber(args[0]!(e)); return n === undefined ? null : Math.abs(n); };
     case 'urldecode': arity(1); return (e) => { const v = args[0]!(e); return v === null ? null : decodeURIComponent(asString(v)); };
     case 'if': arity(3); return (e) => (args[0]!(e) === true ? args[1]!(e) : args[2]!(e));
+    case 'relative_time': {
+      // relative_time(t, "-1h"): offsets only (s, m, h, d, w); snapping with @ is outside the subset.
+      arity(2);
+      const UNIT: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+      return (e) => {
+        const t = asNumber(args[0]!(e));
+        const spec = asString(args[1]!(e) ?? '');
+        const m = /^([+-])(\d+)(s|m|h|d|w)$/.exec(spec);
+        if (!m) throw new SplRuntimeError(`relative_time specifier '${spec}' is outside the supported subset (+/-N s|m|h|d|w)`);
+        return t === undefined ? null : t + (m[1] === '-' ? -1 : 1) * Number(m[2]) * UNIT[m[3]!]!;
+      };
+    }
     case 'case': {
       if (args.length % 2) throw new SplRuntimeError('case() takes condition/value pairs');
       return (e) => {

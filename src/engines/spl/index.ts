@@ -77,7 +77,7 @@ export const splEngine: Engine = {
       const ext = l.external?.splunk;
       if (ext && !lookups.has(ext.lookup)) lookups.set(ext.lookup, { rows: l.entries.map((e) => ({ [ext.field]: e.value, description: e.comment ?? '' })), cidrField: ext.field, caseSensitive: false });
     }
-    for await (const r of runPipeline(spl, source, (n) => lookups.get(n))) {
+    for await (const r of runPipeline(spl, source, (n) => lookups.get(n), opts.now)) {
       const row: Row = {};
       for (const c of columns) {
         const v: SValue | undefined = r[c.name];

@@ -56,12 +56,20 @@ export function splitPipeline(spl: string): string[] {
   return parts.filter((p, i) => p !== '' || i > 0);
 }
 
-export function runPipeline(spl: string, source: DatamodelSource, lookups: Lookups = () => undefined): Stream {
+export function runPipeline(spl: string, source: DatamodelSource, lookups: Lookups = () => undefined, now?: number): Stream {
   const commands = splitPipeline(spl);
   let stream: Stream | undefined;
-  for (const cmd of commands) stream = applyCommand(cmd, stream, source, lookups);
+  for (const cmd of commands) stream = applyCommand(withNow(cmd, now), stream, source, lookups);
   if (!stream) throw new SplRuntimeError('empty search');
   return stream;
+}
+
+/** now() is the search's start time, one constant for the whole search: it is written in before parsing. */
+function withNow(cmd: string, now: number | undefined): string {
+  if (!/\bnow\(\)/.test(cmd)) return cmd;
+  if (now === undefined) throw new SplRuntimeError('now() needs the search time');
+  // Outside quoted strings only.
+  return cmd.split(/("(?:[^"\\]|\\.)*")/).map((part, i) => (i % 2 ? part : part.replace(/\bnow\(\)/g, String(now / 1000)))).join('');
 }
 
 function applyCommand(cmd: string, input: Stream | undefined, source: DatamodelSource, lookups: Lookups): Stream {
@@ -94,6 +102,8 @@ function applyCommand(cmd: string, input: Stream | undefined, source: DatamodelS
       return bin(need(), rest);
     case 'stats':
       return stats(need(), rest);
+    case 'eventstats':
+      return eventstats(need(), rest);
     case 'rename':
       return rename(need(), rest);
     case 'sort':
@@ -263,6 +273,40 @@ function parseStats(rest: string): { aggs: Agg[]; by: string[] } {
   }
   if (aggText.slice(last).trim()) throw new SplRuntimeError(`cannot parse stats near '${aggText.slice(last).trim()}'`);
   return { aggs, by };
+}
+
+/** eventstats: the stats of each event's group added to every event (events are held until the input ends). */
+async function* eventstats(input: Stream, rest: string): Stream {
+  const { aggs, by } = parseStats(rest);
+  for (const a of aggs) if (!['count', 'dc', 'min', 'max', 'sum'].includes(a.fn)) throw new SplRuntimeError(`eventstats function ${a.fn}() is outside the supported subset`);
+  const events: SEvent[] = [];
+  const groups = new Map<string, Acc[]>();
+  const keyOf = (e: SEvent) => {
+    const keys = by.map((f) => e[f] ?? null);
+    return keys.some((k) => k === null || k === '') ? undefined : JSON.stringify(keys);
+  };
+  for await (const e of input) {
+    events.push(e);
+    const id = keyOf(e);
+    if (id === undefined) continue;
+    let acc = groups.get(id);
+    if (!acc) groups.set(id, (acc = aggs.map((a) => newAcc(a))));
+    aggs.forEach((a, i) => acc![i]!.add(a.field ? e[a.field] ?? null : null));
+  }
+  for (const e of events) {
+    const id = keyOf(e);
+    const acc = id === undefined ? undefined : groups.get(id);
+    if (!acc) {
+      yield e;
+      continue;
+    }
+    const out: SEvent = { ...e };
+    aggs.forEach((a, i) => {
+      const v = acc[i]!.result();
+      if (v !== null) out[a.as] = v;
+    });
+    yield out;
+  }
 }
 
 async function* stats(input: Stream, rest: string): Stream {
