@@ -145,6 +145,19 @@ describe('detc build / validate', () => {
     for (const e of ['reference', 'kql', 'spl', 'sigma']) expect(xml).toContain(`classname="ip-block-scan.${e}"`);
   });
 
+  /** Runs `detc test` with one emitted file edited by hand, and restores it. */
+  async function testWithEdit(file: string, from: string, to: string) {
+    const p = path.join(dir, 'dist-rules', file);
+    const original = readFileSync(p, 'utf8');
+    expect(original).toContain(from);
+    writeFileSync(p, original.replace(from, to));
+    try {
+      return await run(dir, 'test');
+    } finally {
+      writeFileSync(p, original);
+    }
+  }
+
   const raised: [string, string, string, string][] = [
     ['kql', 'sentinel/ip-block-scan.kql', 'UniqueDestPorts >= 20 or', 'UniqueDestPorts >= 21 or'],
     ['spl', 'splunk/ip-block-scan.spl', 'UniqueDestPorts>=20 OR', 'UniqueDestPorts>=21 OR'],
@@ -152,37 +165,21 @@ describe('detc build / validate', () => {
   ];
   for (const [engine, file, from, to] of raised) {
     it(`a threshold raised by hand in the emitted ${engine} fails detc test and names ${engine}`, async () => {
-      const p = path.join(dir, 'dist-rules', file);
-      const original = readFileSync(p, 'utf8');
-      expect(original).toContain(from);
-      writeFileSync(p, original.replace(from, to));
-      try {
-        const r = await run(dir, 'test');
-        expect(r.code).toBe(1);
-        expect(r.err).toMatch(new RegExp(`^FAIL rules/network/ip-block-scan\\.test\\.yml:\\d+ ip-block-scan › exactly 20 ports on one host alerts as a single-host port scan \\[${engine}\\]$`, 'm'));
-        const failing = [...r.err.matchAll(/^FAIL .*\[(\w+)\]$/gm)].map((m) => m[1]);
-        expect(new Set(failing)).toEqual(new Set([engine]));
-      } finally {
-        writeFileSync(p, original);
-      }
+      const r = await testWithEdit(file, from, to);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(new RegExp(`^FAIL rules/network/ip-block-scan\\.test\\.yml:\\d+ ip-block-scan › exactly 20 ports on one host alerts as a single-host port scan \\[${engine}\\]$`, 'm'));
+      const failing = [...r.err.matchAll(/^FAIL .*\[(\w+)\]$/gm)].map((m) => m[1]);
+      expect(new Set(failing)).toEqual(new Set([engine]));
     });
   }
 
   it('the ASIM variant of a rule runs on the same fixtures: a threshold raised in it alone fails the kql engine, naming the variant', async () => {
-    const p = path.join(dir, 'dist-rules', 'sentinel/ip-block-scan.asim.kql');
-    const original = readFileSync(p, 'utf8');
-    expect(original).toContain('_Im_NetworkSession()\n');
-    expect(original).toContain('UniqueDestPorts >= 20 or');
-    writeFileSync(p, original.replace('UniqueDestPorts >= 20 or', 'UniqueDestPorts >= 21 or'));
-    try {
-      const r = await run(dir, 'test');
-      expect(r.code).toBe(1);
-      expect(r.err).toMatch(/^FAIL rules\/network\/ip-block-scan\.test\.yml:\d+ ip-block-scan › exactly 20 ports on one host alerts as a single-host port scan \[kql\]\nengine error: sentinel\/ip-block-scan\.asim\.kql \(@asim\) raises 0 alerts where sentinel\/ip-block-scan\.kql raises 1/m);
-      const failing = [...r.err.matchAll(/^FAIL .*\[(\w+)\]$/gm)].map((m) => m[1]);
-      expect(new Set(failing)).toEqual(new Set(['kql']));
-    } finally {
-      writeFileSync(p, original);
-    }
+    expect(readFileSync(path.join(dir, 'dist-rules/sentinel/ip-block-scan.asim.kql'), 'utf8')).toContain('_Im_NetworkSession()\n');
+    const r = await testWithEdit('sentinel/ip-block-scan.asim.kql', 'UniqueDestPorts >= 20 or', 'UniqueDestPorts >= 21 or');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^FAIL rules\/network\/ip-block-scan\.test\.yml:\d+ ip-block-scan › exactly 20 ports on one host alerts as a single-host port scan \[kql\]\nengine error: sentinel\/ip-block-scan\.asim\.kql \(@asim\) raises 0 alerts where sentinel\/ip-block-scan\.kql raises 1/m);
+    const failing = [...r.err.matchAll(/^FAIL .*\[(\w+)\]$/gm)].map((m) => m[1]);
+    expect(new Set(failing)).toEqual(new Set(['kql']));
   });
 
   const baseline: [string, string, string, string][] = [
@@ -191,22 +188,14 @@ describe('detc build / validate', () => {
   ];
   for (const [engine, file, from, to] of baseline) {
     it(`a first-seen baseline broken by hand in the emitted ${engine} fails exactly the prior-interaction cases in ${engine}`, async () => {
-      const p = path.join(dir, 'dist-rules', file);
-      const original = readFileSync(p, 'utf8');
-      expect(original).toContain(from);
-      writeFileSync(p, original.replace(from, to));
-      try {
-        const r = await run(dir, 'test');
-        expect(r.code).toBe(1);
-        const failing = [...r.err.matchAll(/^FAIL \S+ first-seen-external-source › (.*) \[(\w+)\]$/gm)].map((m) => `${m[1]} [${m[2]}]`);
-        expect(failing).toEqual([
-          `a source seen 3 days ago is not new [${engine}]`,
-          `a source seen at the very start of the baseline is not new (the start is inclusive) [${engine}]`,
-          `a denied probe in the baseline is prior interaction too [${engine}]`,
-        ]);
-      } finally {
-        writeFileSync(p, original);
-      }
+      const r = await testWithEdit(file, from, to);
+      expect(r.code).toBe(1);
+      const failing = [...r.err.matchAll(/^FAIL \S+ first-seen-external-source › (.*) \[(\w+)\]$/gm)].map((m) => `${m[1]} [${m[2]}]`);
+      expect(failing).toEqual([
+        `a source seen 3 days ago is not new [${engine}]`,
+        `a source seen at the very start of the baseline is not new (the start is inclusive) [${engine}]`,
+        `a denied probe in the baseline is prior interaction too [${engine}]`,
+      ]);
     });
   }
 

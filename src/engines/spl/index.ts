@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DATA_SOURCES } from '../../ir/sources.js';
 import type { Rule } from '../../ir/types.js';
@@ -6,18 +6,14 @@ import { toNativeEvent } from '../native-events.js';
 import type { Row } from '../reference/predicates.js';
 import { lookbackWindow } from '../time.js';
 import type { Engine, EngineOptions, EngineResult, Events } from '../types.js';
-import { readLookups } from './lookup.js';
+import { appFiles, readLookups } from './lookup.js';
 import { expandMacros, runPipeline } from './pipeline.js';
 import { SplRuntimeError, type SEvent, type SValue } from './values.js';
 
 /** Macros of every app under dist-rules/splunk/ (default/macros.conf), for expanding `name` calls. */
 export function readMacros(distDir: string): Map<string, string> {
   const macros = new Map<string, string>();
-  const root = path.join(distDir, 'splunk');
-  if (!existsSync(root)) return macros;
-  for (const app of readdirSync(root).sort()) {
-    const file = path.join(root, app, 'default', 'macros.conf');
-    if (!existsSync(file)) continue;
+  for (const { file } of appFiles(distDir, 'default/macros.conf')) {
     let stanza: string | undefined;
     const lines = readFileSync(file, 'utf8').split('\n');
     for (let i = 0; i < lines.length; i++) {

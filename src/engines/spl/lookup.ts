@@ -14,14 +14,17 @@ export interface LookupTable {
 
 export type Lookups = (name: string) => LookupTable | undefined;
 
+/** `<rel>` of every app under dist-rules/splunk/ that has one, in app order. */
+export function appFiles(distDir: string, rel: string): { app: string; root: string; file: string }[] {
+  const root = path.join(distDir, 'splunk');
+  if (!existsSync(root)) return [];
+  return readdirSync(root).sort().map((app) => ({ app, root, file: path.join(root, app, rel) })).filter((f) => existsSync(f.file));
+}
+
 /** Every lookup of every app under dist-rules/splunk/: default/transforms.conf stanzas and their lookups/*.csv. */
 export function readLookups(distDir: string): Map<string, LookupTable> {
   const out = new Map<string, LookupTable>();
-  const root = path.join(distDir, 'splunk');
-  if (!existsSync(root)) return out;
-  for (const app of readdirSync(root).sort()) {
-    const conf = path.join(root, app, 'default', 'transforms.conf');
-    if (!existsSync(conf)) continue;
+  for (const { app, root, file: conf } of appFiles(distDir, 'default/transforms.conf')) {
     let stanza: Record<string, string> | undefined;
     const stanzas: [string, Record<string, string>][] = [];
     for (const line of readFileSync(conf, 'utf8').split('\n')) {
