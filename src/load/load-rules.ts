@@ -12,6 +12,8 @@ export interface LoadOptions {
   defaultSeverity?: Severity;
   /** Lists from rules/lists/, by name (loadRules reads them). */
   sharedLists?: Map<string, SharedList>;
+  /** The date (YYYY-MM-DD) list expiries are checked against (default: today). */
+  today?: string;
 }
 
 export interface LoadResult {
@@ -60,7 +62,7 @@ export function loadRules(dir: string, cwd = process.cwd(), opts: LoadOptions = 
   if (!files.length) {
     diagnostics.push({ file: rel(dir, cwd), line: 1, col: 1, path: '', message: 'no rule files (*.yml) found', severity: 'error' });
   }
-  const shared = loadSharedLists(dir, cwd);
+  const shared = loadSharedLists(dir, cwd, opts.today);
   diagnostics.push(...shared.diagnostics);
   opts = { ...opts, sharedLists: opts.sharedLists ?? shared.lists };
   const ids = new Map<string, string>();

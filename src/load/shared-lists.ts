@@ -28,7 +28,7 @@ export interface SharedListsResult {
 }
 
 /** Every list under `<rulesDir>/lists/`, checked; diagnostics name file, line and column. */
-export function loadSharedLists(rulesDir: string, cwd: string): SharedListsResult {
+export function loadSharedLists(rulesDir: string, cwd: string, today = new Date().toISOString().slice(0, 10)): SharedListsResult {
   const dir = path.join(rulesDir, 'lists');
   const lists = new Map<string, SharedList>();
   const diagnostics: Diagnostic[] = [];
@@ -50,7 +50,7 @@ export function loadSharedLists(rulesDir: string, cwd: string): SharedListsResul
     }
     const list = m[2] === 'csv' ? fromCsv(stem, file, text, diagnostics, at) : fromYaml(stem, file, text, diagnostics);
     if (!list) continue;
-    checkEntries(list, diagnostics, at);
+    checkEntries(list, diagnostics, at, today);
     lists.set(stem, list);
   }
   return { lists, diagnostics };
@@ -140,7 +140,7 @@ function fromCsv(name: string, file: string, text: string, diagnostics: Diagnost
   return { name, type, description: meta.description, provenance: meta.provenance, file, entries };
 }
 
-function checkEntries(list: SharedList, diagnostics: Diagnostic[], at: At) {
+function checkEntries(list: SharedList, diagnostics: Diagnostic[], at: At, today: string) {
   const seen = new Map<string, number>();
   for (const e of list.entries) {
     if (e.value === '') diagnostics.push(at(e.line, e.col ?? 1, 'empty value'));
@@ -159,6 +159,8 @@ function checkEntries(list: SharedList, diagnostics: Diagnostic[], at: At) {
       if (!e.ticket) diagnostics.push(at(e.line, e.col ?? 1, 'ticket: a window names the change or engagement ticket that announced it'));
     }
     if (e.expires !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(e.expires)) diagnostics.push(at(e.line, e.col ?? 1, `expires: a date YYYY-MM-DD, found '${e.expires}'`));
+    // An allowlist entry past its review date still applies, but says so (a warning never changes the output).
+    else if (e.expires !== undefined && e.expires < today) diagnostics.push(at(e.line, e.col ?? 1, `'${e.value}' expired on ${e.expires}${e.owner ? ` (owner ${e.owner})` : ''}: review it, then renew its expiry or remove it`, 'warning'));
     const key = list.type === 'string' ? e.value.toLowerCase() : e.value;
     if (list.type !== 'window' && seen.has(key)) diagnostics.push(at(e.line, e.col ?? 1, `'${e.value}' is already on line ${seen.get(key)}`));
     seen.set(key, e.line);

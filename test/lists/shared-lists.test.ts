@@ -29,7 +29,7 @@ function project(files: Record<string, string>): string {
 const errors = (dir: string) => loadRules(path.join(dir, 'rules'), dir).diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
 
 describe('rules/lists/ in this repository', () => {
-  const { lists, diagnostics } = loadSharedLists('rules', '.');
+  const { lists, diagnostics } = loadSharedLists('rules', '.', '2026-11-23');
   it('load without problems, each with a description and provenance', () => {
     expect(diagnostics.map(formatDiagnostic)).toEqual([]);
     expect([...lists.keys()]).toEqual(['authorized_scanner_hosts', 'authorized_vulnerability_scanners', 'health_check_sources', 'internet_research_scanners', 'it_asset_discovery_hosts', 'red_team_windows', 'threat_intel_ips']);
@@ -43,6 +43,15 @@ describe('rules/lists/ in this repository', () => {
     expect(lists.get('internet_research_scanners')!.entries[0]).toEqual({ value: '162.142.125.0/24', comment: 'Censys', owner: 'soc@example.org', expires: '2027-05-31', line: 6 });
     expect(lists.get('authorized_vulnerability_scanners')!.entries[0]).toMatchObject({ value: '192.0.2.10/32', owner: 'vuln-mgmt@example.org', expires: '2027-06-30' });
     expect(lists.get('red_team_windows')!.entries[0]).toMatchObject({ value: '198.51.100.200/29', start: '2026-11-23T08:00:00Z', end: '2026-11-23T18:00:00Z', ticket: 'SEC-1042' });
+  });
+});
+
+describe('expired entries', () => {
+  it('warn with the owner once their date has passed, and still apply', () => {
+    const { lists, diagnostics } = loadSharedLists('rules', '.', '2027-04-01');
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(diagnostics.map(formatDiagnostic)).toContain("rules/lists/health_check_sources.yml:12:5: warning: '192.0.2.128/27' expired on 2027-03-31 (owner sre@example.org): review it, then renew its expiry or remove it");
+    expect(lists.get('health_check_sources')!.entries.map((e) => e.value)).toContain('192.0.2.128/27');
   });
 });
 

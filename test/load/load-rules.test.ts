@@ -9,7 +9,7 @@ function errorsOf(text: string, file = 'rules/x/bad.yml'): string[] {
 }
 
 describe('the founding rules', () => {
-  const { rules, diagnostics } = loadRules('rules');
+  const { rules, diagnostics } = loadRules('rules', process.cwd(), { today: '2026-11-23' });
   it('load with no errors or warnings', () => {
     expect(diagnostics.map(formatDiagnostic)).toEqual([]);
     expect(rules.map((r) => r.slug)).toEqual(expect.arrayContaining(['ip-block-scan', 'scan-tool-execution']));
