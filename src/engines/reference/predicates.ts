@@ -89,10 +89,13 @@ export function toNumber(v: unknown): number | undefined {
 export function compileSuppressions(branch: Branch): (row: Row, t: number) => boolean {
   const tests = branch.suppressions.flatMap((s) =>
     s.windows.map((w) => {
-      const match = typeof w.match === 'string'
-        ? ((v: unknown) => !isMissing(v) && String(v).toLowerCase() === (w.match as string).toLowerCase())
-        : compilePredicate({ kind: 'cidr', field: s.field, ranges: [w.match], pos: s.pos }) as (r: Row) => boolean;
-      return (r: Row, t: number) => t >= w.startMs && t < w.endMs && (typeof w.match === 'string' ? (match as (v: unknown) => boolean)(r[s.field]) : (match as (r: Row) => boolean)(r));
+      // The same predicate the backends compile the window's match to: CIDR for IP fields, else `eq` ignoring case.
+      const match = compilePredicate(
+        typeof w.match === 'string'
+          ? { kind: 'string', op: 'eq', field: s.field, values: [w.match], cased: false, pos: s.pos }
+          : { kind: 'cidr', field: s.field, ranges: [w.match], pos: s.pos },
+      );
+      return (r: Row, t: number) => t >= w.startMs && t < w.endMs && match(r);
     }),
   );
   return tests.length ? (r, t) => tests.some((f) => f(r, t)) : () => false;
