@@ -52,6 +52,7 @@ export async function initCommand(args: string[], io: Io): Promise<number> {
     '.github/workflows/detc.yml': GITHUB_WORKFLOW,
     'azure-pipelines.yml': AZURE_PIPELINE,
     'README.md': readme(name),
+    'detc.config.yaml': CONFIG,
   };
   for (const [p, content] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
@@ -63,6 +64,26 @@ export async function initCommand(args: string[], io: Io): Promise<number> {
   io.out(`Created a detection repository in ${dir} (${build.rules.length} example rule, ${build.files.length} generated files).\nNext: cd ${path.relative(io.cwd, dir) || '.'} && npm install && npx detc check`);
   return EXIT.ok;
 }
+
+// Every setting commented out: the defaults apply until the organisation chooses otherwise.
+const CONFIG = `# yaml-language-server: $schema=./schema/detc-config.schema.json
+# detc settings for this repository (all optional; command-line options win). See schema/detc-config.schema.json.
+# rules: rules
+# out: dist-rules
+# backends: [sentinel, splunk, sigma]
+# defaultSeverity: medium            # for rules that leave severity out
+# sentinel:
+#   createIncident: true
+#   incidentGrouping: { enabled: true, lookback: 6h, matchingMethod: AllEntities }
+#   suppression: { duration: 2h }
+#   connectors:
+#     network_connection: [{ connectorId: CefAma, dataTypes: [CommonSecurityLog] }]
+# splunk:
+#   app: { id: detc_detections, label: detc detections, version: 0.1.0, author: SOC }
+#   notable: true
+#   risk: true
+#   scheduleWindow: auto
+`;
 
 const GITHUB_WORKFLOW = `# detc: validate, check generated content and run every fixture in every engine on each pull request.
 name: detc

@@ -14,7 +14,7 @@ describe('detc init', () => {
   it('scaffolds a repository in which detc check passes', async () => {
     const r = await run(parent, 'init', 'acme-detections', '--detc-version', '^0.1.0');
     expect(r.code).toBe(0);
-    for (const f of ['rules/network/ip-block-scan.yml', 'rules/network/ip-block-scan.test.yml', 'rules/lists/red_team_windows.csv', 'rules/lists/authorized_vulnerability_scanners.yml', 'templates/sentinel/mapping.yml', 'templates/splunk/search.hbs', 'schemas/kql/CommonSecurityLog.csl', 'dist-rules/REPORT.md', 'README.md']) {
+    for (const f of ['rules/network/ip-block-scan.yml', 'rules/network/ip-block-scan.test.yml', 'rules/lists/red_team_windows.csv', 'rules/lists/authorized_vulnerability_scanners.yml', 'templates/sentinel/mapping.yml', 'templates/splunk/search.hbs', 'schemas/kql/CommonSecurityLog.csl', 'dist-rules/REPORT.md', 'README.md', 'detc.config.yaml']) {
       expect(existsSync(path.join(repo, f)), f).toBe(true);
     }
     expect(JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8'))).toMatchObject({ name: 'acme-detections', private: true, devDependencies: { detc: '^0.1.0' } });
