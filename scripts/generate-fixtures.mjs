@@ -170,6 +170,8 @@ function writePack(rule, files) {
     'half-open.zeek.log': zeekTsv(zeekHalfOpen),
     'vertical.zeek.json': zeekJson(zeekVertical),
     'excluded-states.zeek.log': zeekTsv(zeekExcluded),
+    // 198.51.100.203 is in the red-team window 2026-11-23 08:00-18:00 (rules/lists/red_team_windows.csv).
+    'red-team-window.zeek.log': zeekTsv(conns('198.51.100.203', 12, { action: 'S0' })),
   });
 }
 
