@@ -6,7 +6,7 @@ import { unifiedDiff } from '../build/unified-diff.js';
 import { referenceEngine } from '../engines/reference/index.js';
 import { loadFixtures } from '../fixtures/load-fixtures.js';
 import { engineOptions, readCaseEvents } from '../fixtures/run-fixtures.js';
-import type { Rule } from '../ir/types.js';
+import type { ListEntry, Rule } from '../ir/types.js';
 import { resolveDir } from '../paths.js';
 import { EXIT, UsageError, type Io } from './io.js';
 
@@ -48,6 +48,24 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
   if (removed.length) lines.push(`**Removed:** ${removed.map((r) => `${r.name} (\`${r.file}\`)`).join(', ')}`, '');
   const fixtures = loadFixtures(head.rules, io.cwd).fixtures;
   const opts = engineOptions(io.cwd, '', templatesDir, schemasDir);
+  // Shared lists (rules/lists/): a watchlist or lookup changes no query, so list them, and treat every rule that
+  // reads a changed list as changed (its fixtures may raise other alerts).
+  const listsOf = (rules: Rule[]) => new Map(rules.flatMap((r) => r.sharedLists).map((l) => [l.name, l]));
+  const [listsNow, listsThen] = [listsOf(head.rules), listsOf(base.rules)];
+  const changedLists = new Set<string>();
+  const listLines: string[] = [];
+  for (const name of [...new Set([...listsNow.keys(), ...listsThen.keys()])].sort()) {
+    const key = (e: ListEntry) => [e.value, e.start, e.end].filter(Boolean).join(' ');
+    const now = (listsNow.get(name)?.entries ?? []).map(key);
+    const then = (listsThen.get(name)?.entries ?? []).map(key);
+    const add = now.filter((v) => !then.includes(v));
+    const del = then.filter((v) => !now.includes(v));
+    if (!add.length && !del.length) continue;
+    changedLists.add(name);
+    const readers = head.rules.filter((r) => r.sharedLists.some((l) => l.name === name)).map((r) => r.slug);
+    listLines.push(`- \`${name}\`: ${[add.length ? `+${add.join(', +')}` : '', del.length ? `-${del.join(', -')}` : ''].filter(Boolean).join('; ')} (read by ${readers.join(', ') || 'no rule'})`);
+  }
+  if (listLines.length) lines.push('### Shared lists', '', ...listLines, '');
   let changedCount = 0;
   for (const rule of head.rules) {
     const old = base.rules.find((b) => b.id === rule.id);
@@ -55,25 +73,30 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
     const now = filesOfRule(rule, head.files);
     const then = filesOfRule(old, base.files);
     const changed = [...new Set([...now.keys(), ...then.keys()])].filter((p) => now.get(p) !== then.get(p)).sort();
-    if (!changed.length) continue;
-    changedCount++;
-    lines.push(`### ${rule.name} (\`${rule.file}\`)`, '');
-    lines.push(`version ${old.version === rule.version ? `${rule.version} (unchanged)` : `${old.version} → ${rule.version}`}`, '');
-    for (const p of paramChanges(old, rule)) lines.push(`- ${rule.slug}: ${p}`);
+    const readsChangedList = rule.sharedLists.some((l) => changedLists.has(l.name));
+    if (!changed.length && !readsChangedList) continue;
     // What the change does to the fixtures: alerts raised by the old and the new rule on the same events.
+    const effects: string[] = [];
     const f = fixtures.find((x) => x.rule === rule);
     for (const c of f?.cases ?? []) {
       const events = await readCaseEvents(c, rule.branches[0]!.source, { engines: [referenceEngine], cwd: io.cwd, opts });
       const before = (await referenceEngine.run(old, events, { ...opts, now: c.now })).rows.length;
       const after = (await referenceEngine.run(rule, events, { ...opts, now: c.now })).rows.length;
-      if (before !== after) lines.push(`- ${rule.slug}: fixture '${c.name}' now raises ${after} alert${after === 1 ? '' : 's'}, was ${before}`);
+      if (before !== after) effects.push(`- ${rule.slug}: fixture '${c.name}' now raises ${after} alert${after === 1 ? '' : 's'}, was ${before}`);
     }
+    // A rule that only reads a changed list is worth a section when its fixtures feel it.
+    if (!changed.length && !effects.length) continue;
+    changedCount++;
+    lines.push(`### ${rule.name} (\`${rule.file}\`)`, '');
+    lines.push(`version ${old.version === rule.version ? `${rule.version} (unchanged)` : `${old.version} → ${rule.version}`}`, '');
+    for (const p of paramChanges(old, rule)) lines.push(`- ${rule.slug}: ${p}`);
+    lines.push(...effects);
     lines.push('');
     for (const p of changed.filter((x) => /\.(kql|spl|yml)$/.test(x))) {
       lines.push('<details><summary>' + p + '</summary>', '', '```diff', unifiedDiff(then.get(p) ?? '', now.get(p) ?? '', `a/${p}`, `b/${p}`), '```', '</details>', '');
     }
   }
-  if (!added.length && !removed.length && !changedCount) lines.push('No rule changed.');
+  if (!added.length && !removed.length && !changedCount && !listLines.length) lines.push('No rule changed.');
   io.out(lines.join('\n').trimEnd());
   return EXIT.ok;
 }

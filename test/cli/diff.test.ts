@@ -36,6 +36,22 @@ describe('detc diff', () => {
     expect(r.out).toContain('-| where (UniqueDestPorts>=20 OR UniqueDestHosts>=15)');
     expect(r.out).not.toContain('scan-tool-execution.yml`)');
   });
+
+  it('a shared-list change: the entries, the rules reading it, and what it does to their fixtures', async () => {
+    const f = path.join(dir, 'rules/lists/internet_research_scanners.csv');
+    // 192.0.2.80 is the neighbour of the authorized range that ip-block-scan's fixture expects to alert on.
+    writeFileSync(f, readFileSync(f, 'utf8').trimEnd() + '\n192.0.2.80/32,Research scanner (test),soc@example.org,2027-05-31\n');
+    git('commit', '-qam', 'allowlist a research scanner');
+    const r = await run('diff', '--base', 'HEAD~1');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^### Shared lists\n\n- `internet_research_scanners`: \+192\.0\.2\.80\/32 \(read by [a-z-, ]*ip-block-scan[a-z-, ]*\)$/m);
+    expect(r.out).toContain("- ip-block-scan: fixture 'allowlisted sources (research scanner IPv4 and IPv6, authorized scanner, health checks) stay silent; a neighbour just outside the authorized range alerts' now raises 0 alerts, was 1");
+    // A watchlist-read list changes no query: no query diff for the rule.
+    expect(r.out).not.toContain('<summary>sentinel/ip-block-scan.kql</summary>');
+    // Sigma inlines list values, so the Sigma rules of every reader change (and show their diff).
+    expect(r.out).toContain('<summary>sigma/mr_net_firewall_low_and_slow_scan.yml</summary>');
+    expect(r.out).toContain("+            - '192.0.2.80/32'");
+  });
 });
 
 describe('unified diff', () => {
@@ -51,4 +67,5 @@ describe('unified diff', () => {
     );
     expect(unifiedDiff('same', 'same', 'a', 'b')).toBe('--- a\n+++ b');
   });
+
 });
