@@ -102,3 +102,53 @@ describe('random firewall streams against ip-block-scan: every engine agrees', (
     );
   }, 120_000);
 });
+
+describe('random shared lists: the watchlist and lookup reads agree with the reference evaluator', () => {
+  // Random IPv4/IPv6 ranges and random addresses near them; a rule keeps sources outside the shared list. KQL reads
+  // the list from the watchlist file (v4/v6 split), SPL from the lookup (CIDR match), Sigma inlines it.
+  const octet = fc.integer({ min: 0, max: 255 });
+  const v4 = fc.tuple(fc.constantFrom(198, 203, 10), octet, octet).map(([a, b, c]) => `${a}.51.${b}.${c}`);
+  const v6 = fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 65535 })).map(([a, b]) => `2001:db8:${a}::${b.toString(16)}`);
+  // Network addresses of several sizes in the same neighbourhoods as the sources, so that both sides of a range
+  // edge occur (sources are drawn from the same few /16s and /48s).
+  const range = fc.oneof(
+    fc.tuple(fc.constantFrom(198, 203, 10), octet).map(([a, b]) => `${a}.51.${b}.0/24`),
+    fc.constantFrom(198, 203, 10).map((a) => `${a}.51.0.0/16`),
+    fc.tuple(fc.constantFrom(198, 203, 10), octet, octet, fc.constantFrom(25, 26, 28, 30, 32)).map(([a, b, c, p]) => `${a}.51.${b}.${c & (256 - 2 ** (32 - p))}/${p}`),
+    fc.integer({ min: 0, max: 3 }).map((a) => `2001:db8:${a}::/48`),
+    fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 65535 })).map(([a, b]) => `2001:db8:${a}::${b.toString(16)}/128`),
+  );
+  const checkerWithFunctions = (async () => {
+    const { loadFunctionSchemas } = await import('../../src/kql-check/table-schemas.js');
+    return new KqlChecker(kqlTables, loadFunctionSchemas(path.resolve(__dirname, '../../schemas/kql')));
+  })();
+  it('on random ranges and sources', async () => {
+    const { parseCidr } = await import('../../src/net/ip.js');
+    const { loadRuleText } = await import('../../src/load/load-rules.js');
+    const { stringify } = await import('yaml');
+    const kqlCheck = await checkerWithFunctions;
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(range, { minLength: 1, maxLength: 4 }), fc.array(fc.oneof(v4, v6), { minLength: 1, maxLength: 20 }), async (ranges, sources) => {
+        // Valid (no host bits set), normalised and unique, as the list loader requires; at least one.
+        const parsed = ranges.map((r) => parseCidr(r)).filter((c): c is Exclude<ReturnType<typeof parseCidr>, string> => typeof c !== 'string');
+        const texts = [...new Set(parsed.map((c) => c.text))];
+        if (!texts.length) texts.push('198.51.0.0/16');
+        const list = { name: 'random_ranges', type: 'cidr' as const, description: 'random', file: 'rules/lists/random_ranges.yml', entries: texts.map((value, i) => ({ value, line: i + 1 })) };
+        const doc = baseRuleDoc();
+        doc.query = {
+          source: 'network_connection',
+          where: { all: [{ field: 'src_ip', exists: true }, { not: { field: 'src_ip', cidr: '$random_ranges' } }] },
+          output: [{ field: 'time', as: 'TimeGenerated' }, { field: 'src_ip', as: 'SourceIP' }, { field: 'dst_port', as: 'DestinationPort' }],
+        };
+        const { rule, diagnostics } = loadRuleText('rules/test/test-rule.yml', stringify(doc), { sharedLists: new Map([[list.name, list]]) });
+        expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+        const dist = compileTo([rule!]);
+        const kql = (await import('node:fs')).readFileSync(path.join(dist, 'sentinel/test-rule.kql'), 'utf8');
+        expect(kqlCheck.check(kql)).toEqual([]);
+        const events = sources.map((s, i) => ({ time: new Date(NOW - (i + 1) * 60_000).toISOString(), src_ip: s, dst_ip: '203.0.113.1', dst_port: 1000 + i }));
+        await agree(rule!, events, dist);
+      }),
+      { numRuns: 60, seed: 20261124 },
+    );
+  }, 120_000);
+});
