@@ -1,5 +1,5 @@
-import { impliesExists } from '../../ir/analysis.js';
-import type { Aggregate, Branch, Condition, Rule } from '../../ir/types.js';
+import { impliesExists, windowMatch } from '../../ir/analysis.js';
+import type { Aggregate, Branch, Rule } from '../../ir/types.js';
 import { DATA_SOURCES } from '../../ir/sources.js';
 import type { BackendNote, SourceMapping } from '../types.js';
 import { kqlDatetime, kqlName, kqlNumber, kqlString, kqlTimespan } from './escape.js';
@@ -14,9 +14,16 @@ export interface KqlQueryView {
 }
 
 export function buildKqlQuery(rule: Rule, branch: Branch, sm: SourceMapping, notes: BackendNote[]): KqlQueryView {
-  const table = String(sm.settings.table);
+  // A workspace function (ASIM's _Im_NetworkSession()) is called; a table is named.
+  const call = /^(.+)\(\)$/.exec(String(sm.settings.table));
+  const table = call ? `${kqlName(call[1]!)}()` : kqlName(String(sm.settings.table));
   const source = DATA_SOURCES[branch.source]!;
   const col = (f: string) => sm.fields[f]!.name;
+  // Strings are never null in KQL (missing is ""), numbers and datetimes are.
+  const present = (f: string) => {
+    const t = source.fields[f]!.type;
+    return t === 'int' || t === 'timestamp' ? `isnotnull(${kqlName(col(f))})` : `isnotempty(${kqlName(col(f))})`;
+  };
   const lets = new Map<string, string>();
   const eventScope: KqlScope = {
     column: col,
@@ -29,12 +36,8 @@ export function buildKqlQuery(rule: Rule, branch: Branch, sm: SourceMapping, not
   const time = kqlName(col(source.time));
   // The lookback is also the Sentinel queryPeriod; writing it keeps the .kql correct when run by hand for hunting.
   stages.push(`where ${time} >= ago(${kqlTimespan(rule.schedule.lookbackSeconds)})`);
-  const windows = branch.suppressions.flatMap((s) => s.windows.map((w) => {
-    const match: Condition = typeof w.match === 'string'
-      ? { kind: 'string', op: 'eq', field: s.field, values: [w.match], cased: false, pos: s.pos }
-      : { kind: 'cidr', field: s.field, ranges: [w.match], pos: s.pos };
-    return `(${time} >= ${kqlDatetime(w.startMs)} and ${time} < ${kqlDatetime(w.endMs)} and ${kqlCondition(match, eventScope)})`;
-  }));
+  const windows = branch.suppressions.flatMap((s) => s.windows.map((w) =>
+    `(${time} >= ${kqlDatetime(w.startMs)} and ${time} < ${kqlDatetime(w.endMs)} and ${kqlCondition(windowMatch(s, w), eventScope)})`));
   // Windows are compiled in (not read from a watchlist): a range join on time is not expressible without join.
   if (windows.length) stages.push(`where not(${windows.join('\n    or ')})`);
   if (branch.where) stages.push(`where ${kqlCondition(branch.where, eventScope)}`);
@@ -42,11 +45,7 @@ export function buildKqlQuery(rule: Rule, branch: Branch, sm: SourceMapping, not
   const agg = branch.aggregation;
   if (agg) {
     // Canonical: a group needs a value for every key (SPL stats drops such rows; KQL would keep an empty group).
-    const keyChecks = agg.by.filter((k) => !impliesExists(branch.where, k.field)).map((k) => {
-      const t = source.fields[k.field]!.type;
-      const c = kqlName(col(k.field));
-      return t === 'int' || t === 'timestamp' ? `isnotnull(${c})` : `isnotempty(${c})`;
-    });
+    const keyChecks = agg.by.filter((k) => !impliesExists(branch.where, k.field)).map((k) => present(k.field));
     if (keyChecks.length) stages.push(`where ${keyChecks.join(' and ')}`);
     const aggs = agg.aggregates.map((a) => `${kqlName(a.as)} = ${kqlAggregate(a, col, source.fields[a.field ?? '']?.type)}`);
     const by = [
@@ -56,15 +55,9 @@ export function buildKqlQuery(rule: Rule, branch: Branch, sm: SourceMapping, not
     stages.push(`summarize ${aggs.join(', ')}\n    by ${by.join(', ')}`);
     if (branch.firstSeen) {
       // No prior interaction: drop the keys that have any event in the baseline before the lookback.
-      const call = /^(.+)\(\)$/.exec(table);
-      const source = call ? `${kqlName(call[1]!)}()` : kqlName(table);
       const keys = agg.by.map((k) => (col(k.field) === k.as ? kqlName(k.as) : `${kqlName(k.as)} = ${kqlName(col(k.field))}`));
-      const present = agg.by.map((k) => {
-        const t = DATA_SOURCES[branch.source]!.fields[k.field]!.type;
-        return t === 'int' || t === 'timestamp' ? `isnotnull(${kqlName(col(k.field))})` : `isnotempty(${kqlName(col(k.field))})`;
-      });
       const from = kqlTimespan(rule.schedule.lookbackSeconds + branch.firstSeen.baselineSeconds);
-      stages.push(`join kind=leftanti (${source}\n    | where ${time} >= ago(${from}) and ${time} < ago(${kqlTimespan(rule.schedule.lookbackSeconds)})\n    | where ${present.join(' and ')}\n    | summarize by ${keys.join(', ')}) on ${agg.by.map((k) => kqlName(k.as)).join(', ')}`);
+      stages.push(`join kind=leftanti (${table}\n    | where ${time} >= ago(${from}) and ${time} < ago(${kqlTimespan(rule.schedule.lookbackSeconds)})\n    | where ${agg.by.map((k) => present(k.field)).join(' and ')}\n    | summarize by ${keys.join(', ')}) on ${agg.by.map((k) => kqlName(k.as)).join(', ')}`);
     }
     if (agg.aggregates.some((a) => a.fn === 'distinct_count')) {
       notes.push({
@@ -94,9 +87,7 @@ export function buildKqlQuery(rule: Rule, branch: Branch, sm: SourceMapping, not
   });
   stages.push(`project ${project.join(', ')}`);
   if (branch.sort.length) stages.push(`sort by ${branch.sort.map((s) => `${kqlName(s.column)} ${s.order}`).join(', ')}`);
-  // A workspace function (ASIM's _Im_NetworkSession()) is called; a table is named.
-  const call = /^(.+)\(\)$/.exec(table);
-  return { table: call ? `${kqlName(call[1]!)}()` : kqlName(table), stages, lets };
+  return { table, stages, lets };
 }
 
 function columnType(branch: Branch, c: string) {

@@ -1,6 +1,6 @@
-import { impliesExists } from '../../ir/analysis.js';
+import { impliesExists, windowMatch } from '../../ir/analysis.js';
 import { DATA_SOURCES } from '../../ir/sources.js';
-import type { Aggregate, Branch, Condition, Rule } from '../../ir/types.js';
+import type { Aggregate, Branch, Rule } from '../../ir/types.js';
 import { fieldsRead } from '../mapping.js';
 import type { BackendNote, SourceMapping } from '../types.js';
 import { splField, splSpan, splString } from './escape.js';
@@ -16,6 +16,7 @@ export function buildSplCommands(rule: Rule, branch: Branch, sm: SourceMapping, 
   const source = DATA_SOURCES[branch.source]!;
   const name = (f: string) => sm.fields[f]!.name;
   const cmds: string[] = [`datamodel ${sm.settings.datamodel} ${sm.settings.dataset} flat`];
+  const time = splField(name(source.time));
   // CIM fills some missing fields with placeholders (dest_port 0, user "unknown"): turn them back into null.
   const resets = fieldsRead(branch)
     .filter((f) => sm.fields[f]!.missing.length && f !== source.time)
@@ -34,19 +35,13 @@ export function buildSplCommands(rule: Rule, branch: Branch, sm: SourceMapping, 
   if (branch.firstSeen && branch.aggregation) {
     // No prior interaction: the search reads lookback + baseline; a key's first event must fall in the lookback.
     const since = `relative_time(now(), "-${splSpan(rule.schedule.lookbackSeconds)}")`;
-    const t = splField(name(source.time));
-    cmds.push(`eventstats min(${t}) AS detc_first_seen BY ${branch.aggregation.by.map((k) => splField(name(k.field))).join(' ')}`);
-    cmds.push(`where ${t}>=${since} AND detc_first_seen>=${since}`);
+    cmds.push(`eventstats min(${time}) AS detc_first_seen BY ${branch.aggregation.by.map((k) => splField(name(k.field))).join(' ')}`);
+    cmds.push(`where ${time}>=${since} AND detc_first_seen>=${since}`);
   }
   const lookups = new Map<string, string>();
   const eventScope: SplScope = { field: name, nullable: true, lookups, lists: new Map(rule.sharedLists.map((l) => [l.name, l])) };
-  const windows = branch.suppressions.flatMap((s) => s.windows.map((w) => {
-    const match: Condition = typeof w.match === 'string'
-      ? { kind: 'string', op: 'eq', field: s.field, values: [w.match], cased: false, pos: s.pos }
-      : { kind: 'cidr', field: s.field, ranges: [w.match], pos: s.pos };
-    const t = splField(name(source.time));
-    return `(${t}>=${w.startMs / 1000} AND ${t}<${w.endMs / 1000} AND ${splCondition(match, { field: name, nullable: true })})`;
-  }));
+  const windows = branch.suppressions.flatMap((s) => s.windows.map((w) =>
+    `(${time}>=${w.startMs / 1000} AND ${time}<${w.endMs / 1000} AND ${splCondition(windowMatch(s, w), { field: name, nullable: true })})`));
   if (windows.length) cmds.push(`where NOT (${windows.join(' OR ')})`);
   const where = branch.where ? splCondition(branch.where, eventScope) : undefined;
   cmds.push(...lookups.values());
@@ -60,7 +55,6 @@ export function buildSplCommands(rule: Rule, branch: Branch, sm: SourceMapping, 
       .filter((k) => !impliesExists(branch.where, k.field))
       .map((k) => `(isnotnull(${splField(name(k.field))}) AND ${splField(name(k.field))}!="")`);
     if (keyChecks.length) cmds.push(`where ${keyChecks.join(' AND ')}`);
-    const time = splField(name(source.time));
     // Bucket a copy: binning _time itself would make min(_time)/max(_time) return the bucket start.
     const window = splField(agg.windowAs);
     cmds.push(`bin span=${splSpan(agg.windowSeconds)} ${time} AS ${window}`);

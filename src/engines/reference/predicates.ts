@@ -1,3 +1,4 @@
+import { windowMatch } from '../../ir/analysis.js';
 import type { Branch, Condition, Predicate } from '../../ir/types.js';
 import { cidrContains, parseCidr, parseIp, type ParsedCidr } from '../../net/ip.js';
 import { hasTerm } from '../common/terms.js';
@@ -89,12 +90,7 @@ export function toNumber(v: unknown): number | undefined {
 export function compileSuppressions(branch: Branch): (row: Row, t: number) => boolean {
   const tests = branch.suppressions.flatMap((s) =>
     s.windows.map((w) => {
-      // The same predicate the backends compile the window's match to: CIDR for IP fields, else `eq` ignoring case.
-      const match = compilePredicate(
-        typeof w.match === 'string'
-          ? { kind: 'string', op: 'eq', field: s.field, values: [w.match], cased: false, pos: s.pos }
-          : { kind: 'cidr', field: s.field, ranges: [w.match], pos: s.pos },
-      );
+      const match = compilePredicate(windowMatch(s, w));
       return (r: Row, t: number) => t >= w.startMs && t < w.endMs && match(r);
     }),
   );
