@@ -6,7 +6,7 @@ import { DATA_SOURCES } from '../../ir/sources.js';
 import { DiagnosticError } from '../../load/diagnostics.js';
 import { requireMapping } from '../mapping.js';
 import { TemplateSet } from '../render.js';
-import type { Artifact, Backend, BackendContext, BackendNote, BackendResult, SourceMapping } from '../types.js';
+import type { Artifact, Backend, BackendContext, BackendMapping, BackendNote, BackendResult, SourceMapping } from '../types.js';
 import { planCorrelations, type CorrelationPlan } from './correlation.js';
 import { compileDetection, type SigmaDetection } from './detection.js';
 import { sigmaTimespan, yamlString, yamlText } from './escape.js';
@@ -122,7 +122,26 @@ function withGroupKeys(where: Condition | undefined, b: Branch): Condition | und
   return all.length === 1 ? all[0] : { kind: 'and', exprs: all, pos: b.pos };
 }
 
-function compileBranch(rule: Rule, b: Branch, sm: SourceMapping, templates: TemplateSet, multi: boolean, notes: BackendNote[]): Artifact | undefined {
+/**
+ * Why Sigma cannot express a rule at all, so that nothing is emitted for it (a base rule without its threshold would
+ * fire on every event), or undefined. The Sigma engine asks the same question.
+ */
+export function sigmaUnexpressible(rule: Rule, mapping: BackendMapping): { branch: string; message: string } | undefined {
+  if (rule.branches.some((b) => b.firstSeen)) {
+    return { branch: '*', message: 'first_seen: Sigma cannot look back for prior interaction (no baseline, no anti-join), so the rule is not emitted for Sigma' };
+  }
+  const external = rule.sharedLists.filter((l) => l.external);
+  if (external.length) {
+    return { branch: '*', message: `reads threat intelligence from the SIEM (${external.map((l) => `$${l.name}`).join(', ')}); Sigma has no lookups, so the rule is not emitted for Sigma` };
+  }
+  for (const b of rule.branches) {
+    const plan = b.aggregation && planCorrelations(b.having, b.aggregation, mapping.sources[b.source]!);
+    if (plan && !plan.ok) return { branch: b.name, message: `${plan.reason}: Sigma correlations express one threshold each (or an OR of them as separate rules); the rule is not emitted for Sigma` };
+  }
+  return undefined;
+}
+
+function compileBranch(rule: Rule, b: Branch, sm: SourceMapping, templates: TemplateSet, multi: boolean, notes: BackendNote[]): Artifact {
   const note = (kind: BackendNote['kind'], message: string) => notes.push({ rule: rule.file, branch: b.name, backend: 'sigma', kind, message });
   const ls = (sm.settings.logsource ?? {}) as Record<string, unknown>;
   const prefix = PREFIX[String(ls.category ?? '')] ?? `${underscored(String(ls.category ?? ls.product ?? 'sigma'))}_`;
@@ -169,11 +188,7 @@ function compileBranch(rule: Rule, b: Branch, sm: SourceMapping, templates: Temp
   // Aggregation: base rule + correlations.
   const agg = b.aggregation;
   const plan = planCorrelations(b.having, agg, sm);
-  if (!plan.ok) {
-    // The base rule alone would alert on every matching event: emitting it would be worse than nothing.
-    notes.push({ rule: rule.file, branch: b.name, backend: 'sigma', kind: 'dropped', wholeRule: true, message: `${plan.reason}: Sigma correlations express one threshold each (or an OR of them as separate rules); the rule is not emitted for Sigma` });
-    return undefined;
-  }
+  if (!plan.ok) throw new Error(`${rule.file}: sigmaUnexpressible() lets through a threshold Sigma cannot express`);
   const baseName = `${slugName}_base`;
   const base = templates.render('rule', {
     ...NO_META,
@@ -235,23 +250,16 @@ export const sigmaBackend: Backend = {
     const files: Artifact[] = [];
     const notes: BackendNote[] = [];
     for (const rule of rules) {
-      if (rule.branches.some((b) => b.firstSeen)) {
-        notes.push({ rule: rule.file, branch: '*', backend: 'sigma', kind: 'dropped', wholeRule: true, message: 'first_seen: Sigma cannot look back for prior interaction (no baseline, no anti-join), so the rule is not emitted for Sigma' });
-        continue;
-      }
-      const external = rule.sharedLists.filter((l) => l.external);
-      if (external.length) {
-        notes.push({ rule: rule.file, branch: '*', backend: 'sigma', kind: 'dropped', wholeRule: true, message: `reads threat intelligence from the SIEM (${external.map((l) => `$${l.name}`).join(', ')}); Sigma has no lookups, so the rule is not emitted for Sigma` });
+      const why = sigmaUnexpressible(rule, ctx.mapping);
+      if (why) {
+        notes.push({ rule: rule.file, branch: why.branch, backend: 'sigma', kind: 'dropped', wholeRule: true, message: why.message });
         continue;
       }
       const multi = rule.branches.length > 1;
       if (multi) {
         notes.push({ rule: rule.file, branch: '*', backend: 'sigma', kind: 'approximated', message: `${rule.branches.length} branches become separate Sigma rules (one logsource each), with ids derived from the rule id` });
       }
-      for (const b of rule.branches) {
-        const f = compileBranch(rule, b, ctx.mapping.sources[b.source]!, templates, multi, notes);
-        if (f) files.push(f);
-      }
+      for (const b of rule.branches) files.push(compileBranch(rule, b, ctx.mapping.sources[b.source]!, templates, multi, notes));
       const dropped = [
         rule.alert.title || rule.alert.description ? 'alert title/description templates' : '',
         rule.entities.length ? `entity mappings (${rule.entities.map((e) => `${e.type}: ${e.column}`).join(', ')})` : '',

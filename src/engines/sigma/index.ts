@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { planCorrelations } from '../../backends/sigma/correlation.js';
+import { sigmaUnexpressible } from '../../backends/sigma/index.js';
 import { DATA_SOURCES } from '../../ir/sources.js';
 import type { Rule } from '../../ir/types.js';
 import { parseDuration } from '../../load/duration.js';
@@ -69,10 +69,8 @@ export const sigmaEngine: Engine = {
   name: 'sigma',
   async run(rule: Rule, events: Events, opts: EngineOptions): Promise<EngineResult> {
     const branch = rule.branches[0]!;
-    // A threshold the Sigma backend cannot express (an AND of thresholds) leaves the rule without Sigma output.
-    const unplanned = rule.branches.find((b) => b.aggregation && !planCorrelations(b.having, b.aggregation, opts.mappings.sigma.sources[b.source]!).ok);
-    // Nor can Sigma read threat intelligence kept in the SIEM.
-    if (unplanned || rule.sharedLists.some((l) => l.external) || rule.branches.some((b) => b.firstSeen)) return { engine: 'sigma', rows: [], keys: [], ignores: ['rule'] };
+    // A rule the Sigma backend cannot express has no Sigma output to run.
+    if (sigmaUnexpressible(rule, opts.mappings.sigma)) return { engine: 'sigma', rows: [], keys: [], ignores: ['rule'] };
     const docs = sigmaDocsFor(rule, opts.distDir);
     const source = DATA_SOURCES[branch.source]!;
     const inWindow = lookbackWindow(rule, opts.now);
