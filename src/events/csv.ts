@@ -21,3 +21,9 @@ export function splitCsv(line: string): string[] | undefined {
   out.push(cur);
   return out;
 }
+
+/** A small CSV file (a watchlist, a lookup) as records keyed by its header; one record per line. */
+export function readCsvRecords(text: string): Record<string, string>[] {
+  const [header, ...rows] = text.split(/\r?\n/).filter((l) => l !== '').map((l) => splitCsv(l) ?? []);
+  return rows.map((r) => Object.fromEntries((header ?? []).map((h, i) => [h, r[i] ?? ''])));
+}

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { splitCsv } from '../../events/csv.js';
+import { readCsvRecords } from '../../events/csv.js';
 import path from 'node:path';
 import { DATA_SOURCES } from '../../ir/sources.js';
 import type { Rule } from '../../ir/types.js';
@@ -84,7 +84,13 @@ async function runKql(rule: Rule, query: string, events: Events, opts: EngineOpt
       yield* rows;
     });
   }
-  const interp = new KqlInterpreter(opts.now, (alias) => readWatchlist(path.join(opts.distDir, 'sentinel', 'watchlists', `${alias}.csv`)));
+  // A list's IPv4 and IPv6 lets read the same watchlist: read each file once per run.
+  const watchlists = new Map<string, KRow[] | undefined>();
+  const watchlist = (alias: string) => {
+    if (!watchlists.has(alias)) watchlists.set(alias, readWatchlist(path.join(opts.distDir, 'sentinel', 'watchlists', `${alias}.csv`)));
+    return watchlists.get(alias);
+  };
+  const interp = new KqlInterpreter(opts.now, watchlist);
   const out = await interp.run(query, (name) => tables.get(name)?.());
   return out.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, toOutput(v)])));
 }
@@ -92,10 +98,6 @@ async function runKql(rule: Rule, query: string, events: Events, opts: EngineOpt
 /** A watchlist CSV as `_GetWatchlist()` returns it: SearchKey is the Value column. */
 function readWatchlist(file: string): KRow[] | undefined {
   if (!existsSync(file)) return undefined;
-  const [header, ...rows] = readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map((l) => splitCsv(l) ?? []);
-  return rows.map((cells) => {
-    // WatchlistItem (a property bag) is outside the interpreter's value types; detc's queries read SearchKey only.
-    const value = cells[header!.indexOf('Value')] ?? '';
-    return { SearchKey: value, WatchlistItem: null, LastUpdatedTimeUTC: null, _DTItemId: '' };
-  });
+  // WatchlistItem (a property bag) is outside the interpreter's value types; detc's queries read SearchKey only.
+  return readCsvRecords(readFileSync(file, 'utf8')).map((r) => ({ SearchKey: r.Value ?? '', WatchlistItem: null, LastUpdatedTimeUTC: null, _DTItemId: '' }));
 }

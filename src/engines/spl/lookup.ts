@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { splitCsv } from '../../events/csv.js';
+import { readCsvRecords } from '../../events/csv.js';
 import { cidrContains, parseCidr, parseIp } from '../../net/ip.js';
 import { SplRuntimeError, asString, type SEvent } from './values.js';
 
@@ -37,9 +37,8 @@ export function readLookups(distDir: string): Map<string, LookupTable> {
       if (!s.filename) continue;
       const csv = path.join(root, app, 'lookups', s.filename);
       if (!existsSync(csv)) throw new SplRuntimeError(`lookup ${name}: ${s.filename} is not in ${app}/lookups/`);
-      const [header, ...rows] = readFileSync(csv, 'utf8').split('\n').filter((l) => l !== '').map((l) => splitCsv(l) ?? []);
       out.set(name, {
-        rows: rows.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i] ?? '']))),
+        rows: readCsvRecords(readFileSync(csv, 'utf8')),
         cidrField: /^CIDR\((\w+)\)$/.exec(s.match_type ?? '')?.[1],
         caseSensitive: (s.case_sensitive_match ?? 'true') !== 'false',
       });
