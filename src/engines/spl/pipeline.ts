@@ -275,16 +275,19 @@ function parseStats(rest: string): { aggs: Agg[]; by: string[] } {
   return { aggs, by };
 }
 
+/** The group of an event for stats and eventstats BY fields; undefined when a BY field is null or empty (dropped). */
+function groupOf(by: string[], e: SEvent): { keys: SValue[]; id: string } | undefined {
+  const keys = by.map((f) => e[f] ?? null);
+  return keys.some((k) => k === null || k === '') ? undefined : { keys, id: JSON.stringify(keys) };
+}
+
 /** eventstats: the stats of each event's group added to every event (events are held until the input ends). */
 async function* eventstats(input: Stream, rest: string): Stream {
   const { aggs, by } = parseStats(rest);
   for (const a of aggs) if (!['count', 'dc', 'min', 'max', 'sum'].includes(a.fn)) throw new SplRuntimeError(`eventstats function ${a.fn}() is outside the supported subset`);
   const events: SEvent[] = [];
   const groups = new Map<string, Acc[]>();
-  const keyOf = (e: SEvent) => {
-    const keys = by.map((f) => e[f] ?? null);
-    return keys.some((k) => k === null || k === '') ? undefined : JSON.stringify(keys);
-  };
+  const keyOf = (e: SEvent) => groupOf(by, e)?.id;
   for await (const e of input) {
     events.push(e);
     const id = keyOf(e);
@@ -315,10 +318,10 @@ async function* stats(input: Stream, rest: string): Stream {
   for (const a of aggs) if (!known.includes(a.fn)) throw new SplRuntimeError(`stats function ${a.fn}() is outside the supported subset`);
   const groups = new Map<string, { keys: SValue[]; acc: Acc[] }>();
   for await (const e of input) {
-    const keys = by.map((f) => e[f] ?? null);
     // stats ... by f drops events where f is null.
-    if (keys.some((k) => k === null || k === '')) continue;
-    const id = JSON.stringify(keys);
+    const group = groupOf(by, e);
+    if (!group) continue;
+    const { keys, id } = group;
     let g = groups.get(id);
     if (!g) groups.set(id, (g = { keys, acc: aggs.map((a) => newAcc(a)) }));
     for (let i = 0; i < aggs.length; i++) g.acc[i]!.add(aggs[i]!.field ? e[aggs[i]!.field!] ?? null : null);
