@@ -6,7 +6,7 @@ import type { Row } from '../engines/reference/predicates.js';
 import { EVENT_FORMATS, readEvents, type EventFormat } from '../events/formats.js';
 import { readLines } from '../events/lines.js';
 import { projectRows } from '../fixtures/compare.js';
-import { engineOptions, suppressionChangesAlerts } from '../fixtures/run-fixtures.js';
+import { engineOptions, skipReason } from '../fixtures/run-fixtures.js';
 import { DiagnosticError } from '../load/diagnostics.js';
 import { loadRuleText } from '../load/load-rules.js';
 import { loadSharedLists } from '../load/shared-lists.js';
@@ -79,13 +79,9 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const ref = results[0]!;
   let compared = results.length;
   for (const r of results.slice(1)) {
-    if (r.ignores?.includes('rule')) {
-      io.err(`${r.engine} skipped: it cannot express this rule (see REPORT.md)`);
-      compared--;
-      continue;
-    }
-    if (r.ignores?.includes('suppress') && (await suppressionChangesAlerts(rule, events, opts, ref))) {
-      io.err(`${r.engine} skipped: it cannot express the rule's suppression windows, and they change these alerts (see REPORT.md)`);
+    const skip = await skipReason(rule, r, events, opts, ref);
+    if (skip) {
+      io.err(`${r.engine} skipped: it ${skip}`);
       compared--;
       continue;
     }
