@@ -85,6 +85,12 @@ export function fieldsRead(b: Branch): string[] {
     else s.add(c.field);
   };
   walk(b.where);
+  b.suppressions.forEach((x) => s.add(x.field));
+  if (b.followedBy) {
+    walk(b.followedBy.where);
+    s.add(b.followedBy.same);
+    b.followedBy.aggregates.forEach((a) => a.field && s.add(a.field));
+  }
   if (b.aggregation) {
     b.aggregation.by.forEach((k) => s.add(k.field));
     b.aggregation.aggregates.forEach((a) => a.field && s.add(a.field));

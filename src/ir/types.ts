@@ -185,6 +185,21 @@ export interface FirstSeen {
   pos: SourcePos;
 }
 
+/**
+ * Scan followed by access: a group row alerts only if later events of the same key reach a value of `same` that
+ * the group's own events had (a scanned host), each within `withinSeconds` after the group's first event to that
+ * value (the probe): probe < t <= probe + within. Follow-ups are the events that pass the suppressions and `where`
+ * (not the branch's where) inside the lookback; `aggregates` over the matched follow-ups are added to the row.
+ * A group with no follow-up does not alert.
+ */
+export interface FollowedBy {
+  withinSeconds: number;
+  same: string;
+  where?: Condition;
+  aggregates: Aggregate[];
+  pos: SourcePos;
+}
+
 /** One branch: a query over one canonical data source. */
 export interface Branch {
   name: string;
@@ -192,6 +207,7 @@ export interface Branch {
   suppressions: Suppression[];
   firstSeen?: FirstSeen;
   where?: Condition;
+  followedBy?: FollowedBy;
   aggregation?: Aggregation;
   having?: Condition;
   classifications: Classification[];

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type {
   Aggregate, Aggregation, Branch, Cidr, Classification, Condition, DataSource, Derived, FieldType,
-  FirstSeen, NamedList, OutputColumn, Parameter, Rule, SharedList, SortKey, SourcePos, StringOp, Suppression,
+  FirstSeen, FollowedBy, NamedList, OutputColumn, Parameter, Rule, SharedList, SortKey, SourcePos, StringOp, Suppression,
 } from '../ir/types.js';
 import { DATA_SOURCES } from '../ir/sources.js';
 import { parseCidr } from '../net/ip.js';
@@ -181,6 +181,8 @@ export class RuleLowering {
       if (!aggregation) this.error([...at], "'having' needs an 'aggregate'", 'having');
       else having = this.lowerCondition(q.having, [...at, 'having'], colScope);
     }
+    // After having: the threshold picks the scans; the follow-up columns exist only for classify and output.
+    const followedBy = q.followed_by ? this.lowerFollowedBy(q.followed_by, [...at, 'followed_by'], source, aggregation, columns) : undefined;
     const classifications: Classification[] = (q.classify ?? []).map((c: Raw, i: number): Classification => {
       const cat: PathPart[] = [...at, 'classify', i];
       // The backends classify aggregate rows only; a per-event label is not compiled yet, so it is refused here
@@ -222,7 +224,7 @@ export class RuleLowering {
       if (!output.some((c) => c.name === s.column)) this.error([...at, 'sort', i, 'column'], `sort column '${s.column}' is not an output column`);
       return { column: s.column, order: s.order };
     });
-    return { name, source: source.name, suppressions, firstSeen, where, aggregation, having, classifications, derived, output, sort, pos: this.pos(at) };
+    return { name, source: source.name, suppressions, firstSeen, where, followedBy, aggregation, having, classifications, derived, output, sort, pos: this.pos(at) };
   }
 
   private lowerSuppression(s: Raw, at: PathPart[], source: DataSource): Suppression | undefined {
@@ -278,8 +280,14 @@ export class RuleLowering {
       this.addColumn(columns, k.as, f?.type ?? 'string', [...at, 'by', i, 'as']);
       return { field: k.field, as: k.as, pos: this.pos([...at, 'by', i]) };
     });
-    const aggregates: Aggregate[] = (a.compute as Raw[]).map((c, i) => {
-      const cat: PathPart[] = [...at, 'compute', i];
+    const aggregates = this.lowerCompute(a.compute as Raw[], [...at, 'compute'], source, columns);
+    return { windowSeconds, windowAs: a.window.as, by, aggregates, pos: this.pos(at) };
+  }
+
+  /** `compute:` items (aggregate and followed_by): each adds a column. */
+  private lowerCompute(items: Raw[], at: PathPart[], source: DataSource, columns: Map<string, ColumnType>): Aggregate[] {
+    return items.map((c, i) => {
+      const cat: PathPart[] = [...at, i];
       let type: ColumnType = 'number';
       if (c.fn === 'count') {
         if (c.field) this.error(cat, "'count' counts events; it takes no field", 'field');
@@ -296,7 +304,24 @@ export class RuleLowering {
       this.addColumn(columns, c.as, type, [...cat, 'as']);
       return { as: c.as, fn: c.fn, field: c.field, limit: c.limit, pos: this.pos(cat) };
     });
-    return { windowSeconds, windowAs: a.window.as, by, aggregates, pos: this.pos(at) };
+  }
+
+  private lowerFollowedBy(f: Raw, at: PathPart[], source: DataSource, aggregation: Aggregation | undefined, columns: Map<string, ColumnType>): FollowedBy | undefined {
+    if (!aggregation) {
+      this.error(at, "'followed_by' needs an 'aggregate' (its by fields are the key the follow-ups share)");
+      return undefined;
+    }
+    const text = String(f.within);
+    const m = REF.exec(text);
+    const withinSeconds = m ? (this.param(m[1]!, [...at, 'within'], 'duration')?.value as number | undefined) : parseDuration(text);
+    const same = source.fields[f.same];
+    if (!same) this.error([...at, 'same'], unknownField(f.same, source));
+    else if (aggregation.by.some((k) => k.field === f.same)) this.error([...at, 'same'], `'${f.same}' is already a group key; 'same' names a field the group's events spread over (e.g. dst_ip)`);
+    else if (f.same === source.time) this.error([...at, 'same'], `'same' cannot be the time field`);
+    const where = f.where ? this.lowerCondition(f.where, [...at, 'where'], { kind: 'event', source }) : undefined;
+    const aggregates = this.lowerCompute(f.compute as Raw[], [...at, 'compute'], source, columns);
+    if (withinSeconds === undefined || !same) return undefined;
+    return { withinSeconds, same: f.same, where, aggregates, pos: this.pos(at) };
   }
 
   private param(name: string, at: PathPart[], type: Parameter['type']): Parameter | undefined {

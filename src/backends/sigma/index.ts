@@ -130,6 +130,9 @@ export function sigmaUnexpressible(rule: Rule, mapping: BackendMapping): { branc
   if (rule.branches.some((b) => b.firstSeen)) {
     return { branch: '*', message: 'first_seen: Sigma cannot look back for prior interaction (no baseline, no anti-join), so the rule is not emitted for Sigma' };
   }
+  if (rule.branches.some((b) => b.followedBy)) {
+    return { branch: '*', message: "followed_by: Sigma's temporal correlations group only on fields all their rules share, so the follow-up cannot be tied to a host the scan reached (the scan counts hosts, it does not group by them); the rule is not emitted for Sigma" };
+  }
   const external = rule.sharedLists.filter((l) => l.external);
   if (external.length) {
     return { branch: '*', message: `reads threat intelligence from the SIEM (${external.map((l) => `$${l.name}`).join(', ')}); Sigma has no lookups, so the rule is not emitted for Sigma` };

@@ -20,6 +20,19 @@ interface GroupState {
   min: Map<string, number>;
   max: Map<string, number>;
   any: Map<string, unknown>;
+  /** followed_by: the group's first event time per value of the `same` field (the probe of that host). */
+  probes?: Map<string, number>;
+}
+
+/** A follow-up candidate: an event of the lookback that passes the suppressions and followed_by's where. */
+interface FollowUp {
+  same: string;
+  t: number;
+  event: Row;
+}
+
+function newGroup(window: number, keys: unknown[]): GroupState {
+  return { window, keys, count: 0, distinct: new Map(), values: new Map(), min: new Map(), max: new Map(), any: new Map() };
 }
 
 /**
@@ -35,6 +48,10 @@ export async function evaluateBranch(rule: Rule, branch: Branch, events: AsyncIt
   const agg = branch.aggregation;
   const rows: Row[] = [];
   const groups = new Map<string, GroupState>();
+  const follow = branch.followedBy;
+  const followWhere = follow?.where ? compileCondition(follow.where) : () => true;
+  // Follow-ups by group key: kept until the end, since a scan can qualify after its follow-ups were read.
+  const followUps = new Map<string, FollowUp[]>();
 
   // First seen: keys with any event in the baseline (before the lookback) cannot alert.
   const detectFrom = opts.now - rule.schedule.lookbackSeconds * 1000;
@@ -48,6 +65,16 @@ export async function evaluateBranch(rule: Rule, branch: Branch, events: AsyncIt
       continue;
     }
     if (suppressed(e, t)) continue;
+    if (follow && agg && followWhere(e)) {
+      const keys = agg.by.map((k) => e[k.field]);
+      const same = e[follow.same];
+      if (!keys.some(isMissing) && !isMissing(same)) {
+        const id = JSON.stringify(keys);
+        const list = followUps.get(id) ?? [];
+        list.push({ same: distinctKey(same), t, event: e });
+        followUps.set(id, list);
+      }
+    }
     if (!where(e)) continue;
     if (!agg) {
       rows.push(projectEvent(branch, e, source.time));
@@ -60,10 +87,16 @@ export async function evaluateBranch(rule: Rule, branch: Branch, events: AsyncIt
     const id = JSON.stringify([window, ...keys]);
     let g = groups.get(id);
     if (!g) {
-      g = { window, keys, count: 0, distinct: new Map(), values: new Map(), min: new Map(), max: new Map(), any: new Map() };
+      g = newGroup(window, keys);
       groups.set(id, g);
     }
     accumulate(g, agg.aggregates, e, source.time);
+    if (follow && !isMissing(e[follow.same])) {
+      g.probes ??= new Map();
+      const k = distinctKey(e[follow.same]);
+      const first = g.probes.get(k);
+      if (first === undefined || t < first) g.probes.set(k, t);
+    }
   }
 
   if (agg) {
@@ -74,6 +107,16 @@ export async function evaluateBranch(rule: Rule, branch: Branch, events: AsyncIt
       agg.by.forEach((k, i) => (row[k.as] = g.keys[i]));
       for (const a of agg.aggregates) row[a.as] = finish(g, a);
       if (!having(row)) continue;
+      if (follow) {
+        // Follow-ups to a probed value, after the probe and at most `within` later.
+        const f = newGroup(g.window, g.keys);
+        for (const c of followUps.get(JSON.stringify(g.keys)) ?? []) {
+          const probe = g.probes?.get(c.same);
+          if (probe !== undefined && c.t > probe && c.t <= probe + follow.withinSeconds * 1000) accumulate(f, follow.aggregates, c.event, source.time);
+        }
+        if (!f.count) continue;
+        for (const a of follow.aggregates) row[a.as] = finish(f, a);
+      }
       rows.push(row);
     }
   }
