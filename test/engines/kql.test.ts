@@ -11,7 +11,7 @@ import { referenceEngine } from '../../src/engines/reference/index.js';
 import type { EngineOptions } from '../../src/engines/types.js';
 import { loadTableSchemas } from '../../src/kql-check/table-schemas.js';
 import { loadRules } from '../../src/load/load-rules.js';
-import { canonicalRows, NOW, proc, sweep } from '../helpers/events.js';
+import { at, canonicalRows, NOW, proc, sweep } from '../helpers/events.js';
 
 const rules = loadRules('rules').rules;
 const mappings = {
@@ -45,6 +45,24 @@ describe('KQL interpreter on the emitted queries agrees with the reference evalu
     expect(canonicalRows(kql)).toEqual(canonicalRows(ref));
     // The emitted sort is part of the contract: hosts then ports, descending.
     expect(kql.map((r) => [r.UniqueDestHosts, r.UniqueDestPorts])).toEqual(ref.map((r) => [r.UniqueDestHosts, r.UniqueDestPorts]));
+  });
+
+  it('scan-followed-by-access: the nested joins pair each scan with the sessions to the hosts it probed', async () => {
+    const session = (src: string, dst: string, min: number, extra: Record<string, unknown> = {}) => ({
+      time: at(min), src_ip: src, dst_ip: dst, dst_port: 443, action: 'allow', bytes_sent: 900, bytes_received: 4000, ...extra,
+    });
+    const events = [
+      // 10 hosts probed from 11:30; a session to a probed host 20 minutes later alerts.
+      ...sweep('198.51.100.60', 1, 10), session('198.51.100.60', '203.0.113.3', 10),
+      // 10 hosts probed; sessions only to an unprobed host, or a deny, or too few bytes: silent.
+      ...sweep('198.51.100.61', 1, 10), session('198.51.100.61', '203.0.113.99', 10),
+      session('198.51.100.61', '203.0.113.4', 10, { action: 'deny' }), session('198.51.100.61', '203.0.113.5', 10, { bytes_sent: 199 }),
+      // 9 hosts probed, then a session: silent (below the threshold).
+      ...sweep('198.51.100.62', 1, 9), session('198.51.100.62', '203.0.113.2', 10),
+    ];
+    const { ref, kql } = await both('scan-followed-by-access', events);
+    expect(ref.map((r) => [r.SourceIP, r.AccessedHosts, r.AccessedHostList])).toEqual([['198.51.100.60', 1, ['203.0.113.3']]]);
+    expect(canonicalRows(kql)).toEqual(canonicalRows(ref));
   });
 
   it('scan-tool-execution: same rows', async () => {
@@ -104,6 +122,34 @@ describe('join kind=leftanti', () => {
     const tables = (n: string) => (n === 'T' ? (async function* () { yield* rows; })() : n === 'U' ? (async function* () { yield* other; })() : undefined);
     const out = await new KqlInterpreter(NOW).run('T | join kind=leftanti (U | summarize by K) on K', tables);
     expect(out.map((r) => r.K)).toEqual(['a', 'c']);
-    await expect(new KqlInterpreter(NOW).run('T | join kind=inner (U) on K', tables)).rejects.toThrow(/only join kind=leftanti/);
+    await expect(new KqlInterpreter(NOW).run('T | join kind=innerunique (U) on K', tables)).rejects.toThrow(/only join kind=leftanti and kind=inner/);
+  });
+});
+
+describe('join kind=inner', () => {
+  const tables = (data: Record<string, Record<string, unknown>[]>) => (n: string) =>
+    data[n] ? (async function* () { yield* data[n] as never[]; })() : undefined;
+
+  it('pairs every matching row, suffixes clashing right columns and matches $left.A == $right.B keys', async () => {
+    const t = tables({
+      T: [{ K: 'a', W: 1, V: 'l1' }, { K: 'a', W: 2, V: 'l2' }, { K: 'b', W: 1, V: 'l3' }],
+      U: [{ K: 'a', X: 1, V: 'r1' }, { K: 'a', X: 1, V: 'r2' }, { K: 'a', X: 2, V: 'r3' }, { K: 'c', X: 1, V: 'r4' }],
+    });
+    const out = await new KqlInterpreter(NOW).run('T | join kind=inner (U) on $left.K == $right.K, $left.W == $right.X', t);
+    // Left columns first; the right's K and V clash and become K1 and V1; X has no clash.
+    expect(out).toEqual([
+      { K: 'a', W: 1, V: 'l1', K1: 'a', X: 1, V1: 'r1' },
+      { K: 'a', W: 1, V: 'l1', K1: 'a', X: 1, V1: 'r2' },
+      { K: 'a', W: 2, V: 'l2', K1: 'a', X: 2, V1: 'r3' },
+    ]);
+    const byName = await new KqlInterpreter(NOW).run('T | join kind=inner (U | where X == 2) on K', t);
+    expect(byName.map((r) => [r.V, r.V1])).toEqual([['l1', 'r3'], ['l2', 'r3']]);
+  });
+
+  it('matches empty strings (KQL strings are never null) and refuses null keys, which detc filters before joining', async () => {
+    const t = tables({ T: [{ K: 1, S: '' }], U: [{ K: 1, S: '' }, { K: 2, S: 'x' }] });
+    expect(await new KqlInterpreter(NOW).run('T | join kind=inner (U) on K, S', t)).toEqual([{ K: 1, S: '', K1: 1, S1: '' }]);
+    const withNull = tables({ T: [{ K: null }], U: [{ K: 1 }] });
+    await expect(new KqlInterpreter(NOW).run('T | join kind=inner (U) on K', withNull)).rejects.toThrow(/left side has a null 'K'/);
   });
 });

@@ -1,5 +1,5 @@
 import { impliesExists, windowMatch } from '../../ir/analysis.js';
-import type { Aggregate, Branch, Rule } from '../../ir/types.js';
+import type { Aggregate, Branch, Condition, Rule } from '../../ir/types.js';
 import { DATA_SOURCES } from '../../ir/sources.js';
 import type { BackendNote, SourceMapping } from '../types.js';
 import { kqlDatetime, kqlName, kqlNumber, kqlString, kqlTimespan } from './escape.js';
@@ -32,26 +32,28 @@ export function buildKqlQuery(rule: Rule, branch: Branch, sm: SourceMapping, not
     lets,
     lists: new Map(rule.sharedLists.map((l) => [l.name, l])),
   };
-  const stages: string[] = [];
   const time = kqlName(col(source.time));
-  // The lookback is also the Sentinel queryPeriod; writing it keeps the .kql correct when run by hand for hunting.
-  stages.push(`where ${time} >= ago(${kqlTimespan(rule.schedule.lookbackSeconds)})`);
   const windows = branch.suppressions.flatMap((s) => s.windows.map((w) =>
     `(${time} >= ${kqlDatetime(w.startMs)} and ${time} < ${kqlDatetime(w.endMs)} and ${kqlCondition(windowMatch(s, w), eventScope)})`));
-  // Windows are compiled in (not read from a watchlist): a range join on time is not expressible without join.
-  if (windows.length) stages.push(`where not(${windows.join('\n    or ')})`);
-  if (branch.where) stages.push(`where ${kqlCondition(branch.where, eventScope)}`);
+  /** The events of the lookback that pass the suppressions and `where` (the scan's, or followed_by's). */
+  const eventStages = (where: Condition | undefined): string[] => {
+    // The lookback is also the Sentinel queryPeriod; writing it keeps the .kql correct when run by hand for hunting.
+    const out = [`where ${time} >= ago(${kqlTimespan(rule.schedule.lookbackSeconds)})`];
+    // Windows are compiled in (not read from a watchlist): a range join on time is not expressible without join.
+    if (windows.length) out.push(`where not(${windows.join('\n    or ')})`);
+    if (where) out.push(`where ${kqlCondition(where, eventScope)}`);
+    return out;
+  };
+  const stages = eventStages(branch.where);
 
   const agg = branch.aggregation;
+  // Canonical: a group needs a value for every key (SPL stats drops such rows; KQL would keep an empty group).
+  const keyChecks = agg?.by.filter((k) => !impliesExists(branch.where, k.field)).map((k) => present(k.field)) ?? [];
+  const keyBy = agg?.by.map((k) => (col(k.field) === k.as ? kqlName(k.as) : `${kqlName(k.as)} = ${kqlName(col(k.field))}`)) ?? [];
   if (agg) {
-    // Canonical: a group needs a value for every key (SPL stats drops such rows; KQL would keep an empty group).
-    const keyChecks = agg.by.filter((k) => !impliesExists(branch.where, k.field)).map((k) => present(k.field));
     if (keyChecks.length) stages.push(`where ${keyChecks.join(' and ')}`);
     const aggs = agg.aggregates.map((a) => `${kqlName(a.as)} = ${kqlAggregate(a, col, source.fields[a.field ?? '']?.type)}`);
-    const by = [
-      ...agg.by.map((k) => (col(k.field) === k.as ? kqlName(k.as) : `${kqlName(k.as)} = ${kqlName(col(k.field))}`)),
-      `${kqlName(agg.windowAs)} = bin(${time}, ${kqlTimespan(agg.windowSeconds)})`,
-    ];
+    const by = [...keyBy, `${kqlName(agg.windowAs)} = bin(${time}, ${kqlTimespan(agg.windowSeconds)})`];
     stages.push(`summarize ${aggs.join(', ')}\n    by ${by.join(', ')}`);
     if (branch.firstSeen) {
       // No prior interaction: drop the keys that have any event in the baseline before the lookback.
@@ -72,6 +74,38 @@ export function buildKqlQuery(rule: Rule, branch: Branch, sm: SourceMapping, not
     nullable: false,
   };
   if (branch.having) stages.push(`where ${kqlCondition(branch.having, columnScope)}`);
+  if (agg && branch.followedBy) {
+    const f = branch.followedBy;
+    const same = kqlName(col(f.same));
+    const keys = agg.by.map((k) => kqlName(k.as));
+    // The probes: each group's first event to each value of `same` (a scanned host), per window.
+    const probes = [
+      ...eventStages(branch.where),
+      `where ${[...keyChecks, present(f.same)].join(' and ')}`,
+      `summarize detc_probe = min(${time}) by ${[...keyBy, `detc_same = ${same}`, `detc_window = bin(${time}, ${kqlTimespan(agg.windowSeconds)})`].join(', ')}`,
+    ];
+    // The follow-ups, named like the probes' keys so the join can match them.
+    const renames = [...agg.by.filter((k) => col(k.field) !== k.as).map((k) => `${kqlName(k.as)} = ${kqlName(col(k.field))}`), `detc_same = ${same}`];
+    const followChecks = [...agg.by.filter((k) => !impliesExists(f.where, k.field)).map((k) => present(k.field)), present(f.same)];
+    const follows = [...eventStages(f.where), `where ${followChecks.join(' and ')}`, `extend ${renames.join(', ')}`];
+    const faggs = f.aggregates.map((a) => `${kqlName(a.as)} = ${kqlAggregate(a, col, source.fields[a.field ?? '']?.type)}`);
+    const follow = subquery([table, ...follows.map((x) => `| ${x}`)]);
+    const inner = subquery([
+      table,
+      ...probes.map((x) => `| ${x}`),
+      `| join kind=inner ${follow} on ${[...keys, 'detc_same'].join(', ')}`,
+      `| where ${time} > detc_probe and ${time} <= detc_probe + ${kqlTimespan(f.withinSeconds)}`,
+      `| summarize ${faggs.join(', ')}\n    by ${[...keys, 'detc_window'].join(', ')}`,
+    ]);
+    // kind=inner: every scan row meets its one follow-up row (innerunique, the default, would dedupe the left side).
+    stages.push(`join kind=inner ${inner} on ${[...keys.map((k) => `$left.${k} == $right.${k}`), `$left.${kqlName(agg.windowAs)} == $right.detc_window`].join(', ')}`);
+    if (f.aggregates.some((a) => a.fn === 'distinct_count') && !agg.aggregates.some((a) => a.fn === 'distinct_count')) {
+      notes.push({
+        rule: rule.file, branch: branch.name, backend: 'sentinel', kind: 'approximated',
+        message: 'distinct_count compiles to dcount() (HyperLogLog, default accuracy: about 0.8% error); results can differ from an exact count at high cardinalities',
+      });
+    }
+  }
   for (const c of branch.classifications) {
     const arms = c.cases.map((k) => `${kqlCondition(k.when, columnScope)}, ${kqlString(k.then)}`);
     stages.push(`extend ${kqlName(c.as)} = case(\n    ${[...arms, kqlString(c.otherwise)].join(',\n    ')})`);
@@ -115,6 +149,11 @@ function kqlAggregate(a: Aggregate, col: (f: string) => string, type: string | u
     case 'any':
       return `take_anyif(${c}, ${present})`;
   }
+}
+
+/** A parenthesised tabular subquery, its lines indented one level more than the pipe that uses it. */
+function subquery(lines: string[]): string {
+  return `(\n${lines.join('\n').split('\n').map((l) => `    ${l}`).join('\n')}\n    )`;
 }
 
 export function renderKql(view: KqlQueryView): string {

@@ -123,25 +123,63 @@ export class KqlInterpreter {
       case 'UnionOperator':
         return this.union(list(op.Expressions), tables);
       case 'JoinOperator':
-        return this.antiJoin(op, input, tables);
+        return this.join(op, input, tables);
       default:
         throw new KqlRuntimeError(`operator '${String(op.GetFirstToken().Text)}' is outside the supported KQL subset (docs/engines.md)`);
     }
   }
 
-  /** `join kind=leftanti (right) on Col, ...`: the left rows whose key the right side does not have. */
-  private async *antiJoin(op: Node, input: Rows, tables: KqlTables): Rows {
+  /**
+   * `join kind=leftanti (right) on ...`: the left rows whose key the right side does not have.
+   * `join kind=inner (right) on ...`: every pair of matching rows, left columns first; a right column whose name the
+   * left side already has is renamed with a numeric suffix (SourceIP1), as Kusto does.
+   * Keys are `Col` (same name on both sides) or `$left.A == $right.B`.
+   */
+  private async *join(op: Node, input: Rows, tables: KqlTables): Rows {
     const params = list(op.Parameters).map((p) => [String(p.Name.ToString()).trim(), String(p.Expression.ToString()).trim()]);
-    if (params.length !== 1 || params[0]![0] !== 'kind' || params[0]![1] !== 'leftanti') {
-      throw new KqlRuntimeError(`join ${params.map((p) => p.join('=')).join(' ')}: only join kind=leftanti is in the supported subset`);
+    const kind = params.length === 1 && params[0]![0] === 'kind' ? params[0]![1] : undefined;
+    if (kind !== 'leftanti' && kind !== 'inner') {
+      throw new KqlRuntimeError(`join ${params.map((p) => p.join('=')).join(' ')}: only join kind=leftanti and kind=inner are in the supported subset`);
     }
     const on = list(op.ConditionClause?.Expressions).map((e) => {
-      if (kindOf(e) !== 'NameReference') throw new KqlRuntimeError(`join on '${text(e)}': only column names are supported`);
-      return String(e.SimpleName);
+      if (kindOf(e) === 'NameReference') return { left: String(e.SimpleName), right: String(e.SimpleName) };
+      const m = /^\$left\.([A-Za-z_][A-Za-z0-9_]*)\s*==\s*\$right\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(text(e));
+      if (!m) throw new KqlRuntimeError(`join on '${text(e)}': only Col or $left.A == $right.B are supported`);
+      return { left: m[1]!, right: m[2]! };
     });
-    const seen = new Set<string>();
-    for await (const r of this.tabular(op.Expression, tables)) seen.add(on.map((c) => valueKey(r[c] ?? null)).join('\u0000'));
-    for await (const r of input) if (!seen.has(on.map((c) => valueKey(r[c] ?? null)).join('\u0000'))) yield r;
+    // detc filters null keys before every join it emits, so how Kusto pairs them never matters; a null is refused.
+    const key = (r: KRow, side: 'left' | 'right') => {
+      const vals = on.map((c) => r[c[side]] ?? null);
+      const missing = on.find((c, i) => vals[i] === null);
+      if (missing) throw new KqlRuntimeError(`join: the ${side} side has a null '${missing[side]}'; null join keys are outside the supported subset (filter them first)`);
+      return vals.map(valueKey).join('\u0000');
+    };
+    const right = new Map<string, KRow[]>();
+    for await (const r of this.tabular(op.Expression, tables)) {
+      const k = key(r, 'right');
+      const bucket = right.get(k) ?? [];
+      bucket.push(r);
+      right.set(k, bucket);
+    }
+    for await (const l of input) {
+      const k = key(l, 'left');
+      const matches = right.get(k);
+      if (kind === 'leftanti') {
+        if (!matches) yield l;
+        continue;
+      }
+      for (const r of matches ?? []) {
+        // for...in: the columns a row inherits from its table's empty-column prototype are columns too.
+        const out: KRow = {};
+        for (const name in l) out[name] = l[name]!;
+        for (const name in r) {
+          let target = name;
+          for (let n = 1; target in out; n++) target = `${name}${n}`;
+          out[target] = r[name]!;
+        }
+        yield out;
+      }
+    }
   }
 
   private async *where(cond: Node, input: Rows): Rows {
