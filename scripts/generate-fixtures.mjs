@@ -132,7 +132,7 @@ const ZEEK_HISTORY = { S0: 'S', REJ: 'Sr', RSTOS0: 'SR', SH: 'SF', RSTRH: 'hr', 
 const zeekRow = (e, i) => ({
   ts: (Date.parse(e.time) / 1000).toFixed(6), uid: `CN${String(i).padStart(4, '0')}`, 'id.orig_h': e.src_ip, 'id.orig_p': e.src_port,
   'id.resp_h': e.dst_ip, 'id.resp_p': e.dst_port, proto: e.protocol.toLowerCase(), service: '-', duration: '-',
-  orig_bytes: 0, resp_bytes: 0, conn_state: e.action, history: ZEEK_HISTORY[e.action],
+  orig_bytes: e.bytes_sent ?? 0, resp_bytes: e.bytes_received ?? 0, conn_state: e.action, history: ZEEK_HISTORY[e.action],
 });
 const ZEEK_FIELDS = ['ts', 'uid', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'proto', 'service', 'duration', 'orig_bytes', 'resp_bytes', 'conn_state', 'history'];
 const zeekTsv = (events) =>
@@ -303,5 +303,83 @@ function writePack(rule, files) {
     'seen-denied-earlier.jsonl': [...conns('198.51.100.155', 1, { start: Date.parse('2026-11-22T03:00:00Z'), action: 'deny' }), ...reach('198.51.100.155', 12)],
     'private-source.jsonl': reach('10.1.2.3', 15),
     'new-source-10.sentinel.csv': sentinelCsv(fresh),
+  });
+}
+
+// scan-followed-by-access: a scan (10 hosts or 20 ports per source and 1-hour window) followed, within an hour of
+// the probe of a host, by a completed session with that host (allow/accept/... or Zeek SF, S1, S2, S3, RSTO, RSTR;
+// at least 200 bytes sent, a reply received). NOW is 2026-11-23T12:00Z: the 2-hour lookback starts at 10:00, so the
+// windows are 10:00 and 11:00. Sources 198.51.100.160-185; probes are denied, one per second, to port 443 of
+// 203.0.113.10 and up unless said otherwise. Every session is also a scan event of its own window.
+{
+  const at = (hms) => Date.parse(`2026-11-23T${hms}Z`);
+  const sweep = (src, n, start, { base = 10, port = 443, action = 'deny' } = {}) =>
+    conns(src, n, { start: at(start), host: (i) => `203.0.113.${base + i}`, port: () => port, action });
+  const portScan = (src, n, start, { host = '203.0.113.40', step = 1000, action = 'deny' } = {}) =>
+    conns(src, n, { start: at(start), step, host: () => host, port: (i) => 20 + i, action });
+  // One session from a fresh source port; a byte count of null is left out (a device that logs none).
+  const session = (src, host, time, { port = 443, action = 'allow', sent = 517, received = 4388 } = {}) => {
+    const [e] = conns(src, 1, { start: at(time), host: () => host, port: () => port, action });
+    e.src_port = 51000;
+    if (sent !== null) e.bytes_sent = sent;
+    if (received !== null) e.bytes_received = received;
+    return e;
+  };
+  // A sweep of .10-.19 from 11:10:00 (203.0.113.13 probed at 11:10:03) and one session to `host` at `time`.
+  const sweepThen = (src, time, opts = {}, host = '203.0.113.13') => byTime([...sweep(src, 10, '11:10:00'), session(src, host, time, opts)]);
+  writePack('scan-followed-by-access', {
+    // 10 hosts, then a session to 203.0.113.13 20 minutes after its probe.
+    'sweep-10.jsonl': sweepThen('198.51.100.160', '11:30:03'),
+    'sweep-9.jsonl': byTime([...sweep('198.51.100.161', 9, '11:10:00'), session('198.51.100.161', '203.0.113.13', '11:30:03')]),
+    // 20 ports (20-39) of 203.0.113.40 from 11:10:00, then a session to its port 22 at 11:25.
+    'ports-20.jsonl': byTime([...portScan('198.51.100.162', 20, '11:10:00'), session('198.51.100.162', '203.0.113.40', '11:25:00', { port: 22 })]),
+    'ports-19.jsonl': byTime([...portScan('198.51.100.163', 19, '11:10:00'), session('198.51.100.163', '203.0.113.40', '11:25:00', { port: 22 })]),
+    // 19 ports (20-38), then a session on port 8443: the session is the 20th port of the window.
+    'ports-19-session-new-port.jsonl': byTime([...portScan('198.51.100.164', 19, '11:10:00'), session('198.51.100.164', '203.0.113.40', '11:25:00', { port: 8443 })]),
+    // The session goes to 203.0.113.99, which the sweep never probed.
+    'unscanned-host.jsonl': sweepThen('198.51.100.165', '11:30:00', {}, '203.0.113.99'),
+    // A sweep from 10:20:00 (203.0.113.10 probed at 10:20:00), a session to it exactly an hour later, or a second more.
+    'within-exact.jsonl': byTime([...sweep('198.51.100.166', 10, '10:20:00'), session('198.51.100.166', '203.0.113.10', '11:20:00')]),
+    'within-plus-1s.jsonl': byTime([...sweep('198.51.100.167', 10, '10:20:00'), session('198.51.100.167', '203.0.113.10', '11:20:01')]),
+    // A session at the very second of the probe of its host, and one before the scan.
+    'session-at-probe.jsonl': sweepThen('198.51.100.168', '11:10:03'),
+    'session-before-scan.jsonl': sweepThen('198.51.100.169', '11:05:00'),
+    // A sweep from 10:40:00 in the 10:00 window; the session to 203.0.113.15 (probed 10:40:05) at 11:10:00.
+    'cross-window.jsonl': byTime([...sweep('198.51.100.170', 10, '10:40:00'), session('198.51.100.170', '203.0.113.15', '11:10:00')]),
+    // 20 ports of 203.0.113.40 every 150 s from 10:05:00 to 10:52:30; a session at 11:10:00, 65 minutes after the first probe.
+    'first-probe-counts.jsonl': byTime([...portScan('198.51.100.171', 20, '10:05:00', { step: 150_000 }), session('198.51.100.171', '203.0.113.40', '11:10:00', { port: 22 })]),
+    // Sessions that fail one condition each; and one exactly at the byte thresholds.
+    'session-denied.jsonl': sweepThen('198.51.100.172', '11:30:03', { action: 'deny' }),
+    'session-199-bytes.jsonl': sweepThen('198.51.100.173', '11:30:03', { sent: 199 }),
+    'session-no-reply.jsonl': sweepThen('198.51.100.174', '11:30:03', { received: 0 }),
+    'session-200-bytes.jsonl': sweepThen('198.51.100.175', '11:30:03', { sent: 200, received: 1 }),
+    'session-no-byte-counts.jsonl': sweepThen('198.51.100.176', '11:30:03', { sent: null, received: null }),
+    // Actions in other case: ALLOW to 203.0.113.12 at 11:20, Accept to 203.0.113.17 at 11:25.
+    'actions-any-case.jsonl': byTime([...sweep('198.51.100.177', 10, '11:10:00'), session('198.51.100.177', '203.0.113.12', '11:20:00', { action: 'ALLOW' }),
+      session('198.51.100.177', '203.0.113.17', '11:25:00', { action: 'Accept' })]),
+    // Zeek: S0 and REJ probes of .10-.19 from 11:10:00, SF to .12 at 11:20, RSTO to .15 at 11:22, a REJ retry of .17 at 11:24.
+    'sweep-then-sf.zeek.log': zeekTsv(byTime([...sweep('198.51.100.178', 10, '11:10:00').map((e, i) => ({ ...e, action: i % 2 ? 'REJ' : 'S0' })),
+      session('198.51.100.178', '203.0.113.12', '11:20:00', { action: 'SF', sent: 517, received: 4388 }),
+      session('198.51.100.178', '203.0.113.15', '11:22:00', { action: 'RSTO', sent: 310, received: 1460 }),
+      session('198.51.100.178', '203.0.113.17', '11:24:00', { action: 'REJ', sent: 0, received: 0 })])),
+    // Censys (internet_research_scanners) and an authorized vulnerability scanner, each sweeping then connecting.
+    'allowlisted.jsonl': byTime(['162.142.125.7', '192.0.2.10'].flatMap((s) => sweepThen(s, '11:30:03'))),
+    'private-source.jsonl': sweepThen('10.0.0.5', '11:30:03'),
+    // 198.51.100.204 is in the red-team window 2026-11-23 08:00-18:00 (rules/lists/red_team_windows.csv).
+    'red-team-window.jsonl': sweepThen('198.51.100.204', '11:30:03'),
+    // .180 sweeps .10-.19 and connects to .11 (twice) and .14; .181 sweeps .20-.31 on port 22 and connects to .25;
+    // .182 never scans and connects to .12, a host .180 probed.
+    'two-sources.jsonl': byTime([
+      ...sweep('198.51.100.180', 10, '11:10:00'),
+      session('198.51.100.180', '203.0.113.11', '11:20:00'), session('198.51.100.180', '203.0.113.14', '11:21:00'), session('198.51.100.180', '203.0.113.11', '11:40:00'),
+      ...sweep('198.51.100.181', 12, '11:10:00', { base: 20, port: 22 }), session('198.51.100.181', '203.0.113.25', '11:15:00', { port: 22 }),
+      session('198.51.100.182', '203.0.113.12', '11:20:00'),
+    ]),
+    // The same sweep at 10:50:00 and at 11:05:00, one session to 203.0.113.13 at 11:20:00: within the hour of both probes.
+    'both-windows.jsonl': byTime([...sweep('198.51.100.183', 10, '10:50:00'), ...sweep('198.51.100.183', 10, '11:05:00'), session('198.51.100.183', '203.0.113.13', '11:20:00')]),
+    // A sweep at 09:40, before the lookback, and a session at 10:00:30 (20 minutes after the probe).
+    'stale-scan.jsonl': byTime([...sweep('198.51.100.184', 10, '09:40:00'), session('198.51.100.184', '203.0.113.13', '10:00:30')]),
+    // A sweep at 11:50 and a session at 12:00:00, the run's now (the lookback ends before it).
+    'session-at-now.jsonl': byTime([...sweep('198.51.100.185', 10, '11:50:00'), session('198.51.100.185', '203.0.113.13', '12:00:00')]),
   });
 }
