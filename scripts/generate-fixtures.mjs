@@ -310,7 +310,7 @@ function writePack(rule, files) {
 // the probe of a host, by a completed session with that host (allow/accept/... or Zeek SF, S1, S2, S3, RSTO, RSTR;
 // at least 200 bytes sent, a reply received). NOW is 2026-11-23T12:00Z: the 2-hour lookback starts at 10:00, so the
 // windows are 10:00 and 11:00. Sources 198.51.100.160-185; probes are denied, one per second, to port 443 of
-// 203.0.113.10 and up unless said otherwise. Every session is also a scan event of its own window.
+// 203.0.113.10 and up unless said otherwise. A session is never a scan event (the rule's where leaves sessions out).
 {
   const at = (hms) => Date.parse(`2026-11-23T${hms}Z`);
   const sweep = (src, n, start, { base = 10, port = 443, action = 'deny' } = {}) =>
@@ -381,5 +381,11 @@ function writePack(rule, files) {
     'stale-scan.jsonl': byTime([...sweep('198.51.100.184', 10, '09:40:00'), session('198.51.100.184', '203.0.113.13', '10:00:30')]),
     // A sweep at 11:50 and a session at 12:00:00, the run's now (the lookback ends before it).
     'session-at-now.jsonl': byTime([...sweep('198.51.100.185', 10, '11:50:00'), session('198.51.100.185', '203.0.113.13', '12:00:00')]),
+    // A client (a crawler, users behind NAT) with sessions to 10 hosts from 11:10, then a second session to one of them.
+    'sessions-only.jsonl': byTime([...Array.from({ length: 10 }, (_, i) => session('198.51.100.186', `203.0.113.${10 + i}`, `11:10:0${i}`)),
+      session('198.51.100.186', '203.0.113.13', '11:30:00')]),
+    // 9 probed hosts, then two sessions to a 10th host: sessions neither reach the threshold nor make a probe.
+    'sweep-9-sessions-new-host.jsonl': byTime([...sweep('198.51.100.187', 9, '11:10:00'), session('198.51.100.187', '203.0.113.19', '11:20:00'),
+      session('198.51.100.187', '203.0.113.19', '11:30:00')]),
   });
 }
