@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Artifact } from '../backends/types.js';
@@ -18,11 +18,13 @@ export function filesOfRule(rule: Rule, files: Artifact[]): Map<string, string> 
 
 /**
  * Compiles the rules as they were at a git ref, with today's templates and schemas (so a template change is not
- * taken for a rule change). Throws with git's message when the ref does not exist.
+ * taken for a rule change). With `todaysLists`, the shared lists (rules/lists/) are today's too: a list is reviewed
+ * as a list, and editing one is not a change of every rule that reads it. Throws with git's message when the ref
+ * does not exist.
  */
 export function compileAtRef(
   cwd: string, ref: string, rulesDir: string, templatesDir: string, schemasDir: string,
-  extra: Pick<BuildOptions, 'defaultSeverity' | 'settings' | 'backends'> = {},
+  extra: Pick<BuildOptions, 'defaultSeverity' | 'settings' | 'backends'> & { todaysLists?: boolean } = {},
 ): { rules: Rule[]; files: Artifact[] } {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'detc-base-'));
   try {
@@ -30,6 +32,16 @@ export function compileAtRef(
     const prefix = path.relative(top, path.resolve(cwd, rulesDir)).split(path.sep).join('/');
     const tar = execFileSync('git', ['archive', '--format=tar', ref, '--', prefix], { cwd: top, maxBuffer: 1 << 30 });
     execFileSync('tar', ['-x', '-C', tmp], { input: tar });
+    const lists = path.join(path.resolve(cwd, rulesDir), 'lists');
+    if (extra.todaysLists && existsSync(lists)) {
+      // Today's list files replace the ref's (also when a list moved from .yml to .csv); a list deleted since stays as
+      // it was, for the rules that still read it.
+      const baseLists = path.join(tmp, prefix, 'lists');
+      const stem = (f: string) => f.replace(/\.(ya?ml|csv)$/, '');
+      const today = new Set(readdirSync(lists).map(stem));
+      if (existsSync(baseLists)) for (const f of readdirSync(baseLists)) if (today.has(stem(f))) rmSync(path.join(baseLists, f), { recursive: true });
+      cpSync(lists, baseLists, { recursive: true });
+    }
     const r = compileAll({ cwd: path.join(tmp, path.relative(top, cwd)), rulesDir: path.join(tmp, prefix), templatesDir, schemasDir, defaultSeverity: extra.defaultSeverity, settings: extra.settings, backends: extra.backends });
     return { rules: r.rules, files: r.files };
   } finally {

@@ -31,7 +31,8 @@ Options:
                    sarif (SARIF 2.1.0 for code scanning)
   --output FILE    write the report to FILE instead of standard output
   --base REF       also fail when a rule's generated output changed since the git ref REF but its version did
-                   not (as the Azure-Sentinel repository enforces), naming the bump expected
+                   not (as the Azure-Sentinel repository enforces), naming the bump expected; shared lists
+                   (rules/lists/) are taken as they are now, so a list edit alone needs no rule bump
   --rules DIR, --out DIR, --templates DIR, --schemas DIR   as for detc build
 
 Exit codes: 0 all checks pass, 1 a check failed, 2 usage, 3 internal error.
@@ -121,7 +122,7 @@ function versionProblems(build: BuildResult, ref: string, options: BuildOptions)
   let base: ReturnType<typeof compileAtRef>;
   try {
     const { cwd } = options;
-    base = compileAtRef(cwd, ref, options.rulesDir, resolveDir(cwd, options.templatesDir, 'templates'), resolveDir(cwd, options.schemasDir, 'schemas/kql'), options);
+    base = compileAtRef(cwd, ref, options.rulesDir, resolveDir(cwd, options.templatesDir, 'templates'), resolveDir(cwd, options.schemasDir, 'schemas/kql'), { ...options, todaysLists: true });
   } catch (e) {
     if (e instanceof DiagnosticError) throw new UsageError(`the rules at ${ref} do not compile:\n${e.message}`);
     throw new UsageError(`cannot read the rules at '${ref}': ${String((e as { stderr?: unknown }).stderr ?? (e as Error).message).trim()}`);

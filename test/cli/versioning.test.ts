@@ -57,6 +57,27 @@ describe('detc check --base REF: a changed rule needs a version bump', () => {
     expect(r.code).toBe(0);
   });
 
+  it('a shared-list edit alone needs no rule bump, though Sigma inlines the list and the queries compile its windows in', async () => {
+    const scanners = path.join(dir, 'rules/lists/authorized_vulnerability_scanners.yml');
+    const windows = path.join(dir, 'rules/lists/red_team_windows.csv');
+    const before = [readFileSync(scanners, 'utf8'), readFileSync(windows, 'utf8')] as const;
+    writeFileSync(scanners, `${before[0]}  - value: 100.64.0.0/30\n    comment: new scanner\n    owner: vuln-mgmt@example.org\n    expires: 2027-06-30\n`);
+    writeFileSync(windows, `${before[1]}100.64.1.0/30,2027-01-04T00:00:00Z,2027-01-05T00:00:00Z,SEC-2001,New test,redteam@example.org\n`);
+    try {
+      expect((await run(dir, 'build', '-q')).code).toBe(0);
+      // The outputs did change: the inlined Sigma values and the compiled-in window.
+      expect(readFileSync(path.join(dir, 'dist-rules/sigma/mr_net_firewall_ip_block_scan.yml'), 'utf8')).toContain('100.64.0.0/30');
+      expect(readFileSync(path.join(dir, 'dist-rules/splunk/ip-block-scan.spl'), 'utf8')).toContain('100.64.1.0/30');
+      const r = await run(dir, 'check', '--base', 'HEAD');
+      expect(r.err).not.toMatch(/version is still/);
+      expect(r.code).toBe(0);
+    } finally {
+      writeFileSync(scanners, before[0]);
+      writeFileSync(windows, before[1]);
+      expect((await run(dir, 'build', '-q')).code).toBe(0);
+    }
+  });
+
   it('an unknown ref is a usage error', async () => {
     const r = await run(dir, 'check', '--base', 'no-such-ref');
     expect(r.code).toBe(2);
