@@ -11,6 +11,11 @@ export function filterMacro(rule: Rule): string {
   return `${rule.slug.replace(/[^A-Za-z0-9]/g, '_')}_filter`;
 }
 
+/** The window column of the followed_by subsearches (renamed to the rule's window column when they return). */
+const JOIN_WINDOW = 'detc_window';
+/** The first time a scan reached a value of `same` (the probe), per window, key and value. */
+const PROBE = 'detc_probe';
+
 /** What every part of a branch's search shares: the rule, the branch, and its native field names. */
 interface BranchContext {
   rule: Rule;
@@ -47,7 +52,7 @@ export function buildSplCommands(rule: Rule, branch: Branch, sm: SourceMapping, 
     cmds.push(`stats ${statsAggregates(agg.aggregates, name)} BY ${window} ${keyFields(bc, agg)}`);
     const caps = valuesCaps(agg.aggregates);
     if (caps) cmds.push(caps);
-    const aggregates = agg.aggregates;
+    const aggregates = [...agg.aggregates, ...(branch.followedBy?.aggregates ?? [])];
     if (aggregates.some((a) => a.fn === 'values')) {
       note('values: values() sorts as strings before the cap ("10" before "9"), so above the limit the kept values can differ from KQL, which sorts numbers numerically');
     }
@@ -62,6 +67,10 @@ export function buildSplCommands(rule: Rule, branch: Branch, sm: SourceMapping, 
   // Before the rename, a group key's column still has its native name.
   const columnScope: SplScope = { field: agg ? columnName(bc, agg, agg.windowAs) : (c) => c, nullable: false };
   if (branch.having) cmds.push(`where ${splCondition(branch.having, columnScope)}`);
+  if (agg && branch.followedBy) {
+    cmds.push(followedByJoin(bc, agg));
+    note("followed_by: the probes and the follow-ups are read by two nested join subsearches, which limits.conf [join] bounds: subsearch_maxout (rows a subsearch returns, default 50000) and subsearch_maxtime (seconds it may run, default 60); a subsearch cut short loses follow-ups without an error. The inner one returns a row per window, source and probed host of the scans that pass 'having', the outer one a row per window and source with a follow-up; where scans can reach more hosts than that in one run, or the subsearches need longer, raise subsearch_maxout and subsearch_maxtime in limits.conf [join] on the search heads");
+  }
   for (const c of branch.classifications) {
     const arms = c.cases.map((k) => `${splCondition(k.when, columnScope)}, ${splString(k.then)}`);
     cmds.push(`eval ${splField(c.as)}=case(${[...arms, `true(), ${splString(c.otherwise)}`].join(', ')})`);
@@ -126,6 +135,50 @@ function scanEvents(bc: BranchContext): string[] {
   return eventFilter(bc, bc.branch.where, true);
 }
 
+/**
+ * followed_by as an inner join on the window and the group keys. Its subsearch reads the follow-ups (suppressions
+ * and followed_by's where), joins each with every probe of its key and `same` value (max=0: a follow-up can follow
+ * probes of several windows), keeps those within `within` after the probe, and aggregates them per window and key.
+ * The probes come from the scan's own events, restricted to the groups that pass `having` (eventstats), so the
+ * inner subsearch stays small.
+ */
+function followedByJoin(bc: BranchContext, agg: Aggregation): string {
+  const follow = bc.branch.followedBy!;
+  const { name, time } = bc;
+  const keys = keyFields(bc, agg);
+  const same = splField(name(follow.same));
+  const window = splField(JOIN_WINDOW);
+
+  const probes = scanEvents(bc);
+  probes.push(`bin span=${splSpan(agg.windowSeconds)} ${time} AS ${window}`);
+  if (bc.branch.having) {
+    const read = columnsRead(bc.branch.having);
+    const needed = agg.aggregates.filter((a) => read.has(a.as));
+    if (needed.length) {
+      probes.push(`eventstats ${statsAggregates(needed, name)} BY ${window} ${keys}`);
+      const caps = valuesCaps(needed);
+      if (caps) probes.push(caps);
+    }
+    probes.push(`where ${splCondition(bc.branch.having, { field: columnName(bc, agg, JOIN_WINDOW), nullable: false })}`);
+  }
+  probes.push(`where ${present(same)}`);
+  probes.push(`stats min(${time}) AS ${PROBE} BY ${window} ${keys} ${same}`);
+
+  const followUps = eventFilter(bc, follow.where, false);
+  followUps.push(`join type=inner max=0 ${keys} ${same} ${subsearch(probes)}`);
+  followUps.push(`where ${time}>${PROBE} AND ${time}<=${PROBE}+${follow.withinSeconds}`);
+  followUps.push(`stats ${statsAggregates(follow.aggregates, name)} BY ${window} ${keys}`);
+  const caps = valuesCaps(follow.aggregates);
+  if (caps) followUps.push(caps);
+  followUps.push(`rename ${window} AS ${splField(agg.windowAs)}`);
+  return `join type=inner ${splField(agg.windowAs)} ${keys} ${subsearch(followUps)}`;
+}
+
+/** A subsearch of pipeline commands, one per line, indented under its bracket. */
+function subsearch(cmds: string[]): string {
+  return `[\n${cmds.map((c) => `    | ${c.replace(/\n/g, '\n    ')}`).join('\n')}\n]`;
+}
+
 function present(f: string): string {
   return `(isnotnull(${f}) AND ${f}!="")`;
 }
@@ -142,6 +195,18 @@ function columnName(bc: BranchContext, agg: Aggregation, window: string): (c: st
     const key = agg.by.find((k) => k.as === c);
     return key ? bc.name(key.field) : c;
   };
+}
+
+/** The columns a condition on aggregate rows reads. */
+function columnsRead(c: Condition): Set<string> {
+  const out = new Set<string>();
+  const walk = (x: Condition) => {
+    if (x.kind === 'and' || x.kind === 'or') x.exprs.forEach(walk);
+    else if (x.kind === 'not') walk(x.expr);
+    else out.add(x.field);
+  };
+  walk(c);
+  return out;
 }
 
 function statsAggregates(aggregates: Aggregate[], name: (f: string) => string): string {
