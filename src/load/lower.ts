@@ -261,6 +261,8 @@ export class RuleLowering {
 
   private addColumn(columns: Map<string, ColumnType>, name: string, type: ColumnType, at: PathPart[]) {
     if (columns.has(name)) this.error(at, `duplicate column '${name}'`);
+    // The backends name their helper columns detc_* (detc_window, detc_probe, ...).
+    if (name.startsWith('detc_')) this.error(at, `column names starting with 'detc_' are reserved for detc's generated helper columns`);
     columns.set(name, type);
   }
 
@@ -317,7 +319,8 @@ export class RuleLowering {
     const same = source.fields[f.same];
     if (!same) this.error([...at, 'same'], unknownField(f.same, source));
     else if (aggregation.by.some((k) => k.field === f.same)) this.error([...at, 'same'], `'${f.same}' is already a group key; 'same' names a field the group's events spread over (e.g. dst_ip)`);
-    else if (f.same === source.time) this.error([...at, 'same'], `'same' cannot be the time field`);
+    // Values are matched exactly, as text: SPL's join compares strings, so a number's forms ("22", 22.0) would differ.
+    else if (same.type !== 'ip' && same.type !== 'string') this.error([...at, 'same'], `'same' must be an IP or string field; '${f.same}' is ${same.type}`);
     const where = f.where ? this.lowerCondition(f.where, [...at, 'where'], { kind: 'event', source }) : undefined;
     const aggregates = this.lowerCompute(f.compute as Raw[], [...at, 'compute'], source, columns);
     if (withinSeconds === undefined || !same) return undefined;

@@ -165,3 +165,115 @@ describe('SPL conditions', () => {
     expect(notes).toEqual(['schedule: every 90m is not expressible in cron; runs every 1h', 'schedule: every 2d is not expressible in cron; runs every 1d']);
   });
 });
+
+describe('followed_by in SPL: nested join subsearches', () => {
+  const fbDoc = () => {
+    const doc = baseRuleDoc();
+    doc.query = {
+      source: 'network_connection',
+      where: { field: 'dst_port', lt: 1024 },
+      aggregate: {
+        window: { size: '15m', as: 'WindowStart' },
+        by: [{ field: 'src_ip', as: 'SourceIP' }, { field: 'protocol', as: 'Proto' }],
+        compute: [
+          { as: 'Hosts', fn: 'distinct_count', field: 'dst_ip' },
+          { as: 'Probes', fn: 'count' },
+          { as: 'Ports', fn: 'values', field: 'dst_port', limit: 5 },
+        ],
+      },
+      having: { all: [{ field: 'Hosts', gte: 5 }, { not: { field: 'Proto', eq: 'icmp' } }] },
+      followed_by: {
+        within: '30m',
+        same: 'dst_ip',
+        where: { field: 'action', in: ['say "hi"', 'C:\\x', 'two\nlines'], cased: true },
+        compute: [{ as: 'Sessions', fn: 'count' }, { as: 'Reached', fn: 'values', field: 'dst_ip', limit: 3 }, { as: 'Vendor', fn: 'any', field: 'device_vendor' }],
+      },
+      output: ['WindowStart', 'SourceIP', 'Proto', 'Hosts', 'Sessions', 'Reached', 'Vendor'],
+      sort: [{ column: 'Sessions', order: 'desc' }],
+    };
+    return doc;
+  };
+  const compileDoc = (doc: Record<string, unknown>) => {
+    const out = splunkBackend.compile([ruleFromDoc(doc)], ctx);
+    return { ...out, spl: out.files.find((f) => f.path === 'splunk/test-rule.spl')!.content, conf: out.files.find((f) => f.path.endsWith('savedsearches.conf'))!.content };
+  };
+
+  it('joins the scan rows, after having and before rename, with the follow-ups of the probes they made', () => {
+    const { spl } = compileDoc(fbDoc());
+    const resets = 'eval action=if(in(tostring(action), "unknown"), null(), action), dest_port=if(in(tostring(dest_port), "0"), null(), dest_port), transport=if(in(tostring(transport), "unknown"), null(), transport)';
+    expect(spl).toBe([
+      '| datamodel Network_Traffic All_Traffic flat',
+      `| ${resets}`,
+      '| where (isnotnull(tonumber(dest_port)) AND tonumber(dest_port)<1024)',
+      '| where (isnotnull(src_ip) AND src_ip!="") AND (isnotnull(transport) AND transport!="")',
+      '| bin span=15m _time AS WindowStart',
+      '| stats dc(dest_ip) AS Hosts count AS Probes values(dest_port) AS Ports BY WindowStart src_ip transport',
+      '| eval Ports=mvindex(Ports, 0, 4)',
+      // A group key in having is read by its native name (the rename comes last).
+      '| where (Hosts>=5 AND NOT (in(lower(transport), "icmp")))',
+      '| join type=inner WindowStart src_ip transport [',
+      '    | datamodel Network_Traffic All_Traffic flat',
+      `    | ${resets}`,
+      // The follow-ups: followed_by's where (escaped like any other), not the branch's.
+      '    | where (isnotnull(action) AND in(action, "say \\"hi\\"", "C:\\\\x", ("two" . urldecode("%0A") . "lines")))',
+      '    | join type=inner max=0 src_ip transport dest_ip [',
+      '        | datamodel Network_Traffic All_Traffic flat',
+      `        | ${resets}`,
+      '        | where (isnotnull(tonumber(dest_port)) AND tonumber(dest_port)<1024)',
+      '        | where (isnotnull(src_ip) AND src_ip!="") AND (isnotnull(transport) AND transport!="")',
+      '        | bin span=15m _time AS detc_window',
+      // Only the aggregates having reads, spelled as in the main stats.
+      '        | eventstats dc(dest_ip) AS Hosts BY detc_window src_ip transport',
+      '        | where (Hosts>=5 AND NOT (in(lower(transport), "icmp")))',
+      '        | where (isnotnull(dest_ip) AND dest_ip!="")',
+      '        | stats min(_time) AS detc_probe BY detc_window src_ip transport dest_ip',
+      '    ]',
+      '    | where _time>detc_probe AND _time<=detc_probe+1800',
+      '    | stats count AS Sessions values(dest_ip) AS Reached first(vendor) AS Vendor BY detc_window src_ip transport',
+      '    | eval Reached=mvindex(Reached, 0, 2)',
+      '    | rename detc_window AS WindowStart',
+      ']',
+      '| rename src_ip AS SourceIP, transport AS Proto',
+      '| sort 0 - Sessions',
+      '| table WindowStart SourceIP Proto Hosts Sessions Reached Vendor',
+      '| `test_rule_filter`',
+      '',
+    ].join('\n'));
+  });
+
+  it('the probes repeat the scan\'s first_seen, suppressions and lookups; without having, every scan group probes', () => {
+    const doc = fbDoc();
+    const q = doc.query as Record<string, unknown>;
+    q.first_seen = { baseline: '1d' };
+    q.where = { not: { field: 'src_ip', cidr: '$ranges' } };
+    delete q.having;
+    doc.lists = { ranges: { type: 'cidr', description: 'r', values: ['10.0.0.0/8'] } };
+    const { spl } = compileDoc(doc);
+    const inner = spl.slice(spl.indexOf('join type=inner max=0'), spl.indexOf('\n    ]'));
+    expect(inner).toContain('\n        | eventstats min(_time) AS detc_first_seen BY src_ip transport\n        | where _time>=relative_time(now(), "-1h") AND detc_first_seen>=relative_time(now(), "-1h")\n');
+    expect(inner).toContain('| where NOT (isnotnull(src_ip) AND cidrmatch("10.0.0.0/8", src_ip))');
+    expect(inner).not.toMatch(/eventstats dc|Hosts>=/);
+    // The follow-ups need neither first_seen nor the scan's where.
+    const outer = spl.slice(spl.indexOf('| join type=inner WindowStart'), spl.indexOf('join type=inner max=0'));
+    expect(outer).not.toMatch(/detc_first_seen|cidrmatch/);
+    expect(spl.match(/detc_first_seen BY/g)!.length).toBe(2);
+  });
+
+  it('stays valid in savedsearches.conf, is deterministic, and says the join subsearches are bounded', () => {
+    const a = compileDoc(fbDoc());
+    expect(compileDoc(fbDoc()).files).toEqual(a.files);
+    const search = a.conf.slice(a.conf.indexOf('search = ')).split('\ncron_schedule')[0]!.split('\n');
+    expect(search.length).toBe(a.spl.trimEnd().split('\n').length);
+    expect(search.slice(0, -1).every((l) => l.endsWith(' \\'))).toBe(true);
+    const note = a.notes.find((n) => n.message.startsWith('followed_by:'));
+    expect(note?.kind).toBe('approximated');
+    expect(note?.message).toMatch(/limits\.conf \[join\].*subsearch_maxout.*50000.*subsearch_maxtime.*60/);
+  });
+
+  it('runs in the SPL interpreter as emitted (brackets nest, subsearches are whole pipelines)', async () => {
+    const { splitPipeline } = await import('../../src/engines/spl/pipeline.js');
+    const parts = splitPipeline(compileDoc(fbDoc()).spl);
+    expect(parts.filter((p) => p.startsWith('join '))).toHaveLength(1);
+    expect(parts.at(-4)).toBe('rename src_ip AS SourceIP, transport AS Proto');
+  });
+});

@@ -105,3 +105,80 @@ describe('eventstats, relative_time and now()', () => {
     await expect(go()).rejects.toThrow(/relative_time specifier '-1d@d' is outside the supported subset/);
   });
 });
+
+describe('join', () => {
+  // The main search reads dataset M; subsearches read dataset S (or M again), so both sides are known rows.
+  const data: Record<string, SEvent[]> = {
+    M: [{ k: 'a', v: 'm1' }, { k: 'b', v: 'm2' }, { v: 'm3' }, { k: 'c', v: 'm4' }, { k: '', v: 'm5' }],
+    S: [{ k: 'a', w: 's1' }, { k: 'a', w: 's2', v: 'from-s' }, { k: 'b', w: 's3' }, { w: 's4' }, { k: '', w: 's5' }],
+  };
+  const source = (_model: string, dataset: string) => (async function* () { yield* data[dataset]!; })();
+  const go = async (spl: string, now?: number) => {
+    const out: SEvent[] = [];
+    for await (const r of runPipeline(spl, source, undefined, now)) out.push(r);
+    return out;
+  };
+
+  it('type=inner with the default max=1: the first matching subsearch row only; unmatched rows are dropped', async () => {
+    expect(await go('| datamodel X M flat | join type=inner k [| datamodel X S flat]')).toEqual([
+      { k: 'a', v: 'm1', w: 's1' },
+      { k: 'b', v: 'm2', w: 's3' },
+    ]);
+  });
+  it('max=0 joins every matching row, in subsearch order, and subsearch fields overwrite the main row', async () => {
+    expect(await go('| datamodel X M flat | join max=0 k [| datamodel X S flat]')).toEqual([
+      { k: 'a', v: 'm1', w: 's1' },
+      { k: 'a', v: 'from-s', w: 's2' },
+      { k: 'b', v: 'm2', w: 's3' },
+    ]);
+    expect(await go('| datamodel X M flat | join type=inner max=2 overwrite=false k [| datamodel X S flat]')).toEqual([
+      { k: 'a', v: 'm1', w: 's1' },
+      { k: 'a', v: 'm1', w: 's2' },
+      { k: 'b', v: 'm2', w: 's3' },
+    ]);
+  });
+  it('rows lacking a join field (absent or empty) never join, on either side', async () => {
+    const rows = await go('| datamodel X M flat | join max=0 k [| datamodel X S flat]');
+    expect(rows.map((r) => r.v)).not.toContain('m3');
+    expect(rows.map((r) => r.v)).not.toContain('m5');
+    expect(rows.map((r) => r.w)).not.toContain('s4');
+    expect(rows.map((r) => r.w)).not.toContain('s5');
+  });
+  it('all join fields must be equal, compared as text; fields may be comma-separated', async () => {
+    data.N = [{ t: 3600, k: 'a', n: 1 }, { t: '3600', k: 'b', n: 2 }, { t: 7200, k: 'a', n: 3 }, { t: '3600.0', k: 'a', n: 4 }];
+    data.P = [{ t: '3600', k: 'a', p: 'x' }, { t: 7200, k: 'b', p: 'y' }];
+    expect(await go('| datamodel X N flat | join t, k [| datamodel X P flat]')).toEqual([{ t: '3600', k: 'a', n: 1, p: 'x' }]);
+  });
+  it('nested subsearches run as whole pipelines, with the search time', async () => {
+    data.E = [
+      { _time: 1000, src: 'a', dest: 'h1' }, { _time: 1100, src: 'a', dest: 'h2' }, { _time: 1200, src: 'a', dest: 'h1' },
+      { _time: 1300, src: 'a', dest: 'h1', ok: '1' }, { _time: 5000, src: 'a', dest: 'h2', ok: '1' }, { _time: 1400, src: 'b', dest: 'h1', ok: '1' },
+    ];
+    const spl = [
+      '| datamodel X E flat | bin span=1h _time AS W | stats count AS n BY W src',
+      '| join type=inner W src [',
+      '    | datamodel X E flat | where ok="1" AND _time<=now()',
+      '    | join type=inner max=0 src dest [',
+      '        | datamodel X E flat | where isnull(ok) | bin span=1h _time AS detc_window',
+      '        | eventstats dc(dest) AS hosts BY detc_window src | where hosts>=2',
+      '        | stats min(_time) AS detc_probe BY detc_window src dest]',
+      '    | where _time>detc_probe AND _time<=detc_probe+3600',
+      '    | stats count AS followups values(dest) AS reached BY detc_window src',
+      '    | rename detc_window AS W]',
+    ].join('\n');
+    // h1 probed at 1000, reached at 1300; h2 probed at 1100, reached at 5000 (> 1100 + 3600); b never scanned.
+    expect(await go(spl, 10_000_000)).toEqual([{ W: 0, src: 'a', n: 4, followups: 1, reached: ['h1'] }]);
+  });
+  it('rejects other join types and options by name', async () => {
+    await expect(go('| datamodel X M flat | join type=left k [| datamodel X S flat]')).rejects.toThrow(/join type=left is outside the supported subset/);
+    await expect(go('| datamodel X M flat | join type=outer k [| datamodel X S flat]')).rejects.toThrow(/join type=outer/);
+    await expect(go('| datamodel X M flat | join usetime=true k [| datamodel X S flat]')).rejects.toThrow(/join option usetime= is outside/);
+    await expect(go('| datamodel X M flat | join k')).rejects.toThrow(/join needs one \[subsearch\] at its end/);
+    await expect(go('| datamodel X M flat | join k [| datamodel X S flat] x')).rejects.toThrow(/join needs one \[subsearch\] at its end/);
+  });
+  it('splits nested brackets as one command', () => {
+    expect(splitPipeline('| datamodel A B flat | join k [| datamodel A B flat | join j [| datamodel A B flat | where x="]"] | where y=1] | table k')).toEqual([
+      'datamodel A B flat', 'join k [| datamodel A B flat | join j [| datamodel A B flat | where x="]"] | where y=1]', 'table k',
+    ]);
+  });
+});

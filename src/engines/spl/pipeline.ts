@@ -5,8 +5,8 @@ import { compileSearch } from './search-expr.js';
 import { SplRuntimeError, asNumber, asString, compareValues, type SEvent, type SValue } from './values.js';
 
 // An SPL interpreter for the subset detc emits (docs/engines.md): | datamodel ... flat, eval, where, search,
-// bin/bucket, stats, rename, sort, table, fields, append [...], and `macros` from macros.conf. Anything else is an
-// SplRuntimeError naming the command.
+// bin/bucket, stats, eventstats, rename, sort, table, fields, append [...], join [...], and `macros` from
+// macros.conf. Anything else is an SplRuntimeError naming the command.
 
 type Stream = AsyncIterable<SEvent>;
 export type DatamodelSource = (model: string, dataset: string) => Stream;
@@ -59,7 +59,7 @@ export function splitPipeline(spl: string): string[] {
 export function runPipeline(spl: string, source: DatamodelSource, lookups: Lookups = () => undefined, now?: number): Stream {
   const commands = splitPipeline(spl);
   let stream: Stream | undefined;
-  for (const cmd of commands) stream = applyCommand(withNow(cmd, now), stream, source, lookups);
+  for (const cmd of commands) stream = applyCommand(withNow(cmd, now), stream, source, lookups, now);
   if (!stream) throw new SplRuntimeError('empty search');
   return stream;
 }
@@ -72,7 +72,7 @@ function withNow(cmd: string, now: number | undefined): string {
   return cmd.split(/("(?:[^"\\]|\\.)*")/).map((part, i) => (i % 2 ? part : part.replace(/\bnow\(\)/g, String(now / 1000)))).join('');
 }
 
-function applyCommand(cmd: string, input: Stream | undefined, source: DatamodelSource, lookups: Lookups): Stream {
+function applyCommand(cmd: string, input: Stream | undefined, source: DatamodelSource, lookups: Lookups, now: number | undefined): Stream {
   const m = /^(\S+)\s*([\s\S]*)$/.exec(cmd);
   if (!m) throw new SplRuntimeError(`empty command`);
   const name = m[1]!.toLowerCase();
@@ -120,8 +120,12 @@ function applyCommand(cmd: string, input: Stream | undefined, source: DatamodelS
     case 'append': {
       const sub = /^\[([\s\S]*)\]$/.exec(rest);
       if (!sub) throw new SplRuntimeError(`append needs a [subsearch]: ${cmd}`);
-      const other = runPipeline(sub[1]!.trim(), source, lookups);
+      const other = runPipeline(sub[1]!.trim(), source, lookups, now);
       return concat(need(), other);
+    }
+    case 'join': {
+      const { options, fields, subsearch } = parseJoin(rest);
+      return join(need(), options, fields, () => runPipeline(subsearch, source, lookups, now));
     }
     default:
       throw new SplRuntimeError(`command '${name}' is outside the supported SPL subset (docs/engines.md)`);
@@ -137,6 +141,101 @@ async function* map(input: Stream, f: (e: SEvent) => SEvent): Stream {
 async function* concat(a: Stream, b: Stream): Stream {
   yield* a;
   yield* b;
+}
+
+interface JoinOptions {
+  /** Subsearch rows joined per main row, in subsearch order; Infinity for max=0. */
+  max: number;
+  /** Subsearch values replace the main row's values of the same fields. */
+  overwrite: boolean;
+}
+
+/**
+ * `join [type=inner] [max=N] [overwrite=true|false] <field>[, ]... [subsearch]`. The subsearch is the bracketed
+ * text at the end (it may hold nested subsearches); the options and fields come before it.
+ */
+function parseJoin(rest: string): { options: JoinOptions; fields: string[]; subsearch: string } {
+  const open = rest.indexOf('[');
+  const close = open < 0 ? -1 : closingBracket(rest, open);
+  if (close < 0 || rest.slice(close + 1).trim()) throw new SplRuntimeError(`join needs one [subsearch] at its end: join ${rest}`);
+  const subsearch = rest.slice(open + 1, close).trim();
+  const options: JoinOptions = { max: 1, overwrite: true };
+  const fields: string[] = [];
+  for (const tok of fieldList(rest.slice(0, open))) {
+    const opt = /^([A-Za-z_]+)=(\S*)$/.exec(tok);
+    if (!opt) {
+      if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(tok)) throw new SplRuntimeError(`join field '${tok}' is outside the supported subset`);
+      fields.push(tok);
+      continue;
+    }
+    const key = opt[1]!;
+    const value = opt[2]!;
+    switch (key.toLowerCase()) {
+      case 'type':
+        if (value.toLowerCase() !== 'inner') throw new SplRuntimeError(`join type=${value} is outside the supported subset (only type=inner)`);
+        break;
+      case 'max':
+        if (!/^\d+$/.test(value)) throw new SplRuntimeError(`join max=${value}: expected a whole number (0 = no limit)`);
+        options.max = Number(value) || Infinity;
+        break;
+      case 'overwrite':
+        if (!/^(true|false|t|f|1|0)$/i.test(value)) throw new SplRuntimeError(`join overwrite=${value}: expected true or false`);
+        options.overwrite = /^(true|t|1)$/i.test(value);
+        break;
+      default:
+        throw new SplRuntimeError(`join option ${key}= is outside the supported subset (type=inner, max, overwrite)`);
+    }
+  }
+  if (!fields.length) throw new SplRuntimeError(`join without a field list is outside the supported subset: join ${rest}`);
+  return { options, fields, subsearch };
+}
+
+/** The index of the `]` closing the `[` at `open` (brackets in quoted strings do not count), or -1. */
+function closingBracket(text: string, open: number): number {
+  let depth = 0;
+  let quoted = false;
+  for (let i = open; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '\\') i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === '[') depth++;
+    else if (c === ']' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** The text of a join field's value, or undefined when the row lacks it (null or empty: never joins). */
+function joinValue(e: SEvent, f: string): string | undefined {
+  const v = e[f];
+  return v === undefined || v === null || v === '' ? undefined : asString(v);
+}
+
+/**
+ * Splunk's join: each main row joins with the subsearch rows whose values of every join field equal its own (as
+ * text); at most `max` of them, in subsearch order; no match drops the row (type=inner). The subsearch is read
+ * fully first.
+ */
+async function* join(input: Stream, options: JoinOptions, fields: string[], subsearch: () => Stream): Stream {
+  const index = new Map<string, SEvent[]>();
+  const keyOf = (e: SEvent) => {
+    const vs = fields.map((f) => joinValue(e, f));
+    return vs.some((v) => v === undefined) ? undefined : JSON.stringify(vs);
+  };
+  for await (const r of subsearch()) {
+    const k = keyOf(r);
+    if (k === undefined) continue;
+    const rows = index.get(k);
+    if (rows) rows.push(r);
+    else index.set(k, [r]);
+  }
+  for await (const e of input) {
+    const k = keyOf(e);
+    const matches = k === undefined ? undefined : index.get(k);
+    if (!matches) continue;
+    for (const r of matches.slice(0, options.max)) yield options.overwrite ? { ...e, ...r } : { ...r, ...e };
+  }
 }
 
 function parseAssignments(text: string): [string, Expr][] {
@@ -275,6 +374,9 @@ function parseStats(rest: string): { aggs: Agg[]; by: string[] } {
   return { aggs, by };
 }
 
+/** The functions of stats and eventstats. */
+const STATS_FUNCTIONS = ['count', 'dc', 'values', 'list', 'min', 'max', 'first', 'last', 'sum', 'avg'];
+
 /** The group of an event for stats and eventstats BY fields; undefined when a BY field is null or empty (dropped). */
 function groupOf(by: string[], e: SEvent): { keys: SValue[]; id: string } | undefined {
   const keys = by.map((f) => e[f] ?? null);
@@ -284,7 +386,7 @@ function groupOf(by: string[], e: SEvent): { keys: SValue[]; id: string } | unde
 /** eventstats: the stats of each event's group added to every event (events are held until the input ends). */
 async function* eventstats(input: Stream, rest: string): Stream {
   const { aggs, by } = parseStats(rest);
-  for (const a of aggs) if (!['count', 'dc', 'min', 'max', 'sum'].includes(a.fn)) throw new SplRuntimeError(`eventstats function ${a.fn}() is outside the supported subset`);
+  for (const a of aggs) if (!STATS_FUNCTIONS.includes(a.fn)) throw new SplRuntimeError(`eventstats function ${a.fn}() is outside the supported subset`);
   const events: SEvent[] = [];
   const groups = new Map<string, Acc[]>();
   const keyOf = (e: SEvent) => groupOf(by, e)?.id;
@@ -314,8 +416,7 @@ async function* eventstats(input: Stream, rest: string): Stream {
 
 async function* stats(input: Stream, rest: string): Stream {
   const { aggs, by } = parseStats(rest);
-  const known = ['count', 'dc', 'values', 'list', 'min', 'max', 'first', 'last', 'sum', 'avg'];
-  for (const a of aggs) if (!known.includes(a.fn)) throw new SplRuntimeError(`stats function ${a.fn}() is outside the supported subset`);
+  for (const a of aggs) if (!STATS_FUNCTIONS.includes(a.fn)) throw new SplRuntimeError(`stats function ${a.fn}() is outside the supported subset`);
   const groups = new Map<string, { keys: SValue[]; acc: Acc[] }>();
   for await (const e of input) {
     // stats ... by f drops events where f is null.
