@@ -135,8 +135,9 @@ describe('detc build / validate', () => {
     expect(m, r.out).not.toBeNull();
     const [passed, skipped, cases] = [Number(m![1]), Number(m![2] ?? 0), Number(m![3])];
     expect(passed + skipped).toBe(cases * 4);
-    // Only the Sigma engine is ever skipped (it cannot apply suppression windows), and only for a few cases.
-    expect(skipped).toBeLessThan(cases / 4);
+    // Only the Sigma engine is ever skipped (rules it cannot express, suppression windows it cannot apply): at most
+    // once per case, and most rules are expressible in Sigma.
+    expect(skipped).toBeLessThan(cases / 2);
     const xml = readFileSync(path.join(dir, 'reports/detc.xml'), 'utf8');
     expect(xml).toMatch(new RegExp(`^<\\?xml version="1.0" encoding="UTF-8"\\?>\\n<testsuites name="detc test" tests="${cases * 4}" failures="0" errors="0" skipped="${skipped}"`));
     expect(xml.match(/<testcase /g)).toHaveLength(cases * 4);

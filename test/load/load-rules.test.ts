@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { formatDiagnostic } from '../../src/load/diagnostics.js';
 import { loadRules, loadRuleText } from '../../src/load/load-rules.js';
+import { loadSharedLists } from '../../src/load/shared-lists.js';
 import { baseRuleDoc } from '../helpers/rules.js';
 
 function errorsOf(text: string, file = 'rules/x/bad.yml'): string[] {
@@ -118,5 +120,37 @@ describe('classify without aggregate', () => {
     (doc.query as Record<string, unknown>).classify = [{ as: 'Why', cases: [{ when: { field: 'DeviceName', eq: 'x' }, then: 'x' }], else: 'y' }];
     const errs = errorsOf(stringify(doc));
     expect(errs).toContainEqual(expect.stringMatching(/^rules\/x\/bad\.yml:\d+:\d+: error: 'classify' needs an 'aggregate' \(it labels aggregate rows\) \(at query\.classify\[0\]\)$/));
+  });
+});
+
+describe('followed_by', () => {
+  const sharedLists = loadSharedLists('rules', process.cwd(), '2026-11-23').lists;
+  const text = readFileSync('rules/network/scan-followed-by-access.yml', 'utf8');
+  const errors = (edit: (q: Record<string, any>) => void) => {
+    const doc = parse(text);
+    edit(doc.query);
+    return loadRuleText('rules/x/bad.yml', stringify(doc), { sharedLists }).diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
+  };
+
+  it('lowers into the IR with its window, field, condition and aggregates', () => {
+    const { rule, diagnostics } = loadRuleText('rules/network/scan-followed-by-access.yml', text, { sharedLists });
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const f = rule!.branches[0]!.followedBy!;
+    expect(f.withinSeconds).toBe(3600);
+    expect(f.same).toBe('dst_ip');
+    expect(f.aggregates.map((a) => `${a.as}:${a.fn}`)).toEqual(['AccessedHosts:distinct_count', 'AccessConnections:count', 'AccessedHostList:values', 'AccessedPorts:values', 'FirstAccess:min', 'LastAccess:max']);
+    expect(f.where?.kind).toBe('and');
+  });
+
+  it('refuses what no backend could compile, naming the field', () => {
+    expect(errors((q) => delete q.aggregate && delete q.having)).toContainEqual(expect.stringMatching(/error: 'followed_by' needs an 'aggregate' .*\(at query\.followed_by\)$/));
+    expect(errors((q) => (q.followed_by.same = 'src_ip'))).toContainEqual(expect.stringMatching(/error: 'src_ip' is already a group key.*\(at query\.followed_by\.same\)$/));
+    expect(errors((q) => (q.followed_by.same = 'dst_port'))).toContainEqual(expect.stringMatching(/error: 'same' must be an IP or string field; 'dst_port' is int \(at query\.followed_by\.same\)$/));
+    expect(errors((q) => (q.followed_by.same = 'dst_host'))).toContainEqual(expect.stringMatching(/unknown field 'dst_host'.*\(at query\.followed_by\.same\)$/));
+    expect(errors((q) => (q.followed_by.within = '$nope'))).toContainEqual(expect.stringMatching(/unknown parameter \$nope \(at query\.followed_by\.within\)$/));
+    expect(errors((q) => (q.followed_by.compute[0].as = 'detc_probe'))).toContainEqual(expect.stringMatching(/'detc_' are reserved .*\(at query\.followed_by\.compute\[0\]\.as\)$/));
+    expect(errors((q) => (q.followed_by.compute[0].as = 'UniqueDestHosts'))).toContainEqual(expect.stringMatching(/duplicate column 'UniqueDestHosts' \(at query\.followed_by\.compute\[0\]\.as\)$/));
+    // having picks the scans: the follow-up columns do not exist yet there.
+    expect(errors((q) => (q.having = { field: 'AccessedHosts', gte: 1 }))).toContainEqual(expect.stringMatching(/unknown column 'AccessedHosts'.*\(at query\.having\.field\)$/));
   });
 });
