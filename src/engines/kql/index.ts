@@ -5,6 +5,7 @@ import { DATA_SOURCES } from '../../ir/sources.js';
 import type { Rule } from '../../ir/types.js';
 import { toNativeEvent } from '../native-events.js';
 import { lookbackWindow } from '../time.js';
+import { eventReads, isReiterable } from '../passes.js';
 import type { Engine, EngineOptions, EngineResult, Events } from '../types.js';
 import { KqlInterpreter, type KRow } from './interpret.js';
 import { KqlRuntimeError } from './values.js';
@@ -23,14 +24,15 @@ export const kqlEngine: Engine = {
   async run(rule: Rule, events: Events, opts: EngineOptions): Promise<EngineResult> {
     const file = path.join(opts.distDir, 'sentinel', `${rule.slug}.kql`);
     const query = readFileSync(file, 'utf8');
-    const rows = await runKql(rule, query, events, opts, opts.mappings.sentinel);
+    const reads = eventReads(events, 'kql engine');
+    const rows = await runKql(rule, query, reads, opts, opts.mappings.sentinel);
     // Mapping variants (sentinel/<rule>.<variant>.kql, e.g. over ASIM) run on the same events through their own
-    // field mapping and must raise the same alerts. A one-shot stream can be read once: variants need an array.
-    if (Array.isArray(events)) {
+    // field mapping and must raise the same alerts. A one-shot stream can be read once: variants need to read again.
+    if (isReiterable(events)) {
       for (const variant of Object.keys(opts.mappings.sentinel.variants ?? {}).sort()) {
         const vfile = path.join(opts.distDir, 'sentinel', `${rule.slug}.${variant}.kql`);
         if (!existsSync(vfile)) continue;
-        const vrows = await runKql(rule, readFileSync(vfile, 'utf8'), events, opts, variantMapping(opts.mappings.sentinel, variant));
+        const vrows = await runKql(rule, readFileSync(vfile, 'utf8'), reads, opts, variantMapping(opts.mappings.sentinel, variant));
         const a = projectRows(rows, Object.keys(rows[0] ?? {}));
         const b = projectRows(vrows, Object.keys(rows[0] ?? {}));
         if (JSON.stringify(a) !== JSON.stringify(b)) {
@@ -44,7 +46,7 @@ export const kqlEngine: Engine = {
 };
 
 /** Runs one KQL file's query over the events, mapped to the tables of `mapping`; rows as the comparison wants them. */
-async function runKql(rule: Rule, query: string, events: Events, opts: EngineOptions, mapping: BackendMapping): Promise<Row[]> {
+async function runKql(rule: Rule, query: string, events: () => Events, opts: EngineOptions, mapping: BackendMapping): Promise<Row[]> {
   const inWindow = lookbackWindow(rule, opts.now);
   const tables = new Map<string, () => AsyncIterable<KRow>>();
   for (const b of rule.branches) {
@@ -61,7 +63,7 @@ async function runKql(rule: Rule, query: string, events: Events, opts: EngineOpt
     // Rows are made lazily from the event stream: the interpreter's where/extend/project stream them on, and
     // only summarize (open groups) and sort (result rows) hold state.
     tables.set(table, async function* () {
-      for await (const e of events) {
+      for await (const e of events()) {
         if (inWindow(e[timeField]) === undefined) continue;
         const native = toNativeEvent(e, b.source, 'sentinel', mapping);
         // Columns the mapping does not fill are empty in every row: they come from a shared prototype.

@@ -154,21 +154,23 @@ export class KqlInterpreter {
       if (missing) throw new KqlRuntimeError(`join: the ${side} side has a null '${missing[side]}'; null join keys are outside the supported subset (filter them first)`);
       return vals.map(valueKey).join('\u0000');
     };
-    const right = new Map<string, KRow[]>();
-    for await (const r of this.tabular(op.Expression, tables)) {
-      const k = key(r, 'right');
-      const bucket = right.get(k) ?? [];
-      bucket.push(r);
-      right.set(k, bucket);
+    if (kind === 'leftanti') {
+      const seen = new Set<string>();
+      for await (const r of this.tabular(op.Expression, tables)) seen.add(key(r, 'right'));
+      for await (const l of input) if (!seen.has(key(l, 'left'))) yield l;
+      return;
     }
+    // Inner: index the left side and stream the right one. detc puts the smaller side on the left, as Kusto
+    // advises, so memory follows the probes rather than every session. Row order is not part of a join's result.
+    const left = new Map<string, KRow[]>();
     for await (const l of input) {
       const k = key(l, 'left');
-      const matches = right.get(k);
-      if (kind === 'leftanti') {
-        if (!matches) yield l;
-        continue;
-      }
-      for (const r of matches ?? []) {
+      const bucket = left.get(k) ?? [];
+      bucket.push(l);
+      left.set(k, bucket);
+    }
+    for await (const r of this.tabular(op.Expression, tables)) {
+      for (const l of left.get(key(r, 'right')) ?? []) {
         // for...in: the columns a row inherits from its table's empty-column prototype are columns too.
         const out: KRow = {};
         for (const name in l) out[name] = l[name]!;

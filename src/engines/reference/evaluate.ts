@@ -52,6 +52,7 @@ export async function evaluateBranch(rule: Rule, branch: Branch, events: AsyncIt
   const followWhere = follow?.where ? compileCondition(follow.where) : () => true;
   // Follow-ups by group key: kept until the end, since a scan can qualify after its follow-ups were read.
   const followUps = new Map<string, FollowUp[]>();
+  const followFields = [...new Set([source.time, ...(follow?.aggregates.flatMap((a) => (a.field ? [a.field] : [])) ?? [])])];
 
   // First seen: keys with any event in the baseline (before the lookback) cannot alert.
   const detectFrom = opts.now - rule.schedule.lookbackSeconds * 1000;
@@ -71,7 +72,10 @@ export async function evaluateBranch(rule: Rule, branch: Branch, events: AsyncIt
       if (!keys.some(isMissing) && !isMissing(same)) {
         const id = JSON.stringify(keys);
         const list = followUps.get(id) ?? [];
-        list.push({ same: distinctKey(same), t, event: e });
+        // Only what the follow-up aggregates read: follow-ups are kept to the end, so their size is the memory.
+        const event: Row = {};
+        for (const f of followFields) event[f] = e[f];
+        list.push({ same: String(same), t, event });
         followUps.set(id, list);
       }
     }
@@ -93,7 +97,7 @@ export async function evaluateBranch(rule: Rule, branch: Branch, events: AsyncIt
     accumulate(g, agg.aggregates, e, source.time);
     if (follow && !isMissing(e[follow.same])) {
       g.probes ??= new Map();
-      const k = distinctKey(e[follow.same]);
+      const k = String(e[follow.same]);
       const first = g.probes.get(k);
       if (first === undefined || t < first) g.probes.set(k, t);
     }

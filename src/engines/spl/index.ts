@@ -5,6 +5,7 @@ import type { Rule } from '../../ir/types.js';
 import { toNativeEvent } from '../native-events.js';
 import type { Row } from '../reference/predicates.js';
 import { lookbackWindow } from '../time.js';
+import { eventReads } from '../passes.js';
 import type { Engine, EngineOptions, EngineResult, Events } from '../types.js';
 import { appFiles, readLookups } from './lookup.js';
 import { expandMacros, runPipeline } from './pipeline.js';
@@ -51,6 +52,7 @@ export const splEngine: Engine = {
     const query = readFileSync(file, 'utf8');
     const spl = expandMacros(query.trim(), readMacros(opts.distDir));
     const inWindow = lookbackWindow(rule, opts.now);
+    const reads = eventReads(events, 'spl engine');
     const source = (model: string, dataset: string): AsyncIterable<SEvent> => {
       const branch = rule.branches.find((b) => {
         const s = opts.mappings.splunk.sources[b.source]?.settings;
@@ -58,8 +60,9 @@ export const splEngine: Engine = {
       });
       if (!branch) throw new SplRuntimeError(`data model ${model}.${dataset} is not the source of any branch of ${rule.slug}`);
       const timeField = DATA_SOURCES[branch.source]!.time;
+      const stream = reads();
       return (async function* () {
-        for await (const e of events) {
+        for await (const e of stream) {
           if (inWindow(e[timeField]) === undefined) continue;
           yield toNativeEvent(e, branch.source, 'splunk', opts.mappings.splunk) as SEvent;
         }
