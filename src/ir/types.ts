@@ -188,9 +188,10 @@ export interface FirstSeen {
 /**
  * Scan followed by access: a group row alerts only if later events of the same key reach a value of `same` that
  * the group's own events had (a scanned host), each within `withinSeconds` after the group's first event to that
- * value (the probe): probe < t <= probe + within. Follow-ups are the events that pass the suppressions and `where`
- * (not the branch's where) inside the lookback; `aggregates` over the matched follow-ups are added to the row.
- * A group with no follow-up does not alert.
+ * value (the probe): probe < t <= probe + within, whatever window t falls in. Follow-ups are the events inside the
+ * lookback that pass the suppressions and `where` (not the branch's where) and have every key field and `same`
+ * (matched exactly, as text); `aggregates` over the matched follow-ups are added to the row. A group with no
+ * follow-up does not alert.
  */
 export interface FollowedBy {
   withinSeconds: number;
