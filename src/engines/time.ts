@@ -16,9 +16,9 @@ export function toEpochMs(v: unknown): number | undefined {
  * The SIEM scheduler's window for one run: events whose time is in [now - lookback, now). The returned function
  * gives an event time in ms, or undefined when the time is missing or outside the window.
  */
-export function lookbackWindow(rule: Rule, now: number): (time: unknown) => number | undefined {
+export function lookbackWindow(rule: Rule, now: number, periodSeconds = readPeriodSeconds(rule)): (time: unknown) => number | undefined {
   // A first-seen rule also reads its baseline before the lookback.
-  const from = now - readPeriodSeconds(rule) * 1000;
+  const from = now - periodSeconds * 1000;
   return (time) => {
     const t = toEpochMs(time);
     return t === undefined || t < from || t >= now ? undefined : t;

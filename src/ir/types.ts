@@ -289,7 +289,7 @@ export interface SharedList {
    * The list lives in the SIEM (threat intelligence): queries read its store, detc ships nothing for it, and the
    * entries are samples for fixtures. Sigma, which has no lookups, cannot express a rule that reads one.
    */
-  external?: { sentinel?: { table: 'ThreatIntelligenceIndicator' }; splunk?: { lookup: string; field: string } };
+  external?: { sentinel?: { table: 'ThreatIntelIndicators' }; splunk?: { lookup: string; field: string } };
 }
 
 export interface Rule {

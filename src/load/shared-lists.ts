@@ -78,6 +78,11 @@ function fromYaml(name: string, file: string, text: string, diagnostics: Diagnos
     }
     return undefined;
   }
+  const legacy = (data.external as { sentinel?: { table?: string } } | undefined)?.sentinel?.table === 'ThreatIntelligenceIndicator';
+  if (legacy) {
+    diagnostics.push(src.diagnostic(['external', 'sentinel', 'table'], "ThreatIntelligenceIndicator stopped receiving data on 2025-08-31 and was retired on 2026-05-31, so a rule reading it never fires: use ThreatIntelIndicators"));
+    return undefined;
+  }
   const type = data.type as SharedList['type'];
   const entries = (data.entries as (string | number | Record<string, unknown>)[]).map((e, i): ListEntry => {
     const { line, col } = src.locate(['entries', i]);

@@ -60,7 +60,9 @@ describe('sentinel backend on the founding rules', () => {
     expect(paths).not.toContain('sentinel/scan-tool-execution.asim.kql');
     // The window list is compiled into the queries, not shipped as a watchlist.
     expect(paths.some((p) => p.includes('red_team_windows') || p.includes('threat_intel'))).toBe(false);
-    expect(out.file('sentinel/known-bad-source-scan.kql')).toContain('toscalar(ThreatIntelligenceIndicator | where Active == true and ExpirationDateTime > now()');
+    // Each indicator's newest row of the last 14 days decides (Sentinel republishes weekly), and the rule reads 14 days.
+    expect(out.file('sentinel/known-bad-source-scan.kql')).toContain('toscalar(ThreatIntelIndicators | where TimeGenerated >= ago(14d) | where ObservableKey in ("ipv4-addr:value", "ipv6-addr:value") | summarize arg_max(TimeGenerated, IsActive, IsDeleted, ValidUntil, ObservableValue) by Id | where IsActive == true and IsDeleted == false and (isnull(ValidUntil) or ValidUntil > now())');
+    expect(out.file('sentinel/known-bad-source-scan.yaml')).toMatch(/^queryPeriod: 14d$/m);
   });
 
   it('excludes non-public sources by CIDR, never by string prefix, and keeps IPv6 sources', () => {

@@ -7,6 +7,7 @@ import { sentinelBackend } from '../../src/backends/sentinel/index.js';
 import { writeOutput } from '../../src/build/write-output.js';
 import { kqlEngine } from '../../src/engines/kql/index.js';
 import { KqlInterpreter } from '../../src/engines/kql/interpret.js';
+import { fromEvent } from '../../src/engines/kql/values.js';
 import { referenceEngine } from '../../src/engines/reference/index.js';
 import type { EngineOptions } from '../../src/engines/types.js';
 import { loadTableSchemas } from '../../src/kql-check/table-schemas.js';
@@ -123,6 +124,32 @@ describe('join kind=leftanti', () => {
     const out = await new KqlInterpreter(NOW).run('T | join kind=leftanti (U | summarize by K) on K', tables);
     expect(out.map((r) => r.K)).toEqual(['a', 'c']);
     await expect(new KqlInterpreter(NOW).run('T | join kind=innerunique (U) on K', tables)).rejects.toThrow(/only join kind=leftanti and kind=inner/);
+  });
+});
+
+describe('threat intelligence from ThreatIntelIndicators', () => {
+  it("the emitted list reads each indicator's newest row: deleted, inactive, expired and non-IP indicators drop out", async () => {
+    const kql = readFileSync(path.join(dist, 'sentinel/known-bad-source-scan.kql'), 'utf8');
+    const v4 = /^let threat_intel_ips_v4 = toscalar\((.*)\);$/m.exec(kql)![1]!;
+    const day = (n: number) => NOW - n * 86_400_000;
+    const rows = [
+      // A: active 10 days ago, deleted 3 days ago (the newer row wins).
+      { TimeGenerated: day(10), Id: 'A', ObservableKey: 'ipv4-addr:value', ObservableValue: '198.51.100.1', IsActive: true, IsDeleted: false, ValidUntil: day(-30) },
+      { TimeGenerated: day(3), Id: 'A', ObservableKey: 'ipv4-addr:value', ObservableValue: '198.51.100.1', IsActive: true, IsDeleted: true, ValidUntil: day(-30) },
+      // B: no valid_until (never expires); C: expired yesterday; D: deactivated; E: a domain; F: older than 14 days.
+      { TimeGenerated: day(2), Id: 'B', ObservableKey: 'ipv4-addr:value', ObservableValue: '198.51.100.0/29', IsActive: true, IsDeleted: false, ValidUntil: null },
+      { TimeGenerated: day(2), Id: 'C', ObservableKey: 'ipv4-addr:value', ObservableValue: '198.51.100.3', IsActive: true, IsDeleted: false, ValidUntil: day(1) },
+      { TimeGenerated: day(2), Id: 'D', ObservableKey: 'ipv4-addr:value', ObservableValue: '198.51.100.4', IsActive: false, IsDeleted: false, ValidUntil: day(-30) },
+      { TimeGenerated: day(2), Id: 'E', ObservableKey: 'domain-name:value', ObservableValue: 'bad.example', IsActive: true, IsDeleted: false, ValidUntil: day(-30) },
+      { TimeGenerated: day(20), Id: 'F', ObservableKey: 'ipv4-addr:value', ObservableValue: '198.51.100.6', IsActive: true, IsDeleted: false, ValidUntil: day(-30) },
+      // G: deleted first, re-activated later.
+      { TimeGenerated: day(9), Id: 'G', ObservableKey: 'ipv4-addr:value', ObservableValue: '198.51.100.7', IsActive: true, IsDeleted: true, ValidUntil: day(-30) },
+      { TimeGenerated: day(1), Id: 'G', ObservableKey: 'ipv4-addr:value', ObservableValue: '198.51.100.7', IsActive: true, IsDeleted: false, ValidUntil: day(-30) },
+    ];
+    const schema = loadTableSchemas('schemas/kql').find((t) => t.name === 'ThreatIntelIndicators')!;
+    const typed = rows.map((r) => Object.fromEntries(schema.columns.map((c) => [c.name, fromEvent((r as Record<string, unknown>)[c.name], c.type)])));
+    const out = await new KqlInterpreter(NOW).run(v4, (n) => (n === 'ThreatIntelIndicators' ? (async function* () { yield* typed as never[]; })() : undefined));
+    expect(out).toEqual([{ Values: ['198.51.100.0/29', '198.51.100.7'] }]);
   });
 });
 

@@ -33,7 +33,7 @@ describe('rules/lists/ in this repository', () => {
   it('load without problems, each with a description and provenance', () => {
     expect(diagnostics.map(formatDiagnostic)).toEqual([]);
     expect([...lists.keys()]).toEqual(['authorized_scanner_hosts', 'authorized_vulnerability_scanners', 'health_check_sources', 'internet_research_scanners', 'it_asset_discovery_hosts', 'red_team_windows', 'threat_intel_ips']);
-    expect(lists.get('threat_intel_ips')!.external).toEqual({ sentinel: { table: 'ThreatIntelligenceIndicator' }, splunk: { lookup: 'ip_intel', field: 'ip' } });
+    expect(lists.get('threat_intel_ips')!.external).toEqual({ sentinel: { table: 'ThreatIntelIndicators' }, splunk: { lookup: 'ip_intel', field: 'ip' } });
     for (const l of lists.values()) {
       expect(l.description.length).toBeGreaterThan(20);
       expect(l.provenance?.length ?? 0).toBeGreaterThan(20);
@@ -64,6 +64,14 @@ describe('bad lists are errors with file and line', () => {
       'rules/lists/scanners.csv:6:1: error: expected 2 columns (value, comment), found 1',
       'rules/lists/scanners.csv:5:1: error: invalid CIDR: "10.0.0.0/33": prefix length must be 0..32 for IPv4',
       "rules/lists/scanners.csv:7:1: error: '203.0.113.0/24' is already on line 4",
+    ]);
+  });
+  it('the retired ThreatIntelligenceIndicator table is refused with the reason and the replacement', () => {
+    const dir = project({
+      'rules/lists/ti.yml': 'type: cidr\ndescription: feed\nexternal:\n  sentinel: { table: ThreatIntelligenceIndicator }\nentries: [198.51.100.1]\n',
+    });
+    expect(loadSharedLists(path.join(dir, 'rules'), dir).diagnostics.map(formatDiagnostic)).toEqual([
+      'rules/lists/ti.yml:4:22: error: ThreatIntelligenceIndicator stopped receiving data on 2025-08-31 and was retired on 2026-05-31, so a rule reading it never fires: use ThreatIntelIndicators (at external.sentinel.table)',
     ]);
   });
   it('a CSV list without its type or with an unknown column', () => {

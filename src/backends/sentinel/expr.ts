@@ -1,5 +1,6 @@
 import type { Condition, FieldType, OutputColumn, Predicate, SharedList } from '../../ir/types.js';
 import { kqlDynamicStrings, kqlName, kqlNumber, kqlString } from './escape.js';
+import { SENTINEL_TI_DAYS } from '../../ir/analysis.js';
 
 /** How a condition's field names resolve: event fields through the table mapping, or output columns as they are. */
 export interface KqlScope {
@@ -19,8 +20,10 @@ function listSource(scope: KqlScope, list: string): string {
   if (!l?.external) return `_GetWatchlist(${kqlString(list)})`;
   const table = l.external.sentinel?.table;
   if (!table) throw new Error(`${l.file}: the external list '${list}' names no Sentinel source (external.sentinel.table)`);
-  // Active, unexpired IP indicators; NetworkIP, or the source/destination IP of network indicators.
-  return `${kqlName(table)} | where Active == true and ExpirationDateTime > now() | extend SearchKey = coalesce(NetworkIP, NetworkSourceIP, NetworkDestinationIP) | where isnotempty(SearchKey)`;
+  // IP indicators (STIX ipv4-addr/ipv6-addr values, which may be CIDR ranges) in their latest state: Sentinel writes
+  // a row per update and republishes each indicator weekly, so the newest row of each Id says whether it is still
+  // active, not deleted and not past its valid_until (optional in STIX: none means no expiry).
+  return `${kqlName(table)} | where TimeGenerated >= ago(${SENTINEL_TI_DAYS}d) | where ObservableKey in ("ipv4-addr:value", "ipv6-addr:value") | summarize arg_max(TimeGenerated, IsActive, IsDeleted, ValidUntil, ObservableValue) by Id | where IsActive == true and IsDeleted == false and (isnull(ValidUntil) or ValidUntil > now()) | extend SearchKey = ObservableValue | where isnotempty(SearchKey)`;
 }
 
 /** `let <list>[_v4|_v6] = toscalar(_GetWatchlist('<list>') | ...)`: the list's values as a dynamic array. */

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { EntityType, Rule, Severity } from '../../ir/types.js';
 import type { SentinelSettings } from '../../config/load-config.js';
-import { readPeriodSeconds } from '../../ir/analysis.js';
+import { sentinelQueryPeriodSeconds } from '../../ir/analysis.js';
 import { DiagnosticError, type Diagnostic } from '../../load/diagnostics.js';
 import { parseDuration } from '../../load/duration.js';
 import { requireMapping, variantMapping } from '../mapping.js';
@@ -139,9 +139,9 @@ export const sentinelBackend: Backend = {
         connectors: [...connectors].map(([connectorId, d]) => ({ connectorId, dataTypes: [...d] })),
         queryFrequency: kqlTimespan(rule.schedule.frequencySeconds),
         // A first-seen rule reads its baseline too.
-        queryPeriod: kqlTimespan(readPeriodSeconds(rule)),
+        queryPeriod: kqlTimespan(sentinelQueryPeriodSeconds(rule)),
         queryFrequencyIso: isoDuration(rule.schedule.frequencySeconds),
-        queryPeriodIso: isoDuration(readPeriodSeconds(rule)),
+        queryPeriodIso: isoDuration(sentinelQueryPeriodSeconds(rule)),
         tactics: rule.tactics.map(sentinelTactic),
         techniques: rule.techniques,
         armTechniques: parentTechniques,
@@ -169,7 +169,7 @@ export const sentinelBackend: Backend = {
       files.push({ path: `${stem}.arm.json`, content: templates.render('arm.json', view), templates: ['arm.json', 'query'] });
       if (q.variant) continue;
       for (const l of rule.sharedLists.filter((x) => x.external)) {
-        notes.push({ rule: rule.file, branch: '*', backend: 'sentinel', kind: 'approximated', message: `$${l.name} is read from ${l.external!.sentinel?.table} (Active and not expired; every such row counts, including older versions of an updated indicator); detc ships no watchlist for it` });
+        notes.push({ rule: rule.file, branch: '*', backend: 'sentinel', kind: 'approximated', message: `$${l.name} is read from ${l.external!.sentinel?.table}: IPv4 and IPv6 indicators whose newest row of the last 14 days is active, not deleted and not past ValidUntil, so the rule's queryPeriod is 14 days; detc ships no watchlist for it` });
       }
       for (const b of rule.branches) {
         for (const s of b.suppressions) {

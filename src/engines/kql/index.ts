@@ -5,6 +5,7 @@ import { DATA_SOURCES } from '../../ir/sources.js';
 import type { Rule } from '../../ir/types.js';
 import { toNativeEvent } from '../native-events.js';
 import { lookbackWindow } from '../time.js';
+import { sentinelQueryPeriodSeconds } from '../../ir/analysis.js';
 import { eventReads, isReiterable } from '../passes.js';
 import type { Engine, EngineOptions, EngineResult, Events } from '../types.js';
 import { KqlInterpreter, type KRow } from './interpret.js';
@@ -47,7 +48,8 @@ export const kqlEngine: Engine = {
 
 /** Runs one KQL file's query over the events, mapped to the tables of `mapping`; rows as the comparison wants them. */
 async function runKql(rule: Rule, query: string, events: () => Events, opts: EngineOptions, mapping: BackendMapping): Promise<Row[]> {
-  const inWindow = lookbackWindow(rule, opts.now);
+  // Sentinel hands the query the rows of its queryPeriod (longer than the lookback when it reads threat intelligence).
+  const inWindow = lookbackWindow(rule, opts.now, sentinelQueryPeriodSeconds(rule));
   const tables = new Map<string, () => AsyncIterable<KRow>>();
   for (const b of rule.branches) {
     const sm = mapping.sources[b.source]!;
@@ -79,7 +81,11 @@ async function runKql(rule: Rule, query: string, events: () => Events, opts: Eng
     const schema = table && opts.kqlTables.find((t) => t.name === table);
     if (!table || !schema || tables.has(table)) continue;
     const rows = l.entries.map((e) => {
-      const raw: Record<string, unknown> = { TimeGenerated: opts.now - 86_400_000, NetworkIP: e.value, Active: true, ExpirationDateTime: opts.now + 30 * 86_400_000, Description: e.comment, IndicatorId: `${l.name}:${e.line}` };
+      // One current row per sample (republished a day ago, valid for a month), as the table holds a live indicator.
+      const raw: Record<string, unknown> = {
+        TimeGenerated: opts.now - 86_400_000, Id: `${l.name}:${e.line}`, ObservableKey: e.value.includes(':') ? 'ipv6-addr:value' : 'ipv4-addr:value',
+        ObservableValue: e.value, IsActive: true, IsDeleted: false, ValidUntil: opts.now + 30 * 86_400_000, Data: { description: e.comment ?? '' },
+      };
       return Object.fromEntries(schema.columns.map((c) => [c.name, fromEvent(raw[c.name], c.type)])) as KRow;
     });
     tables.set(table, async function* () {

@@ -239,7 +239,13 @@ export class KqlInterpreter {
 
   private async *summarize(op: Node, input: Rows): Rows {
     if (list(op.Parameters).length) throw new KqlRuntimeError('summarize parameters (hints) are outside the supported subset');
-    const aggs = list(op.Aggregates).map((e) => {
+    // arg_max(By, Col, ...) / arg_min: the columns of the row with the largest (smallest) By, named after the arguments.
+    const argExtremes = list(op.Aggregates).filter((e) => kindOf(e) === 'FunctionCallExpression' && ['arg_max', 'arg_min'].includes(String(e.Name.SimpleName))).map((e) => {
+      const args = list(e.ArgumentList.Expressions);
+      if (args.length < 2 || args.some((a) => kindOf(a) !== 'NameReference')) throw new KqlRuntimeError(`'${text(e)}': the supported form is arg_max(Column, Column, ...)`);
+      return { max: String(e.Name.SimpleName) === 'arg_max', columns: args.map((a) => String(a.SimpleName)), node: e };
+    });
+    const aggs = list(op.Aggregates).filter((e) => !argExtremes.some((x) => x.node === e)).map((e) => {
       if (kindOf(e) !== 'SimpleNamedExpression') throw new KqlRuntimeError(`aggregate '${text(e)}' needs a name`);
       const calls: Node[] = [];
       collectAggregates(e.Expression, calls);
@@ -247,22 +253,30 @@ export class KqlInterpreter {
       return { name: String(e.Name.SimpleName), expr: e.Expression, calls };
     });
     const by = op.ByClause ? list(op.ByClause.Expressions).map((e) => this.named(e)) : [];
-    const groups = new Map<string, { keys: KValue[]; states: Accumulator[][] }>();
+    const groups = new Map<string, { keys: KValue[]; states: Accumulator[][]; extremes: (KValue[] | undefined)[] }>();
     for await (const r of input) {
       const keys = by.map(([, e]) => this.scalar(e, r));
       const id = keys.map(valueKey).join('\u0000');
       let g = groups.get(id);
       if (!g) {
-        g = { keys, states: aggs.map((a) => a.calls.map((c) => newAccumulator(c))) };
+        g = { keys, states: aggs.map((a) => a.calls.map((c) => newAccumulator(c))), extremes: argExtremes.map(() => undefined) };
         groups.set(id, g);
       }
       aggs.forEach((a, i) => a.calls.forEach((c, j) => g!.states[i]![j]!.add(list(c.ArgumentList.Expressions).map((x) => this.scalar(x, r)))));
+      argExtremes.forEach((x, i) => {
+        const values = x.columns.map((c) => r[c] ?? null);
+        const best = g!.extremes[i];
+        // Null By values never win; the first row wins a tie.
+        if (values[0] === null) return;
+        if (!best || best[0] === null || (x.max ? compare(values[0]!, best[0]!) > 0 : compare(values[0]!, best[0]!) < 0)) g!.extremes[i] = values;
+      });
     }
     // Without `by`, summarize yields one row even over no input (count() = 0, make_list() = []).
-    if (!by.length && !groups.size) groups.set('', { keys: [], states: aggs.map((a) => a.calls.map((c) => newAccumulator(c))) });
+    if (!by.length && !groups.size) groups.set('', { keys: [], states: aggs.map((a) => a.calls.map((c) => newAccumulator(c))), extremes: argExtremes.map(() => undefined) });
     for (const g of groups.values()) {
       const row: KRow = {};
       by.forEach(([name], i) => (row[name] = g.keys[i]!));
+      argExtremes.forEach((x, i) => x.columns.forEach((c, j) => (row[c] = g.extremes[i]?.[j] ?? null)));
       aggs.forEach((a, i) => {
         const results = new Map<Node, KValue>(a.calls.map((c, j) => [c, g.states[i]![j]!.result()]));
         row[a.name] = this.scalar(a.expr, row, results);
