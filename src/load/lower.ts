@@ -168,10 +168,7 @@ export class RuleLowering {
     if (q.aggregate) aggregation = this.lowerAggregation(q.aggregate, [...at, 'aggregate'], source, columns);
     let firstSeen: FirstSeen | undefined;
     if (q.first_seen) {
-      const fat: PathPart[] = [...at, 'first_seen', 'baseline'];
-      const text = String(q.first_seen.baseline);
-      const m = REF.exec(text);
-      const seconds = m ? (this.param(m[1]!, fat, 'duration')?.value as number | undefined) : parseDuration(text);
+      const seconds = this.duration(q.first_seen.baseline, [...at, 'first_seen', 'baseline']);
       if (!aggregation) this.error([...at, 'first_seen'], "'first_seen' needs an 'aggregate' (its by fields are the key that must be new)");
       if (seconds !== undefined) firstSeen = { baselineSeconds: seconds, pos: this.pos([...at, 'first_seen']) };
     }
@@ -267,14 +264,7 @@ export class RuleLowering {
   }
 
   private lowerAggregation(a: Raw, at: PathPart[], source: DataSource, columns: Map<string, ColumnType>): Aggregation {
-    const size = String(a.window.size);
-    let windowSeconds = parseDuration(size);
-    const m = REF.exec(size);
-    if (m) {
-      const p = this.param(m[1]!, [...at, 'window', 'size'], 'duration');
-      windowSeconds = typeof p?.value === 'number' ? p.value : undefined;
-    }
-    if (windowSeconds === undefined) windowSeconds = 300;
+    const windowSeconds = this.duration(a.window.size, [...at, 'window', 'size']) ?? 300;
     this.addColumn(columns, a.window.as, 'timestamp', [...at, 'window', 'as']);
     const by = (a.by as Raw[]).map((k, i) => {
       const f = source.fields[k.field];
@@ -313,9 +303,7 @@ export class RuleLowering {
       this.error(at, "'followed_by' needs an 'aggregate' (its by fields are the key the follow-ups share)");
       return undefined;
     }
-    const text = String(f.within);
-    const m = REF.exec(text);
-    const withinSeconds = m ? (this.param(m[1]!, [...at, 'within'], 'duration')?.value as number | undefined) : parseDuration(text);
+    const withinSeconds = this.duration(f.within, [...at, 'within']);
     const same = source.fields[f.same];
     if (!same) this.error([...at, 'same'], unknownField(f.same, source));
     else if (aggregation.by.some((k) => k.field === f.same)) this.error([...at, 'same'], `'${f.same}' is already a group key; 'same' names a field the group's events spread over (e.g. dst_ip)`);
@@ -325,6 +313,15 @@ export class RuleLowering {
     const aggregates = this.lowerCompute(f.compute as Raw[], [...at, 'compute'], source, columns);
     if (withinSeconds === undefined || !same) return undefined;
     return { withinSeconds, same: f.same, where, aggregates, pos: this.pos(at) };
+  }
+
+  /** A duration written in place (`5m`) or as a `$parameter` of type duration, in seconds; undefined when invalid. */
+  private duration(value: unknown, at: PathPart[]): number | undefined {
+    const text = String(value);
+    const m = REF.exec(text);
+    if (!m) return parseDuration(text);
+    const v = this.param(m[1]!, at, 'duration')?.value;
+    return typeof v === 'number' ? v : undefined;
   }
 
   private param(name: string, at: PathPart[], type: Parameter['type']): Parameter | undefined {
