@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { Rule } from '../ir/types.js';
+import { conditionFields } from '../ir/analysis.js';
+import type { Branch, Rule } from '../ir/types.js';
 import { DATA_SOURCES } from '../ir/sources.js';
 import { DiagnosticError, type Diagnostic } from '../load/diagnostics.js';
 import { YamlSource } from '../load/yaml-source.js';
@@ -74,20 +75,12 @@ export function requireMapping(rule: Rule, mapping: BackendMapping, backend: str
   return out;
 }
 
-import type { Branch, Condition } from '../ir/types.js';
 
 export function fieldsRead(b: Branch): string[] {
-  const s = new Set<string>([DATA_SOURCES[b.source]!.time]);
-  const walk = (c: Condition | undefined) => {
-    if (!c) return;
-    if (c.kind === 'and' || c.kind === 'or') c.exprs.forEach(walk);
-    else if (c.kind === 'not') walk(c.expr);
-    else s.add(c.field);
-  };
-  walk(b.where);
+  const s = conditionFields(b.where, new Set<string>([DATA_SOURCES[b.source]!.time]));
   b.suppressions.forEach((x) => s.add(x.field));
   if (b.followedBy) {
-    walk(b.followedBy.where);
+    conditionFields(b.followedBy.where, s);
     s.add(b.followedBy.same);
     b.followedBy.aggregates.forEach((a) => a.field && s.add(a.field));
   }
@@ -95,7 +88,7 @@ export function fieldsRead(b: Branch): string[] {
     b.aggregation.by.forEach((k) => s.add(k.field));
     b.aggregation.aggregates.forEach((a) => a.field && s.add(a.field));
   } else {
-    b.classifications.forEach((c) => c.cases.forEach((k) => walk(k.when)));
+    b.classifications.forEach((c) => c.cases.forEach((k) => conditionFields(k.when, s)));
   }
   b.output.forEach((o) => o.field && s.add(o.field));
   return [...s].sort();

@@ -8,6 +8,15 @@ export function impliesExists(c: Condition | undefined, field: string): boolean 
   return false;
 }
 
+/** The fields (event fields, or columns of aggregate rows) a condition reads, added to `into`. */
+export function conditionFields(c: Condition | undefined, into = new Set<string>()): Set<string> {
+  if (!c) return into;
+  if (c.kind === 'and' || c.kind === 'or') c.exprs.forEach((e) => conditionFields(e, into));
+  else if (c.kind === 'not') conditionFields(c.expr, into);
+  else into.add(c.field);
+  return into;
+}
+
 /** How far back the SIEM reads for one run: the lookback, plus the longest first-seen baseline of any branch. */
 export function readPeriodSeconds(rule: Rule): number {
   return rule.schedule.lookbackSeconds + Math.max(0, ...rule.branches.map((b) => b.firstSeen?.baselineSeconds ?? 0));

@@ -1,4 +1,4 @@
-import { impliesExists, windowMatch } from '../../ir/analysis.js';
+import { conditionFields, impliesExists, windowMatch } from '../../ir/analysis.js';
 import { DATA_SOURCES } from '../../ir/sources.js';
 import type { Aggregate, Aggregation, Branch, Condition, Rule } from '../../ir/types.js';
 import { fieldsRead } from '../mapping.js';
@@ -152,7 +152,7 @@ function followedByJoin(bc: BranchContext, agg: Aggregation): string {
   const probes = scanEvents(bc);
   probes.push(`bin span=${splSpan(agg.windowSeconds)} ${time} AS ${window}`);
   if (bc.branch.having) {
-    const read = columnsRead(bc.branch.having);
+    const read = conditionFields(bc.branch.having);
     const needed = agg.aggregates.filter((a) => read.has(a.as));
     if (needed.length) {
       probes.push(`eventstats ${statsAggregates(needed, name)} BY ${window} ${keys}`);
@@ -195,18 +195,6 @@ function columnName(bc: BranchContext, agg: Aggregation, window: string): (c: st
     const key = agg.by.find((k) => k.as === c);
     return key ? bc.name(key.field) : c;
   };
-}
-
-/** The columns a condition on aggregate rows reads. */
-function columnsRead(c: Condition): Set<string> {
-  const out = new Set<string>();
-  const walk = (x: Condition) => {
-    if (x.kind === 'and' || x.kind === 'or') x.exprs.forEach(walk);
-    else if (x.kind === 'not') walk(x.expr);
-    else out.add(x.field);
-  };
-  walk(c);
-  return out;
 }
 
 function statsAggregates(aggregates: Aggregate[], name: (f: string) => string): string {
