@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { EntityType, Rule, Severity } from '../../ir/types.js';
 import type { SentinelSettings } from '../../config/load-config.js';
-import { sentinelQueryPeriodSeconds } from '../../ir/analysis.js';
+import { SENTINEL_TI_DAYS, sentinelQueryPeriodSeconds } from '../../ir/analysis.js';
 import { DiagnosticError, type Diagnostic } from '../../load/diagnostics.js';
 import { parseDuration } from '../../load/duration.js';
 import { requireMapping, variantMapping } from '../mapping.js';
@@ -138,7 +138,7 @@ export const sentinelBackend: Backend = {
         enabled: rule.status !== 'deprecated',
         connectors: [...connectors].map(([connectorId, d]) => ({ connectorId, dataTypes: [...d] })),
         queryFrequency: kqlTimespan(rule.schedule.frequencySeconds),
-        // A first-seen rule reads its baseline too.
+        // A first-seen rule reads its baseline too, and a threat-intelligence rule 14 days of indicators.
         queryPeriod: kqlTimespan(sentinelQueryPeriodSeconds(rule)),
         queryFrequencyIso: isoDuration(rule.schedule.frequencySeconds),
         queryPeriodIso: isoDuration(sentinelQueryPeriodSeconds(rule)),
@@ -169,7 +169,7 @@ export const sentinelBackend: Backend = {
       files.push({ path: `${stem}.arm.json`, content: templates.render('arm.json', view), templates: ['arm.json', 'query'] });
       if (q.variant) continue;
       for (const l of rule.sharedLists.filter((x) => x.external)) {
-        notes.push({ rule: rule.file, branch: '*', backend: 'sentinel', kind: 'approximated', message: `$${l.name} is read from ${l.external!.sentinel?.table}: IPv4 and IPv6 indicators whose newest row of the last 14 days is active, not deleted and not past ValidUntil, so the rule's queryPeriod is 14 days; detc ships no watchlist for it` });
+        notes.push({ rule: rule.file, branch: '*', backend: 'sentinel', kind: 'approximated', message: `$${l.name} is read from ${l.external!.sentinel?.table}: IPv4 and IPv6 indicators whose newest row of the last ${SENTINEL_TI_DAYS} days is active, not deleted and not past ValidUntil, so the rule's queryPeriod is ${SENTINEL_TI_DAYS} days; detc ships no watchlist for it` });
       }
       for (const b of rule.branches) {
         for (const s of b.suppressions) {

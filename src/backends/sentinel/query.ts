@@ -48,7 +48,8 @@ export function buildKqlQuery(rule: Rule, branch: Branch, sm: SourceMapping, not
 
   const agg = branch.aggregation;
   // Canonical: a group needs a value for every key (SPL stats drops such rows; KQL would keep an empty group).
-  const keyChecks = agg?.by.filter((k) => !impliesExists(branch.where, k.field)).map((k) => present(k.field)) ?? [];
+  const keyChecksFor = (where: Condition | undefined) => agg?.by.filter((k) => !impliesExists(where, k.field)).map((k) => present(k.field)) ?? [];
+  const keyChecks = keyChecksFor(branch.where);
   const keyBy = agg?.by.map((k) => (col(k.field) === k.as ? kqlName(k.as) : `${kqlName(k.as)} = ${kqlName(col(k.field))}`)) ?? [];
   if (agg) {
     if (keyChecks.length) stages.push(`where ${keyChecks.join(' and ')}`);
@@ -57,11 +58,10 @@ export function buildKqlQuery(rule: Rule, branch: Branch, sm: SourceMapping, not
     stages.push(`summarize ${aggs.join(', ')}\n    by ${by.join(', ')}`);
     if (branch.firstSeen) {
       // No prior interaction: drop the keys that have any event in the baseline before the lookback.
-      const keys = agg.by.map((k) => (col(k.field) === k.as ? kqlName(k.as) : `${kqlName(k.as)} = ${kqlName(col(k.field))}`));
       const from = kqlTimespan(rule.schedule.lookbackSeconds + branch.firstSeen.baselineSeconds);
-      stages.push(`join kind=leftanti (${table}\n    | where ${time} >= ago(${from}) and ${time} < ago(${kqlTimespan(rule.schedule.lookbackSeconds)})\n    | where ${agg.by.map((k) => present(k.field)).join(' and ')}\n    | summarize by ${keys.join(', ')}) on ${agg.by.map((k) => kqlName(k.as)).join(', ')}`);
+      stages.push(`join kind=leftanti (${table}\n    | where ${time} >= ago(${from}) and ${time} < ago(${kqlTimespan(rule.schedule.lookbackSeconds)})\n    | where ${agg.by.map((k) => present(k.field)).join(' and ')}\n    | summarize by ${keyBy.join(', ')}) on ${agg.by.map((k) => kqlName(k.as)).join(', ')}`);
     }
-    if (agg.aggregates.some((a) => a.fn === 'distinct_count')) {
+    if ([...agg.aggregates, ...(branch.followedBy?.aggregates ?? [])].some((a) => a.fn === 'distinct_count')) {
       notes.push({
         rule: rule.file, branch: branch.name, backend: 'sentinel', kind: 'approximated',
         message: 'distinct_count compiles to dcount() (HyperLogLog, default accuracy: about 0.8% error); results can differ from an exact count at high cardinalities',
@@ -86,7 +86,7 @@ export function buildKqlQuery(rule: Rule, branch: Branch, sm: SourceMapping, not
     ];
     // The follow-ups, named like the probes' keys so the join can match them.
     const renames = [...agg.by.filter((k) => col(k.field) !== k.as).map((k) => `${kqlName(k.as)} = ${kqlName(col(k.field))}`), `detc_same = ${same}`];
-    const followChecks = [...agg.by.filter((k) => !impliesExists(f.where, k.field)).map((k) => present(k.field)), present(f.same)];
+    const followChecks = [...keyChecksFor(f.where), present(f.same)];
     const follows = [...eventStages(f.where), `where ${followChecks.join(' and ')}`, `extend ${renames.join(', ')}`];
     const faggs = f.aggregates.map((a) => `${kqlName(a.as)} = ${kqlAggregate(a, col, source.fields[a.field ?? '']?.type)}`);
     const follow = subquery([table, ...follows.map((x) => `| ${x}`)]);
@@ -99,12 +99,6 @@ export function buildKqlQuery(rule: Rule, branch: Branch, sm: SourceMapping, not
     ]);
     // kind=inner: every scan row meets its one follow-up row (innerunique, the default, would dedupe the left side).
     stages.push(`join kind=inner ${inner} on ${[...keys.map((k) => `$left.${k} == $right.${k}`), `$left.${kqlName(agg.windowAs)} == $right.detc_window`].join(', ')}`);
-    if (f.aggregates.some((a) => a.fn === 'distinct_count') && !agg.aggregates.some((a) => a.fn === 'distinct_count')) {
-      notes.push({
-        rule: rule.file, branch: branch.name, backend: 'sentinel', kind: 'approximated',
-        message: 'distinct_count compiles to dcount() (HyperLogLog, default accuracy: about 0.8% error); results can differ from an exact count at high cardinalities',
-      });
-    }
   }
   for (const c of branch.classifications) {
     const arms = c.cases.map((k) => `${kqlCondition(k.when, columnScope)}, ${kqlString(k.then)}`);
