@@ -1,21 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compileAll } from '../../src/build/compile.js';
-import { writeOutput } from '../../src/build/write-output.js';
-import { engineOptions } from '../../src/fixtures/run-fixtures.js';
 import { ENGINES } from '../../src/engines/registry.js';
 import { eventReads, isReiterable } from '../../src/engines/passes.js';
 import { projectRows } from '../../src/fixtures/compare.js';
+import { loadRules } from '../../src/load/load-rules.js';
+import { buildDist, cleanDists, engineOpts } from '../helpers/dist.js';
 import { at, NOW, sweep } from '../helpers/events.js';
 
-const dist = mkdtempSync(path.join(os.tmpdir(), 'detc-passes-'));
-const build = compileAll({ cwd: process.cwd(), rulesDir: 'rules' });
-writeOutput(dist, build.files);
-afterAll(() => rmSync(dist, { recursive: true, force: true }));
-const opts = { ...engineOptions(process.cwd(), dist, 'templates', 'schemas/kql'), now: NOW };
-const rule = build.rules.find((r) => r.slug === 'scan-followed-by-access')!;
+const rules = loadRules('rules').rules;
+afterAll(cleanDists);
+const opts = engineOpts(buildDist(rules), NOW);
+const rule = rules.find((r) => r.slug === 'scan-followed-by-access')!;
 const events = [
   ...sweep('198.51.100.60', 1, 10),
   { time: at(10), src_ip: '198.51.100.60', dst_ip: '203.0.113.3', dst_port: 443, action: 'allow', bytes_sent: 900, bytes_received: 4000 },
