@@ -1,4 +1,5 @@
 import type { Rule } from '../ir/types.js';
+import type { BackendMapping } from '../mapping/types.js';
 
 /** One generated file, relative to the output directory (`dist-rules/`), with `/` separators. */
 export interface Artifact {
@@ -6,6 +7,10 @@ export interface Artifact {
   content: string;
   /** The templates (by name, in the backend's folder) the file was rendered from, for `detc templates list`. */
   templates?: string[];
+  /** The target that wrote it (set by the build). */
+  target?: string;
+  /** The id of the rule the file is of alone (a query, an analytics rule); absent for files shared by rules. */
+  rule?: string;
 }
 
 /**
@@ -25,32 +30,6 @@ export interface BackendNote {
 export interface BackendResult {
   files: Artifact[];
   notes: BackendNote[];
-}
-
-/** A field of a canonical source as one backend names it. */
-export interface MappedField {
-  name: string;
-  /** Placeholder values the backend's data model writes for an absent value (CIM: "unknown", 0). */
-  missing: string[];
-  /** `basename`: the backend only has the full path; the canonical field is its last segment. */
-  transform?: 'basename';
-}
-
-/** templates/<backend>/mapping.yml after loading: per canonical source, backend-specific settings and fields. */
-export interface SourceMapping {
-  /** Everything under the source except `fields` (table, connectors, datamodel, logsource, ...). */
-  settings: Record<string, unknown>;
-  fields: Record<string, MappedField>;
-}
-
-export interface BackendMapping {
-  file: string;
-  sources: Record<string, SourceMapping>;
-  /**
-   * Alternative mappings of some sources (`network_connection@asim` in mapping.yml): each variant compiles every
-   * rule it can map into a further deployable rule (Sentinel: the same logic over ASIM instead of CEF).
-   */
-  variants?: Record<string, Record<string, SourceMapping>>;
 }
 
 /** Compiles all rules at once (an app's savedsearches.conf holds every rule). Throws DiagnosticError on rule errors. */

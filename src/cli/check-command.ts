@@ -2,20 +2,19 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { bumped, compareVersions, compileAtRef, filesOfRule } from '../build/base-ref.js';
-import { compileAll, type BuildOptions, type BuildResult } from '../build/compile.js';
+import { bumped, compareVersions, compileAtRef, filesOfRule } from '../compile/base-ref.js';
+import { compileAll, verifiedLine, type BuildResult } from '../compile/compile.js';
 import { YamlSource } from '../load/yaml-source.js';
-import { readTree, writeOutput } from '../build/write-output.js';
-import { ENGINES, enginesFor } from '../engines/registry.js';
-import { buildOptions, loadConfig } from '../config/load-config.js';
-import { loadFixtures } from '../fixtures/load-fixtures.js';
-import { engineOptions, runAllFixtures, terminalProgress, type CaseResult, countLine } from '../fixtures/run-fixtures.js';
+import { readTree, writeOutput } from '../compile/write-output.js';
+import { loadProject, nativeFormats, runOptions, type Project } from '../project.js';
+import { runners } from '../targets/index.js';
+import { loadFixtures } from '../verify/load-fixtures.js';
+import { runAllFixtures, terminalProgress, type CaseResult, countLine } from '../verify/run-fixtures.js';
 import { DiagnosticError } from '../load/diagnostics.js';
-import { resolveDir } from '../paths.js';
 import { emitReport } from '../report/emit.js';
 import { fromDiagnostics, fromDrift, fromResults, type Problem } from '../report/problems.js';
 import { REPORTERS, type ReporterName } from '../report/reporters.js';
-import { EXIT, UsageError, type Io } from './io.js';
+import { EXIT, UsageError, type Io } from '../util/io.js';
 
 export const CHECK_HELP = `Usage: detc check [--base REF] [--reporter human|junit|json|github|sarif] [--output FILE] [--rules DIR] [--out DIR]
 
@@ -23,7 +22,7 @@ The one command CI runs on a pull request:
   1. validate every rule (JSON Schema, meaning, field mappings) and compile it for every backend;
   2. check every KQL query with Kusto.Language;
   3. compare the compiled output with the committed output folder: any stale, missing or extra file fails;
-  4. run every fixture in every engine (${ENGINES.map((e) => e.name).join(', ')}) on the freshly compiled output.
+  4. run every fixture in every engine (${runners().map((e) => e.name).join(', ')}) on the freshly compiled output.
 Nothing is written to the output folder.
 
 Options:
@@ -59,18 +58,15 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
     return EXIT.ok;
   }
   const reporter = parseReporter(values.reporter);
-  const config = loadConfig(io.cwd);
-  values.rules ??= config.rules;
-  values.templates ??= config.templates;
-  values.schemas ??= config.schemas;
-  const engines = enginesFor(config.backends);
-  const outName = values.out ?? config.out ?? 'dist-rules';
+  const project = loadProject(io.cwd, values);
+  const engines = runners(project.targets.map((t) => t.target));
+  const outName = project.outName;
   const started = Date.now();
   const problems: Problem[] = [];
   let results: CaseResult[] = [];
   let build: BuildResult | undefined;
   try {
-    build = compileAll(buildOptions(io.cwd, config, values));
+    build = compileAll(project);
   } catch (e) {
     if (!(e instanceof DiagnosticError)) throw e;
     problems.push(...fromDiagnostics(e.diagnostics));
@@ -78,7 +74,7 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
   let drift = 0;
   if (build) {
     problems.push(...fromDiagnostics(build.diagnostics));
-    const committed = readTree(path.resolve(io.cwd, outName));
+    const committed = readTree(project.outDir);
     const fresh = new Map(build.files.map((f) => [f.path, f.content]));
     const stale = [
       ...[...fresh.keys()].filter((p) => committed.has(p) && committed.get(p) !== fresh.get(p)).map((p) => ({ path: p, why: 'stale: differs from what the rules compile to' })),
@@ -88,7 +84,7 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
     drift = stale.length;
     problems.push(...fromDrift(outName, stale));
 
-    if (values.base) problems.push(...versionProblems(build, values.base, buildOptions(io.cwd, config, values)));
+    if (values.base) problems.push(...versionProblems(build, values.base, project));
 
     // Fixtures run on what the rules compile to now, so a test result never depends on a stale folder.
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'detc-check-'));
@@ -96,11 +92,7 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
       writeOutput(tmp, build.files);
       const { fixtures, diagnostics } = loadFixtures(build.rules, io.cwd);
       problems.push(...fromDiagnostics(diagnostics));
-      const ctx = {
-        engines,
-        cwd: io.cwd,
-        opts: engineOptions(io.cwd, tmp, resolveDir(io.cwd, values.templates, 'templates'), resolveDir(io.cwd, values.schemas, 'schemas/kql')),
-      };
+      const ctx = { engines, cwd: io.cwd, opts: runOptions(project, tmp), natives: nativeFormats(project) };
       if (!diagnostics.some((d) => d.severity === 'error')) results = await runAllFixtures(fixtures, ctx, terminalProgress());
     } finally {
       rmSync(tmp, { recursive: true, force: true });
@@ -110,7 +102,7 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
   const ruleErrors = problems.filter((p) => p.kind === 'rule' && p.severity === 'error').length;
   const secs = ((Date.now() - started) / 1000).toFixed(2);
   const summary = build
-    ? `${build.rules.length} rules, ${build.kqlChecked} KQL queries checked, ${build.files.length} output files (${drift} out of date${drift ? `: run 'npx detc build' and commit the result` : ''}), ` +
+    ? `${[`${build.rules.length} rules`, verifiedLine(build.verified), `${build.files.length} output files`].filter(Boolean).join(', ')} (${drift} out of date${drift ? `: run 'npx detc build' and commit the result` : ''}), ` +
       `${countLine(results)} fixture runs in ${secs}s`
     : `${ruleErrors} error${ruleErrors === 1 ? '' : 's'} in rules; nothing compiled or tested (${secs}s)`;
   emitReport(reporter, { command: 'check', problems, results, summary }, io, values.output);
@@ -118,11 +110,10 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
 }
 
 /** Rules whose generated files differ from REF's while their version did not go up. */
-function versionProblems(build: BuildResult, ref: string, options: BuildOptions): Problem[] {
+function versionProblems(build: BuildResult, ref: string, project: Project): Problem[] {
   let base: ReturnType<typeof compileAtRef>;
   try {
-    const { cwd } = options;
-    base = compileAtRef(cwd, ref, options.rulesDir, resolveDir(cwd, options.templatesDir, 'templates'), resolveDir(cwd, options.schemasDir, 'schemas/kql'), { ...options, todaysLists: true });
+    base = compileAtRef(project, ref, true);
   } catch (e) {
     if (e instanceof DiagnosticError) throw new UsageError(`the rules at ${ref} do not compile:\n${e.message}`);
     throw new UsageError(`cannot read the rules at '${ref}': ${String((e as { stderr?: unknown }).stderr ?? (e as Error).message).trim()}`);
@@ -139,7 +130,7 @@ function versionProblems(build: BuildResult, ref: string, options: BuildOptions)
     // a change elsewhere only (analytics-rule metadata, Sigma level, ...) is a patch.
     const logic = changed.some((p) => /\.(kql|spl)$/.test(p));
     const want = bumped(old.version, logic ? 'minor' : 'patch');
-    const { line, col } = new YamlSource(rule.file, readFileSync(path.resolve(options.cwd, rule.file), 'utf8')).locate(['version']);
+    const { line, col } = new YamlSource(rule.file, readFileSync(path.resolve(project.cwd, rule.file), 'utf8')).locate(['version']);
     out.push({
       kind: 'rule', severity: 'error', file: rule.file, line, col, title: 'detc: version',
       message: `the generated ${changed.join(', ')} changed since ${ref} but version is still ${rule.version}: bump it to ${want} (${logic ? 'logic changed' : 'metadata changed'})`,

@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { compileAll } from '../build/compile.js';
-import { buildOptions, loadConfig } from '../config/load-config.js';
+import { compileAll } from '../compile/compile.js';
+import { loadProject } from '../project.js';
 import { coverage, coverageMarkdown, navigatorLayer } from '../coverage/layer.js';
-import { EXIT, type Io } from './io.js';
+import { EXIT, type Io } from '../util/io.js';
 
 export const COVERAGE_HELP = `Usage: detc coverage [--layer FILE] [--markdown FILE] [--rules DIR]
 
@@ -26,15 +26,17 @@ export async function coverageCommand(args: string[], io: Io): Promise<number> {
     io.out(COVERAGE_HELP);
     return EXIT.ok;
   }
-  const build = compileAll(buildOptions(io.cwd, loadConfig(io.cwd), values));
-  const cov = coverage(build.rules, build.notes);
+  const project = loadProject(io.cwd, values);
+  const build = compileAll(project);
+  const targets = project.targets.map((t) => t.target.name);
+  const cov = coverage(build.rules, build.notes, targets);
   const write = (file: string, content: string) => {
     const p = path.resolve(io.cwd, file);
     mkdirSync(path.dirname(p), { recursive: true });
     writeFileSync(p, content);
   };
   if (values.layer) write(values.layer, JSON.stringify(navigatorLayer(cov), null, 2) + '\n');
-  const md = coverageMarkdown(cov);
+  const md = coverageMarkdown(cov, targets);
   if (values.markdown) write(values.markdown, md);
   else io.out(md.trimEnd());
   if (values.layer || values.markdown) io.out(`${cov.length} techniques covered by ${build.rules.length} rules${values.layer ? `; layer: ${values.layer}` : ''}${values.markdown ? `; table: ${values.markdown}` : ''}`);

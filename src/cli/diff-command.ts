@@ -1,14 +1,13 @@
 import { parseArgs } from 'node:util';
-import { compileAtRef, filesOfRule } from '../build/base-ref.js';
-import { compileAll } from '../build/compile.js';
-import { buildOptions, loadConfig } from '../config/load-config.js';
-import { unifiedDiff } from '../build/unified-diff.js';
-import { referenceEngine } from '../engines/reference/index.js';
-import { loadFixtures } from '../fixtures/load-fixtures.js';
-import { engineOptions, readCaseEvents } from '../fixtures/run-fixtures.js';
+import { compileAtRef, filesOfRule } from '../compile/base-ref.js';
+import { compileAll } from '../compile/compile.js';
+import { loadProject, nativeFormats, runOptions } from '../project.js';
+import { unifiedDiff } from '../util/unified-diff.js';
+import { referenceEngine } from '../reference/index.js';
+import { loadFixtures } from '../verify/load-fixtures.js';
+import { readCaseEvents } from '../verify/run-fixtures.js';
 import type { ListEntry, Rule } from '../ir/types.js';
-import { resolveDir } from '../paths.js';
-import { EXIT, UsageError, type Io } from './io.js';
+import { EXIT, UsageError, type Io } from '../util/io.js';
 
 export const DIFF_HELP = `Usage: detc diff [--base REF] [--rules DIR]
 
@@ -31,13 +30,11 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
     return EXIT.ok;
   }
   const ref = values.base ?? 'HEAD';
-  const options = buildOptions(io.cwd, loadConfig(io.cwd), values);
-  const templatesDir = resolveDir(io.cwd, options.templatesDir, 'templates');
-  const schemasDir = resolveDir(io.cwd, options.schemasDir, 'schemas/kql');
-  const head = compileAll(options);
+  const project = loadProject(io.cwd, values);
+  const head = compileAll(project);
   let base: ReturnType<typeof compileAtRef>;
   try {
-    base = compileAtRef(io.cwd, ref, options.rulesDir, templatesDir, schemasDir, options);
+    base = compileAtRef(project, ref);
   } catch (e) {
     throw new UsageError(`cannot read the rules at '${ref}': ${String((e as { stderr?: unknown }).stderr ?? (e as Error).message).trim()}`);
   }
@@ -47,7 +44,8 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
   if (added.length) lines.push(`**Added:** ${added.map((r) => `${r.name} (\`${r.file}\`)`).join(', ')}`, '');
   if (removed.length) lines.push(`**Removed:** ${removed.map((r) => `${r.name} (\`${r.file}\`)`).join(', ')}`, '');
   const fixtures = loadFixtures(head.rules, io.cwd).fixtures;
-  const opts = engineOptions(io.cwd, '', templatesDir, schemasDir);
+  const opts = runOptions(project);
+  const natives = nativeFormats(project);
   // Shared lists (rules/lists/): a watchlist or lookup changes no query, so list them, and treat every rule that
   // reads a changed list as changed (its fixtures may raise other alerts).
   const listsOf = (rules: Rule[]) => new Map(rules.flatMap((r) => r.sharedLists).map((l) => [l.name, l]));
@@ -79,7 +77,7 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
     const effects: string[] = [];
     const f = fixtures.find((x) => x.rule === rule);
     for (const c of f?.cases ?? []) {
-      const events = await readCaseEvents(c, rule.branches[0]!.source, { engines: [referenceEngine], cwd: io.cwd, opts });
+      const events = await readCaseEvents(c, rule.branches[0]!.source, { engines: [referenceEngine], cwd: io.cwd, opts, natives });
       const before = (await referenceEngine.run(old, events, { ...opts, now: c.now })).rows.length;
       const after = (await referenceEngine.run(rule, events, { ...opts, now: c.now })).rows.length;
       if (before !== after) effects.push(`- ${rule.slug}: fixture '${c.name}' now raises ${after} alert${after === 1 ? '' : 's'}, was ${before}`);

@@ -1,10 +1,11 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { compileAll } from '../build/compile.js';
-import { writeOutput } from '../build/write-output.js';
-import { PACKAGE_ROOT } from '../paths.js';
-import { EXIT, UsageError, type Io } from './io.js';
+import { compileAll } from '../compile/compile.js';
+import { loadProject } from '../project.js';
+import { writeOutput } from '../compile/write-output.js';
+import { PACKAGE_ROOT } from '../util/paths.js';
+import { EXIT, UsageError, type Io } from '../util/io.js';
 
 export const INIT_HELP = `Usage: detc init [DIR] [--detc-version SPEC]
 
@@ -43,7 +44,7 @@ export async function initCommand(args: string[], io: Io): Promise<number> {
   for (const e of example) cpSync(path.join(PACKAGE_ROOT, 'rules', e), path.join(dir, 'rules', e), { recursive: true });
   cpSync(path.join(PACKAGE_ROOT, 'templates'), path.join(dir, 'templates'), { recursive: true });
   cpSync(path.join(PACKAGE_ROOT, 'schemas'), path.join(dir, 'schemas'), { recursive: true });
-  cpSync(path.join(PACKAGE_ROOT, 'schema'), path.join(dir, 'schema'), { recursive: true });
+  cpSync(path.join(PACKAGE_ROOT, 'json-schema'), path.join(dir, 'json-schema'), { recursive: true });
   const name = path.basename(dir).toLowerCase().replace(/[^a-z0-9-]/g, '-') || 'detections';
   const spec = values['detc-version'] ?? '^0.1.0';
   const files: Record<string, string> = {
@@ -58,16 +59,17 @@ export async function initCommand(args: string[], io: Io): Promise<number> {
     mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
     writeFileSync(path.join(dir, p), content);
   }
-  // The schema line of the example rule points at the copied schema/ folder, two levels up as in detc itself.
-  const build = compileAll({ cwd: dir, rulesDir: 'rules' });
-  writeOutput(path.join(dir, 'dist-rules'), build.files);
+  // The schema line of the example rule points at the copied json-schema/ folder, two levels up as in detc itself.
+  const project = loadProject(dir);
+  const build = compileAll(project);
+  writeOutput(project.outDir, build.files);
   io.out(`Created a detection repository in ${dir} (${build.rules.length} example rule, ${build.files.length} generated files).\nNext: cd ${path.relative(io.cwd, dir) || '.'} && npm install && npx detc check`);
   return EXIT.ok;
 }
 
 // Every setting commented out: the defaults apply until the organisation chooses otherwise.
-const CONFIG = `# yaml-language-server: $schema=./schema/detc-config.schema.json
-# detc settings for this repository (all optional; command-line options win). See schema/detc-config.schema.json.
+const CONFIG = `# yaml-language-server: $schema=./json-schema/detc-config.schema.json
+# detc settings for this repository (all optional; command-line options win). See json-schema/detc-config.schema.json.
 # rules: rules
 # out: dist-rules
 # backends: [sentinel, splunk, sigma]

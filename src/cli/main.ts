@@ -1,11 +1,10 @@
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { compileAll, type BuildResult } from '../build/compile.js';
-import { buildOptions, loadConfig, type DetcConfig, type PathFlags } from '../config/load-config.js';
-import { writeOutput } from '../build/write-output.js';
+import { compileAll, verifiedLine, type BuildResult } from '../compile/compile.js';
+import { loadProject, type Project } from '../project.js';
+import { writeOutput } from '../compile/write-output.js';
 import { DiagnosticError, formatDiagnostic, type Diagnostic } from '../load/diagnostics.js';
 
-import { EXIT, UsageError, type Io } from './io.js';
+import { EXIT, UsageError, type Io } from '../util/io.js';
 import { CHECK_HELP, checkCommand, parseReporter } from './check-command.js';
 import { emitReport } from '../report/emit.js';
 import { fromDiagnostics } from '../report/problems.js';
@@ -154,10 +153,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   }
   const started = Date.now();
   let result: BuildResult;
-  let config: DetcConfig = {};
+  let project: Project;
   try {
-    config = loadConfig(io.cwd);
-    result = compileAll(buildOptions(io.cwd, config, values as PathFlags));
+    project = loadProject(io.cwd, values as { rules?: string; out?: string; templates?: string; schemas?: string });
+    result = compileAll(project);
   } catch (e) {
     if (e instanceof DiagnosticError && command === 'validate') {
       emitReport(parseReporter(values.reporter as string | undefined), { command, problems: fromDiagnostics(e.diagnostics), results: [], summary: summary(e.diagnostics, 'not valid') }, io, values.output as string | undefined);
@@ -173,14 +172,15 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   }
   const secs = ((Date.now() - started) / 1000).toFixed(2);
   if (command === 'validate') {
-    const line = `${result.rules.length} rules valid; ${result.kqlChecked} KQL queries pass Kusto.Language (${secs}s)`;
+    const verified = verifiedLine(result.verified, true);
+    const line = `${result.rules.length} rules valid${verified ? `; ${verified}` : ''} (${secs}s)`;
     emitReport(parseReporter(values.reporter as string | undefined), { command, problems: fromDiagnostics(result.diagnostics), results: [], summary: line }, io, values.output as string | undefined);
     return EXIT.ok;
   }
   printDiagnostics(result.diagnostics, io);
-  const outDir = (values.out as string) ?? config.out ?? 'dist-rules';
+  const outDir = project.outName;
   try {
-    writeOutput(path.resolve(io.cwd, outDir), result.files);
+    writeOutput(project.outDir, result.files);
   } catch (e) {
     io.err(`detc build: could not write ${outDir}: ${(e as Error).message}`);
     return EXIT.internal;
@@ -189,7 +189,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     for (const n of result.notes.filter((x, i, all) => all.findIndex((y) => y.rule === x.rule && y.backend === x.backend && y.message === x.message) === i)) {
       io.out(`${n.rule}: ${n.backend}: ${n.kind}: ${n.message}`);
     }
-    io.out(`${result.rules.length} rules → ${result.files.length} files in ${outDir}/ (${result.kqlChecked} KQL queries checked, ${result.notes.length} backend notes in ${outDir}/REPORT.md) in ${secs}s`);
+    io.out(`${result.rules.length} rules → ${result.files.length} files in ${outDir}/ (${[verifiedLine(result.verified), `${result.notes.length} backend notes`].filter(Boolean).join(', ')} in ${outDir}/REPORT.md) in ${secs}s`);
   }
   return EXIT.ok;
 }

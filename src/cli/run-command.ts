@@ -1,18 +1,16 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { resolveDir } from '../paths.js';
-import { ENGINES } from '../engines/registry.js';
-import type { Row } from '../engines/reference/predicates.js';
-import { EVENT_FORMATS, readEvents, type EventFormat } from '../events/formats.js';
+import { BUILTIN_EVENT_FORMATS, eventFormats, readEvents } from '../events/formats.js';
 import { readLines } from '../events/lines.js';
-import { projectRows } from '../fixtures/compare.js';
-import { engineOptions, skipReason } from '../fixtures/run-fixtures.js';
+import { projectRows, type Row } from '../events/model.js';
 import { DiagnosticError } from '../load/diagnostics.js';
 import { loadRuleText } from '../load/load-rules.js';
 import { loadSharedLists } from '../load/shared-lists.js';
-import { loadConfig } from '../config/load-config.js';
-import { readFileSync } from 'node:fs';
-import { EXIT, UsageError, type Io } from './io.js';
+import { loadProject, nativeFormats, runOptions } from '../project.js';
+import { allTargets, runners } from '../targets/index.js';
+import { skipReason } from '../verify/run-fixtures.js';
+import { EXIT, UsageError, type Io } from '../util/io.js';
 
 export const RUN_HELP = `Usage: detc run RULE --events FILE [--format F] --now ISO8601 [--engine NAME|all] [--dist DIR]
 
@@ -21,9 +19,9 @@ output columns; the window start (e.g. TimeGenerated) is an ISO 8601 string.
 
 Options:
   --events FILE    events to read (streamed)
-  --format F       ${EVENT_FORMATS.join(' | ')} (default: canonical)
+  --format F       ${[BUILTIN_EVENT_FORMATS[0], ...allTargets().filter((t) => t.exportLayout).map((t) => t.name), ...BUILTIN_EVENT_FORMATS.slice(1)].join(' | ')} (default: canonical)
   --now ISO8601    the scheduler's run time; the rule's lookback ends here (required)
-  --engine NAME    ${ENGINES.map((e) => e.name).join(' | ')} | all (default: reference). 'all' runs every
+  --engine NAME    ${runners().map((e) => e.name).join(' | ')} | all (default: reference). 'all' runs every
                    engine, prints the reference alerts and fails when an engine disagrees
   --dist DIR       generated queries for the interpreters (default: dist-rules)
   --rules DIR      rules folder whose lists/ the rule reads (default: rules, or detc.config's)
@@ -49,27 +47,27 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('give exactly one rule file');
   if (!values.events) throw new UsageError('--events FILE is required');
   if (!values.now || Number.isNaN(Date.parse(values.now))) throw new UsageError('--now needs an ISO 8601 time, e.g. 2026-11-23T12:00:00Z');
-  const format = (values.format ?? 'canonical') as EventFormat;
-  if (!EVENT_FORMATS.includes(format)) throw new UsageError(`unknown format '${format}' (${EVENT_FORMATS.join(', ')})`);
+  const project = loadProject(io.cwd, { ...values, out: values.dist });
+  const natives = nativeFormats(project);
+  const format = values.format ?? 'canonical';
+  const formats = eventFormats(natives);
+  if (!formats.includes(format)) throw new UsageError(`unknown format '${format}' (${formats.join(', ')})`);
+  const available = runners(project.targets.map((t) => t.target));
   const engineName = values.engine ?? 'reference';
-  const engines = engineName === 'all' ? ENGINES : ENGINES.filter((e) => e.name === engineName);
-  if (!engines.length) throw new UsageError(`unknown engine '${engineName}' (${ENGINES.map((e) => e.name).join(', ')}, all)`);
+  const engines = engineName === 'all' ? available : available.filter((e) => e.name === engineName);
+  if (!engines.length) throw new UsageError(`unknown engine '${engineName}' (${available.map((e) => e.name).join(', ')}, all)`);
 
   const ruleFile = path.relative(io.cwd, path.resolve(io.cwd, positionals[0]!)).split(path.sep).join('/');
-  const config = loadConfig(io.cwd);
   // The rule may read shared lists: from the rules folder (config or --rules), as build does.
-  const shared = loadSharedLists(path.resolve(io.cwd, values.rules ?? config.rules ?? 'rules'), io.cwd);
+  const shared = loadSharedLists(project.rulesDir, io.cwd);
   if (shared.diagnostics.some((d) => d.severity === 'error')) throw new DiagnosticError(shared.diagnostics);
-  const loaded = loadRuleText(ruleFile, readFileSync(path.resolve(io.cwd, ruleFile), 'utf8'), { defaultSeverity: config.defaultSeverity, sharedLists: shared.lists });
+  const loaded = loadRuleText(ruleFile, readFileSync(path.resolve(io.cwd, ruleFile), 'utf8'), { defaultSeverity: project.defaultSeverity, sharedLists: shared.lists });
   if (!loaded.rule) throw new DiagnosticError(loaded.diagnostics);
   const rule = loaded.rule;
-  const opts = {
-    ...engineOptions(io.cwd, path.resolve(io.cwd, values.dist ?? 'dist-rules'), resolveDir(io.cwd, values.templates, 'templates'), resolveDir(io.cwd, values.schemas, 'schemas/kql')),
-    now: Date.parse(values.now),
-  };
+  const opts = { ...runOptions(project), now: Date.parse(values.now) };
   const events: Row[] = [];
   const eventsFile = path.resolve(io.cwd, values.events);
-  for await (const e of readEvents(readLines(eventsFile), format, rule.branches[0]!.source, values.events, opts.mappings)) events.push(e);
+  for await (const e of readEvents(readLines(eventsFile), format, rule.branches[0]!.source, values.events, natives)) events.push(e);
 
   const results = [];
   for (const engine of engines) results.push(await engine.run(rule, events, opts));

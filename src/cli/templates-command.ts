@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { compileAll } from '../build/compile.js';
-import { buildOptions, loadConfig } from '../config/load-config.js';
-import { PACKAGE_ROOT, resolveDir } from '../paths.js';
-import { EXIT, UsageError, type Io } from './io.js';
+import { compileAll } from '../compile/compile.js';
+import { loadProject } from '../project.js';
+import { EXIT, UsageError, type Io } from '../util/io.js';
 
 export const TEMPLATES_HELP = `Usage: detc templates list [--templates DIR]
 
@@ -26,17 +25,15 @@ export async function templatesCommand(args: string[], io: Io): Promise<number> 
     return EXIT.ok;
   }
   if (positionals[0] !== 'list' || positionals.length !== 1) throw new UsageError("the only subcommand is 'list'");
-  const config = loadConfig(io.cwd);
-  const templates = values.templates ?? config.templates;
-  const build = compileAll(buildOptions(io.cwd, config, values));
-  const dir = resolveDir(io.cwd, templates, 'templates');
+  const project = loadProject(io.cwd, values);
+  const build = compileAll(project);
   const rel = (p: string) => path.relative(io.cwd, p).split(path.sep).join('/');
   for (const f of build.files) {
-    if (!f.templates) continue;
-    const backend = f.path.split('/')[0]!;
+    const setup = project.targets.find((t) => t.target.name === f.target);
+    if (!f.templates || !setup) continue;
     const sources = f.templates.map((t) => {
-      const own = path.join(dir, backend, `${t}.hbs`);
-      return existsSync(own) && path.resolve(own) !== path.resolve(PACKAGE_ROOT, 'templates', backend, `${t}.hbs`) ? `${rel(own)} (override)` : `templates/${backend}/${t}.hbs (detc default)`;
+      const own = path.join(setup.templateDir, `${t}.hbs`);
+      return existsSync(own) && setup.fallbackTemplateDir ? `${rel(own)} (override)` : `templates/${setup.target.name}/${t}.hbs (detc default)`;
     });
     io.out(`${f.path}  ←  ${sources.join(', ')}`);
   }

@@ -1,28 +1,26 @@
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { resolveDir } from '../paths.js';
-import { ENGINES, enginesFor } from '../engines/registry.js';
-import { loadConfig } from '../config/load-config.js';
-import { loadFixtures } from '../fixtures/load-fixtures.js';
-import { engineOptions, runAllFixtures, terminalProgress, countLine } from '../fixtures/run-fixtures.js';
+import { loadProject, nativeFormats, runOptions } from '../project.js';
+import { runners } from '../targets/index.js';
+import { loadFixtures } from '../verify/load-fixtures.js';
+import { runAllFixtures, terminalProgress, countLine } from '../verify/run-fixtures.js';
 import { emitReport } from '../report/emit.js';
 import { fromResults, type Problem } from '../report/problems.js';
 import { parseReporter } from './check-command.js';
 import { DiagnosticError } from '../load/diagnostics.js';
 import { loadRules } from '../load/load-rules.js';
-import { EXIT, UsageError, type Io } from './io.js';
+import { EXIT, UsageError, type Io } from '../util/io.js';
 
 export const TEST_HELP = `Usage: detc test [--rules DIR] [--dist DIR] [--engine NAME]... [--reporter human|junit] [--output FILE]
 
 Runs every fixture (rules/<dir>/<rule>.test.yml) in every engine: the reference evaluator and the
-interpreters of the emitted queries in dist-rules/ as they are on disk (kql, spl, sigma). A case passes when an
+interpreters of the emitted queries in dist-rules/ as they are on disk (${runners().slice(1).map((e) => e.name).join(', ')}). A case passes when an
 engine raises exactly the expected alerts and agrees with the reference evaluator on every column it can express.
 
 Options:
   --rules DIR        rule folder (default: rules)
   --dist DIR         generated queries (default: dist-rules; run 'detc build' first)
-  --engine NAME      run only this engine (repeatable): ${ENGINES.map((e) => e.name).join(', ')}
+  --engine NAME      run only this engine (repeatable): ${runners().map((e) => e.name).join(', ')}
   --reporter NAME    human (default), junit (JUnit XML), json, github (workflow annotations), sarif (SARIF 2.1.0)
   --output FILE      write the report to FILE instead of standard output
   -h, --help         show this help
@@ -45,31 +43,23 @@ export async function testCommand(args: string[], io: Io): Promise<number> {
     return EXIT.ok;
   }
   const reporter = parseReporter(values.reporter);
-  const config = loadConfig(io.cwd);
-  values.rules ??= config.rules;
-  values.dist ??= config.out;
-  values.templates ??= config.templates;
-  values.schemas ??= config.schemas;
-  const available = enginesFor(config.backends);
+  const project = loadProject(io.cwd, { ...values, out: values.dist });
+  const all = runners();
+  const available = runners(project.targets.map((t) => t.target));
   const engines = values.engine ? available.filter((e) => values.engine!.includes(e.name)) : available;
-  const unknown = (values.engine ?? []).filter((n) => !ENGINES.some((e) => e.name === n));
-  if (unknown.length) throw new UsageError(`unknown engine '${unknown[0]}' (${ENGINES.map((e) => e.name).join(', ')})`);
-  if (!engines.some((e) => e.name === 'reference')) engines.unshift(ENGINES[0]!);
+  const unknown = (values.engine ?? []).filter((n) => !all.some((e) => e.name === n));
+  if (unknown.length) throw new UsageError(`unknown engine '${unknown[0]}' (${all.map((e) => e.name).join(', ')})`);
+  if (!engines.some((e) => e.name === 'reference')) engines.unshift(all[0]!);
 
-  const distDir = path.resolve(io.cwd, values.dist ?? 'dist-rules');
-  if (!existsSync(distDir)) {
-    io.err(`detc test: ${values.dist ?? 'dist-rules'}/ does not exist; run 'detc build' first`);
+  if (!existsSync(project.outDir)) {
+    io.err(`detc test: ${project.outName}/ does not exist; run 'detc build' first`);
     return EXIT.problems;
   }
-  const loaded = loadRules(path.resolve(io.cwd, values.rules ?? 'rules'), io.cwd, { defaultSeverity: config.defaultSeverity });
+  const loaded = loadRules(project.rulesDir, io.cwd, { defaultSeverity: project.defaultSeverity });
   const { fixtures, diagnostics } = loadFixtures(loaded.rules, io.cwd);
-  const all = [...loaded.diagnostics, ...diagnostics].filter((d) => d.severity === 'error');
-  if (all.length) throw new DiagnosticError(all);
-  const ctx = {
-    engines,
-    cwd: io.cwd,
-    opts: engineOptions(io.cwd, distDir, resolveDir(io.cwd, values.templates, 'templates'), resolveDir(io.cwd, values.schemas, 'schemas/kql')),
-  };
+  const errors = [...loaded.diagnostics, ...diagnostics].filter((d) => d.severity === 'error');
+  if (errors.length) throw new DiagnosticError(errors);
+  const ctx = { engines, cwd: io.cwd, opts: runOptions(project), natives: nativeFormats(project) };
   const results = await runAllFixtures(fixtures, ctx, terminalProgress());
 
   const failed = results.filter((r) => !r.ok);

@@ -1,11 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
-import type { BuildOptions } from '../build/compile.js';
 import type { Severity } from '../ir/types.js';
 import { DiagnosticError } from '../load/diagnostics.js';
 import { YamlSource } from '../load/yaml-source.js';
-import { PACKAGE_ROOT } from '../paths.js';
+import { PACKAGE_ROOT } from '../util/paths.js';
 
 export interface DetcConfig {
   file?: string;
@@ -13,48 +12,12 @@ export interface DetcConfig {
   out?: string;
   templates?: string;
   schemas?: string;
-  backends?: ('sentinel' | 'splunk' | 'sigma')[];
+  /** The targets to compile and run (default: all). */
+  backends?: string[];
   /** Severity of rules that leave it out. */
   defaultSeverity?: Severity;
-  sentinel?: SentinelSettings;
-  splunk?: SplunkSettings;
-}
-
-/** Deployment settings of the Sentinel analytics rules (see schema/detc-config.schema.json). */
-export interface SentinelSettings {
-  createIncident?: boolean;
-  incidentGrouping?: { enabled?: boolean; lookback?: string; matchingMethod?: 'AllEntities' | 'AnyAlert' | 'Selected'; reopenClosedIncident?: boolean };
-  suppression?: { enabled?: boolean; duration: string };
-  connectors?: Record<string, { connectorId: string; dataTypes: string[] }[]>;
-}
-
-/** Deployment settings of the Splunk app and its saved searches. */
-export interface SplunkSettings {
-  app?: { id?: string; label?: string; version?: string; author?: string };
-  notable?: boolean;
-  risk?: boolean;
-  scheduleWindow?: 'auto' | number;
-  disabled?: boolean;
-}
-
-/** Command-line flags that override the config file. */
-export interface PathFlags {
-  rules?: string;
-  templates?: string;
-  schemas?: string;
-}
-
-/** compileAll's options for this project: flags first, then the config file, then the defaults. */
-export function buildOptions(cwd: string, config: DetcConfig, flags: PathFlags = {}): BuildOptions {
-  return {
-    cwd,
-    rulesDir: flags.rules ?? config.rules ?? 'rules',
-    templatesDir: flags.templates ?? config.templates,
-    schemasDir: flags.schemas ?? config.schemas,
-    backends: config.backends,
-    defaultSeverity: config.defaultSeverity,
-    settings: { sentinel: config.sentinel ?? {}, splunk: config.splunk ?? {} },
-  };
+  /** Deployment settings of each target, under its name (`sentinel:`, `splunk:`), read by that target's backend. */
+  [target: string]: unknown;
 }
 
 const NAMES = ['detc.config.json', 'detc.config.yaml', 'detc.config.yml'];
@@ -71,7 +34,7 @@ export function loadConfig(cwd: string): DetcConfig {
   const syntax = src.syntaxDiagnostics().filter((d) => d.severity === 'error');
   if (syntax.length) throw new DiagnosticError(syntax);
   const data = src.toJS() ?? {};
-  validate ??= new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'schema/detc-config.schema.json'), 'utf8')));
+  validate ??= new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'json-schema/detc-config.schema.json'), 'utf8')));
   if (!validate(data)) {
     throw new DiagnosticError(
       (validate.errors ?? []).map((e) => {

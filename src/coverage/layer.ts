@@ -1,20 +1,18 @@
 import type { BackendNote } from '../backends/types.js';
 import type { Rule } from '../ir/types.js';
 
-const BACKENDS = ['sentinel', 'splunk', 'sigma'] as const;
-
 export interface TechniqueCoverage {
   technique: string;
   tactic?: string;
   rules: { rule: Rule; backends: { name: string; full: boolean; none: boolean }[] }[];
 }
 
-/** Which rules cover which ATT&CK technique, and how completely each backend expresses them. */
-export function coverage(rules: Rule[], notes: BackendNote[]): TechniqueCoverage[] {
+/** Which rules cover which ATT&CK technique, and how completely each target (`targets`, by name) expresses them. */
+export function coverage(rules: Rule[], notes: BackendNote[], targets: string[]): TechniqueCoverage[] {
   const byTechnique = new Map<string, TechniqueCoverage>();
   for (const rule of rules) {
     const mine = (name: string) => notes.filter((n) => n.rule === rule.file && n.backend === name);
-    const backends = BACKENDS.map((name) => ({ name, full: !mine(name).some((n) => n.kind === 'dropped'), none: mine(name).some((n) => n.wholeRule) }));
+    const backends = targets.map((name) => ({ name, full: !mine(name).some((n) => n.kind === 'dropped'), none: mine(name).some((n) => n.wholeRule) }));
     for (const t of rule.techniques) {
       const c = byTechnique.get(t) ?? { technique: t, rules: [] };
       // The layer pins a technique to a tactic only when every rule covering it names exactly the same single one.
@@ -64,9 +62,9 @@ export function navigatorLayer(cov: TechniqueCoverage[], name = 'detc coverage')
   };
 }
 
-/** The same coverage as a Markdown table. */
-export function coverageMarkdown(cov: TechniqueCoverage[]): string {
-  const lines = ['# ATT&CK coverage', '', '| technique | tactic | rule | sentinel | splunk | sigma |', '|---|---|---|---|---|---|'];
+/** The same coverage as a Markdown table, a column per target. */
+export function coverageMarkdown(cov: TechniqueCoverage[], targets: string[]): string {
+  const lines = ['# ATT&CK coverage', '', `| technique | tactic | rule | ${targets.join(' | ')} |`, `|---|---|---|${targets.map(() => '---|').join('')}`];
   const mark = (b: { full: boolean; none: boolean }) => (b.none ? 'no' : b.full ? 'yes' : 'partial');
   for (const c of cov) {
     for (const r of c.rules) {

@@ -1,42 +1,51 @@
-import type { BackendMapping } from '../backends/types.js';
-import type { Row } from '../engines/reference/predicates.js';
+import type { Row } from './model.js';
 import { DATA_SOURCES } from '../ir/sources.js';
 import { splitCsv } from './csv.js';
 import { EventFormatError } from './lines.js';
 
-export const EVENT_FORMATS = ['canonical', 'sentinel', 'splunk', 'cef', 'zeek'] as const;
-export type EventFormat = (typeof EVENT_FORMATS)[number];
+/** Formats every project reads, whatever its targets: canonical JSON lines, CEF syslog and Zeek conn.log. */
+export const BUILTIN_EVENT_FORMATS = ['canonical', 'cef', 'zeek'] as const;
+export type EventFormat = string;
 
 type Lines = AsyncIterable<{ line: string; n: number }>;
 
 /**
- * Reads events of one data source from lines in one of the supported formats and yields canonical events.
- * Native formats are turned into canonical fields through the backend's own field mapping (sentinel, splunk),
- * so a mapping bug shows up as a disagreement between engines, not as a silently different input.
+ * A target's own export format (named after the target: `sentinel`, `splunk`): how its rows are laid out, and the
+ * converter of its native fields to canonical ones (the target's field mapping, read backwards).
  */
-export async function* readEvents(lines: Lines, format: EventFormat, source: string, file: string, mappings: Partial<Record<'sentinel' | 'splunk', BackendMapping>>): AsyncGenerator<Row> {
+export interface NativeFormat {
+  /** `json-lines`: one JSON object per line; `json-or-csv`: that, or CSV with a header row (told by the first line). */
+  layout: 'json-lines' | 'json-or-csv';
+  /** Native row → canonical event, for one source; throws when the target has no mapping for the source. */
+  converter(source: string): (o: Row) => Row;
+}
+
+/** Every format a project can read: the built-in ones, then each enabled target's export format, in registry order. */
+export function eventFormats(natives: Record<string, NativeFormat>): string[] {
+  return [BUILTIN_EVENT_FORMATS[0], ...Object.keys(natives), ...BUILTIN_EVENT_FORMATS.slice(1)];
+}
+
+/**
+ * Reads events of one data source from lines in one of the supported formats and yields canonical events.
+ * A target's export format is turned into canonical fields through that target's own field mapping, so a mapping
+ * bug shows up as a disagreement between engines, not as a silently different input.
+ */
+export async function* readEvents(lines: Lines, format: EventFormat, source: string, file: string, natives: Record<string, NativeFormat>): AsyncGenerator<Row> {
+  const native = Object.hasOwn(natives, format) ? natives[format] : undefined;
+  if (native) {
+    let convert: (o: Row) => Row;
+    try {
+      convert = native.converter(source);
+    } catch {
+      throw new EventFormatError(file, 1, `no ${format} mapping for source ${source}`);
+    }
+    yield* native.layout === 'json-or-csv' ? jsonOrCsvRows(lines, file, convert) : jsonLines(lines, file, convert);
+    return;
+  }
   switch (format) {
     case 'canonical':
       yield* jsonLines(lines, file, (o) => o);
       return;
-    case 'sentinel':
-    case 'splunk': {
-      const m = mappings[format]?.sources[source];
-      if (!m) throw new EventFormatError(file, 1, `no ${format} mapping for source ${source}`);
-      const back = new Map(Object.entries(m.fields).map(([canon, f]) => [f.name, { canon, missing: f.missing }]));
-      const convert = (o: Row): Row => {
-        const e: Row = {};
-        for (const [k, v] of Object.entries(o)) {
-          const f = back.get(k);
-          if (!f) continue;
-          if (v === null || v === undefined || f.missing.includes(String(v))) continue;
-          e[f.canon] = k === '_time' && typeof v === 'number' ? v * 1000 : v;
-        }
-        return e;
-      };
-      yield* format === 'sentinel' ? sentinelRows(lines, file, convert) : jsonLines(lines, file, convert);
-      return;
-    }
     case 'cef':
       if (source !== 'network_connection') throw new EventFormatError(file, 1, 'cef events are network_connection events');
       for await (const { line, n } of lines) {
@@ -48,6 +57,8 @@ export async function* readEvents(lines: Lines, format: EventFormat, source: str
       if (source !== 'network_connection') throw new EventFormatError(file, 1, 'zeek conn.log events are network_connection events');
       yield* zeekConn(lines, file);
       return;
+    default:
+      throw new EventFormatError(file, 1, `unknown event format '${format}' (${eventFormats(natives).join(', ')})`);
   }
 }
 
@@ -66,8 +77,11 @@ async function* jsonLines(lines: Lines, file: string, convert: (o: Row) => Row):
   }
 }
 
-/** Log Analytics exports: JSON lines, or CSV with a header row of column names (detected by the first line). */
-async function* sentinelRows(lines: Lines, file: string, convert: (o: Row) => Row): AsyncGenerator<Row> {
+/**
+ * JSON lines, or CSV with a header row of column names (told by the first line), as Log Analytics exports are.
+ * CSV cells are text; the converter makes numbers of the integer fields.
+ */
+async function* jsonOrCsvRows(lines: Lines, file: string, convert: (o: Row) => Row): AsyncGenerator<Row> {
   let header: string[] | undefined;
   let json: boolean | undefined;
   let pending = '';
@@ -98,7 +112,7 @@ async function* sentinelRows(lines: Lines, file: string, convert: (o: Row) => Ro
     const o: Row = {};
     header.forEach((h, i) => {
       const v = cells[i]!;
-      if (v !== '') o[h] = /^-?\d+$/.test(v) && h !== 'SourceIP' && h !== 'DestinationIP' ? Number(v) : v;
+      if (v !== '') o[h] = v;
     });
     yield convert(o);
   }

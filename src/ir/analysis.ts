@@ -22,18 +22,6 @@ export function readPeriodSeconds(rule: Rule): number {
   return rule.schedule.lookbackSeconds + Math.max(0, ...rule.branches.map((b) => b.firstSeen?.baselineSeconds ?? 0));
 }
 
-/** Days of ThreatIntelIndicators a query reads: Sentinel republishes every indicator at least once a week. */
-export const SENTINEL_TI_DAYS = 14;
-
-/**
- * Sentinel's queryPeriod: the read period, or 14 days when the rule reads threat intelligence. The queryPeriod
- * bounds every table of the query, and an indicator's latest row can be up to a week old.
- */
-export function sentinelQueryPeriodSeconds(rule: Rule): number {
-  const ti = rule.sharedLists.some((l) => l.external?.sentinel);
-  return Math.max(readPeriodSeconds(rule), ti ? SENTINEL_TI_DAYS * 86400 : 0);
-}
-
 /** What a suppression window matches, as the predicate every backend and engine compiles: CIDR, or `eq` ignoring case. */
 export function windowMatch(s: Suppression, w: SuppressionWindow): Predicate {
   return typeof w.match === 'string'

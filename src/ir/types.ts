@@ -183,6 +183,8 @@ export interface Suppression {
 export interface FirstSeen {
   baselineSeconds: number;
   pos: SourcePos;
+  /** Where the baseline duration is written. */
+  baselinePos: SourcePos;
 }
 
 /**
@@ -289,7 +291,17 @@ export interface SharedList {
    * The list lives in the SIEM (threat intelligence): queries read its store, detc ships nothing for it, and the
    * entries are samples for fixtures. Sigma, which has no lookups, cannot express a rule that reads one.
    */
-  external?: { sentinel?: { table: 'ThreatIntelIndicators' }; splunk?: { lookup: string; field: string } };
+  external?: ExternalStores;
+  /** Where each setting of `external` is written, by dotted path (`sentinel.table`). */
+  externalPos?: Record<string, SourcePos>;
+}
+
+/**
+ * Where each target reads an external list, by target name: settings that target's backend and engine understand
+ * (Sentinel: the threat-intelligence table; Splunk: the lookup and its field). The list schema names them.
+ */
+export interface ExternalStores {
+  [target: string]: Record<string, string> | undefined;
 }
 
 export interface Rule {
@@ -311,7 +323,7 @@ export interface Rule {
   references: string[];
   falsePositives: FalsePositive[];
   triage: Triage;
-  schedule: { frequencySeconds: number; lookbackSeconds: number };
+  schedule: { frequencySeconds: number; lookbackSeconds: number; pos: { frequency: SourcePos; lookback: SourcePos } };
   parameters: Parameter[];
   lists: NamedList[];
   /** Shared lists (rules/lists/) this rule reads, by name order. */
@@ -320,7 +332,7 @@ export interface Rule {
   entities: EntityMapping[];
   /** Columns surfaced as alert custom details. */
   details: string[];
-  alert: { title: string; description: string };
+  alert: { title: string; description: string; pos: { title: SourcePos; description: SourcePos } };
   tags: string[];
 }
 

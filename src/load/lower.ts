@@ -4,7 +4,7 @@ import type {
   FirstSeen, FollowedBy, NamedList, OutputColumn, Parameter, Rule, SharedList, SortKey, SourcePos, StringOp, Suppression,
 } from '../ir/types.js';
 import { DATA_SOURCES } from '../ir/sources.js';
-import { parseCidr } from '../net/ip.js';
+import { parseCidr } from '../util/ip.js';
 import type { Diagnostic } from './diagnostics.js';
 import { parseDuration } from './duration.js';
 import type { LoadOptions } from './load-rules.js';
@@ -57,13 +57,6 @@ export class RuleLowering {
     const frequency = parseDuration(raw.schedule.frequency)!;
     const lookback = parseDuration(raw.schedule.lookback)!;
     if (lookback < frequency) this.error(['schedule', 'lookback'], `lookback (${raw.schedule.lookback}) must be at least the frequency (${raw.schedule.frequency}), or events are never read`);
-    if (frequency < 300 || frequency > 14 * 86400) this.error(['schedule', 'frequency'], 'frequency must be between 5m and 14d (Sentinel scheduled-rule limits)');
-    if (lookback < 300 || lookback > 14 * 86400) this.error(['schedule', 'lookback'], 'lookback must be between 5m and 14d (Sentinel scheduled-rule limits)');
-    branches.forEach((b, i) => {
-      if (b.firstSeen && lookback + b.firstSeen.baselineSeconds > 14 * 86400) {
-        this.error([...(raw.query ? ['query'] : ['branches', i]), 'first_seen', 'baseline'], `lookback ${raw.schedule.lookback} + baseline must be at most 14d: Sentinel reads at most 14 days per run (queryPeriod)`);
-      }
-    });
 
     const outputs = new Map<string, ColumnType>();
     for (const b of branches) for (const c of b.output) outputs.set(c.name, c.type);
@@ -78,7 +71,6 @@ export class RuleLowering {
     const alert = raw.alert ?? { title: raw.name, description: firstSentence(raw.description) };
     for (const k of ['title', 'description'] as const) {
       const cols = [...String(alert[k]).matchAll(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)].map((m) => m[1]!);
-      if (new Set(cols).size > 3) this.error(['alert', k], 'at most 3 distinct {{Column}} placeholders (Sentinel alertDetailsOverride limit)');
       for (const c of cols) if (!outputs.has(c)) this.error(['alert', k], `placeholder {{${c}}} is not an output column`);
     }
     for (const name of [...this.params.keys(), ...this.lists.keys()]) {
@@ -109,14 +101,14 @@ export class RuleLowering {
       references: raw.references ?? [],
       falsePositives: raw.false_positives,
       triage: raw.triage,
-      schedule: { frequencySeconds: frequency, lookbackSeconds: lookback },
+      schedule: { frequencySeconds: frequency, lookbackSeconds: lookback, pos: { frequency: this.pos(['schedule', 'frequency']), lookback: this.pos(['schedule', 'lookback']) } },
       parameters: [...this.params.values()],
       lists: [...this.lists.values()],
       sharedLists: [...this.sharedUsed].sort().map((n) => this.opts.sharedLists!.get(n)!),
       branches,
       entities,
       details,
-      alert,
+      alert: { title: String(alert.title), description: String(alert.description), pos: { title: this.pos(raw.alert ? ['alert', 'title'] : ['name']), description: this.pos(raw.alert ? ['alert', 'description'] : ['description']) } },
       tags: raw.tags ?? [],
     };
   }
@@ -170,7 +162,7 @@ export class RuleLowering {
     if (q.first_seen) {
       const seconds = this.duration(q.first_seen.baseline, [...at, 'first_seen', 'baseline']);
       if (!aggregation) this.error([...at, 'first_seen'], "'first_seen' needs an 'aggregate' (its by fields are the key that must be new)");
-      if (seconds !== undefined) firstSeen = { baselineSeconds: seconds, pos: this.pos([...at, 'first_seen']) };
+      if (seconds !== undefined) firstSeen = { baselineSeconds: seconds, pos: this.pos([...at, 'first_seen']), baselinePos: this.pos([...at, 'first_seen', 'baseline']) };
     }
     const colScope: Scope = { kind: 'columns', columns };
     let having: Condition | undefined;

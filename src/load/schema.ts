@@ -8,7 +8,7 @@ import type { PathPart, YamlSource } from './yaml-source.js';
 // ajv-formats ships CJS; under NodeNext its default export arrives as the module object.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => Ajv;
 
-export const RULE_SCHEMA_PATH = fileURLToPath(new URL('../../schema/detc-rule.schema.json', import.meta.url));
+export const RULE_SCHEMA_PATH = fileURLToPath(new URL('../../json-schema/detc-rule.schema.json', import.meta.url));
 
 let cached: ValidateFunction | undefined;
 

@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
-import type { ListEntry, SharedList } from '../ir/types.js';
+import type { ExternalStores, ListEntry, SharedList, SourcePos } from '../ir/types.js';
 import { splitCsv } from '../events/csv.js';
-import { parseCidr } from '../net/ip.js';
-import { PACKAGE_ROOT } from '../paths.js';
+import { parseCidr } from '../util/ip.js';
+import { PACKAGE_ROOT } from '../util/paths.js';
 import type { Diagnostic } from './diagnostics.js';
 import { YamlSource } from './yaml-source.js';
 
@@ -66,7 +66,7 @@ function fromYaml(name: string, file: string, text: string, diagnostics: Diagnos
     return undefined;
   }
   const data = src.toJS() as Record<string, unknown>;
-  validate ??= new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'schema/detc-list.schema.json'), 'utf8')));
+  validate ??= new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'json-schema/detc-list.schema.json'), 'utf8')));
   if (!validate(data)) {
     const errs = validate.errors ?? [];
     for (const e of errs) {
@@ -76,11 +76,6 @@ function fromYaml(name: string, file: string, text: string, diagnostics: Diagnos
       const key = e.keyword === 'additionalProperties' ? String((e.params as { additionalProperty: string }).additionalProperty) : undefined;
       diagnostics.push(src.diagnostic(p, key ? `unknown key '${key}'` : e.message ?? 'invalid', key));
     }
-    return undefined;
-  }
-  const legacy = (data.external as { sentinel?: { table?: string } } | undefined)?.sentinel?.table === 'ThreatIntelligenceIndicator';
-  if (legacy) {
-    diagnostics.push(src.diagnostic(['external', 'sentinel', 'table'], "ThreatIntelligenceIndicator stopped receiving data on 2025-08-31 and was retired on 2026-05-31, so a rule reading it never fires: use ThreatIntelIndicators"));
     return undefined;
   }
   const type = data.type as SharedList['type'];
@@ -93,7 +88,7 @@ function fromYaml(name: string, file: string, text: string, diagnostics: Diagnos
   });
   return {
     name, type, description: String(data.description).trim(), provenance: data.provenance === undefined ? undefined : String(data.provenance).trim(), file, entries,
-    ...(data.external ? { external: data.external as SharedList['external'] } : {}),
+    ...(data.external ? { external: data.external as ExternalStores, externalPos: settingPositions(src, file, data.external as ExternalStores) } : {}),
   };
 }
 
@@ -170,4 +165,16 @@ function checkEntries(list: SharedList, diagnostics: Diagnostic[], at: At, today
     if (list.type !== 'window' && seen.has(key)) diagnostics.push(at(e.line, e.col ?? 1, `'${e.value}' is already on line ${seen.get(key)}`));
     seen.set(key, e.line);
   }
+}
+
+/** The position of every setting under `external` (target → key → value), for the targets' own checks. */
+function settingPositions(src: YamlSource, file: string, external: ExternalStores): Record<string, SourcePos> {
+  const out: Record<string, SourcePos> = {};
+  for (const [target, settings] of Object.entries(external)) {
+    for (const key of Object.keys(settings ?? {})) {
+      const { line, col } = src.locate(['external', target, key]);
+      out[`${target}.${key}`] = { file, line, col, path: `external.${target}.${key}` };
+    }
+  }
+  return out;
 }

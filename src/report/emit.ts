@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Io } from '../cli/io.js';
-import { formatFailure } from '../fixtures/run-fixtures.js';
+import type { Io } from '../util/io.js';
+import { formatFailure } from '../verify/run-fixtures.js';
 import { githubReport, jsonReport, junitReport, paint, sarifReport, useColor, type ReporterName, type ReportInput } from './reporters.js';
 
 /**

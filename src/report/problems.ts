@@ -1,4 +1,4 @@
-import type { CaseResult } from '../fixtures/run-fixtures.js';
+import type { CaseResult } from '../verify/run-fixtures.js';
 import type { Diagnostic } from '../load/diagnostics.js';
 
 /** One thing a reporter shows: a rule diagnostic, a failed fixture run or a stale output file, with its place. */

@@ -1,5 +1,5 @@
-import { toJunit } from '../fixtures/junit.js';
-import type { CaseResult } from '../fixtures/run-fixtures.js';
+import { toJunit } from './junit.js';
+import type { CaseResult } from '../verify/run-fixtures.js';
 import type { Problem } from './problems.js';
 
 export const REPORTERS = ['human', 'junit', 'json', 'github', 'sarif'] as const;

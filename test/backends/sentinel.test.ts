@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { loadMapping } from '../../src/backends/mapping.js';
+import { loadMapping } from '../../src/mapping/mapping.js';
 import { kqlString, yamlAscii, armString, isoDuration } from '../../src/backends/sentinel/escape.js';
 import { sentinelBackend } from '../../src/backends/sentinel/index.js';
 import { KqlChecker } from '../../src/kql-check/check-kql.js';

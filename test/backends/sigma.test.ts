@@ -4,17 +4,18 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
-import { loadMapping } from '../../src/backends/mapping.js';
+import { loadMapping } from '../../src/mapping/mapping.js';
 import { hasRegex, regexLiteral, sigmaValue, unescapeSigmaValue, yamlString, yamlText } from '../../src/backends/sigma/escape.js';
-import { derivedId, uuidV5 } from '../../src/backends/sigma/ids.js';
+import { derivedId, uuidV5 } from '../../src/util/ids.js';
 import { sigmaBackend } from '../../src/backends/sigma/index.js';
 import type { Rule } from '../../src/ir/types.js';
 import { loadRules, loadRuleText } from '../../src/load/load-rules.js';
 import { loadSharedLists } from '../../src/load/shared-lists.js';
 import { baseRuleDoc, ruleFromDoc, ruleWithWhere } from '../helpers/rules.js';
-import { sigmaEngine } from '../../src/engines/sigma/index.js';
 import { coverage, coverageMarkdown } from '../../src/coverage/layer.js';
-import { engineOpts } from '../helpers/dist.js';
+import { ENGINES, engineOpts } from '../helpers/dist.js';
+
+const TARGETS = ['sentinel', 'splunk', 'sigma'];
 
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv2020) => Ajv2020;
 
@@ -263,8 +264,8 @@ describe('conditions and hostile literals', () => {
     expect(r.files).toEqual([]);
     expect(r.notes).toContainEqual(expect.objectContaining({ kind: 'dropped', wholeRule: true, message: expect.stringMatching(/having is not an OR of `column >= N` thresholds.*the rule is not emitted for Sigma/) }));
     // The Sigma engine knows: it reports the rule as not expressible instead of running a stale or missing file.
-    const result = await sigmaEngine.run(rule!, [], engineOpts('/nonexistent', Date.parse('2026-11-23T12:00:00Z')));
+    const result = await ENGINES.find((e) => e.name === 'sigma')!.run(rule!, [], engineOpts('/nonexistent', Date.parse('2026-11-23T12:00:00Z')));
     expect(result.ignores).toEqual(['rule']);
-    expect(coverageMarkdown(coverage([rule!], r.notes))).toMatch(/\| yes \| yes \| no \|$/m);
+    expect(coverageMarkdown(coverage([rule!], r.notes, TARGETS), TARGETS)).toMatch(/\| yes \| yes \| no \|$/m);
   });
 });

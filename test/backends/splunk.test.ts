@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadMapping } from '../../src/backends/mapping.js';
+import { loadMapping } from '../../src/mapping/mapping.js';
 import { confValue, pcreLiteral, splString } from '../../src/backends/splunk/escape.js';
 import { cronFor, splunkBackend } from '../../src/backends/splunk/index.js';
 import { ExprParser } from '../../src/engines/spl/eval-expr.js';

@@ -2,8 +2,9 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileAll } from '../../src/build/compile.js';
-import { readTree } from '../../src/build/write-output.js';
+import { compileAll } from '../../src/compile/compile.js';
+import { loadProject } from '../../src/project.js';
+import { readTree } from '../../src/compile/write-output.js';
 import { run } from '../helpers/cli.js';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -42,7 +43,7 @@ describe('detc build / validate', () => {
   });
 
   it("the repository's committed dist-rules/ is exactly what its rules compile to", () => {
-    const fresh = compileAll({ cwd: ROOT, rulesDir: 'rules' });
+    const fresh = compileAll(loadProject(ROOT));
     const committed = readTree(path.join(ROOT, 'dist-rules'));
     expect([...committed.keys()]).toEqual(fresh.files.map((f) => f.path));
     for (const f of fresh.files) expect(committed.get(f.path), f.path).toBe(f.content);

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { unifiedDiff } from '../../src/build/unified-diff.js';
+import { unifiedDiff } from '../../src/util/unified-diff.js';
 import { run as runIn } from '../helpers/cli.js';
 
 const ROOT = path.resolve(__dirname, '../..');

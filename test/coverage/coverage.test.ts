@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { compileAll } from '../../src/build/compile.js';
+import { compileAll } from '../../src/compile/compile.js';
 import { coverage, coverageMarkdown, navigatorLayer } from '../../src/coverage/layer.js';
+import { loadProject } from '../../src/project.js';
+
+const TARGETS = ['sentinel', 'splunk', 'sigma'];
 
 describe('detc coverage', () => {
-  const build = compileAll({ cwd: process.cwd(), rulesDir: 'rules' });
-  const cov = coverage(build.rules, build.notes);
+  const build = compileAll(loadProject(process.cwd()));
+  const cov = coverage(build.rules, build.notes, TARGETS);
   it('writes an ATT&CK Navigator 4.5 enterprise layer scoring T1595.001 by its rules', () => {
     const layer = navigatorLayer(cov) as { versions: { layer: string; navigator: string }; domain: string; techniques: Record<string, unknown>[]; gradient: { maxValue: number } };
     expect(layer.versions).toEqual({ navigator: '5.1.0', layer: '4.5' });
@@ -24,7 +27,7 @@ describe('detc coverage', () => {
     expect(layer.gradient.maxValue).toBe(covering.length);
   });
   it('prints a Markdown table with one row per technique and rule', () => {
-    const md = coverageMarkdown(cov);
+    const md = coverageMarkdown(cov, TARGETS);
     expect(md).toContain('| T1595.001 | reconnaissance | IP block scan from a public source (`rules/network/ip-block-scan.yml`) | yes | yes | partial |');
     expect(md.match(/^\| T1595\.001/gm)).toHaveLength(build.rules.filter((r) => r.techniques.includes('T1595.001')).length);
     expect(md).toMatch(/\| yes \| yes \| no \|$/m);

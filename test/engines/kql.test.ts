@@ -2,15 +2,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadMapping } from '../../src/backends/mapping.js';
+import { loadMapping } from '../../src/mapping/mapping.js';
 import { sentinelBackend } from '../../src/backends/sentinel/index.js';
-import { writeOutput } from '../../src/build/write-output.js';
-import { kqlEngine } from '../../src/engines/kql/index.js';
+import { writeOutput } from '../../src/compile/write-output.js';
 import { KqlInterpreter } from '../../src/engines/kql/interpret.js';
 import { fromEvent } from '../../src/engines/kql/values.js';
-import { referenceEngine } from '../../src/engines/reference/index.js';
-import type { EngineOptions } from '../../src/engines/types.js';
+import { referenceEngine } from '../../src/reference/index.js';
+import type { RunOptions } from '../../src/engines/types.js';
 import { loadTableSchemas } from '../../src/kql-check/table-schemas.js';
+import { ENGINES } from '../helpers/dist.js';
 import { loadRules } from '../../src/load/load-rules.js';
 import { at, canonicalRows, NOW, proc, sweep } from '../helpers/events.js';
 
@@ -23,7 +23,8 @@ const mappings = {
 const dist = mkdtempSync(path.join(os.tmpdir(), 'detc-kql-'));
 writeOutput(dist, sentinelBackend.compile(rules, { templateDir: 'templates/sentinel', mapping: mappings.sentinel }).files);
 afterAll(() => rmSync(dist, { recursive: true, force: true }));
-const opts: EngineOptions = { now: NOW, distDir: dist, mappings, kqlTables: loadTableSchemas('schemas/kql') };
+const opts: RunOptions = { now: NOW, distDir: dist, mappings, schemasDir: 'schemas/kql' };
+const kqlEngine = ENGINES.find((e) => e.name === 'kql')!;
 const rule = (slug: string) => rules.find((r) => r.slug === slug)!;
 
 async function both(slug: string, events: Record<string, unknown>[]) {

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { ENGINES } from '../../src/engines/registry.js';
-import { eventReads, isReiterable } from '../../src/engines/passes.js';
-import { projectRows } from '../../src/fixtures/compare.js';
+import { ENGINES } from '../helpers/dist.js';
+import { eventReads, isReiterable } from '../../src/events/passes.js';
+import { projectRows } from '../../src/events/model.js';
 import { loadRules } from '../../src/load/load-rules.js';
 import { buildDist, cleanDists, engineOpts } from '../helpers/dist.js';
 import { at, NOW, sweep } from '../helpers/events.js';

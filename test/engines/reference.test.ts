@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateBranch } from '../../src/engines/reference/evaluate.js';
-import { hasTerm } from '../../src/engines/reference/predicates.js';
+import { evaluateBranch } from '../../src/reference/evaluate.js';
+import { hasTerm } from '../../src/reference/predicates.js';
 import type { Rule } from '../../src/ir/types.js';
 import { loadRules } from '../../src/load/load-rules.js';
 

@@ -71,8 +71,8 @@ describe('Sigma condition grammar', () => {
 });
 
 import { afterAll } from 'vitest';
-import { ENGINES } from '../../src/engines/registry.js';
-import { projectRows } from '../../src/fixtures/compare.js';
+import { ENGINES } from '../helpers/dist.js';
+import { projectRows } from '../../src/events/model.js';
 import { buildDist, cleanDists, engineOpts } from '../helpers/dist.js';
 import { ruleWithWhere } from '../helpers/rules.js';
 
@@ -102,7 +102,7 @@ describe('a parent named only by its file name (no canonical parent path)', () =
   it('matches in every engine', async () => {
     const { ruleFromDoc, baseRuleDoc } = await import('../helpers/rules.js');
     const { buildDist, cleanDists, engineOpts } = await import('../helpers/dist.js');
-    const { ENGINES } = await import('../../src/engines/registry.js');
+    const { ENGINES } = await import('../helpers/dist.js');
     const doc = baseRuleDoc();
     (doc.query as Record<string, unknown>).where = { all: [{ field: 'parent_process_name', in: ['python3', 'powershell.exe'] }, { field: 'command_line', has: 'nmap' }] };
     const rule = ruleFromDoc(doc);

@@ -4,13 +4,12 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { splunkBackend } from '../../src/backends/splunk/index.js';
-import { writeOutput } from '../../src/build/write-output.js';
-import { referenceEngine } from '../../src/engines/reference/index.js';
-import { splEngine } from '../../src/engines/spl/index.js';
-import { projectRows } from '../../src/fixtures/compare.js';
+import { writeOutput } from '../../src/compile/write-output.js';
+import { referenceEngine } from '../../src/reference/index.js';
+import { projectRows } from '../../src/events/model.js';
 import type { Rule } from '../../src/ir/types.js';
 import { loadRules } from '../../src/load/load-rules.js';
-import { engineOpts, mappings } from '../helpers/dist.js';
+import { ENGINES, engineOpts, mappings } from '../helpers/dist.js';
 import { baseRuleDoc, ruleFromDoc } from '../helpers/rules.js';
 
 // followed_by in Splunk (two nested join subsearches) against the reference evaluator. Only the Splunk backend is
@@ -31,7 +30,7 @@ function splunkDist(rules: Rule[]): string {
 async function both(rule: Rule, events: Record<string, unknown>[], dist: string) {
   const opts = engineOpts(dist, NOW);
   const ref = await referenceEngine.run(rule, events, opts);
-  const spl = await splEngine.run(rule, events, opts);
+  const spl = await ENGINES.find((e) => e.name === 'spl')!.run(rule, events, opts);
   expect(projectRows(spl.rows, spl.keys), `spl vs reference\n${spl.query}`).toEqual(projectRows(ref.rows, spl.keys));
   return ref.rows;
 }

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { loadMapping } from '../../src/backends/mapping.js';
+import { natives } from '../helpers/dist.js';
 import { readEvents, type EventFormat } from '../../src/events/formats.js';
 import { textLines } from '../../src/events/lines.js';
 
-const mappings = { sentinel: loadMapping('templates/sentinel/mapping.yml'), splunk: loadMapping('templates/splunk/mapping.yml') };
 async function read(text: string, format: EventFormat, source = 'network_connection') {
   const out = [];
-  for await (const e of readEvents(textLines(text), format, source, 'inline', mappings)) out.push(e);
+  for await (const e of readEvents(textLines(text), format, source, 'inline', natives)) out.push(e);
   return out;
 }
 

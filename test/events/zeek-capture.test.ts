@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ENGINES } from '../../src/engines/registry.js';
-import type { Row } from '../../src/engines/reference/predicates.js';
+import { ENGINES } from '../helpers/dist.js';
+import type { Row } from '../../src/events/model.js';
 import { readEvents } from '../../src/events/formats.js';
 import { readLines } from '../../src/events/lines.js';
-import { projectRows } from '../../src/fixtures/compare.js';
+import { projectRows } from '../../src/events/model.js';
 import { loadRules } from '../../src/load/load-rules.js';
-import { buildDist, cleanDists, engineOpts, mappings } from '../helpers/dist.js';
+import { buildDist, cleanDists, engineOpts, natives } from '../helpers/dist.js';
 
 // A real Zeek conn.log (JSON) of nmap scans by the internal host 172.16.1.11, read in place from CI's ../shared
 // (never copied into the project; see ../shared/data/SOURCE.txt for its provenance).
@@ -23,7 +23,7 @@ describe.skipIf(!present)('real Zeek capture of an nmap scan by an internal host
 
   async function capture(): Promise<Row[]> {
     const events: Row[] = [];
-    for await (const e of readEvents(readLines(SHARED), 'zeek', 'network_connection', SHARED, mappings)) events.push(e);
+    for await (const e of readEvents(readLines(SHARED), 'zeek', 'network_connection', SHARED, natives)) events.push(e);
     return events;
   }
   /** Alerts of a rule in every engine, checked to agree on the columns each engine expresses. */

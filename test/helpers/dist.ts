@@ -1,25 +1,27 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadMapping } from '../../src/backends/mapping.js';
-import { sentinelBackend } from '../../src/backends/sentinel/index.js';
-import { sigmaBackend } from '../../src/backends/sigma/index.js';
-import { splunkBackend } from '../../src/backends/splunk/index.js';
-import type { Backend } from '../../src/backends/types.js';
-import { writeOutput } from '../../src/build/write-output.js';
-import type { EngineOptions } from '../../src/engines/types.js';
+import { loadMapping } from '../../src/mapping/mapping.js';
+import { writeOutput } from '../../src/compile/write-output.js';
+import type { RunOptions } from '../../src/engines/types.js';
 import type { Rule } from '../../src/ir/types.js';
 import { loadTableSchemas } from '../../src/kql-check/table-schemas.js';
+import { allTargets, runners } from '../../src/targets/index.js';
+import { loadProject, nativeFormats } from '../../src/project.js';
 
 const ROOT = path.resolve(__dirname, '../..');
-export const BACKENDS_UNDER_TEST: Backend[] = [sentinelBackend, splunkBackend, sigmaBackend];
+const SCHEMAS = path.join(ROOT, 'schemas/kql');
 
+/** detc's own mapping of each target. */
 export const mappings = {
   sentinel: loadMapping(path.join(ROOT, 'templates/sentinel/mapping.yml')),
   splunk: loadMapping(path.join(ROOT, 'templates/splunk/mapping.yml')),
   sigma: loadMapping(path.join(ROOT, 'templates/sigma/mapping.yml')),
 };
-export const kqlTables = loadTableSchemas(path.join(ROOT, 'schemas/kql'));
+export const kqlTables = loadTableSchemas(SCHEMAS);
+
+/** Every engine: the reference evaluator first, then each target's. */
+export const ENGINES = runners();
 
 const made: string[] = [];
 
@@ -27,7 +29,7 @@ const made: string[] = [];
 export function buildDist(rules: Rule[]): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'detc-dist-'));
   made.push(dir);
-  const files = BACKENDS_UNDER_TEST.flatMap((b) => b.compile(rules, { templateDir: path.join(ROOT, 'templates', b.name), mapping: mappings[b.name] }).files);
+  const files = allTargets().flatMap((t) => t.backend.compile(rules, { templateDir: path.join(ROOT, 'templates', t.name), mapping: mappings[t.name as keyof typeof mappings] }).files);
   writeOutput(dir, files);
   return dir;
 }
@@ -37,6 +39,11 @@ export function cleanDists(): void {
   for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
 }
 
-export function engineOpts(distDir: string, now: number): EngineOptions {
-  return { now, distDir, mappings, kqlTables };
+export function engineOpts(distDir: string, now: number): RunOptions {
+  return { now, distDir, mappings, schemasDir: SCHEMAS };
 }
+
+/** detc's own repository as a project (its config, templates and schemas). */
+export const project = loadProject(ROOT);
+/** The export formats of its targets (`sentinel`, `splunk`), for reading native events. */
+export const natives = nativeFormats(project);

@@ -1,12 +1,13 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify } from 'yaml';
-import { compileAll } from '../../src/build/compile.js';
-import { writeOutput } from '../../src/build/write-output.js';
-import { ENGINES } from '../../src/engines/registry.js';
-import { formatDiagnostic } from '../../src/load/diagnostics.js';
+import { compileAll } from '../../src/compile/compile.js';
+import { loadProject } from '../../src/project.js';
+import { writeOutput } from '../../src/compile/write-output.js';
+import { ENGINES } from '../helpers/dist.js';
+import { formatDiagnostic, type DiagnosticError } from '../../src/load/diagnostics.js';
 import { loadRules } from '../../src/load/load-rules.js';
 import { loadSharedLists } from '../../src/load/shared-lists.js';
 import { engineOpts } from '../helpers/dist.js';
@@ -26,6 +27,7 @@ function project(files: Record<string, string>): string {
   return dir;
 }
 
+const ROOT = path.resolve(__dirname, '../..');
 const errors = (dir: string) => loadRules(path.join(dir, 'rules'), dir).diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
 
 describe('rules/lists/ in this repository', () => {
@@ -66,13 +68,26 @@ describe('bad lists are errors with file and line', () => {
       "rules/lists/scanners.csv:7:1: error: '203.0.113.0/24' is already on line 4",
     ]);
   });
-  it('the retired ThreatIntelligenceIndicator table is refused with the reason and the replacement', () => {
+  it('the retired ThreatIntelligenceIndicator table is refused with the reason and the replacement, where Sentinel is a target', () => {
+    const rule = readFileSync(path.join(ROOT, 'rules/network/known-bad-source-scan.yml'), 'utf8');
     const dir = project({
-      'rules/lists/ti.yml': 'type: cidr\ndescription: feed\nexternal:\n  sentinel: { table: ThreatIntelligenceIndicator }\nentries: [198.51.100.1]\n',
+      'rules/lists/threat_intel_ips.yml': 'type: cidr\ndescription: feed\nexternal:\n  sentinel: { table: ThreatIntelligenceIndicator }\n  splunk: { lookup: ip_intel, field: ip }\nentries: [198.51.100.1]\n',
+      'rules/network/known-bad-source-scan.yml': rule,
     });
-    expect(loadSharedLists(path.join(dir, 'rules'), dir).diagnostics.map(formatDiagnostic)).toEqual([
-      'rules/lists/ti.yml:4:22: error: ThreatIntelligenceIndicator stopped receiving data on 2025-08-31 and was retired on 2026-05-31, so a rule reading it never fires: use ThreatIntelIndicators (at external.sentinel.table)',
-    ]);
+    for (const l of ['authorized_vulnerability_scanners', 'internet_research_scanners', 'health_check_sources', 'red_team_windows']) {
+      for (const ext of ['yml', 'csv']) if (existsSync(path.join(ROOT, 'rules/lists', `${l}.${ext}`))) cpSync(path.join(ROOT, 'rules/lists', `${l}.${ext}`), path.join(dir, 'rules/lists', `${l}.${ext}`));
+    }
+    expect(loadSharedLists(path.join(dir, 'rules'), dir).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const legacy = 'rules/lists/threat_intel_ips.yml:4:22: error: ThreatIntelligenceIndicator stopped receiving data on 2025-08-31 and was retired on 2026-05-31, so a rule reading it never fires: use ThreatIntelIndicators (at external.sentinel.table)';
+    expect(() => compileAll(loadProject(dir))).toThrow(expect.objectContaining({ diagnostics: [expect.objectContaining({ file: 'rules/lists/threat_intel_ips.yml' })] }));
+    try {
+      compileAll(loadProject(dir));
+    } catch (e) {
+      expect((e as DiagnosticError).diagnostics.map(formatDiagnostic)).toEqual([legacy]);
+    }
+    // A Splunk-only project reads the list from ES's ip_intel: Sentinel's retirement is not its problem.
+    writeFileSync(path.join(dir, 'detc.config.yaml'), 'backends: [splunk]\n');
+    expect(compileAll(loadProject(dir)).files.map((f) => f.path)).toContain('splunk/known-bad-source-scan.spl');
   });
   it('a CSV list without its type or with an unknown column', () => {
     const dir = project({
@@ -124,7 +139,7 @@ describe('a string allowlist and host windows on an endpoint rule', () => {
     'rules/lists/pentest_windows.csv': '# type: window\n# description: pentest laptops\nvalue,start,end,ticket\nPT-LAPTOP7,2026-11-23T11:00:00Z,2026-11-23T11:30:00Z,SEC-9\n',
     'rules/endpoint/nmap.yml': stringify(doc),
   });
-  const build = compileAll({ cwd: dir, rulesDir: 'rules' });
+  const build = compileAll(loadProject(dir));
   const file = (p: string) => build.files.find((f) => f.path === p)!.content;
   writeOutput(path.join(dir, 'dist-rules'), build.files);
 

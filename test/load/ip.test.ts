@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cidrContains, formatIp, parseCidr, parseIp, type ParsedCidr } from '../../src/net/ip.js';
+import { cidrContains, formatIp, parseCidr, parseIp, type ParsedCidr } from '../../src/util/ip.js';
 
 function cidr(text: string): ParsedCidr {
   const c = parseCidr(text);

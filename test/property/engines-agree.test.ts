@@ -1,8 +1,8 @@
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ENGINES } from '../../src/engines/registry.js';
-import { projectRows } from '../../src/fixtures/compare.js';
+import { ENGINES } from '../helpers/dist.js';
+import { projectRows } from '../../src/events/model.js';
 import { KqlChecker } from '../../src/kql-check/check-kql.js';
 import { loadRules } from '../../src/load/load-rules.js';
 import { buildDist, cleanDists, engineOpts, kqlTables } from '../helpers/dist.js';
@@ -123,7 +123,7 @@ describe('random shared lists: the watchlist and lookup reads agree with the ref
     return new KqlChecker(kqlTables, loadFunctionSchemas(path.resolve(__dirname, '../../schemas/kql')));
   })();
   it('on random ranges and sources', async () => {
-    const { parseCidr } = await import('../../src/net/ip.js');
+    const { parseCidr } = await import('../../src/util/ip.js');
     const { loadRuleText } = await import('../../src/load/load-rules.js');
     const { stringify } = await import('yaml');
     const kqlCheck = await checkerWithFunctions;

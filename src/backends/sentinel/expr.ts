@@ -1,6 +1,6 @@
 import type { Condition, FieldType, OutputColumn, Predicate, SharedList } from '../../ir/types.js';
 import { kqlDynamicStrings, kqlName, kqlNumber, kqlString } from './escape.js';
-import { SENTINEL_TI_DAYS } from '../../ir/analysis.js';
+import { SENTINEL_TI_DAYS } from './schedule.js';
 
 /** How a condition's field names resolve: event fields through the table mapping, or output columns as they are. */
 export interface KqlScope {

@@ -1,13 +1,13 @@
-import path from 'node:path';
 import type { EntityType, Rule, Severity } from '../../ir/types.js';
-import type { SentinelSettings } from '../../config/load-config.js';
-import { SENTINEL_TI_DAYS, sentinelQueryPeriodSeconds } from '../../ir/analysis.js';
+import type { SentinelSettings } from './settings.js';
+import { SENTINEL_TI_DAYS, sentinelQueryPeriodSeconds } from './schedule.js';
 import { DiagnosticError, type Diagnostic } from '../../load/diagnostics.js';
 import { parseDuration } from '../../load/duration.js';
-import { requireMapping, variantMapping } from '../mapping.js';
-import { uuidV5 } from '../sigma/ids.js';
+import { requireMapping, variantMapping } from '../../mapping/mapping.js';
+import { uuidV5 } from '../../util/ids.js';
 import { TemplateSet } from '../render.js';
-import type { Artifact, Backend, BackendContext, BackendMapping, BackendNote, BackendResult } from '../types.js';
+import type { Artifact, Backend, BackendContext, BackendNote, BackendResult } from '../types.js';
+import type { BackendMapping } from '../../mapping/types.js';
 import { armString, isoDuration, kqlTimespan, yamlAscii, yamlText } from './escape.js';
 import { listCsv } from '../list-csv.js';
 import { buildKqlQuery } from './query.js';
@@ -164,9 +164,9 @@ export const sentinelBackend: Backend = {
         suppressionIso: isoDuration(settings.suppression ? parseDuration(settings.suppression.duration)! : rule.schedule.frequencySeconds),
       };
       const stem = sentinelStem(rule.slug, q.variant);
-      files.push({ path: q.path, content: templates.render('kql', view), templates: ['kql', 'query'] });
-      files.push({ path: `${stem}.yaml`, content: templates.render('analytic-rule.yaml', view), templates: ['analytic-rule.yaml', 'query'] });
-      files.push({ path: `${stem}.arm.json`, content: templates.render('arm.json', view), templates: ['arm.json', 'query'] });
+      files.push({ path: q.path, content: templates.render('kql', view), templates: ['kql', 'query'], rule: rule.id });
+      files.push({ path: `${stem}.yaml`, content: templates.render('analytic-rule.yaml', view), templates: ['analytic-rule.yaml', 'query'], rule: rule.id });
+      files.push({ path: `${stem}.arm.json`, content: templates.render('arm.json', view), templates: ['arm.json', 'query'], rule: rule.id });
       if (q.variant) continue;
       for (const l of rule.sharedLists.filter((x) => x.external)) {
         notes.push({ rule: rule.file, branch: '*', backend: 'sentinel', kind: 'approximated', message: `$${l.name} is read from ${l.external!.sentinel?.table}: IPv4 and IPv6 indicators whose newest row of the last ${SENTINEL_TI_DAYS} days is active, not deleted and not past ValidUntil, so the rule's queryPeriod is ${SENTINEL_TI_DAYS} days; detc ships no watchlist for it` });
@@ -191,5 +191,3 @@ export const sentinelBackend: Backend = {
     return { files, notes };
   },
 };
-
-export const SENTINEL_TEMPLATE_DIR = path.join('templates', 'sentinel');

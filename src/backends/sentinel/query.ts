@@ -1,7 +1,8 @@
 import { impliesExists, windowMatch } from '../../ir/analysis.js';
 import type { Aggregate, Branch, Condition, Rule } from '../../ir/types.js';
 import { DATA_SOURCES } from '../../ir/sources.js';
-import type { BackendNote, SourceMapping } from '../types.js';
+import type { BackendNote } from '../types.js';
+import type { SourceMapping } from '../../mapping/types.js';
 import { kqlDatetime, kqlName, kqlNumber, kqlString, kqlTimespan } from './escape.js';
 import { kqlCondition, type KqlScope } from './expr.js';
 

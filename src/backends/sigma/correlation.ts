@@ -1,7 +1,7 @@
 // `having` over aggregate columns → Sigma correlation rules. Sigma expresses one threshold per correlation:
 // `count` → event_count, `distinct_count` → value_count. An OR of thresholds becomes one correlation each.
 import type { Aggregation, Condition } from '../../ir/types.js';
-import type { SourceMapping } from '../types.js';
+import type { SourceMapping } from '../../mapping/types.js';
 
 export interface CorrelationPlan {
   /** The aggregate column the threshold reads (UniqueDestPorts). */

@@ -2,7 +2,7 @@
 // boolean tree. Every leaf predicate becomes one selection (exists becomes two, see below); a selection under an
 // odd number of `not`s is a filter (`filter_main_*`), SigmaHQ style.
 import type { Condition, Predicate, StringPredicate } from '../../ir/types.js';
-import type { MappedField, SourceMapping } from '../types.js';
+import type { MappedField, SourceMapping } from '../../mapping/types.js';
 import { hasRegex, regexLiteral, sigmaValue, yamlScalar } from './escape.js';
 
 /** One `key: value` of a selection map; `value` is a rendered YAML scalar or a list of them. */

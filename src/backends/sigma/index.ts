@@ -4,13 +4,15 @@
 import type { Branch, Condition, Rule } from '../../ir/types.js';
 import { DATA_SOURCES } from '../../ir/sources.js';
 import { DiagnosticError } from '../../load/diagnostics.js';
-import { requireMapping } from '../mapping.js';
+import { requireMapping } from '../../mapping/mapping.js';
 import { TemplateSet } from '../render.js';
-import type { Artifact, Backend, BackendContext, BackendMapping, BackendNote, BackendResult, SourceMapping } from '../types.js';
+import type { Artifact, Backend, BackendContext, BackendNote, BackendResult } from '../types.js';
+import type { SourceMapping } from '../../mapping/types.js';
 import { planCorrelations, type CorrelationPlan } from './correlation.js';
+import { sigmaUnexpressible } from './limits.js';
 import { compileDetection, type SigmaDetection } from './detection.js';
 import { sigmaTimespan, yamlString, yamlText } from './escape.js';
-import { derivedId } from './ids.js';
+import { derivedId } from '../../util/ids.js';
 
 const RESERVED = /^(true|false|null|yes|no|on|off|y|n|~)$/i;
 
@@ -126,24 +128,6 @@ function withGroupKeys(where: Condition | undefined, b: Branch): Condition | und
  * Why Sigma cannot express a rule at all, so that nothing is emitted for it (a base rule without its threshold would
  * fire on every event), or undefined. The Sigma engine asks the same question.
  */
-export function sigmaUnexpressible(rule: Rule, mapping: BackendMapping): { branch: string; message: string } | undefined {
-  if (rule.branches.some((b) => b.firstSeen)) {
-    return { branch: '*', message: 'first_seen: Sigma cannot look back for prior interaction (no baseline, no anti-join), so the rule is not emitted for Sigma' };
-  }
-  if (rule.branches.some((b) => b.followedBy)) {
-    return { branch: '*', message: "followed_by: Sigma's temporal correlations group only on fields all their rules share, so the follow-up cannot be tied to a host the scan reached (the scan counts hosts, it does not group by them); the rule is not emitted for Sigma" };
-  }
-  const external = rule.sharedLists.filter((l) => l.external);
-  if (external.length) {
-    return { branch: '*', message: `reads threat intelligence from the SIEM (${external.map((l) => `$${l.name}`).join(', ')}); Sigma has no lookups, so the rule is not emitted for Sigma` };
-  }
-  for (const b of rule.branches) {
-    const plan = b.aggregation && planCorrelations(b.having, b.aggregation, mapping.sources[b.source]!);
-    if (plan && !plan.ok) return { branch: b.name, message: `${plan.reason}: Sigma correlations express one threshold each (or an OR of them as separate rules); the rule is not emitted for Sigma` };
-  }
-  return undefined;
-}
-
 function compileBranch(rule: Rule, b: Branch, sm: SourceMapping, templates: TemplateSet, multi: boolean, notes: BackendNote[]): Artifact {
   const note = (kind: BackendNote['kind'], message: string) => notes.push({ rule: rule.file, branch: b.name, backend: 'sigma', kind, message });
   const ls = (sm.settings.logsource ?? {}) as Record<string, unknown>;
@@ -185,7 +169,7 @@ function compileBranch(rule: Rule, b: Branch, sm: SourceMapping, templates: Temp
       title: yamlPlain(rule.name), id: rule.id, name: null, ...ruleMeta(rule),
       logsource: logsourceView(sm), detection, fields: fields.map(yamlPlain),
     };
-    return { path: fileName(stem), content: templates.render('rule', multi ? { ...view, id: derivedId(rule.id, `branch/${b.name}`) } : view), templates: ['rule'] };
+    return { path: fileName(stem), content: templates.render('rule', multi ? { ...view, id: derivedId(rule.id, `branch/${b.name}`) } : view), templates: ['rule'], rule: rule.id };
   }
 
   // Aggregation: base rule + correlations.
@@ -237,7 +221,7 @@ function compileBranch(rule: Rule, b: Branch, sm: SourceMapping, templates: Temp
   const counts = byFn(['count', 'distinct_count']);
   if (counts.length) note('dropped', `aggregate columns ${counts.map((a) => `${a.as} (${a.fn}${a.field ? ` of ${a.field}` : ''})`).join(', ')}: used only as output, and Sigma correlations output no columns`);
   note('dropped', `output columns (${b.output.map((o) => o.name).join(', ')}), including the window start ${agg.windowAs}: Sigma correlations define no output`);
-  return { path: fileName(`mr_${stem}`), content: docs.join('---\n'), templates: ['rule', 'correlation'] };
+  return { path: fileName(`mr_${stem}`), content: docs.join('---\n'), templates: ['rule', 'correlation'], rule: rule.id };
 }
 
 function describePlan(p: CorrelationPlan): string {

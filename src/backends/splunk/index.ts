@@ -1,8 +1,8 @@
 import type { EntityType, Rule, Severity } from '../../ir/types.js';
-import type { SplunkSettings } from '../../config/load-config.js';
+import type { SplunkSettings } from './settings.js';
 import { readPeriodSeconds } from '../../ir/analysis.js';
 import { DiagnosticError } from '../../load/diagnostics.js';
-import { requireMapping } from '../mapping.js';
+import { requireMapping } from '../../mapping/mapping.js';
 import { TemplateSet } from '../render.js';
 import type { Artifact, Backend, BackendContext, BackendNote, BackendResult } from '../types.js';
 import { confText, confValue, splSpan } from './escape.js';
@@ -67,7 +67,7 @@ export const splunkBackend: Backend = {
           message: 'branches: every branch after the first runs as an append subsearch (limits.conf [subsearch]: at most maxout rows, default 50000, and maxtime, default 60s); rows are not re-sorted across branches',
         });
       }
-      files.push({ path: `splunk/${rule.slug}.spl`, content: spl + '\n', templates: ['search'] });
+      files.push({ path: `splunk/${rule.slug}.spl`, content: spl + '\n', templates: ['search'], rule: rule.id });
       const note = (message: string) => notes.push({ rule: rule.file, branch: '*', backend: 'splunk', kind: 'approximated', message });
       type RiskEntry = Record<string, string | number>;
       const risk = rule.entities.flatMap((e): RiskEntry[] => {

@@ -1,8 +1,9 @@
 import { conditionFields, impliesExists, windowMatch } from '../../ir/analysis.js';
 import { DATA_SOURCES } from '../../ir/sources.js';
 import type { Aggregate, Aggregation, Branch, Condition, Rule } from '../../ir/types.js';
-import { fieldsRead } from '../mapping.js';
-import type { BackendNote, SourceMapping } from '../types.js';
+import { fieldsRead } from '../../mapping/mapping.js';
+import type { BackendNote } from '../types.js';
+import type { SourceMapping } from '../../mapping/types.js';
 import { splField, splSpan, splString } from './escape.js';
 import { splCondition, type SplScope } from './expr.js';
 

@@ -1,4 +1,4 @@
-import { parseIpv4, parseIpv6 } from '../../net/ip.js';
+import { parseIpv4, parseIpv6 } from '../../util/ip.js';
 import { KDateTime, KqlRuntimeError, KTimespan, compare, type KValue } from './values.js';
 
 // Scalar functions of the emitted KQL subset, with Kusto's documented null behaviour.

@@ -1,4 +1,4 @@
-import { hasTerm } from '../common/terms.js';
+import { hasTerm } from '../../events/terms.js';
 import { loadKusto } from '../../kql-check/kusto.js';
 import { callScalar, isEmpty } from './functions.js';
 import { KDateTime, KqlRuntimeError, KTimespan, compare, parseTimespanLiteral, valueKey, type KValue } from './values.js';

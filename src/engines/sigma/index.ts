@@ -1,15 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { sigmaUnexpressible } from '../../backends/sigma/index.js';
 import { DATA_SOURCES } from '../../ir/sources.js';
 import type { Rule } from '../../ir/types.js';
 import { parseDuration } from '../../load/duration.js';
-import { toNativeEvent } from '../native-events.js';
-import { output, projectEvent } from '../reference/evaluate.js';
-import { isMissing, type Row } from '../reference/predicates.js';
-import { lookbackWindow } from '../time.js';
-import type { Engine, EngineOptions, EngineResult, Events } from '../types.js';
+import { output, projectEvent } from '../../events/output.js';
+import { isMissing, type Row } from '../../events/model.js';
+import type { Engine, EngineOutput, EngineRun } from '../types.js';
 import { compileCondition } from './condition.js';
 import { SigmaRuntimeError, compileSelection, type ItemMatcher } from './values.js';
 
@@ -67,13 +64,11 @@ function conditionTest(cond: Record<string, unknown>): (n: number) => boolean {
  */
 export const sigmaEngine: Engine = {
   name: 'sigma',
-  async run(rule: Rule, events: Events, opts: EngineOptions): Promise<EngineResult> {
+  async run(run: EngineRun): Promise<EngineOutput> {
+    const { rule } = run;
     const branch = rule.branches[0]!;
-    // A rule the Sigma backend cannot express has no Sigma output to run.
-    if (sigmaUnexpressible(rule, opts.mappings.sigma)) return { engine: 'sigma', rows: [], keys: [], ignores: ['rule'] };
-    const docs = sigmaDocsFor(rule, opts.distDir);
+    const docs = sigmaDocsFor(rule, run.distDir);
     const source = DATA_SOURCES[branch.source]!;
-    const inWindow = lookbackWindow(rule, opts.now);
     const detections = docs.filter((d) => d.doc.detection);
     const correlations = docs.filter((d) => d.doc.correlation);
     const byRef = new Map<string, ItemMatcher>();
@@ -86,20 +81,17 @@ export const sigmaEngine: Engine = {
     if (!correlations.length) {
       const matchers = [...byRef.values()];
       const rows: Row[] = [];
-      for await (const e of events) {
-        const t = inWindow(e[source.time]);
-        if (t === undefined) continue;
-        const native = toNativeEvent(e, branch.source, 'sigma', opts.mappings.sigma);
+      for await (const { native, event } of run.read(branch.source)) {
         if (!matchers.some((m) => m(native))) continue;
         // The alert of a Sigma detection rule is the event itself, shown through the rule's output columns.
-        rows.push(output(branch, projectEvent(branch, e, source.time)));
+        rows.push(output(branch, projectEvent(branch, event, source.time)));
       }
-      return { engine: 'sigma', rows, keys: branch.output.map((o) => o.name), query, ...ignores(rule) };
+      return { rows, query };
     }
 
     const agg = branch.aggregation;
     if (!agg) throw new SigmaRuntimeError(`${rule.slug}: correlation rules for a rule without aggregation`);
-    const sigmaField = (canonical: string) => opts.mappings.sigma.sources[branch.source]!.fields[canonical]!.name;
+    const sigmaField = (canonical: string) => run.mapping.sources[branch.source]!.fields[canonical]!.name;
     const columnFor = new Map(agg.by.map((k) => [sigmaField(k.field), k.as]));
     const plans = correlations.map((c) => {
       const corr = c.doc.correlation as Record<string, unknown>;
@@ -119,14 +111,11 @@ export const sigmaEngine: Engine = {
       if (type === 'value_count' && typeof cond.field !== 'string') throw new SigmaRuntimeError(`${c.file}: value_count needs condition.field`);
       return { matchers, groupBy, span: span * 1000, field: cond.field as string | undefined, test: conditionTest(cond), type, groups: new Map<string, { window: number; keys: unknown[]; values: Set<string>; count: number }>() };
     });
-    for await (const e of events) {
-      const t = inWindow(e[source.time]);
-      if (t === undefined) continue;
-      const native = toNativeEvent(e, branch.source, 'sigma', opts.mappings.sigma);
+    for await (const { native, time: t } of run.read(branch.source)) {
       for (const p of plans) {
         if (!p.matchers.some((m) => m(native))) continue;
         const keys = p.groupBy.map((g) => native[g]);
-        if (keys.some((k) => isMissing(k) || k === '')) continue;
+        if (keys.some((k) => isMissing(k))) continue;
         const window = Math.floor(t / p.span) * p.span;
         const id = JSON.stringify([window, ...keys]);
         let g = p.groups.get(id);
@@ -134,7 +123,7 @@ export const sigmaEngine: Engine = {
         g.count++;
         if (p.field !== undefined) {
           const v = native[p.field];
-          if (!isMissing(v) && v !== '') g.values.add(String(v));
+          if (!isMissing(v)) g.values.add(String(v));
         }
       }
     }
@@ -147,11 +136,6 @@ export const sigmaEngine: Engine = {
         alerts.set(JSON.stringify(row), row);
       }
     }
-    return { engine: 'sigma', rows: [...alerts.values()], keys: [agg.windowAs, ...agg.by.map((k) => k.as)], query, ...ignores(rule) };
+    return { rows: [...alerts.values()], keys: [agg.windowAs, ...agg.by.map((k) => k.as)], query };
   },
 };
-
-/** Sigma has no time conditions: the Sigma backend drops suppression windows (REPORT.md), so this engine does too. */
-function ignores(rule: Rule): { ignores?: string[] } {
-  return rule.branches.some((b) => b.suppressions.length) ? { ignores: ['suppress'] } : {};
-}

@@ -1,4 +1,4 @@
-import { cidrContains, parseCidr, parseIp } from '../../net/ip.js';
+import { cidrContains, parseCidr, parseIp } from '../../util/ip.js';
 
 // Sigma value matching (specification v2.1, appendix "modifiers"), for the modifiers detc emits and a few more.
 // Anything else is a SigmaRuntimeError naming the modifier.

@@ -1,4 +1,4 @@
-import { cidrContains, parseCidr, parseIp } from '../../net/ip.js';
+import { cidrContains, parseCidr, parseIp } from '../../util/ip.js';
 import { SplRuntimeError, asNumber, asString, compareValues, pcreToRegExp, type SEvent, type SValue } from './values.js';
 
 // The eval/where expression language (Splunk "Evaluation functions"): precedence, from loosest: OR/XOR, AND,

@@ -1,15 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { DATA_SOURCES } from '../../ir/sources.js';
-import type { Rule } from '../../ir/types.js';
-import { toNativeEvent } from '../native-events.js';
-import type { Row } from '../reference/predicates.js';
-import { lookbackWindow } from '../time.js';
-import { eventReads } from '../passes.js';
-import type { Engine, EngineOptions, EngineResult, Events } from '../types.js';
+import { readFileSync } from 'node:fs';
+import type { Row } from '../../events/model.js';
+import type { Engine, EngineOutput, EngineRun } from '../types.js';
 import { appFiles, readLookups } from './lookup.js';
 import { expandMacros, runPipeline } from './pipeline.js';
-import { SplRuntimeError, type SEvent, type SValue } from './values.js';
+import { SplRuntimeError, type SEvent } from './values.js';
 
 /** Macros of every app under dist-rules/splunk/ (default/macros.conf), for expanding `name` calls. */
 export function readMacros(distDir: string): Map<string, string> {
@@ -41,52 +35,34 @@ export function readMacros(distDir: string): Map<string, string> {
 
 /**
  * Runs dist-rules/splunk/<rule>.spl, as it is on disk, with the app's macros, over the events as the CIM data
- * model presents them (CIM placeholders such as dest_port 0 included). The dispatch window (the rule's lookback)
- * is applied first, as Splunk's scheduler does with dispatch.earliest_time.
+ * model presents them (CIM placeholders such as dest_port 0 included). The harness hands it the dispatch window
+ * (the rule's lookback), as Splunk's scheduler does with dispatch.earliest_time.
  */
 export const splEngine: Engine = {
   name: 'spl',
-  async run(rule: Rule, events: Events, opts: EngineOptions): Promise<EngineResult> {
-    const file = path.join(opts.distDir, 'splunk', `${rule.slug}.spl`);
-    if (!existsSync(file)) throw new SplRuntimeError(`${file} does not exist; run 'detc build'`);
-    const query = readFileSync(file, 'utf8');
-    const spl = expandMacros(query.trim(), readMacros(opts.distDir));
-    const inWindow = lookbackWindow(rule, opts.now);
-    const reads = eventReads(events, 'spl engine');
+  async run(run: EngineRun): Promise<EngineOutput> {
+    const { rule } = run;
+    const query = run.readEmitted(`splunk/${rule.slug}.spl`);
+    const spl = expandMacros(query.trim(), readMacros(run.distDir));
     const source = (model: string, dataset: string): AsyncIterable<SEvent> => {
       const branch = rule.branches.find((b) => {
-        const s = opts.mappings.splunk.sources[b.source]?.settings;
+        const s = run.mapping.sources[b.source]?.settings;
         return s?.datamodel === model && s?.dataset === dataset;
       });
       if (!branch) throw new SplRuntimeError(`data model ${model}.${dataset} is not the source of any branch of ${rule.slug}`);
-      const timeField = DATA_SOURCES[branch.source]!.time;
-      const stream = reads();
+      const stream = run.read(branch.source);
       return (async function* () {
-        for await (const e of stream) {
-          if (inWindow(e[timeField]) === undefined) continue;
-          yield toNativeEvent(e, branch.source, 'splunk', opts.mappings.splunk) as SEvent;
-        }
+        for await (const { native } of stream) yield native as SEvent;
       })();
     };
     const rows: Row[] = [];
-    const columns = rule.branches[0]!.output;
-    const lookups = readLookups(opts.distDir);
+    const lookups = readLookups(run.distDir);
     // Threat-intelligence lists live in the SIEM (e.g. ES ip_intel, CIDR-matched): their sample entries stand for it.
     for (const l of rule.sharedLists) {
-      const ext = l.external?.splunk;
-      if (ext && !lookups.has(ext.lookup)) lookups.set(ext.lookup, { rows: l.entries.map((e) => ({ [ext.field]: e.value, description: e.comment ?? '' })), cidrField: ext.field, caseSensitive: false });
+      const { lookup, field } = l.external?.splunk ?? {};
+      if (lookup && field && !lookups.has(lookup)) lookups.set(lookup, { rows: l.entries.map((e) => ({ [field]: e.value, description: e.comment ?? '' })), cidrField: field, caseSensitive: false });
     }
-    for await (const r of runPipeline(spl, source, (n) => lookups.get(n), opts.now)) {
-      const row: Row = {};
-      for (const c of columns) {
-        const v: SValue | undefined = r[c.name];
-        // Splunk shows times as epoch seconds; the comparison uses ISO 8601 like every other engine.
-        // An empty multivalue field does not exist in Splunk; the rule's value-set column is then empty.
-        if ((v === undefined || v === null) && (c.type === 'number[]' || c.type === 'string[]')) row[c.name] = [];
-        else row[c.name] = v === undefined || v === null ? null : c.type === 'timestamp' && !Number.isNaN(Number(v)) ? new Date(Number(v) * 1000).toISOString() : v;
-      }
-      rows.push(row);
-    }
-    return { engine: 'spl', rows, keys: columns.map((c) => c.name), query };
+    for await (const r of runPipeline(spl, source, (n) => lookups.get(n), run.now)) rows.push(r);
+    return { rows, query };
   },
 };

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readCsvRecords } from '../../events/csv.js';
-import { cidrContains, parseCidr, parseIp } from '../../net/ip.js';
+import { cidrContains, parseCidr, parseIp } from '../../util/ip.js';
 import { SplRuntimeError, asString, type SEvent } from './values.js';
 
 /** A lookup definition (transforms.conf stanza) with its CSV rows. */

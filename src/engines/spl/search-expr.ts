@@ -1,4 +1,4 @@
-import { cidrContains, parseCidr, parseIp } from '../../net/ip.js';
+import { cidrContains, parseCidr, parseIp } from '../../util/ip.js';
 import { SplRuntimeError, asString, type SEvent, type SValue } from './values.js';
 
 // The `search` command's expression language (for filter macros users edit to tune a rule). Its rules differ from

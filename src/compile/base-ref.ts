@@ -4,16 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Artifact } from '../backends/types.js';
 import type { Rule } from '../ir/types.js';
-import { compileAll, type BuildOptions } from './compile.js';
+import type { Project } from '../project.js';
+import { compileAll } from './compile.js';
 
 /** The files a rule compiles to (its own queries and rule files; shared app files excluded). */
 export function filesOfRule(rule: Rule, files: Artifact[]): Map<string, string> {
-  const stem = `_${rule.slug.replace(/-/g, '_')}.yml`;
-  return new Map(
-    files
-      .filter((f) => f.path.startsWith(`sentinel/${rule.slug}.`) || f.path === `splunk/${rule.slug}.spl` || (f.path.startsWith('sigma/') && f.path.endsWith(stem)))
-      .map((f) => [f.path, f.content]),
-  );
+  return new Map(files.filter((f) => f.rule === rule.id).map((f) => [f.path, f.content]));
 }
 
 /**
@@ -22,10 +18,8 @@ export function filesOfRule(rule: Rule, files: Artifact[]): Map<string, string> 
  * as a list, and editing one is not a change of every rule that reads it. Throws with git's message when the ref
  * does not exist.
  */
-export function compileAtRef(
-  cwd: string, ref: string, rulesDir: string, templatesDir: string, schemasDir: string,
-  extra: Pick<BuildOptions, 'defaultSeverity' | 'settings' | 'backends'> & { todaysLists?: boolean } = {},
-): { rules: Rule[]; files: Artifact[] } {
+export function compileAtRef(project: Project, ref: string, todaysLists = false): { rules: Rule[]; files: Artifact[] } {
+  const { cwd, rulesDir } = project;
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'detc-base-'));
   try {
     const top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8' }).trim();
@@ -33,7 +27,7 @@ export function compileAtRef(
     const tar = execFileSync('git', ['archive', '--format=tar', ref, '--', prefix], { cwd: top, maxBuffer: 1 << 30 });
     execFileSync('tar', ['-x', '-C', tmp], { input: tar });
     const lists = path.join(path.resolve(cwd, rulesDir), 'lists');
-    if (extra.todaysLists && existsSync(lists)) {
+    if (todaysLists && existsSync(lists)) {
       // Today's list files replace the ref's (also when a list moved from .yml to .csv); a list deleted since stays as
       // it was, for the rules that still read it.
       const baseLists = path.join(tmp, prefix, 'lists');
@@ -42,7 +36,7 @@ export function compileAtRef(
       if (existsSync(baseLists)) for (const f of readdirSync(baseLists)) if (today.has(stem(f))) rmSync(path.join(baseLists, f), { recursive: true });
       cpSync(lists, baseLists, { recursive: true });
     }
-    const r = compileAll({ cwd: path.join(tmp, path.relative(top, cwd)), rulesDir: path.join(tmp, prefix), templatesDir, schemasDir, defaultSeverity: extra.defaultSeverity, settings: extra.settings, backends: extra.backends });
+    const r = compileAll({ ...project, cwd: path.join(tmp, path.relative(top, cwd)) }, path.join(tmp, prefix));
     return { rules: r.rules, files: r.files };
   } finally {
     rmSync(tmp, { recursive: true, force: true });

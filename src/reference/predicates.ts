@@ -1,17 +1,10 @@
-import { windowMatch } from '../../ir/analysis.js';
-import type { Branch, Condition, Predicate } from '../../ir/types.js';
-import { cidrContains, parseCidr, parseIp, type ParsedCidr } from '../../net/ip.js';
-import { hasTerm } from '../common/terms.js';
+import { windowMatch } from '../ir/analysis.js';
+import type { Branch, Condition, Predicate } from '../ir/types.js';
+import { cidrContains, parseCidr, parseIp, type ParsedCidr } from '../util/ip.js';
+import { hasTerm } from '../events/terms.js';
+import { isMissing, toNumber, type Row } from '../events/model.js';
 
 export { hasTerm };
-
-/** A canonical event or an output row: field → value (string, number, array, or missing). */
-export type Row = Record<string, unknown>;
-
-/** Canonical missing: absent, null, undefined or the empty string (docs/semantics.md). */
-export function isMissing(v: unknown): boolean {
-  return v === undefined || v === null || v === '';
-}
 
 /** Compiles a condition once into a function over rows (cidr ranges parsed up front). */
 export function compileCondition(c: Condition): (row: Row) => boolean {
@@ -77,13 +70,6 @@ function compilePredicate(p: Predicate): (row: Row) => boolean {
       };
     }
   }
-}
-
-/** Numbers and numeric strings become numbers; anything else is missing. */
-export function toNumber(v: unknown): number | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
-  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
-  return undefined;
 }
 
 /** True when an event (at time `t`, ms) falls in one of the branch's suppression windows. */

@@ -1,9 +1,9 @@
-import type { Aggregate, Branch, Rule } from '../../ir/types.js';
-import { DATA_SOURCES } from '../../ir/sources.js';
-import { compileCondition, compileSuppressions, isMissing, toNumber, type Row } from './predicates.js';
-import { lookbackWindow, toEpochMs } from '../time.js';
-
-export { toEpochMs };
+import type { Aggregate, Branch, Rule } from '../ir/types.js';
+import { DATA_SOURCES } from '../ir/sources.js';
+import { compileCondition, compileSuppressions } from './predicates.js';
+import { lookbackWindow } from '../events/time.js';
+import { compareValues, isMissing, toEpochMs, toNumber, type Row } from '../events/model.js';
+import { output, projectEvent } from '../events/output.js';
 
 export interface EvaluateOptions {
   /** The scheduler's "now" (ms since epoch): events in [now - lookback, now) are read. */
@@ -200,17 +200,6 @@ function finish(g: GroupState, a: Aggregate): unknown {
   }
 }
 
-/** An event rule's row: the output columns read from the event (times in ms, missing values as null). */
-export function projectEvent(branch: Branch, e: Row, timeField: string): Row {
-  const row: Row = {};
-  for (const o of branch.output) {
-    if (!o.field) continue;
-    const v = e[o.field];
-    row[o.name] = o.field === timeField ? toEpochMs(v) ?? null : isMissing(v) ? null : v;
-  }
-  return row;
-}
-
 function sortRows(rows: Row[], branch: Branch) {
   if (!branch.sort.length) return;
   rows.sort((x, y) => {
@@ -220,22 +209,4 @@ function sortRows(rows: Row[], branch: Branch) {
     }
     return 0;
   });
-}
-
-function compareValues(a: unknown, b: unknown): number {
-  if (a === b) return 0;
-  if (a === null || a === undefined) return -1;
-  if (b === null || b === undefined) return 1;
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a) < String(b) ? -1 : 1;
-}
-
-/** Output columns in order; timestamp columns as ISO 8601 strings. */
-export function output(branch: Branch, r: Row): Row {
-  const out: Row = {};
-  for (const o of branch.output) {
-    const v = r[o.name];
-    out[o.name] = o.type === 'timestamp' && typeof v === 'number' ? new Date(v).toISOString() : v ?? null;
-  }
-  return out;
 }

@@ -1,16 +1,6 @@
 import { readPeriodSeconds } from '../ir/analysis.js';
 import type { Rule } from '../ir/types.js';
-
-/** Parses an event time: ISO 8601 text, or a number of milliseconds since the epoch. */
-export function toEpochMs(v: unknown): number | undefined {
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && v) {
-    const t = Date.parse(v);
-    return Number.isNaN(t) ? undefined : t;
-  }
-  if (v instanceof Date) return v.getTime();
-  return undefined;
-}
+import { toEpochMs } from './model.js';
 
 /**
  * The SIEM scheduler's window for one run: events whose time is in [now - lookback, now). The returned function

@@ -1,0 +1,83 @@
+// The outer loop every target engine shares: the emitted files, the scheduler's read period, the canonical →
+// native mapping of the events, and the shape of the output rows. Each engine only interprets its language.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { toNumber, type Row } from '../events/model.js';
+import { lookbackWindow } from '../events/time.js';
+import { DATA_SOURCES } from '../ir/sources.js';
+import type { OutputColumn, Rule } from '../ir/types.js';
+import { toNative } from '../mapping/native.js';
+import type { BackendMapping } from '../mapping/types.js';
+import type { Target } from '../targets/target.js';
+import { eventReads, isReiterable } from '../events/passes.js';
+import type { Engine, EngineResult, Events, NativeEvent, RunOptions, Runner } from './types.js';
+
+/** An error in running emitted text (a file missing, a construct outside the interpreted subset). */
+export class EngineError extends Error {}
+
+/** A target's engine as a runner: what `detc test`, `detc run` and the benchmark call. */
+export function targetRunner(target: Target, engine: Engine): Runner {
+  return {
+    name: engine.name,
+    target: target.name,
+    async run(rule: Rule, events: Events, opts: RunOptions): Promise<EngineResult> {
+      const mapping = opts.mappings[target.name];
+      if (!mapping) throw new EngineError(`${engine.name}: no ${target.name} mapping`);
+      const limits = target.limits(rule, mapping);
+      // A rule the target cannot express has no output to run.
+      if (limits.cannotExpress) return { engine: engine.name, rows: [], keys: [], ignores: ['rule'] };
+      const inWindow = lookbackWindow(rule, opts.now, target.readPeriodSeconds(rule));
+      const reads = eventReads(events, `${engine.name} engine`);
+      const out = await engine.run({
+        rule,
+        now: opts.now,
+        distDir: opts.distDir,
+        mapping,
+        schemasDir: opts.schemasDir,
+        rereadable: isReiterable(events),
+        readEmitted(rel) {
+          const file = path.join(opts.distDir, rel);
+          if (!existsSync(file)) throw new EngineError(`${file} does not exist; run 'detc build'`);
+          return readFileSync(file, 'utf8');
+        },
+        read(source: string, m: BackendMapping = mapping): AsyncIterable<NativeEvent> {
+          const time = DATA_SOURCES[source]!.time;
+          const stream = reads();
+          return (async function* () {
+            for await (const event of stream) {
+              const t = inWindow(event[time]);
+              if (t === undefined) continue;
+              yield { native: toNative(event, source, m, target.native), event, time: t };
+            }
+          })();
+        },
+      });
+      const columns = rule.branches[0]!.output;
+      const keys = out.keys ?? columns.map((c) => c.name);
+      const shown = columns.filter((c) => keys.includes(c.name));
+      return {
+        engine: engine.name,
+        rows: out.rows.map((r) => outputRow(r, shown, target.native.time)),
+        keys,
+        query: out.query,
+        ...(limits.drops.length ? { ignores: [...limits.drops] } : {}),
+      };
+    },
+  };
+}
+
+/**
+ * An engine's row in the rule's output columns: timestamps as ISO 8601 (a store counting epoch seconds gives
+ * numbers), missing values as null, and a missing value set as an empty one (an empty multivalue field does not
+ * exist in Splunk).
+ */
+function outputRow(r: Row, columns: OutputColumn[], time: Target['native']['time']): Row {
+  const row: Row = {};
+  for (const c of columns) {
+    const v = r[c.name];
+    if (v === undefined || v === null) row[c.name] = c.type === 'number[]' || c.type === 'string[]' ? [] : null;
+    else if (c.type === 'timestamp' && toNumber(v) !== undefined) row[c.name] = new Date(toNumber(v)! * (time === 'epoch-seconds' ? 1000 : 1)).toISOString();
+    else row[c.name] = v;
+  }
+  return row;
+}

@@ -1,0 +1,80 @@
+import { DATA_SOURCES } from '../ir/sources.js';
+import { isMissing, toEpochMs, type Row } from '../events/model.js';
+import type { BackendMapping } from './types.js';
+
+/**
+ * How a target's data store holds a canonical event, beyond the field names of its mapping. Each target declares
+ * its conventions once (targets/<name>.ts); both directions of the mapping below read them, so an event exported
+ * from the store and an event shown to the store's query go through the same rules.
+ */
+export interface NativeConventions {
+  /** Event times: ISO 8601 text (Log Analytics, Sigma taxonomies) or epoch seconds (Splunk's `_time`). */
+  time: 'iso' | 'epoch-seconds';
+  /**
+   * A canonical missing value: left out; the empty string in string and IP columns (KQL strings are never null);
+   * or the mapping's placeholder (`missing:` in mapping.yml, CIM's "unknown" and 0) where it declares one.
+   */
+  missing: 'absent' | 'empty-string' | 'placeholder';
+}
+
+/**
+ * Canonical event → the event as the target's store would hold it, through the target's own field mapping (so a
+ * wrong mapping shows up as a disagreement between engines). A `basename` field (the taxonomy has only the full
+ * path) comes from the canonical full path, or, when no canonical field carries that path (parent_process_name →
+ * ParentImage), is the file name itself.
+ */
+export function toNative(e: Row, source: string, mapping: BackendMapping, conv: NativeConventions): Row {
+  const sm = mapping.sources[source];
+  if (!sm) throw new Error(`no mapping for source ${source} in ${mapping.file}`);
+  const ds = DATA_SOURCES[source]!;
+  const out: Row = {};
+  for (const [field, def] of Object.entries(ds.fields)) {
+    const f = sm.fields[field];
+    if (!f) continue;
+    const v = e[field];
+    if (f.transform === 'basename') continue;
+    if (field === ds.time) {
+      const ms = toEpochMs(v);
+      if (ms === undefined) continue;
+      out[f.name] = conv.time === 'epoch-seconds' ? ms / 1000 : new Date(ms).toISOString();
+      continue;
+    }
+    if (isMissing(v)) {
+      if (conv.missing === 'placeholder' && f.missing.length) out[f.name] = def.type === 'int' ? Number(f.missing[0]) : f.missing[0];
+      else if (conv.missing === 'empty-string' && (def.type === 'string' || def.type === 'ip')) out[f.name] = '';
+      continue;
+    }
+    out[f.name] = def.type === 'int' && typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : v;
+  }
+  // A file name whose full path no canonical field carries (the parent's image: there is no parent_process_path)
+  // becomes a path without a folder, whose basename is that name, so the taxonomy field is not simply absent.
+  for (const [field, f] of Object.entries(sm.fields)) {
+    if (f.transform !== 'basename' || out[f.name] !== undefined || isMissing(e[field])) continue;
+    out[f.name] = e[field];
+  }
+  return out;
+}
+
+/**
+ * The other direction, for events exported from the store (a Log Analytics export, Splunk JSON): native field →
+ * canonical field through the same mapping. Null values and the mapping's placeholders are missing; integer fields
+ * given as text (CSV cells) become numbers; epoch-second times become milliseconds.
+ */
+export function fromNativeConverter(source: string, mapping: BackendMapping, conv: NativeConventions): (o: Row) => Row {
+  const sm = mapping.sources[source];
+  if (!sm) throw new Error(`no mapping for source ${source} in ${mapping.file}`);
+  const ds = DATA_SOURCES[source]!;
+  const back = new Map(Object.entries(sm.fields).map(([canon, f]) => [f.name, { canon, missing: f.missing, type: ds.fields[canon]!.type }]));
+  return (o) => {
+    const e: Row = {};
+    for (const [k, v] of Object.entries(o)) {
+      const f = back.get(k);
+      if (!f) continue;
+      if (v === null || v === undefined || f.missing.includes(String(v))) continue;
+      if (f.canon === ds.time) e[f.canon] = conv.time === 'epoch-seconds' && typeof v === 'number' ? v * 1000 : v;
+      else if (f.type === 'int' && typeof v === 'string' && /^-?\d+$/.test(v)) e[f.canon] = Number(v);
+      else e[f.canon] = v;
+    }
+    return e;
+  };
+}

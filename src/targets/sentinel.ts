@@ -1,0 +1,20 @@
+import { sentinelBackend } from '../backends/sentinel/index.js';
+import { sentinelLimits } from '../backends/sentinel/limits.js';
+import { sentinelQueryPeriodSeconds } from '../backends/sentinel/schedule.js';
+import { verifyKql } from '../backends/sentinel/verify.js';
+import { kqlEngine } from '../engines/kql/index.js';
+import type { Target } from './target.js';
+
+/** Microsoft Sentinel: KQL analytics rules (YAML, ARM), watchlists; run by the KQL interpreter. */
+export const sentinel: Target = {
+  name: 'sentinel',
+  title: 'Microsoft Sentinel analytics rules (KQL)',
+  backend: sentinelBackend,
+  engine: kqlEngine,
+  limits: (rule) => ({ errors: sentinelLimits(rule), drops: [] }),
+  verify: verifyKql,
+  // Log Analytics: ISO 8601 times; string columns are never null, so a missing value is "".
+  native: { time: 'iso', missing: 'empty-string' },
+  exportLayout: 'json-or-csv',
+  readPeriodSeconds: sentinelQueryPeriodSeconds,
+};
