@@ -34,7 +34,7 @@ export interface BackendResult {
 
 /** Compiles all rules at once (an app's savedsearches.conf holds every rule). Throws DiagnosticError on rule errors. */
 export interface Backend {
-  name: 'sentinel' | 'splunk' | 'sigma';
+  name: string;
   compile(rules: Rule[], ctx: BackendContext): BackendResult;
 }
 
@@ -46,4 +46,26 @@ export interface BackendContext {
   mapping: BackendMapping;
   /** Deployment settings from detc.config (`sentinel:`, `splunk:`), already validated against its schema. */
   settings?: object;
+}
+
+/** What a target's verifier is given: the compiled rules and files, and the project's folders. */
+export interface VerifyContext {
+  rules: Rule[];
+  /** Every generated file (all targets), paths relative to the output folder. */
+  files: Artifact[];
+  /** Project root (diagnostics are relative to it). */
+  cwd: string;
+  /** The templates folder in use, relative to cwd (for messages). */
+  templatesDir: string;
+  /** The project's table schemas folder (`schemas/kql`, else detc's own). */
+  schemasDir: string;
+}
+
+/** What a verifier checked, for the build's summary line ("66 KQL queries checked", "... pass Kusto.Language"). */
+export interface VerifyResult {
+  count: number;
+  /** What was checked, plural ("KQL queries"). */
+  what: string;
+  /** By what ("Kusto.Language"). */
+  by: string;
 }

@@ -8,15 +8,14 @@ import { DATA_SOURCES } from '../ir/sources.js';
 import type { OutputColumn, Rule } from '../ir/types.js';
 import { toNative } from '../mapping/native.js';
 import type { BackendMapping } from '../mapping/types.js';
-import type { Target } from '../targets/target.js';
 import { eventReads, isReiterable } from '../events/passes.js';
-import type { Engine, EngineResult, Events, NativeEvent, RunOptions, Runner } from './types.js';
+import type { Engine, EngineResult, Events, NativeEvent, RunOptions, RunTarget, Runner } from './types.js';
 
 /** An error in running emitted text (a file missing, a construct outside the interpreted subset). */
 export class EngineError extends Error {}
 
 /** A target's engine as a runner: what `detc test`, `detc run` and the benchmark call. */
-export function targetRunner(target: Target, engine: Engine): Runner {
+export function targetRunner(target: RunTarget, engine: Engine): Runner {
   return {
     name: engine.name,
     target: target.name,
@@ -71,7 +70,7 @@ export function targetRunner(target: Target, engine: Engine): Runner {
  * numbers), missing values as null, and a missing value set as an empty one (an empty multivalue field does not
  * exist in Splunk).
  */
-function outputRow(r: Row, columns: OutputColumn[], time: Target['native']['time']): Row {
+function outputRow(r: Row, columns: OutputColumn[], time: RunTarget['native']['time']): Row {
   const row: Row = {};
   for (const c of columns) {
     const v = r[c.name];

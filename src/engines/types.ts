@@ -1,9 +1,11 @@
 import type { Rule } from '../ir/types.js';
 import type { Row } from '../events/model.js';
+import type { Diagnostic } from '../load/diagnostics.js';
+import type { NativeConventions } from '../mapping/native.js';
 import type { BackendMapping } from '../mapping/types.js';
 
-/** Canonical events: an array, or a stream read once. */
-export type Events = Iterable<Row> | AsyncIterable<Row>;
+export type { Events } from '../events/model.js';
+import type { Events } from '../events/model.js';
 
 /** The name of an engine: `reference`, or a target's engine (`kql`, `spl`, `sigma`). */
 export type EngineName = string;
@@ -85,4 +87,29 @@ export interface EngineOutput {
 export interface Engine {
   name: EngineName;
   run(run: EngineRun): Promise<EngineOutput>;
+}
+
+/** What a target cannot take from a rule. */
+export interface TargetLimits {
+  /** The platform refuses the rule as written (Sentinel: frequency below 5 minutes): errors on the rule's lines. */
+  errors: Diagnostic[];
+  /** Why the target cannot express the rule at all (it emits nothing for it, and its engine is skipped). */
+  cannotExpress?: { branch: string; message: string };
+  /** Parts of the rule the target's output leaves out (REPORT.md says so), which its engine then does not apply. */
+  drops: 'suppress'[];
+}
+
+/** What the engine harness needs of the target whose engine it runs (targets/target.ts adds the rest). */
+export interface RunTarget {
+  /** Its name: the folder under templates/ and dist-rules/, the key of its settings in detc.config, its event format. */
+  name: string;
+  /** The platform's limits and what the target cannot express, for one rule compiled with `mapping`. */
+  limits(rule: Rule, mapping: BackendMapping): TargetLimits;
+  /** How the target's store holds a canonical event: the two directions of its field mapping read these. */
+  native: NativeConventions;
+  /**
+   * How far back the target's scheduler reads for one run, in seconds (Sentinel's queryPeriod may be longer than the
+   * rule's lookback): the engine harness hands the engine the events of that period only.
+   */
+  readPeriodSeconds(rule: Rule): number;
 }

@@ -5,6 +5,9 @@
 /** A canonical event or an output row: field → value (string, number, array, or missing). */
 export type Row = Record<string, unknown>;
 
+/** Canonical events: an array, or a stream read once. */
+export type Events = Iterable<Row> | AsyncIterable<Row>;
+
 /** Canonical missing: absent, null, undefined or the empty string (docs/semantics.md, "Missing values"). */
 export function isMissing(v: unknown): boolean {
   return v === undefined || v === null || v === '';

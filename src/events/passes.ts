@@ -1,4 +1,4 @@
-import type { Events } from '../engines/types.js';
+import type { Events } from './model.js';
 
 /**
  * True when each iteration of `events` starts a new read: an array, or an object whose iterator method returns a

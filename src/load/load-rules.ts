@@ -1,20 +1,15 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Rule, Severity, SharedList } from '../ir/types.js';
+import type { Rule } from '../ir/types.js';
 import { loadSharedLists } from './shared-lists.js';
 import type { Diagnostic } from './diagnostics.js';
 import { RuleLowering } from './lower.js';
+import type { LoadOptions } from './options.js';
+
+export type { LoadOptions } from './options.js';
 import { validateRuleSchema } from './schema.js';
 import { YamlSource } from './yaml-source.js';
 
-export interface LoadOptions {
-  /** Severity of rules that leave it out (detc.config defaultSeverity); without it, severity is required. */
-  defaultSeverity?: Severity;
-  /** Lists from rules/lists/, by name (loadRules reads them). */
-  sharedLists?: Map<string, SharedList>;
-  /** The date (YYYY-MM-DD) list expiries are checked against (default: today). */
-  today?: string;
-}
 
 export interface LoadResult {
   rules: Rule[];

@@ -7,7 +7,7 @@ import { DATA_SOURCES } from '../ir/sources.js';
 import { parseCidr } from '../util/ip.js';
 import type { Diagnostic } from './diagnostics.js';
 import { parseDuration } from './duration.js';
-import type { LoadOptions } from './load-rules.js';
+import type { LoadOptions } from './options.js';
 import { formatPath, type PathPart, type YamlSource } from './yaml-source.js';
 
 // Raw shapes after schema validation (the schema guarantees the types; lowering checks meaning).

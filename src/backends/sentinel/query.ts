@@ -150,7 +150,3 @@ function kqlAggregate(a: Aggregate, col: (f: string) => string, type: string | u
 function subquery(lines: string[]): string {
   return `(\n${lines.join('\n').split('\n').map((l) => `    ${l}`).join('\n')}\n    )`;
 }
-
-export function renderKql(view: KqlQueryView): string {
-  return [view.table, ...view.stages.map((s) => `| ${s}`)].join('\n');
-}

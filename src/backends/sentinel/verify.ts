@@ -4,7 +4,7 @@ import { KqlChecker } from '../../kql-check/check-kql.js';
 import { loadFunctionSchemas, loadTableSchemas } from '../../kql-check/table-schemas.js';
 import { DiagnosticError, type Diagnostic } from '../../load/diagnostics.js';
 import { PACKAGE_ROOT } from '../../util/paths.js';
-import type { VerifyContext, VerifyResult } from '../../targets/target.js';
+import type { VerifyContext, VerifyResult } from '../types.js';
 
 /**
  * Runs Kusto.Language over the query in every Sentinel file as it will be deployed: the raw .kql, the `query` of
