@@ -4,6 +4,7 @@ import { compileCondition, compileSuppressions } from './predicates.js';
 import { lookbackWindow } from '../events/time.js';
 import { compareValues, isMissing, toEpochMs, toNumber, type Row } from '../events/model.js';
 import { output, projectEvent } from '../events/output.js';
+import { assertNever } from '../util/assert-never.js';
 
 export interface EvaluateOptions {
   /** The scheduler's "now" (ms since epoch): events in [now - lookback, now) are read. */
@@ -169,6 +170,10 @@ function accumulate(g: GroupState, aggregates: Aggregate[], e: Row, timeField: s
       case 'any':
         if (!g.any.has(a.as)) g.any.set(a.as, v);
         break;
+      case 'count':
+        break; // counted above, whatever the field holds
+      default:
+        assertNever(a.fn, 'aggregate function');
     }
   }
 }
@@ -197,6 +202,8 @@ function finish(g: GroupState, a: Aggregate): unknown {
       return g.max.get(a.as) ?? null;
     case 'any':
       return g.any.get(a.as) ?? null;
+    default:
+      return assertNever(a.fn, 'aggregate function');
   }
 }
 

@@ -1,8 +1,9 @@
 import { windowMatch } from '../ir/analysis.js';
-import type { Branch, Condition, Predicate } from '../ir/types.js';
+import type { Branch, Condition, NumberPredicate, Predicate, StringOp } from '../ir/types.js';
 import { cidrContains, parseCidr, parseIp, type ParsedCidr } from '../util/ip.js';
 import { hasTerm } from '../events/terms.js';
 import { isMissing, toNumber, type Row } from '../events/model.js';
+import { assertNever } from '../util/assert-never.js';
 
 export { hasTerm };
 
@@ -21,8 +22,13 @@ export function compileCondition(c: Condition): (row: Row) => boolean {
       const f = compileCondition(c.expr);
       return (r) => !f(r);
     }
-    default:
+    case 'string':
+    case 'number':
+    case 'cidr':
+    case 'exists':
       return compilePredicate(c);
+    default:
+      return assertNever(c, 'condition');
   }
 }
 
@@ -41,11 +47,7 @@ function compilePredicate(p: Predicate): (row: Row) => boolean {
       };
     }
     case 'number': {
-      const [x] = p.values;
-      const test: (n: number) => boolean = {
-        gt: (n: number) => n > x!, gte: (n: number) => n >= x!, lt: (n: number) => n < x!, lte: (n: number) => n <= x!,
-        eq: (n: number) => n === x, in: (n: number) => p.values.includes(n),
-      }[p.op];
+      const test = numberTest(p.op, p.values);
       return (r) => {
         const v = toNumber(r[field]);
         return v !== undefined && test(v);
@@ -54,14 +56,7 @@ function compilePredicate(p: Predicate): (row: Row) => boolean {
     case 'string': {
       const norm = (s: string) => (p.cased ? s : s.toLowerCase());
       const values = p.values.map(norm);
-      const one: (s: string) => boolean = {
-        eq: (s: string) => s === values[0],
-        in: (s: string) => values.includes(s),
-        startswith: (s: string) => values.some((v) => s.startsWith(v)),
-        endswith: (s: string) => values.some((v) => s.endsWith(v)),
-        contains: (s: string) => values.some((v) => s.includes(v)),
-        has: (s: string) => p.values.some((v) => hasTerm(s, v, p.cased)),
-      }[p.op];
+      const one = stringTest(p.op, values, p.values, p.cased);
       return (r) => {
         const v = r[field];
         if (isMissing(v)) return false;
@@ -69,6 +64,8 @@ function compilePredicate(p: Predicate): (row: Row) => boolean {
         return one(p.op === 'has' ? s : norm(s));
       };
     }
+    default:
+      return assertNever(p, 'predicate');
   }
 }
 
@@ -81,4 +78,31 @@ export function compileSuppressions(branch: Branch): (row: Row, t: number) => bo
     }),
   );
   return tests.length ? (r, t) => tests.some((f) => f(r, t)) : () => false;
+}
+
+/** The test of one string operator over a value (already case-folded unless `has`, which folds itself). */
+function stringTest(op: StringOp, folded: string[], raw: string[], cased: boolean): (s: string) => boolean {
+  switch (op) {
+    case 'eq': return (s) => s === folded[0];
+    case 'in': return (s) => folded.includes(s);
+    case 'startswith': return (s) => folded.some((v) => s.startsWith(v));
+    case 'endswith': return (s) => folded.some((v) => s.endsWith(v));
+    case 'contains': return (s) => folded.some((v) => s.includes(v));
+    case 'has': return (s) => raw.some((v) => hasTerm(s, v, cased));
+    default: return assertNever(op, 'string operator');
+  }
+}
+
+/** The test of one numeric operator (`values[0]` is the operand of a comparison; `in` takes them all). */
+function numberTest(op: NumberPredicate['op'], values: number[]): (n: number) => boolean {
+  const x = values[0]!;
+  switch (op) {
+    case 'gt': return (n) => n > x;
+    case 'gte': return (n) => n >= x;
+    case 'lt': return (n) => n < x;
+    case 'lte': return (n) => n <= x;
+    case 'eq': return (n) => n === x;
+    case 'in': return (n) => values.includes(n);
+    default: return assertNever(op, 'number operator');
+  }
 }

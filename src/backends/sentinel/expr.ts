@@ -1,6 +1,7 @@
-import type { Condition, FieldType, OutputColumn, Predicate, SharedList } from '../../ir/types.js';
+import type { Condition, FieldType, OutputColumn, Predicate, SharedList, StringOp } from '../../ir/types.js';
 import { kqlDynamicStrings, kqlName, kqlNumber, kqlString } from './escape.js';
 import { SENTINEL_TI_DAYS } from './schedule.js';
+import { assertNever } from '../../util/assert-never.js';
 
 /** How a condition's field names resolve: event fields through the table mapping, or output columns as they are. */
 export interface KqlScope {
@@ -34,12 +35,18 @@ function watchlistLet(scope: KqlScope, list: string, family?: 4 | 6): string {
   return kqlName(name);
 }
 
-const STRING_OP: Record<string, [insensitive: string, cased: string]> = {
-  startswith: ['startswith', 'startswith_cs'],
-  endswith: ['endswith', 'endswith_cs'],
-  contains: ['contains', 'contains_cs'],
-  has: ['has', 'has_cs'],
-};
+/** The KQL operator of a pattern-matching string operator: `_cs` is the case-sensitive one. */
+function kqlStringOp(op: Exclude<StringOp, 'eq' | 'in'>, cased: boolean): string {
+  switch (op) {
+    case 'startswith':
+    case 'endswith':
+    case 'contains':
+    case 'has':
+      return cased ? `${op}_cs` : op;
+    default:
+      return assertNever(op, 'string operator');
+  }
+}
 
 /**
  * Compiles a condition to a KQL boolean expression that is two-valued: a predicate on a missing value is false,
@@ -55,8 +62,13 @@ export function kqlCondition(c: Condition, scope: KqlScope): string {
     }
     case 'not':
       return `not(${kqlCondition(c.expr, scope)})`;
-    default:
+    case 'string':
+    case 'number':
+    case 'cidr':
+    case 'exists':
       return kqlPredicate(c, scope);
+    default:
+      return assertNever(c, 'condition');
   }
 }
 
@@ -103,8 +115,10 @@ function kqlPredicate(p: Predicate, scope: KqlScope): string {
       if (p.op === 'eq') return `${col} ${p.cased ? '==' : '=~'} ${kqlString(vals[0]!)}`;
       if (p.op === 'in') return `${col} ${p.cased ? 'in' : 'in~'} (${vals.map(kqlString).join(', ')})`;
       if (p.op === 'has' && !p.cased && vals.length > 1) return `${col} has_any (${vals.map(kqlString).join(', ')})`;
-      const op = STRING_OP[p.op]![p.cased ? 1 : 0];
+      const op = kqlStringOp(p.op, p.cased);
       return anyOf(vals.map((v) => `${col} ${op} ${kqlString(v)}`));
     }
+    default:
+      return assertNever(p, 'predicate');
   }
 }

@@ -5,6 +5,7 @@ import type { BackendNote } from '../types.js';
 import type { SourceMapping } from '../../mapping/types.js';
 import { kqlDatetime, kqlName, kqlNumber, kqlString, kqlTimespan } from './escape.js';
 import { kqlCondition, type KqlScope } from './expr.js';
+import { assertNever } from '../../util/assert-never.js';
 
 /** The KQL of one branch as a list of pipeline stages; the template joins them. */
 export interface KqlQueryView {
@@ -143,6 +144,8 @@ function kqlAggregate(a: Aggregate, col: (f: string) => string, type: string | u
       return `max(${c})`;
     case 'any':
       return `take_anyif(${c}, ${present})`;
+    default:
+      return assertNever(a.fn, 'aggregate function');
   }
 }
 

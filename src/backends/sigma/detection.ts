@@ -4,6 +4,7 @@
 import type { Condition, Predicate, StringPredicate } from '../../ir/types.js';
 import type { MappedField, SourceMapping } from '../../mapping/types.js';
 import { hasRegex, regexLiteral, sigmaValue, yamlScalar } from './escape.js';
+import { assertNever } from '../../util/assert-never.js';
 
 /** One `key: value` of a selection map; `value` is a rendered YAML scalar or a list of them. */
 export interface SelectionEntry {
@@ -107,10 +108,17 @@ function leaf(p: Predicate, sm: SourceMapping): Expr {
       if (p.op === 'eq' || p.op === 'in') {
         return ref(p.field, [[{ key: `${f.name}${cased}`, value: one(p.values.map((v) => yamlScalar(sigmaValue(v)))) }]]);
       }
-      if (p.op === 'has') {
-        return ref(p.field, [[{ key: `${f.name}|re${p.cased ? '' : '|i'}`, value: one(p.values.map((v) => yamlScalar(hasRegex(v)))) }]]);
+      switch (p.op) {
+        case 'has':
+          return ref(p.field, [[{ key: `${f.name}|re${p.cased ? '' : '|i'}`, value: one(p.values.map((v) => yamlScalar(hasRegex(v)))) }]]);
+        case 'startswith':
+        case 'endswith':
+        case 'contains':
+          // The canonical operator and the Sigma modifier share their name.
+          return ref(p.field, [[{ key: `${f.name}|${p.op}${cased}`, value: one(p.values.map((v) => yamlScalar(sigmaValue(v)))) }]]);
+        default:
+          return assertNever(p.op, 'string operator');
       }
-      return ref(p.field, [[{ key: `${f.name}|${p.op}${cased}`, value: one(p.values.map((v) => yamlScalar(sigmaValue(v)))) }]]);
     }
     case 'number': {
       const mod = p.op === 'eq' || p.op === 'in' ? '' : `|${p.op}`;
@@ -134,6 +142,8 @@ function leaf(p: Predicate, sm: SourceMapping): Expr {
       }
       return { kind: 'or', items: [ref(`${p.field}_missing`, [[{ key: `${f.name}|exists`, value: 'false' }]]), empty] };
     }
+    default:
+      return assertNever(p, 'predicate');
   }
 }
 
@@ -144,8 +154,13 @@ function build(c: Condition, sm: SourceMapping): Expr {
       return { kind: c.kind, items: c.exprs.map((e) => build(e, sm)) };
     case 'not':
       return { kind: 'not', expr: build(c.expr, sm) };
-    default:
+    case 'string':
+    case 'number':
+    case 'cidr':
+    case 'exists':
       return leaf(c, sm);
+    default:
+      return assertNever(c, 'condition');
   }
 }
 

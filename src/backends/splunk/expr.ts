@@ -1,5 +1,6 @@
 import type { Condition, Predicate, SharedList } from '../../ir/types.js';
 import { pcreLiteral, splField, splRegex, splString } from './escape.js';
+import { assertNever } from '../../util/assert-never.js';
 
 export interface SplScope {
   field(canonical: string): string;
@@ -48,8 +49,13 @@ export function splCondition(c: Condition, scope: SplScope): string {
     }
     case 'not':
       return `NOT ${wrap(splCondition(c.expr, scope))}`;
-    default:
+    case 'string':
+    case 'number':
+    case 'cidr':
+    case 'exists':
       return splPredicate(c, scope);
+    default:
+      return assertNever(c, 'condition');
   }
 }
 
@@ -102,16 +108,20 @@ function splPredicate(p: Predicate, scope: SplScope): string {
         const vals = p.values.map((v) => splString(ci ? v.toLowerCase() : v));
         return guard(f, `in(${ci ? `lower(${f})` : f}, ${vals.join(', ')})`, scope);
       }
+      const op = p.op;
       const pats = p.values.map((v) => {
-        switch (p.op) {
+        switch (op) {
           case 'startswith': return `\\A${pcreLiteral(v)}`;
           case 'endswith': return `${pcreLiteral(v)}\\z`;
           case 'contains': return pcreLiteral(v);
-          default: return termPattern(v);
+          case 'has': return termPattern(v);
+          default: return assertNever(op, 'string operator');
         }
       });
       const body = pats.length === 1 ? pats[0]! : `(?:${pats.join('|')})`;
       return guard(f, `match(${f}, ${splRegex(`${ci ? '(?i)' : ''}${body}`)})`, scope);
     }
+    default:
+      return assertNever(p, 'predicate');
   }
 }

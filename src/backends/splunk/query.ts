@@ -6,6 +6,7 @@ import type { BackendNote } from '../types.js';
 import type { SourceMapping } from '../../mapping/types.js';
 import { splField, splSpan, splString } from './escape.js';
 import { splCondition, type SplScope } from './expr.js';
+import { assertNever } from '../../util/assert-never.js';
 
 /** The filter macro of a rule: `<slug_with_underscores>_filter` (Splunk content's local-tuning hook). */
 export function filterMacro(rule: Rule): string {
@@ -217,5 +218,6 @@ function splAggregate(a: Aggregate, name: (f: string) => string): string {
     case 'min': return `min(${f})`;
     case 'max': return `max(${f})`;
     case 'any': return `first(${f})`;
+    default: return assertNever(a.fn, 'aggregate function');
   }
 }
