@@ -15,13 +15,14 @@ const args = process.argv.slice(2);
 if (args[0] === '--child') {
   const [, engineName, countText, dist, slug] = args;
   const count = Number(countText);
-  const { ENGINES } = await import(path.join(root, 'lib/engines/registry.js'));
-  const { engineOptions } = await import(path.join(root, 'lib/fixtures/run-fixtures.js'));
+  const { runners } = await import(path.join(root, 'lib/targets/index.js'));
+  const { loadProject, runOptions } = await import(path.join(root, 'lib/project.js'));
   const { loadRules } = await import(path.join(root, 'lib/load/load-rules.js'));
-  const rule = loadRules(path.join(root, 'rules'), root).rules.find((r) => r.slug === slug);
-  const engine = ENGINES.find((e) => e.name === engineName);
+  const project = loadProject(root);
+  const rule = loadRules(project.rulesDir, root).rules.find((r) => r.slug === slug);
+  const engine = runners().find((e) => e.name === engineName);
   const now = Date.parse('2026-11-23T12:00:00Z');
-  const opts = { ...engineOptions(root, dist, path.join(root, 'templates'), path.join(root, 'schemas/kql')), now };
+  const opts = { ...runOptions(project, dist), now };
   let peak = 0;
   const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
   const timer = setInterval(sample, 20);
@@ -57,11 +58,12 @@ const HEAP_MIB = Number(process.env.BENCH_HEAP_MIB ?? 400);
 const sizes = (process.env.BENCH_SIZES ?? '250000,500000,1000000').split(',').map(Number);
 const dist = mkdtempSync(path.join(os.tmpdir(), 'detc-bench-'));
 try {
-  const { compileAll } = await import(path.join(root, 'lib/build/compile.js'));
-  const { writeOutput } = await import(path.join(root, 'lib/build/write-output.js'));
-  writeOutput(dist, compileAll({ cwd: root, rulesDir: 'rules' }).files);
-  const { ENGINES } = await import(path.join(root, 'lib/engines/registry.js'));
-  const names = process.env.BENCH_ENGINES?.split(',') ?? ENGINES.map((e) => e.name);
+  const { compileAll } = await import(path.join(root, 'lib/compile/compile.js'));
+  const { writeOutput } = await import(path.join(root, 'lib/compile/write-output.js'));
+  const { loadProject } = await import(path.join(root, 'lib/project.js'));
+  writeOutput(dist, compileAll(loadProject(root)).files);
+  const { runners } = await import(path.join(root, 'lib/targets/index.js'));
+  const names = process.env.BENCH_ENGINES?.split(',') ?? runners().map((e) => e.name);
   const slugs = (process.env.BENCH_RULES ?? 'ip-block-scan,scan-followed-by-access').split(',');
   // The followed_by rule reads its table three times per query (and again for the ASIM variant): smaller streams.
   const sizesOf = (slug) => (slug === 'scan-followed-by-access' && !process.env.BENCH_SIZES ? sizes.map((n) => n / 5) : sizes);
