@@ -1,3 +1,4 @@
+import { isAbsent } from '../../events/model.js';
 import { cidrContains, parseCidr, parseIp } from '../../util/ip.js';
 
 // Sigma value matching (specification v2.1, appendix "modifiers"), for the modifiers detc emits and a few more.
@@ -48,10 +49,6 @@ function sigmaRegex(source: string, flags: string): RegExp {
   }
 }
 
-function isMissing(v: unknown): boolean {
-  return v === undefined || v === null;
-}
-
 export function compileItem(key: string, raw: unknown): ItemMatcher {
   const [field, ...mods] = key.split('|');
   for (const m of mods) if (!SUPPORTED.has(m)) throw new SigmaRuntimeError(`modifier '${m}' is outside the supported Sigma subset (docs/engines.md)`);
@@ -62,7 +59,7 @@ export function compileItem(key: string, raw: unknown): ItemMatcher {
 
   if (mods.includes('exists')) {
     const want = raw === true || raw === 'true';
-    return (e) => !isMissing(get(e)) === want;
+    return (e) => !isAbsent(get(e)) === want;
   }
   if (mods.includes('cidr')) {
     const ranges = values.map((v) => {
@@ -81,7 +78,7 @@ export function compileItem(key: string, raw: unknown): ItemMatcher {
     const tests = values.map((x) => {
       const n = Number(x);
       return (v: unknown) => {
-        if (isMissing(v) || v === '' || !Number.isFinite(Number(v))) return false;
+        if (isAbsent(v) || v === '' || !Number.isFinite(Number(v))) return false;
         const a = Number(v);
         return numeric === 'gt' ? a > n : numeric === 'gte' ? a >= n : numeric === 'lt' ? a < n : a <= n;
       };
@@ -92,25 +89,25 @@ export function compileItem(key: string, raw: unknown): ItemMatcher {
     const flags = (mods.includes('i') ? 'i' : '') + (mods.includes('m') ? 'm' : '') + (mods.includes('s') ? 's' : '');
     const tests = values.map((x) => {
       const re = sigmaRegex(String(x), flags);
-      return (v: unknown) => !isMissing(v) && re.test(String(v));
+      return (v: unknown) => !isAbsent(v) && re.test(String(v));
     });
     return (e) => combine(tests)(get(e));
   }
   const cased = mods.includes('cased');
   const tests = values.map((x) => {
-    if (x === null) return (v: unknown) => isMissing(v);
-    if (typeof x === 'number' || typeof x === 'boolean') return (v: unknown) => !isMissing(v) && String(v) === String(x);
+    if (x === null) return (v: unknown) => isAbsent(v);
+    if (typeof x === 'number' || typeof x === 'boolean') return (v: unknown) => !isAbsent(v) && String(v) === String(x);
     let src = wildcardToRegex(String(x));
     if (mods.includes('contains')) src = `[\\s\\S]*${src}[\\s\\S]*`;
     else if (mods.includes('startswith')) src = `${src}[\\s\\S]*`;
     else if (mods.includes('endswith')) src = `[\\s\\S]*${src}`;
     const re = new RegExp(`^${src}$`, cased ? 'u' : 'iu');
-    return (v: unknown) => !isMissing(v) && re.test(String(v));
+    return (v: unknown) => !isAbsent(v) && re.test(String(v));
   });
   const neq = mods.includes('neq');
   return (e) => {
     const r = combine(tests)(get(e));
-    return neq ? !isMissing(get(e)) && !r : r;
+    return neq ? !isAbsent(get(e)) && !r : r;
   };
 }
 

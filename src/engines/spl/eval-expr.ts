@@ -1,5 +1,5 @@
 import { cidrContains, parseCidr, parseIp } from '../../util/ip.js';
-import { SplRuntimeError, asNumber, asString, compareValues, pcreToRegExp, type SEvent, type SValue } from './values.js';
+import { SplRuntimeError, asNumber, asString, splunkCompare, pcreToRegExp, type SEvent, type SValue } from './values.js';
 
 // The eval/where expression language (Splunk "Evaluation functions"): precedence, from loosest: OR/XOR, AND,
 // NOT, comparisons, + - ., * / %, unary minus. Boolean logic is three-valued (null propagates), as in Splunk.
@@ -215,7 +215,7 @@ export class ExprParser {
 }
 
 function cmp(op: string, a: SValue, b: SValue): boolean {
-  const c = compareValues(a, b);
+  const c = splunkCompare(a, b);
   switch (op) {
     case '=': case '==': return c === 0;
     case '!=': return c !== 0;
@@ -274,7 +274,7 @@ function callFunction(name: string, args: Expr[]): Expr {
         if (v === null) return false;
         const vs = args.slice(1).map((a) => a(e));
         const xs = Array.isArray(v) ? v : [v];
-        return xs.some((x) => vs.some((y) => y !== null && compareValues(x, y) === 0 && asString(x) === asString(y)));
+        return xs.some((x) => vs.some((y) => y !== null && splunkCompare(x, y) === 0 && asString(x) === asString(y)));
       };
     }
     case 'match': {

@@ -2,7 +2,7 @@ import { parseDuration } from '../../load/duration.js';
 import { ExprParser, tokenizeExpr, type Expr } from './eval-expr.js';
 import { lookupCommand, type Lookups } from './lookup.js';
 import { compileSearch } from './search-expr.js';
-import { SplRuntimeError, asNumber, asString, compareValues, type SEvent, type SValue } from './values.js';
+import { SplRuntimeError, asNumber, asString, splunkCompare, type SEvent, type SValue } from './values.js';
 
 // An SPL interpreter for the subset detc emits (docs/engines.md): | datamodel ... flat, eval, where, search,
 // bin/bucket, stats, eventstats, rename, sort, table, fields, append [...], join [...], and `macros` from
@@ -341,7 +341,7 @@ async function* sort(input: Stream, rest: string): Stream {
         if (x === y) continue;
         return x === null ? 1 : -1; // missing values sort last either way
       }
-      const c = compareValues(x, y);
+      const c = splunkCompare(x, y);
       if (c) return k.desc ? -c : c;
     }
     return a.i - b.i;
@@ -474,7 +474,7 @@ function newAcc(a: Agg): Acc {
       let best: SValue = null;
       return {
         add: (v) => values(v).forEach((x) => {
-          if (best === null || (a.fn === 'min' ? compareValues(x, best) < 0 : compareValues(x, best) > 0)) best = asNumber(x) ?? x;
+          if (best === null || (a.fn === 'min' ? splunkCompare(x, best) < 0 : splunkCompare(x, best) > 0)) best = asNumber(x) ?? x;
         }),
         result: () => best,
       };

@@ -18,7 +18,7 @@ export function asString(v: SValue): string {
 }
 
 /** Splunk's ordering: numeric when both are numbers, else lexicographic (case-sensitive). */
-export function compareValues(a: SValue, b: SValue): number {
+export function splunkCompare(a: SValue, b: SValue): number {
   const x = asNumber(a);
   const y = asNumber(b);
   if (x !== undefined && y !== undefined) return x - y;
