@@ -3,8 +3,17 @@ import { KDateTime, KqlRuntimeError, KTimespan, compare, type KValue } from './v
 
 // Scalar functions of the emitted KQL subset, with Kusto's documented null behaviour.
 
+// A row's address is read by every list check of a query (and parse_ipv4): parse each text once while it is hot.
+const v4Cache = new Map<string, bigint | null>();
+
 function ipv4(v: KValue): bigint | null {
-  return typeof v === 'string' ? parseIpv4(v.trim()) : null;
+  if (typeof v !== 'string') return null;
+  let n = v4Cache.get(v);
+  if (n === undefined) {
+    if (v4Cache.size >= 8192) v4Cache.clear();
+    v4Cache.set(v, (n = parseIpv4(v.trim())));
+  }
+  return n;
 }
 
 /** An IPv4 or IPv6 text as a 128-bit value; IPv4 becomes IPv4-mapped IPv6 (::ffff:a.b.c.d), as ipv6_* do. */
@@ -16,30 +25,42 @@ function ipv6(v: KValue): bigint | null {
   return parseIpv6(t);
 }
 
-function inRange(ip: bigint, range: string, family: 4 | 6): boolean | null {
+/** A range list entry parsed once: its network shifted right by its host bits, or null when it is not a range. */
+interface ParsedRange {
+  net: bigint;
+  shift: bigint;
+}
+
+function parseRange(range: string, family: 4 | 6): ParsedRange | null {
   const [addr, pre] = range.split('/');
   const bits = family === 4 ? 32 : 128;
-  let net = family === 4 ? parseIpv4(addr!) : ipv6(addr!);
+  const net = family === 4 ? parseIpv4(addr!) : ipv6(addr!);
   if (net === null) return null;
   let prefix = pre === undefined ? bits : Number(pre);
   if (family === 6 && parseIpv4(addr!) !== null) prefix += 96;
   if (!Number.isInteger(prefix) || prefix < 0 || prefix > bits) return null;
   const shift = BigInt(bits - prefix);
-  net >>= shift;
-  return ip >> shift === net;
+  return { net: net >> shift, shift };
 }
+
+// The ranges of a list, parsed once per list value: a dynamic literal or a let-bound list is the same array on
+// every row, so no row parses a range again.
+const parsed = { 4: new WeakMap<KValue[], (ParsedRange | null)[]>(), 6: new WeakMap<KValue[], (ParsedRange | null)[]>() };
 
 function anyRange(ipValue: bigint | null, ranges: KValue, family: 4 | 6): KValue {
   if (ipValue === null) return null;
   if (!Array.isArray(ranges)) throw new KqlRuntimeError('ip range list must be a dynamic array');
+  let list = parsed[family].get(ranges);
+  if (!list) parsed[family].set(ranges, (list = ranges.map((r) => parseRange(String(r), family))));
   let result = false;
-  for (const r of ranges) {
-    const m = inRange(ipValue, String(r), family);
-    if (m === null) return null;
-    if (m) result = true;
+  for (const r of list) {
+    if (r === null) return null;
+    if (ipValue >> r.shift === r.net) result = true;
   }
   return result;
 }
+
+const PRIVATE_V4: KValue[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
 
 export function isEmpty(v: KValue): boolean {
   return v === null || v === '';
@@ -55,7 +76,7 @@ const FUNCTIONS: Record<string, (args: KValue[], now: number) => KValue> = {
   ipv4_is_in_any_range: ([ip, ranges]) => anyRange(ipv4(ip!), ranges!, 4),
   ipv6_is_in_any_range: ([ip, ranges]) => anyRange(ipv6(ip!), ranges!, 6),
   ipv4_is_in_range: ([ip, range]) => anyRange(ipv4(ip!), [range!], 4),
-  ipv4_is_private: ([ip]) => anyRange(ipv4(ip!), ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'], 4),
+  ipv4_is_private: ([ip]) => anyRange(ipv4(ip!), PRIVATE_V4, 4),
   parse_ipv4: ([ip]) => {
     const v = ipv4(ip!);
     return v === null ? null : Number(v);
@@ -106,10 +127,11 @@ function toNumber(x: KValue, integer: boolean): KValue {
   return integer ? Math.trunc(n) : n;
 }
 
-export function callScalar(name: string, args: KValue[], now: number): KValue {
-  const f = FUNCTIONS[name];
+/** The implementation of a scalar function, looked up once when a query is compiled. */
+export function scalarFunction(name: string): (args: KValue[], now: number) => KValue {
+  const f = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
   if (!f) throw new KqlRuntimeError(`function ${name}() is outside the supported KQL subset (docs/engines.md)`);
-  return f(args, now);
+  return f;
 }
 
 export const SCALAR_FUNCTIONS = Object.keys(FUNCTIONS);

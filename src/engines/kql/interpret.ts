@@ -1,6 +1,6 @@
 import { hasTerm } from '../../events/terms.js';
 import { loadKusto } from '../../kql-check/kusto.js';
-import { callScalar, isEmpty } from './functions.js';
+import { isEmpty, scalarFunction } from './functions.js';
 import { KDateTime, KqlRuntimeError, KTimespan, compare, parseTimespanLiteral, valueKey, type KValue } from './values.js';
 
 // A KQL interpreter for the subset detc emits (docs/engines.md). It does not parse KQL itself: it walks the syntax
@@ -40,13 +40,29 @@ function text(n: Node): string {
 /** Sentinel watchlists by alias, as `_GetWatchlist()` returns them (SearchKey, WatchlistItem, ...). */
 export type Watchlists = (alias: string) => KRow[] | undefined;
 
+/** A scalar expression compiled once: evaluated per row (and, in summarize, over the group's aggregate results). */
+type Scalar = (row: KRow, aggregates?: KValue[]) => KValue;
+/** A streaming operator compiled once (where, extend, project): the row it passes on, or undefined to drop it. */
+type Step = (row: KRow) => KRow | undefined;
+/**
+ * A tabular expression as the interpreter runs it: a row source and the streaming steps applied to each row in one
+ * loop, so a chain of where/extend/project costs one pass and no generator per operator.
+ */
+interface Stream {
+  source: Rows;
+  steps: Step[];
+}
+
 export class KqlInterpreter {
   /** Values of `let name = toscalar(...)` statements. */
   private readonly lets = new Map<string, KValue>();
 
   constructor(private readonly now: number, private readonly watchlists: Watchlists = () => undefined) {}
 
-  /** Parses and runs a query (`let x = toscalar(...);` statements, then one tabular expression); returns its rows. */
+  /**
+   * Parses and runs a query (`let x = toscalar(...);` statements, then one tabular expression); returns its rows.
+   * Each operator and expression is compiled into a closure once, before any row flows: no row walks the syntax tree.
+   */
   async run(query: string, tables: KqlTables): Promise<KRow[]> {
     const K = loadKusto();
     const code = K.KustoCode.Parse(query);
@@ -57,7 +73,7 @@ export class KqlInterpreter {
     if (!last || kindOf(last) !== 'ExpressionStatement') throw new KqlRuntimeError('the query must end with a tabular expression');
     for (const s of statements) await this.let(s, tables);
     const out: KRow[] = [];
-    for await (const r of this.tabular(last.Expression, tables)) out.push(r);
+    for await (const r of this.rows(this.tabular(last.Expression, tables))) out.push(r);
     return out;
   }
 
@@ -68,62 +84,83 @@ export class KqlInterpreter {
       throw new KqlRuntimeError(`'${text(s).slice(0, 60)}': the supported let statements are let name = toscalar(...)`);
     }
     let value: KValue = null;
-    for await (const r of this.tabular(e.Expression, tables)) {
+    for await (const r of this.rows(this.tabular(e.Expression, tables))) {
       value = Object.values(r)[0] ?? null;
       break;
     }
     this.lets.set(String(s.Name.SimpleName), value);
   }
 
-  private tabular(n: Node, tables: KqlTables): Rows {
+  /** The rows of a stream: its source with every step applied. */
+  private rows(s: Stream): Rows {
+    if (!s.steps.length) return s.source;
+    const { source, steps } = s;
+    return (async function* () {
+      next: for await (const r of source) {
+        let row: KRow | undefined = r;
+        for (const step of steps) {
+          row = step(row);
+          if (!row) continue next;
+        }
+        yield row;
+      }
+    })();
+  }
+
+  private tabular(n: Node, tables: KqlTables): Stream {
+    const from = (source: Rows): Stream => ({ source, steps: [] });
     switch (kindOf(n)) {
       case 'NameReference': {
         const rows = tables(n.SimpleName);
         if (!rows) throw new KqlRuntimeError(`unknown table '${n.SimpleName}'`);
-        return rows;
+        return from(rows);
       }
       case 'ParenthesizedExpression':
         return this.tabular(n.Expression, tables);
       case 'UnionOperator':
-        return this.union(list(n.Expressions), tables);
+        return from(this.union(list(n.Expressions), tables));
       case 'PipeExpression':
         return this.operator(n.Operator, this.tabular(n.Expression, tables), tables);
       case 'FunctionCallExpression': {
         const args = list(n.ArgumentList.Expressions);
         // A parameterless call of a workspace function that stands for a table (ASIM's _Im_NetworkSession()).
-        if (!args.length && tables(String(n.Name.SimpleName))) return tables(String(n.Name.SimpleName))!;
+        if (!args.length && tables(String(n.Name.SimpleName))) return from(tables(String(n.Name.SimpleName))!);
         if (String(n.Name.SimpleName) !== '_GetWatchlist' || args.length !== 1 || kindOf(args[0]) !== 'LiteralExpression') break;
         const alias = String(literal(args[0]));
         const rows = this.watchlists(alias);
         if (!rows) throw new KqlRuntimeError(`_GetWatchlist('${alias}'): no such watchlist`);
-        return (async function* () {
+        return from((async function* () {
           yield* rows;
-        })();
+        })());
       }
     }
     throw new KqlRuntimeError(`'${text(n).slice(0, 40)}' (${kindOf(n)}) is not a supported tabular expression`);
   }
 
   private async *union(parts: Node[], tables: KqlTables): Rows {
-    for (const p of parts) yield* this.tabular(p, tables);
+    for (const p of parts) yield* this.rows(this.tabular(p, tables));
   }
 
-  private operator(op: Node, input: Rows, tables: KqlTables): Rows {
+  private operator(op: Node, input: Stream, tables: KqlTables): Stream {
+    const then = (step: Step): Stream => ({ source: input.source, steps: [...input.steps, step] });
+    const after = (source: Rows): Stream => ({ source, steps: [] });
     switch (kindOf(op)) {
-      case 'FilterOperator':
-        return this.where(op.Condition, input);
+      case 'FilterOperator': {
+        const test = this.compile(op.Condition);
+        return then((r) => (test(r) === true ? r : undefined));
+      }
       case 'ExtendOperator':
-        return this.extend(list(op.Expressions), input, true);
+        return then(this.extend(list(op.Expressions), true));
       case 'ProjectOperator':
-        return this.extend(list(op.Expressions), input, false);
+        return then(this.extend(list(op.Expressions), false));
       case 'SummarizeOperator':
-        return this.summarize(op, input);
+        return after(this.summarize(op, this.rows(input)));
       case 'SortOperator':
-        return this.sort(list(op.Expressions), input);
+        return after(this.sort(list(op.Expressions), this.rows(input)));
       case 'UnionOperator':
-        return this.union(list(op.Expressions), tables);
+        return after(this.union(list(op.Expressions), tables));
       case 'JoinOperator':
-        return this.join(op, input, tables);
+        return after(this.join(op, this.rows(input), tables));
       default:
         throw new KqlRuntimeError(`operator '${String(op.GetFirstToken().Text)}' is outside the supported KQL subset (docs/engines.md)`);
     }
@@ -147,6 +184,7 @@ export class KqlInterpreter {
       if (!m) throw new KqlRuntimeError(`join on '${text(e)}': only Col or $left.A == $right.B are supported`);
       return { left: m[1]!, right: m[2]! };
     });
+    const right = this.tabular(op.Expression, tables);
     // detc filters null keys before every join it emits, so how Kusto pairs them never matters; a null is refused.
     const key = (r: KRow, side: 'left' | 'right') => {
       const vals = on.map((c) => r[c[side]] ?? null);
@@ -156,7 +194,7 @@ export class KqlInterpreter {
     };
     if (kind === 'leftanti') {
       const seen = new Set<string>();
-      for await (const r of this.tabular(op.Expression, tables)) seen.add(key(r, 'right'));
+      for await (const r of this.rows(right)) seen.add(key(r, 'right'));
       for await (const l of input) if (!seen.has(key(l, 'left'))) yield l;
       return;
     }
@@ -169,7 +207,7 @@ export class KqlInterpreter {
       bucket.push(l);
       left.set(k, bucket);
     }
-    for await (const r of this.tabular(op.Expression, tables)) {
+    for await (const r of this.rows(right)) {
       for (const l of left.get(key(r, 'right')) ?? []) {
         // for...in: the columns a row inherits from its table's empty-column prototype are columns too.
         const out: KRow = {};
@@ -184,18 +222,15 @@ export class KqlInterpreter {
     }
   }
 
-  private async *where(cond: Node, input: Rows): Rows {
-    for await (const r of input) if (this.scalar(cond, r) === true) yield r;
-  }
-
-  private async *extend(exprs: Node[], input: Rows, keep: boolean): Rows {
-    const named = exprs.map((e) => this.named(e));
-    for await (const r of input) {
+  /** extend (`keep`: every input column stays) or project; each expression is evaluated on the input row. */
+  private extend(exprs: Node[], keep: boolean): Step {
+    const named = exprs.map((e) => this.named(e)).map(([name, expr]) => [name, this.compile(expr)] as const);
+    return (r) => {
       // extend keeps every column, including those a row inherits from its table's empty-column prototype.
       const out: KRow = keep ? Object.assign(Object.create(Object.getPrototypeOf(r) as object) as KRow, r) : {};
-      for (const [name, expr] of named) out[name] = this.scalar(expr, r);
-      yield out;
-    }
+      for (const [name, f] of named) out[name] = f(r);
+      return out;
+    };
   }
 
   /** `Name = expr` → [Name, expr]; a bare column reference keeps its name. */
@@ -215,11 +250,11 @@ export class KqlInterpreter {
       const expr = ordered ? e.Expression : e;
       const dir = ordered && e.Ordering?.AscOrDescKeyword ? String(e.Ordering.AscOrDescKeyword.Text) : 'desc';
       if (ordered && e.Ordering?.NullsClause) throw new KqlRuntimeError('sort ... nulls first|last is outside the supported subset');
-      return { expr, desc: dir === 'desc' };
+      return { value: this.compile(expr), desc: dir === 'desc' };
     });
     const rows: KRow[] = [];
     for await (const r of input) rows.push(r);
-    const decorated = rows.map((r, i) => ({ r, i, k: keys.map((k) => this.scalar(k.expr, r)) }));
+    const decorated = rows.map((r, i) => ({ r, i, k: keys.map((k) => k.value(r)) }));
     decorated.sort((a, b) => {
       for (let j = 0; j < keys.length; j++) {
         const x = a.k[j]!;
@@ -245,24 +280,31 @@ export class KqlInterpreter {
       if (args.length < 2 || args.some((a) => kindOf(a) !== 'NameReference')) throw new KqlRuntimeError(`'${text(e)}': the supported form is arg_max(Column, Column, ...)`);
       return { max: String(e.Name.SimpleName) === 'arg_max', columns: args.map((a) => String(a.SimpleName)), node: e };
     });
+    // Each aggregate column: its aggregate calls (each with compiled arguments and a state factory) and the
+    // expression over their results (`dcount(x) + 1` reads result 0), all compiled before the first row.
     const aggs = list(op.Aggregates).filter((e) => !argExtremes.some((x) => x.node === e)).map((e) => {
       if (kindOf(e) !== 'SimpleNamedExpression') throw new KqlRuntimeError(`aggregate '${text(e)}' needs a name`);
       const calls: Node[] = [];
       collectAggregates(e.Expression, calls);
       if (!calls.length) throw new KqlRuntimeError(`'${text(e)}' has no aggregate function`);
-      return { name: String(e.Name.SimpleName), expr: e.Expression, calls };
+      return {
+        name: String(e.Name.SimpleName),
+        calls: calls.map((c) => ({ node: c, args: list(c.ArgumentList.Expressions).map((x) => this.compile(x)) })),
+        value: this.compile(e.Expression, new Map(calls.map((c, i) => [c, i]))),
+      };
     });
-    const by = op.ByClause ? list(op.ByClause.Expressions).map((e) => this.named(e)) : [];
-    const groups = new Map<string, { keys: KValue[]; states: Accumulator[][]; extremes: (KValue[] | undefined)[] }>();
+    const by = op.ByClause ? list(op.ByClause.Expressions).map((e) => this.named(e)).map(([name, e]) => ({ name, value: this.compile(e) })) : [];
+    const fresh = () => ({ states: aggs.map((a) => a.calls.map((c) => newAccumulator(c.node))), extremes: argExtremes.map((): KValue[] | undefined => undefined) });
+    const groups = new Map<string, { keys: KValue[] } & ReturnType<typeof fresh>>();
     for await (const r of input) {
-      const keys = by.map(([, e]) => this.scalar(e, r));
+      const keys = by.map((k) => k.value(r));
       const id = keys.map(valueKey).join('\u0000');
       let g = groups.get(id);
-      if (!g) {
-        g = { keys, states: aggs.map((a) => a.calls.map((c) => newAccumulator(c))), extremes: argExtremes.map(() => undefined) };
-        groups.set(id, g);
+      if (!g) groups.set(id, (g = { keys, ...fresh() }));
+      for (let i = 0; i < aggs.length; i++) {
+        const calls = aggs[i]!.calls;
+        for (let j = 0; j < calls.length; j++) g.states[i]![j]!.add(calls[j]!.args.map((f) => f(r)));
       }
-      aggs.forEach((a, i) => a.calls.forEach((c, j) => g!.states[i]![j]!.add(list(c.ArgumentList.Expressions).map((x) => this.scalar(x, r)))));
       argExtremes.forEach((x, i) => {
         const values = x.columns.map((c) => r[c] ?? null);
         const best = g!.extremes[i];
@@ -272,110 +314,159 @@ export class KqlInterpreter {
       });
     }
     // Without `by`, summarize yields one row even over no input (count() = 0, make_list() = []).
-    if (!by.length && !groups.size) groups.set('', { keys: [], states: aggs.map((a) => a.calls.map((c) => newAccumulator(c))), extremes: argExtremes.map(() => undefined) });
+    if (!by.length && !groups.size) groups.set('', { keys: [], ...fresh() });
     for (const g of groups.values()) {
       const row: KRow = {};
-      by.forEach(([name], i) => (row[name] = g.keys[i]!));
+      by.forEach((k, i) => (row[k.name] = g.keys[i]!));
       argExtremes.forEach((x, i) => x.columns.forEach((c, j) => (row[c] = g.extremes[i]?.[j] ?? null)));
-      aggs.forEach((a, i) => {
-        const results = new Map<Node, KValue>(a.calls.map((c, j) => [c, g.states[i]![j]!.result()]));
-        row[a.name] = this.scalar(a.expr, row, results);
-      });
+      aggs.forEach((a, i) => (row[a.name] = a.value(row, g.states[i]!.map((s) => s.result()))));
       yield row;
     }
   }
 
-  scalar(n: Node, row: KRow, aggResults?: Map<Node, KValue>): KValue {
+  /**
+   * Compiles a scalar expression into a closure, once. `aggregates` maps the aggregate calls of a summarize column
+   * to the index of their result. Names resolve per row to a column, else to a let (as Kusto scopes them).
+   */
+  private compile(n: Node, aggregates?: Map<Node, number>): Scalar {
+    const sub = (x: Node) => this.compile(x, aggregates);
     switch (kindOf(n)) {
       case 'NameReference': {
         const name = n.SimpleName as string;
-        if (name in row) return row[name]!;
-        if (this.lets.has(name)) return this.lets.get(name)!;
-        throw new KqlRuntimeError(`unknown column '${name}'`);
+        const lets = this.lets;
+        return (row) => {
+          if (name in row) return row[name]!;
+          if (lets.has(name)) return lets.get(name)!;
+          throw new KqlRuntimeError(`unknown column '${name}'`);
+        };
       }
-      case 'LiteralExpression':
-        return literal(n);
+      case 'LiteralExpression': {
+        const v = literal(n);
+        return () => v;
+      }
       case 'DynamicExpression': {
         const t = n.LiteralValueInfo?.ValueText;
-        return t === undefined || t === null ? null : (JSON.parse(String(t)) as KValue);
+        const v = t === undefined || t === null ? null : (JSON.parse(String(t)) as KValue);
+        return () => v;
       }
       case 'ParenthesizedExpression':
-        return this.scalar(n.Expression, row, aggResults);
+        return sub(n.Expression);
       case 'PrefixUnaryExpression': {
-        const v = this.scalar(n.Expression, row, aggResults);
+        const f = sub(n.Expression);
         const op = String(n.Operator.Text);
-        if (op === '-' && typeof v === 'number') return -v;
-        if (op === '+') return v;
-        throw new KqlRuntimeError(`unary '${op}' is outside the supported subset`);
+        if (op === '+') return f;
+        if (op !== '-') throw new KqlRuntimeError(`unary '${op}' is outside the supported subset`);
+        return (row, agg) => {
+          const v = f(row, agg);
+          if (typeof v === 'number') return -v;
+          throw new KqlRuntimeError(`unary '-' on a non-number is outside the supported subset`);
+        };
       }
       case 'FunctionCallExpression': {
-        if (aggResults?.has(n)) return aggResults.get(n)!;
+        const index = aggregates?.get(n);
+        if (index !== undefined) return (_row, agg) => agg![index]!;
         const name = String(n.Name.SimpleName);
         if (AGGREGATES.has(name)) throw new KqlRuntimeError(`aggregate ${name}() outside summarize`);
-        return callScalar(name, list(n.ArgumentList.Expressions).map((a) => this.scalar(a, row, aggResults)), this.now);
+        const f = scalarFunction(name);
+        const args = list(n.ArgumentList.Expressions).map(sub);
+        const now = this.now;
+        return (row, agg) => f(args.map((a) => a(row, agg)), now);
       }
       case 'InExpression': {
-        const left = this.scalar(n.Left, row, aggResults);
+        const left = sub(n.Left);
         const op = String(n.Operator.Text);
-        // A dynamic array among the values (a let-bound list) stands for its elements.
-        const values = list(n.Right.Expressions).flatMap((e) => {
-          const v = this.scalar(e, row, aggResults);
-          return Array.isArray(v) ? v : [v];
-        });
         const ci = op.endsWith('~');
-        const hit = values.some((v) => equals(left, v, ci));
-        return op.startsWith('!') ? !hit : hit;
+        const negate = op.startsWith('!');
+        const parts = list(n.Right.Expressions);
+        if (parts.every((e) => kindOf(e) === 'LiteralExpression' && typeof literal(e) === 'string')) {
+          // A list of string literals: one set lookup per row (a string equals only strings).
+          const set = new Set(parts.map((e) => (ci ? String(literal(e)).toLowerCase() : String(literal(e)))));
+          return (row, agg) => {
+            const l = left(row, agg);
+            const hit = typeof l === 'string' && set.has(ci ? l.toLowerCase() : l);
+            return negate ? !hit : hit;
+          };
+        }
+        const values = parts.map(sub);
+        return (row, agg) => {
+          const l = left(row, agg);
+          // A dynamic array among the values (a let-bound list) stands for its elements.
+          const hit = values.some((f) => {
+            const v = f(row, agg);
+            return Array.isArray(v) ? v.some((x) => equals(l, x, ci)) : equals(l, v, ci);
+          });
+          return negate ? !hit : hit;
+        };
       }
       case 'HasAnyExpression': {
-        const left = this.scalar(n.Left, row, aggResults);
-        const values = list(n.Right.Expressions).map((e) => this.scalar(e, row, aggResults));
-        return values.some((v) => hasTerm(str(left), str(v), false));
+        const left = sub(n.Left);
+        const values = list(n.Right.Expressions).map(sub);
+        return (row, agg) => {
+          const l = str(left(row, agg));
+          return values.some((f) => hasTerm(l, str(f(row, agg)), false));
+        };
       }
       case 'BinaryExpression':
-        return this.binary(n, row, aggResults);
+        return this.binary(n, aggregates);
       default:
         throw new KqlRuntimeError(`'${text(n).slice(0, 40)}' (${kindOf(n)}) is outside the supported KQL subset`);
     }
   }
 
-  private binary(n: Node, row: KRow, aggResults?: Map<Node, KValue>): KValue {
+  private binary(n: Node, aggregates?: Map<Node, number>): Scalar {
     const op = String(n.Operator.Text);
-    const l = this.scalar(n.Left, row, aggResults);
-    if (op === 'and') {
-      if (l === false) return false;
-      const r = this.scalar(n.Right, row, aggResults);
-      if (r === false) return false;
-      return l === null || r === null ? null : true;
-    }
-    if (op === 'or') {
-      if (l === true) return true;
-      const r = this.scalar(n.Right, row, aggResults);
-      if (r === true) return true;
-      return l === null || r === null ? null : false;
-    }
-    const r = this.scalar(n.Right, row, aggResults);
+    const L = this.compile(n.Left, aggregates);
+    const R = this.compile(n.Right, aggregates);
+    // Both sides as text (null as ""), for the string operators.
+    const text2 = (f: (l: string, r: string) => boolean): Scalar => (row, agg) => f(str(L(row, agg)), str(R(row, agg)));
     switch (op) {
-      case '==': return l === null || r === null ? null : equals(l, r, false);
-      case '!=': return l === null || r === null ? null : !equals(l, r, false);
-      case '=~': return equals(str(l), str(r), true);
-      case '!~': return !equals(str(l), str(r), true);
+      case 'and':
+        return (row, agg) => {
+          const l = L(row, agg);
+          if (l === false) return false;
+          const r = R(row, agg);
+          if (r === false) return false;
+          return l === null || r === null ? null : true;
+        };
+      case 'or':
+        return (row, agg) => {
+          const l = L(row, agg);
+          if (l === true) return true;
+          const r = R(row, agg);
+          if (r === true) return true;
+          return l === null || r === null ? null : false;
+        };
+      case '==':
+      case '!=': {
+        const negate = op === '!=';
+        return (row, agg) => {
+          const l = L(row, agg);
+          const r = R(row, agg);
+          return l === null || r === null ? null : equals(l, r, false) !== negate;
+        };
+      }
+      case '=~': return text2((l, r) => equals(l, r, true));
+      case '!~': return text2((l, r) => !equals(l, r, true));
       case '<': case '<=': case '>': case '>=': {
-        if (l === null || r === null) return null;
-        const c = compare(l, r);
-        return op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
+        const test = op === '<' ? (c: number) => c < 0 : op === '<=' ? (c: number) => c <= 0 : op === '>' ? (c: number) => c > 0 : (c: number) => c >= 0;
+        return (row, agg) => {
+          const l = L(row, agg);
+          const r = R(row, agg);
+          return l === null || r === null ? null : test(compare(l, r));
+        };
       }
       case '+': case '-': case '*': case '/': case '%':
-        return arithmetic(op, l, r);
-      case 'has': return hasTerm(str(l), str(r), false);
-      case 'has_cs': return hasTerm(str(l), str(r), true);
-      case '!has': return !hasTerm(str(l), str(r), false);
-      case 'contains': return str(l).toLowerCase().includes(str(r).toLowerCase());
-      case 'contains_cs': return str(l).includes(str(r));
-      case '!contains': return !str(l).toLowerCase().includes(str(r).toLowerCase());
-      case 'startswith': return str(l).toLowerCase().startsWith(str(r).toLowerCase());
-      case 'startswith_cs': return str(l).startsWith(str(r));
-      case 'endswith': return str(l).toLowerCase().endsWith(str(r).toLowerCase());
-      case 'endswith_cs': return str(l).endsWith(str(r));
+        return (row, agg) => arithmetic(op, L(row, agg), R(row, agg));
+      case 'has': return text2((l, r) => hasTerm(l, r, false));
+      case 'has_cs': return text2((l, r) => hasTerm(l, r, true));
+      case '!has': return text2((l, r) => !hasTerm(l, r, false));
+      case 'contains': return text2((l, r) => l.toLowerCase().includes(r.toLowerCase()));
+      case 'contains_cs': return text2((l, r) => l.includes(r));
+      case '!contains': return text2((l, r) => !l.toLowerCase().includes(r.toLowerCase()));
+      case 'startswith': return text2((l, r) => l.toLowerCase().startsWith(r.toLowerCase()));
+      case 'startswith_cs': return text2((l, r) => l.startsWith(r));
+      case 'endswith': return text2((l, r) => l.toLowerCase().endsWith(r.toLowerCase()));
+      case 'endswith_cs': return text2((l, r) => l.endsWith(r));
       default:
         throw new KqlRuntimeError(`operator '${op}' is outside the supported KQL subset (docs/engines.md)`);
     }
