@@ -125,11 +125,10 @@ export async function evaluateBranch(rule: Rule, branch: Branch, events: AsyncIt
       rows.push(row);
     }
   }
+  // Each classification's cases are compiled once, not once per row.
+  const classify = branch.classifications.map((c) => ({ as: c.as, otherwise: c.otherwise, cases: c.cases.map((k) => ({ test: compileCondition(k.when), then: k.then })) }));
   for (const row of rows) {
-    for (const c of branch.classifications) {
-      const tests = c.cases.map((k) => ({ test: compileCondition(k.when), then: k.then }));
-      row[c.as] = tests.find((k) => k.test(row))?.then ?? c.otherwise;
-    }
+    for (const c of classify) row[c.as] = c.cases.find((k) => k.test(row))?.then ?? c.otherwise;
     for (const d of branch.derived) {
       const a = toNumber(row[d.from]);
       const b = toNumber(row[d.to]);
