@@ -258,7 +258,7 @@ describe('detc build / validate', () => {
         writeFileSync(rule('network/ip-block-scan.yml'), before);
       }
     };
-    it('sarif: SARIF 2.1.0 whose result points at the rule file and line', () =>
+    it('sarif: SARIF 2.1.0 whose result points at the rule file and line, with the catalogue code as its rule', () =>
       withBroken(async () => {
         const r = await run(dir, 'check', '--reporter', 'sarif', '--output', 'reports/detc.sarif');
         expect(r.code).toBe(1);
@@ -267,17 +267,21 @@ describe('detc build / validate', () => {
         expect(sarif.runs[0].tool.driver.name).toBe('detc');
         expect(sarif.runs[0].results).toEqual([
           expect.objectContaining({
-            ruleId: 'detc/rule', level: 'error',
+            ruleId: 'DETC012', ruleIndex: 0, level: 'error',
             message: { text: 'detc: parameters.port_threshold.value: must be integer, got the string "20"' },
             locations: [{ physicalLocation: { artifactLocation: { uri: 'rules/network/ip-block-scan.yml' }, region: { startLine: line(), startColumn: 12 } } }],
           }),
         ]);
+        expect(sarif.runs[0].tool.driver.rules).toEqual([{
+          id: 'DETC012', name: 'SchemaType', shortDescription: { text: 'Wrong type' },
+          helpUri: 'https://github.com/detc/detc/blob/main/docs/diagnostics.md#detc012', defaultConfiguration: { level: 'error' },
+        }]);
       }));
     it('github: workflow-command annotations on the rule line', () =>
       withBroken(async () => {
         const r = await run(dir, 'check', '--reporter', 'github');
         expect(r.code).toBe(1);
-        expect(r.out).toContain(`::error file=rules/network/ip-block-scan.yml,line=${line()},col=12,title=detc%3A parameters.port_threshold.value::must be integer, got the string "20"`);
+        expect(r.out).toContain(`::error file=rules/network/ip-block-scan.yml,line=${line()},col=12,title=DETC012 detc%3A parameters.port_threshold.value::must be integer, got the string "20"`);
       }));
     it('detc validate takes the same reporters', () =>
       withBroken(async () => {
@@ -291,6 +295,7 @@ describe('detc build / validate', () => {
         const j = await run(dir, 'check', '--reporter', 'junit');
         expect(j.out).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="detc test" tests="1" failures="1"/);
         expect(j.out).toContain(`<testcase name="rules/network/ip-block-scan.yml:${line()}:12" classname="detc.rule"`);
+        expect(j.out).toContain('<failure message="must be integer, got the string &quot;20&quot;" type="DETC012">');
         const js = JSON.parse((await run(dir, 'check', '--reporter', 'json')).out);
         expect(js).toMatchObject({ command: 'check', ok: false, problems: [{ kind: 'rule', code: 'DETC012', file: 'rules/network/ip-block-scan.yml', line: line(), col: 12, path: 'parameters.port_threshold.value' }] });
       }));
