@@ -8,7 +8,8 @@ import { loadConfig, type DetcConfig } from './config/load-config.js';
 import type { RunOptions } from './engines/types.js';
 import type { NativeFormat } from './events/formats.js';
 import type { Severity } from './ir/types.js';
-import { DiagnosticError } from './load/diagnostics.js';
+import { facts } from './load/diagnostic-facts.js';
+import { DiagnosticError, diagnosticAt } from './load/diagnostics.js';
 import { loadMapping } from './mapping/mapping.js';
 import { fromNativeConverter } from './mapping/native.js';
 import type { BackendMapping } from './mapping/types.js';
@@ -69,7 +70,7 @@ export function loadProject(cwd: string, flags: ProjectFlags = {}): Project {
 export function resolveProject(cwd: string, config: DetcConfig, flags: ProjectFlags = {}): Project {
   const unknown = (config.backends ?? []).filter((n) => !allTargets().some((t) => t.name === n));
   if (unknown.length) {
-    throw new DiagnosticError([{ file: config.file ?? 'detc.config', line: 1, col: 1, path: 'backends', severity: 'error', message: `unknown backend '${unknown[0]}' (${allTargets().map((t) => t.name).join(', ')})` }]);
+    throw new DiagnosticError([diagnosticAt({ file: config.file ?? 'detc.config', line: 1, col: 1, path: 'backends' }, facts.unknownBackend(unknown[0]!, allTargets().map((t) => t.name)))]);
   }
   const templatesDir = resolveDir(cwd, flags.templates ?? config.templates, 'templates');
   const rel = (p: string) => path.relative(cwd, p).split(path.sep).join('/');

@@ -10,7 +10,8 @@ import { loadProject, nativeFormats, runOptions, type Project } from '../project
 import { runners } from '../targets/index.js';
 import { loadFixtures } from '../verify/load-fixtures.js';
 import { runAllFixtures, terminalProgress, type CaseResult, countLine } from '../verify/run-fixtures.js';
-import { DiagnosticError } from '../load/diagnostics.js';
+import { facts } from '../load/diagnostic-facts.js';
+import { DiagnosticError, diagnosticAt, type Diagnostic } from '../load/diagnostics.js';
 import { emitReport } from '../report/emit.js';
 import { fromDiagnostics, fromDrift, fromResults, type Problem } from '../report/problems.js';
 import { REPORTERS, type ReporterName } from '../report/reporters.js';
@@ -118,7 +119,7 @@ function versionProblems(build: BuildResult, ref: string, project: Project): Pro
     if (e instanceof DiagnosticError) throw new UsageError(`the rules at ${ref} do not compile:\n${e.message}`);
     throw new UsageError(`cannot read the rules at '${ref}': ${String((e as { stderr?: unknown }).stderr ?? (e as Error).message).trim()}`);
   }
-  const out: Problem[] = [];
+  const out: Diagnostic[] = [];
   for (const rule of build.rules) {
     const old = base.rules.find((r) => r.id === rule.id);
     if (!old) continue;
@@ -131,10 +132,7 @@ function versionProblems(build: BuildResult, ref: string, project: Project): Pro
     const logic = changed.some((p) => /\.(kql|spl)$/.test(p));
     const want = bumped(old.version, logic ? 'minor' : 'patch');
     const { line, col } = new YamlSource(rule.file, readFileSync(path.resolve(project.cwd, rule.file), 'utf8')).locate(['version']);
-    out.push({
-      kind: 'rule', severity: 'error', file: rule.file, line, col, title: 'detc: version',
-      message: `the generated ${changed.join(', ')} changed since ${ref} but version is still ${rule.version}: bump it to ${want} (${logic ? 'logic changed' : 'metadata changed'})`,
-    });
+    out.push(diagnosticAt({ file: rule.file, line, col, path: 'version' }, facts.versionNotBumped(changed, ref, rule.version, want, logic)));
   }
-  return out;
+  return fromDiagnostics(out);
 }

@@ -5,8 +5,9 @@ import { runners } from '../targets/index.js';
 import { loadFixtures } from '../verify/load-fixtures.js';
 import { runAllFixtures, terminalProgress, countLine } from '../verify/run-fixtures.js';
 import { emitReport } from '../report/emit.js';
-import { fromResults, type Problem } from '../report/problems.js';
+import { fromResults, problemAt, type Problem } from '../report/problems.js';
 import { parseReporter } from './check-command.js';
+import { facts } from '../load/diagnostic-facts.js';
 import { DiagnosticError } from '../load/diagnostics.js';
 import { loadRules } from '../load/load-rules.js';
 import { EXIT, UsageError, type Io } from '../util/io.js';
@@ -65,7 +66,7 @@ export async function testCommand(args: string[], io: Io): Promise<number> {
   const failed = results.filter((r) => !r.ok);
   const untested: Problem[] = loaded.rules
     .filter((r) => !fixtures.some((f) => f.rule === r))
-    .map((r) => ({ kind: 'rule', severity: 'warning', file: r.file, line: 1, col: 1, title: 'detc test', message: `no fixtures: add ${r.file.replace(/\.ya?ml$/, '.test.yml')}` }));
+    .map((r) => problemAt('rule', { file: r.file, line: 1, col: 1 }, 'detc test', facts.noFixtures(r.file.replace(/\.ya?ml$/, '.test.yml'))));
   const cases = fixtures.reduce((n, f) => n + f.cases.length, 0);
   const summary = `${countLine(results)} (${cases} cases × ${engines.length} engines: ${engines.map((e) => e.name).join(', ')})`;
   emitReport(reporter, { command: 'test', problems: [...untested, ...fromResults(results)], results, summary }, io, values.output);

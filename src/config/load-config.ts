@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import type { Severity } from '../ir/types.js';
-import { DiagnosticError } from '../load/diagnostics.js';
+import { facts, schemaFact } from '../load/diagnostic-facts.js';
+import { DiagnosticError, diagnosticAt } from '../load/diagnostics.js';
 import { YamlSource } from '../load/yaml-source.js';
 import { PACKAGE_ROOT } from '../util/paths.js';
 
@@ -27,7 +28,7 @@ let validate: ReturnType<Ajv['compile']> | undefined;
 export function loadConfig(cwd: string): DetcConfig {
   const found = NAMES.filter((n) => existsSync(path.join(cwd, n)));
   if (!found.length) return {};
-  if (found.length > 1) throw new DiagnosticError([{ file: found[1]!, line: 1, col: 1, path: '', severity: 'error', message: `two config files: ${found.join(' and ')}; keep one` }]);
+  if (found.length > 1) throw new DiagnosticError([diagnosticAt({ file: found[1]!, line: 1, col: 1 }, facts.twoConfigFiles(found))]);
   const file = found[0]!;
   // JSON is YAML, so one parser gives positions for both.
   const src = new YamlSource(file, readFileSync(path.join(cwd, file), 'utf8'));
@@ -41,7 +42,7 @@ export function loadConfig(cwd: string): DetcConfig {
         const p = e.instancePath.slice(1).split('/').filter(Boolean).map((x) => (/^\d+$/.test(x) ? Number(x) : x));
         const key = e.keyword === 'additionalProperties' ? String((e.params as { additionalProperty: string }).additionalProperty) : undefined;
         const allowed = e.keyword === 'enum' ? `: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}` : '';
-        return src.diagnostic(p, key ? `unknown setting '${key}'` : `${e.message}${allowed}`, key);
+        return src.diagnostic(p, schemaFact(e.keyword)(key ? `unknown setting '${key}'` : `${e.message}${allowed}`), key);
       }),
     );
   }

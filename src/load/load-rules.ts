@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Rule } from '../ir/types.js';
 import { loadSharedLists } from './shared-lists.js';
-import type { Diagnostic } from './diagnostics.js';
+import { facts } from './diagnostic-facts.js';
+import { diagnosticAt, type Diagnostic } from './diagnostics.js';
 import { RuleLowering } from './lower.js';
 import type { LoadOptions } from './options.js';
 
@@ -40,7 +41,7 @@ export function loadRuleText(file: string, text: string, opts: LoadOptions = {})
   if (syntax.some((d) => d.severity === 'error')) return { diagnostics: syntax, src };
   const data = src.toJS();
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    return { diagnostics: [...syntax, src.diagnostic([], 'a rule file holds one mapping (id, name, query, ...)')], src };
+    return { diagnostics: [...syntax, src.diagnostic([], facts.ruleNotMapping())], src };
   }
   const schema = validateRuleSchema(src, data);
   if (schema.length) return { diagnostics: [...syntax, ...schema], src };
@@ -55,7 +56,7 @@ export function loadRules(dir: string, cwd = process.cwd(), opts: LoadOptions = 
   const diagnostics: Diagnostic[] = [];
   const files = findRuleFiles(dir);
   if (!files.length) {
-    diagnostics.push({ file: rel(dir, cwd), line: 1, col: 1, path: '', message: 'no rule files (*.yml) found', severity: 'error' });
+    diagnostics.push(diagnosticAt({ file: rel(dir, cwd), line: 1, col: 1 }, facts.noRuleFiles()));
   }
   const shared = loadSharedLists(dir, cwd, opts.today);
   diagnostics.push(...shared.diagnostics);
@@ -70,12 +71,12 @@ export function loadRules(dir: string, cwd = process.cwd(), opts: LoadOptions = 
     const src = r.src;
     const prevId = ids.get(r.rule.id.toLowerCase());
     if (prevId) {
-      diagnostics.push(src.diagnostic(['id'], `duplicate rule id ${r.rule.id}: already used by ${prevId}`));
+      diagnostics.push(src.diagnostic(['id'], facts.duplicateRuleId(r.rule.id, prevId)));
       continue;
     }
     const prevSlug = slugs.get(r.rule.slug);
     if (prevSlug) {
-      diagnostics.push(src.diagnostic([], `duplicate rule file name '${r.rule.slug}': ${prevSlug} has it too, and output files are named after it`));
+      diagnostics.push(src.diagnostic([], facts.duplicateSlug(r.rule.slug, prevSlug)));
       continue;
     }
     ids.set(r.rule.id.toLowerCase(), file);

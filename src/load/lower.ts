@@ -5,6 +5,7 @@ import type {
 } from '../ir/types.js';
 import { DATA_SOURCES } from '../ir/sources.js';
 import { parseCidr } from '../util/ip.js';
+import { facts, type Finding } from './diagnostic-facts.js';
 import type { Diagnostic } from './diagnostics.js';
 import { parseDuration } from './duration.js';
 import type { LoadOptions } from './options.js';
@@ -33,8 +34,8 @@ export class RuleLowering {
 
   constructor(private readonly src: YamlSource, private readonly opts: LoadOptions = {}) {}
 
-  private error(p: PathPart[], message: string, key?: string) {
-    this.diagnostics.push(this.src.diagnostic(p, message, key));
+  private error(p: PathPart[], finding: Finding, key?: string) {
+    this.diagnostics.push(this.src.diagnostic(p, finding, key));
   }
 
   private pos(p: PathPart[]): SourcePos {
@@ -50,37 +51,37 @@ export class RuleLowering {
       : (raw.branches as Raw[]).map((b, i) => this.lowerBranch(b, ['branches', i], b.name)).filter((b): b is Branch => !!b);
     const names = new Set<string>();
     (raw.branches ?? []).forEach((b: Raw, i: number) => {
-      if (names.has(b.name)) this.error(['branches', i, 'name'], `duplicate branch name '${b.name}'`);
+      if (names.has(b.name)) this.error(['branches', i, 'name'], facts.duplicateBranch(b.name));
       names.add(b.name);
     });
 
     const frequency = parseDuration(raw.schedule.frequency)!;
     const lookback = parseDuration(raw.schedule.lookback)!;
-    if (lookback < frequency) this.error(['schedule', 'lookback'], `lookback (${raw.schedule.lookback}) must be at least the frequency (${raw.schedule.frequency}), or events are never read`);
+    if (lookback < frequency) this.error(['schedule', 'lookback'], facts.lookbackBelowFrequency(raw.schedule.lookback, raw.schedule.frequency));
 
     const outputs = new Map<string, ColumnType>();
     for (const b of branches) for (const c of b.output) outputs.set(c.name, c.type);
     const entities = (raw.entities ?? []).map((e: Raw, i: number) => {
-      if (!outputs.has(e.column)) this.error(['entities', i, 'column'], `entity column '${e.column}' is not an output column`);
+      if (!outputs.has(e.column)) this.error(['entities', i, 'column'], facts.notOutputColumn('entity', e.column));
       return { type: e.type, column: e.column };
     });
     const details: string[] = raw.details ?? [];
     details.forEach((d, i) => {
-      if (!outputs.has(d)) this.error(['details', i], `detail column '${d}' is not an output column`);
+      if (!outputs.has(d)) this.error(['details', i], facts.notOutputColumn('detail', d));
     });
     const alert = raw.alert ?? { title: raw.name, description: firstSentence(raw.description) };
     for (const k of ['title', 'description'] as const) {
       const cols = [...String(alert[k]).matchAll(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)].map((m) => m[1]!);
-      for (const c of cols) if (!outputs.has(c)) this.error(['alert', k], `placeholder {{${c}}} is not an output column`);
+      for (const c of cols) if (!outputs.has(c)) this.error(['alert', k], facts.placeholderNotOutput(c));
     }
     for (const name of [...this.params.keys(), ...this.lists.keys()]) {
       if (!this.used.has(name)) {
         const where = this.params.has(name) ? 'parameters' : 'lists';
-        this.diagnostics.push(this.src.diagnostic([where], `'${name}' is defined but never used`, name, 'warning'));
+        this.diagnostics.push(this.src.diagnostic([where], facts.unused(name), name));
       }
     }
     const severity = raw.severity ?? this.opts.defaultSeverity;
-    if (!severity) this.error([], "missing 'severity': set it in the rule, or defaultSeverity in detc.config", 'severity');
+    if (!severity) this.error([], facts.missingSeverity(), 'severity');
     if (this.diagnostics.some((d) => d.severity === 'error')) return undefined;
 
     const file = this.src.file;
@@ -123,25 +124,25 @@ export class RuleLowering {
 
   private lowerLists(raw: Raw) {
     for (const [name, l] of Object.entries(raw)) {
-      if (this.params.has(name)) this.error(['lists', name], `'${name}' is both a parameter and a list`);
+      if (this.params.has(name)) this.error(['lists', name], facts.paramAndList(name));
       const values: string[] = [];
       (l.values as unknown[]).forEach((v, i) => {
         const at: PathPart[] = ['lists', name, 'values', i];
         if (l.type === 'int') {
-          if (typeof v !== 'number' || !Number.isInteger(v)) this.error(at, `list '${name}' is of type int; ${JSON.stringify(v)} is not an integer`);
+          if (typeof v !== 'number' || !Number.isInteger(v)) this.error(at, facts.listValueNotInt(name, v));
           values.push(String(v));
         } else if (typeof v !== 'string') {
-          this.error(at, `list '${name}' is of type ${l.type}; ${JSON.stringify(v)} is not a string (quote it)`);
+          this.error(at, facts.listValueNotString(name, l.type, v));
         } else if (l.type === 'cidr') {
           const c = parseCidr(v);
-          if (typeof c === 'string') this.error(at, `invalid CIDR in list '${name}': ${c}`);
+          if (typeof c === 'string') this.error(at, facts.listValueBadCidr(name, c));
           values.push(v);
         } else {
           values.push(v);
         }
       });
       const dup = values.find((v, i) => values.indexOf(v) !== i);
-      if (dup !== undefined) this.error(['lists', name, 'values'], `list '${name}' has ${JSON.stringify(dup)} twice`);
+      if (dup !== undefined) this.error(['lists', name, 'values'], facts.listValueTwice(name, dup));
       this.lists.set(name, { name, type: l.type, description: l.description, values });
     }
   }
@@ -149,7 +150,7 @@ export class RuleLowering {
   private lowerBranch(q: Raw, at: PathPart[], name: string): Branch | undefined {
     const source = DATA_SOURCES[q.source];
     if (!source) {
-      this.error([...at, 'source'], `unknown data source '${q.source}' (known: ${Object.keys(DATA_SOURCES).join(', ')})`);
+      this.error([...at, 'source'], facts.unknownSource(q.source, Object.keys(DATA_SOURCES)));
       return undefined;
     }
     const eventScope: Scope = { kind: 'event', source };
@@ -161,13 +162,13 @@ export class RuleLowering {
     let firstSeen: FirstSeen | undefined;
     if (q.first_seen) {
       const seconds = this.duration(q.first_seen.baseline, [...at, 'first_seen', 'baseline']);
-      if (!aggregation) this.error([...at, 'first_seen'], "'first_seen' needs an 'aggregate' (its by fields are the key that must be new)");
+      if (!aggregation) this.error([...at, 'first_seen'], facts.needsAggregate('first_seen', 'its by fields are the key that must be new'));
       if (seconds !== undefined) firstSeen = { baselineSeconds: seconds, pos: this.pos([...at, 'first_seen']), baselinePos: this.pos([...at, 'first_seen', 'baseline']) };
     }
     const colScope: Scope = { kind: 'columns', columns };
     let having: Condition | undefined;
     if (q.having) {
-      if (!aggregation) this.error([...at], "'having' needs an 'aggregate'", 'having');
+      if (!aggregation) this.error([...at], facts.needsAggregate('having'), 'having');
       else having = this.lowerCondition(q.having, [...at, 'having'], colScope);
     }
     // After having: the threshold picks the scans; the follow-up columns exist only for classify and output.
@@ -176,7 +177,7 @@ export class RuleLowering {
       const cat: PathPart[] = [...at, 'classify', i];
       // The backends classify aggregate rows only; a per-event label is not compiled yet, so it is refused here
       // rather than emitted broken.
-      if (!aggregation) this.error(cat, "'classify' needs an 'aggregate' (it labels aggregate rows)");
+      if (!aggregation) this.error(cat, facts.needsAggregate('classify', 'it labels aggregate rows'));
       const scope: Scope = aggregation ? colScope : eventScope;
       const cases = (c.cases as Raw[]).map((k, j) => ({ when: this.lowerCondition(k.when, [...cat, 'cases', j, 'when'], scope)!, then: String(k.then) }));
       this.addColumn(columns, c.as, 'string', [...cat, 'as']);
@@ -186,7 +187,7 @@ export class RuleLowering {
       const dat: PathPart[] = [...at, 'derive', i, 'duration_seconds'];
       for (const k of ['from', 'to'] as const) {
         const t = columns.get(d.duration_seconds[k]);
-        if (t !== 'timestamp') this.error([...dat, k], `'${d.duration_seconds[k]}' must be a timestamp column (min/max of the time field)`);
+        if (t !== 'timestamp') this.error([...dat, k], facts.notTimestampColumn(d.duration_seconds[k]));
       }
       this.addColumn(columns, d.as, 'number', [...at, 'derive', i, 'as']);
       return { kind: 'duration_seconds', as: d.as, from: d.duration_seconds.from, to: d.duration_seconds.to, pos: this.pos([...at, 'derive', i]) };
@@ -196,21 +197,21 @@ export class RuleLowering {
       const oat: PathPart[] = [...at, 'output', i];
       if (typeof o === 'string') {
         const t = columns.get(o);
-        if (!t) this.error(oat, `unknown column '${o}'${aggregation ? '' : ' (without aggregate, output items are {field, as})'}`);
+        if (!t) this.error(oat, facts.unknownOutputColumn(o, !!aggregation));
         else output.push({ name: o, type: t });
       } else {
-        if (aggregation) this.error(oat, 'after aggregate, output lists column names; event fields are gone');
+        if (aggregation) this.error(oat, facts.outputFieldAfterAggregate());
         const f = source.fields[o.field];
         if (!f) this.error([...oat, 'field'], unknownField(o.field, source));
         else {
-          if (output.some((c) => c.name === o.as)) this.error([...oat, 'as'], `duplicate output column '${o.as}'`);
+          if (output.some((c) => c.name === o.as)) this.error([...oat, 'as'], facts.duplicateOutputColumn(o.as));
           output.push({ name: o.as, field: o.field, type: f.type });
           columns.set(o.as, f.type);
         }
       }
     });
     const sort: SortKey[] = (q.sort ?? []).map((s: Raw, i: number) => {
-      if (!output.some((c) => c.name === s.column)) this.error([...at, 'sort', i, 'column'], `sort column '${s.column}' is not an output column`);
+      if (!output.some((c) => c.name === s.column)) this.error([...at, 'sort', i, 'column'], facts.notOutputColumn('sort', s.column));
       return { column: s.column, order: s.order };
     });
     return { name, source: source.name, suppressions, firstSeen, where, followedBy, aggregation, having, classifications, derived, output, sort, pos: this.pos(at) };
@@ -222,14 +223,14 @@ export class RuleLowering {
       this.error([...at, 'field'], unknownField(s.field, source));
       return undefined;
     }
-    if (f.type !== 'ip' && f.type !== 'string') this.error([...at, 'field'], `windows match an IP or a name; '${s.field}' is ${f.type}`);
+    if (f.type !== 'ip' && f.type !== 'string') this.error([...at, 'field'], facts.suppressFieldType(s.field, f.type));
     const list = this.shared(s.windows);
     if (!list) {
-      this.error([...at, 'windows'], `${JSON.stringify(s.windows)} is not a window list in rules/lists/ (a file with type: window)`);
+      this.error([...at, 'windows'], facts.notWindowList(s.windows));
       return undefined;
     }
     if (list.type !== 'window') {
-      this.error([...at, 'windows'], `$${list.name} is a ${list.type} list (${list.file}); suppress needs a window list`);
+      this.error([...at, 'windows'], facts.suppressWrongListType(list.name, list.type, list.file));
       return undefined;
     }
     this.sharedUsed.add(list.name);
@@ -238,7 +239,7 @@ export class RuleLowering {
       if (f.type === 'ip') {
         const c = parseCidr(e.value);
         if (typeof c === 'string') {
-          this.error([...at, 'windows'], `${list.file}:${e.line}: '${e.value}' is not an IP range, and '${s.field}' is an IP field`);
+          this.error([...at, 'windows'], facts.windowNotIpRange(list.file, e.line, e.value, s.field));
           return [];
         }
         match = { text: c.text, family: c.family, network: c.networkText, prefix: c.prefix };
@@ -249,9 +250,9 @@ export class RuleLowering {
   }
 
   private addColumn(columns: Map<string, ColumnType>, name: string, type: ColumnType, at: PathPart[]) {
-    if (columns.has(name)) this.error(at, `duplicate column '${name}'`);
+    if (columns.has(name)) this.error(at, facts.duplicateColumn(name));
     // The backends name their helper columns detc_* (detc_window, detc_probe, ...).
-    if (name.startsWith('detc_')) this.error(at, `column names starting with 'detc_' are reserved for detc's generated helper columns`);
+    if (name.startsWith('detc_')) this.error(at, facts.reservedColumn());
     columns.set(name, type);
   }
 
@@ -274,17 +275,17 @@ export class RuleLowering {
       const cat: PathPart[] = [...at, i];
       let type: ColumnType = 'number';
       if (c.fn === 'count') {
-        if (c.field) this.error(cat, "'count' counts events; it takes no field", 'field');
+        if (c.field) this.error(cat, facts.countTakesNoField(), 'field');
       } else if (!c.field) {
-        this.error(cat, `'${c.fn}' needs a field`);
+        this.error(cat, facts.fnNeedsField(c.fn));
       } else {
         const f = source.fields[c.field];
         if (!f) this.error([...cat, 'field'], unknownField(c.field, source));
         else if (c.fn === 'values') type = f.type === 'int' ? 'number[]' : 'string[]';
         else if (c.fn === 'min' || c.fn === 'max' || c.fn === 'any') type = f.type;
       }
-      if (c.limit !== undefined && c.fn !== 'values') this.error(cat, "'limit' applies only to fn: values", 'limit');
-      if (c.fn === 'values' && c.limit === undefined) this.error(cat, "fn: values needs a 'limit' (the SIEMs cap value sets)");
+      if (c.limit !== undefined && c.fn !== 'values') this.error(cat, facts.limitOnlyForValues(), 'limit');
+      if (c.fn === 'values' && c.limit === undefined) this.error(cat, facts.valuesNeedsLimit());
       this.addColumn(columns, c.as, type, [...cat, 'as']);
       return { as: c.as, fn: c.fn, field: c.field, limit: c.limit, pos: this.pos(cat) };
     });
@@ -292,15 +293,15 @@ export class RuleLowering {
 
   private lowerFollowedBy(f: Raw, at: PathPart[], source: DataSource, aggregation: Aggregation | undefined, columns: Map<string, ColumnType>): FollowedBy | undefined {
     if (!aggregation) {
-      this.error(at, "'followed_by' needs an 'aggregate' (its by fields are the key the follow-ups share)");
+      this.error(at, facts.needsAggregate('followed_by', 'its by fields are the key the follow-ups share'));
       return undefined;
     }
     const withinSeconds = this.duration(f.within, [...at, 'within']);
     const same = source.fields[f.same];
     if (!same) this.error([...at, 'same'], unknownField(f.same, source));
-    else if (aggregation.by.some((k) => k.field === f.same)) this.error([...at, 'same'], `'${f.same}' is already a group key; 'same' names a field the group's events spread over (e.g. dst_ip)`);
+    else if (aggregation.by.some((k) => k.field === f.same)) this.error([...at, 'same'], facts.sameIsGroupKey(f.same));
     // Values are matched exactly, as text: SPL's join compares strings, so a number's forms ("22", 22.0) would differ.
-    else if (same.type !== 'ip' && same.type !== 'string') this.error([...at, 'same'], `'same' must be an IP or string field; '${f.same}' is ${same.type}`);
+    else if (same.type !== 'ip' && same.type !== 'string') this.error([...at, 'same'], facts.sameType(f.same, same.type));
     const where = f.where ? this.lowerCondition(f.where, [...at, 'where'], { kind: 'event', source }) : undefined;
     const aggregates = this.lowerCompute(f.compute as Raw[], [...at, 'compute'], source, columns);
     if (withinSeconds === undefined || !same) return undefined;
@@ -319,11 +320,11 @@ export class RuleLowering {
   private param(name: string, at: PathPart[], type: Parameter['type']): Parameter | undefined {
     const p = this.params.get(name);
     if (!p) {
-      this.error(at, this.lists.has(name) ? `$${name} is a list; a single ${type} value is expected here` : `unknown parameter $${name}`);
+      this.error(at, this.lists.has(name) ? facts.listWhereValueExpected(name, type) : facts.unknownParameter(name));
       return undefined;
     }
     this.used.add(name);
-    if (p.type !== type) this.error(at, `$${name} is a ${p.type} parameter; a ${type} is expected here`);
+    if (p.type !== type) this.error(at, facts.paramWrongType(name, p.type, type));
     return p;
   }
 
@@ -342,8 +343,8 @@ export class RuleLowering {
     const shared = this.shared(s);
     if (shared) {
       this.sharedUsed.add(shared.name);
-      if (shared.type === 'window') this.error(at, `$${shared.name} is a window list (${shared.file}): use it in query.suppress`);
-      else if (type !== 'string|number' && shared.type !== type) this.error(at, `$${shared.name} is a ${shared.type} list (${shared.file}); a ${type} list is expected here`);
+      if (shared.type === 'window') this.error(at, facts.windowListInCondition(shared.name, shared.file));
+      else if (type !== 'string|number' && shared.type !== type) this.error(at, facts.listWrongType(shared.name, shared.type, type, shared.file));
       return shared.entries.map((e) => e.value);
     }
     const l = this.lists.get(m[1]!);
@@ -353,11 +354,11 @@ export class RuleLowering {
         this.used.add(p.name);
         return [String(p.value)];
       }
-      this.error(at, p ? `$${m[1]} is a ${p.type} parameter; a list is expected here` : `unknown list $${m[1]}: not in this rule's lists nor in ${this.opts.sharedLists?.size ? 'rules/lists/' : 'rules/lists/ (no shared lists found)'} (to match a literal '$', write the value in a list)`);
+      this.error(at, p ? facts.paramWhereListExpected(m[1]!, p.type) : facts.unknownList(m[1]!, !!this.opts.sharedLists?.size));
       return [];
     }
     this.used.add(l.name);
-    if (type !== 'string|number' && l.type !== type) this.error(at, `$${l.name} is a ${l.type} list; a ${type} list is expected here`);
+    if (type !== 'string|number' && l.type !== type) this.error(at, facts.listWrongType(l.name, l.type, type));
     return l.values;
   }
 
@@ -367,7 +368,7 @@ export class RuleLowering {
     const logical = keys.filter((k) => k === 'all' || k === 'any' || k === 'not');
     if (logical.length) {
       if (keys.length > 1) {
-        this.error(at, `'${logical[0]}' must stand alone in its mapping; found also ${keys.filter((k) => k !== logical[0]).map((k) => `'${k}'`).join(', ')}`);
+        this.error(at, facts.logicalNotAlone(logical[0]!, keys.filter((k) => k !== logical[0])));
         return undefined;
       }
       const k = logical[0]!;
@@ -380,11 +381,11 @@ export class RuleLowering {
     }
     const ops = keys.filter((k) => OPERATORS.includes(k));
     if (!('field' in c)) {
-      this.error(at, `a condition is all:, any:, not: or {field: ..., <operator>: ...}`);
+      this.error(at, facts.notACondition());
       return undefined;
     }
     if (ops.length !== 1) {
-      this.error(at, ops.length ? `one operator per condition, found ${ops.join(', ')}; combine them with all:` : `missing operator: one of ${OPERATORS.join(', ')}`);
+      this.error(at, ops.length ? facts.severalOperators(ops) : facts.missingOperator(OPERATORS));
       return undefined;
     }
     const op = ops[0]!;
@@ -392,11 +393,11 @@ export class RuleLowering {
     const field: string = c.field;
     const type = this.fieldType(field, [...at, 'field'], scope);
     if (!type) return undefined;
-    if ('cased' in c && !STRING_OPS.includes(op as StringOp)) this.error(at, `'cased' applies only to string operators, not '${op}'`, 'cased');
+    if ('cased' in c && !STRING_OPS.includes(op as StringOp)) this.error(at, facts.casedNotString(op), 'cased');
 
     if (op === 'exists') return { kind: 'exists', field, exists: c.exists, pos };
     if (op === 'cidr') {
-      if (type !== 'ip' && type !== 'string') this.error(opAt, `cidr needs an IP field; '${field}' is ${type}`);
+      if (type !== 'ip' && type !== 'string') this.error(opAt, facts.cidrFieldType(field, type));
       const ranges: Cidr[] = [];
       const values = this.listValues(c.cidr, opAt, 'cidr');
       values.forEach((v, i) => {
@@ -404,14 +405,14 @@ export class RuleLowering {
         // Values from a named list were already checked (and reported) where the list is defined.
         const fromList = typeof c.cidr === 'string' && REF.test(c.cidr); // incl. shared lists, checked at load
         if (typeof parsed === 'string') {
-          if (!fromList) this.error(Array.isArray(c.cidr) ? [...opAt, i] : opAt, `invalid CIDR: ${parsed}`);
+          if (!fromList) this.error(Array.isArray(c.cidr) ? [...opAt, i] : opAt, facts.invalidCidr(parsed));
         }
         else ranges.push({ text: parsed.text, family: parsed.family, network: parsed.networkText, prefix: parsed.prefix });
       });
       return { kind: 'cidr', field, ranges, list: this.shared(c.cidr)?.name, pos };
     }
     if ((NUMBER_OPS as readonly string[]).includes(op)) {
-      if (type !== 'int' && type !== 'number') this.error(opAt, `'${op}' compares numbers; '${field}' is ${type}`);
+      if (type !== 'int' && type !== 'number') this.error(opAt, facts.numberOpOnNonNumber(op, field, type));
       const raw = c[op];
       let n: number | undefined = typeof raw === 'number' ? raw : undefined;
       const m = typeof raw === 'string' ? REF.exec(raw) : null;
@@ -426,28 +427,28 @@ export class RuleLowering {
     const numericField = type === 'int' || type === 'number';
     if (numericField) {
       if (op !== 'eq' && op !== 'in') {
-        this.error(opAt, `'${op}' is a string operator; '${field}' is a number`);
+        this.error(opAt, facts.stringOpOnNumber(op, field));
         return undefined;
       }
       const vals = this.listValues(c[op], opAt, 'string|number');
       const nums = vals.map(Number);
       const bad = vals.find((v, i) => !Number.isFinite(nums[i]) || v.trim() === '');
-      if (bad !== undefined) this.error(opAt, `'${field}' is a number; ${JSON.stringify(bad)} is not`);
+      if (bad !== undefined) this.error(opAt, facts.notANumber(field, bad));
       return { kind: 'number', op: op as 'eq' | 'in', field, values: nums, pos };
     }
     if (type === 'timestamp') {
-      this.error(opAt, `'${op}' cannot compare the timestamp '${field}'`);
+      this.error(opAt, facts.timestampCompare(op, field));
       return undefined;
     }
     const values = this.listValues(c[op], opAt, 'string');
-    if (op === 'eq' && values.length !== 1) this.error(opAt, "'eq' takes one value; use 'in' for a list");
+    if (op === 'eq' && values.length !== 1) this.error(opAt, facts.eqOneValue());
     if (op === 'has') {
       values.forEach((v) => {
-        if (!/[A-Za-z0-9]/.test(v)) this.error(opAt, `has ${JSON.stringify(v)}: a whole-term match needs at least one letter or digit`);
+        if (!/[A-Za-z0-9]/.test(v)) this.error(opAt, facts.hasNoTerm(v));
       });
     }
     values.forEach((v) => {
-      if (v === '') this.error(opAt, `empty string in '${op}': use exists: false to match a missing value`);
+      if (v === '') this.error(opAt, facts.emptyString(op));
     });
     const list = this.shared(c[op])?.name;
     return { kind: 'string', op: op as StringOp, field, values, cased: c.cased === true, ...(list ? { list } : {}), pos };
@@ -460,17 +461,17 @@ export class RuleLowering {
       return f?.type;
     }
     const t = scope.columns.get(field);
-    if (!t) this.error(at, `unknown column '${field}' (known here: ${[...scope.columns.keys()].join(', ')})`);
+    if (!t) this.error(at, facts.unknownColumn(field, [...scope.columns.keys()]));
     if (t === 'string[]' || t === 'number[]') {
-      this.error(at, `'${field}' is a value set; conditions compare single values`);
+      this.error(at, facts.valueSetInCondition(field));
       return undefined;
     }
     return t;
   }
 }
 
-function unknownField(field: string, source: DataSource): string {
-  return `unknown field '${field}' for source ${source.name} (known: ${Object.keys(source.fields).join(', ')})`;
+function unknownField(field: string, source: DataSource): Finding {
+  return facts.unknownField(field, source.name, Object.keys(source.fields));
 }
 
 function firstSentence(s: string): string {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { facts, schemaFact } from './diagnostic-facts.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { PathPart, YamlSource } from './yaml-source.js';
 
@@ -34,7 +35,7 @@ function toDiagnostics(src: YamlSource, errors: ErrorObject[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   const rootOneOf = errors.find((e) => e.keyword === 'oneOf' && e.instancePath === '');
-  if (rootOneOf) out.push(src.diagnostic([], "a rule needs exactly one of 'query' (one branch) or 'branches' (several)"));
+  if (rootOneOf) out.push(src.diagnostic([], facts.queryOrBranches()));
   for (const e of specific.length ? specific : errors.filter((e) => e !== rootOneOf)) {
     const path = pointerToPath(e.instancePath);
     const d = describe(src, path, e);
@@ -50,23 +51,24 @@ function toDiagnostics(src: YamlSource, errors: ErrorObject[]): Diagnostic[] {
 
 function describe(src: YamlSource, path: PathPart[], e: ErrorObject): Diagnostic {
   const p = e.params as Record<string, unknown>;
+  const fact = schemaFact(e.keyword);
   switch (e.keyword) {
     case 'additionalProperties':
-      return src.diagnostic(path, `unknown field '${String(p.additionalProperty)}'`, String(p.additionalProperty));
+      return src.diagnostic(path, fact(`unknown field '${String(p.additionalProperty)}'`), String(p.additionalProperty));
     case 'required':
-      return src.diagnostic(path, `missing required field '${String(p.missingProperty)}'`);
+      return src.diagnostic(path, fact(`missing required field '${String(p.missingProperty)}'`));
     case 'enum':
-      return src.diagnostic(path, `must be one of: ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`);
+      return src.diagnostic(path, fact(`must be one of: ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`));
     case 'type':
-      return src.diagnostic(path, `must be ${String(p.type).replace(/,/g, ' or ')}, got ${typeName(src.doc.getIn(path))}`);
+      return src.diagnostic(path, fact(`must be ${String(p.type).replace(/,/g, ' or ')}, got ${typeName(src.doc.getIn(path))}`));
     case 'pattern':
-      return src.diagnostic(path, `${JSON.stringify(src.doc.getIn(path))} does not match ${hint(String(p.pattern))}`);
+      return src.diagnostic(path, fact(`${JSON.stringify(src.doc.getIn(path))} does not match ${hint(String(p.pattern))}`));
     case 'format':
-      return src.diagnostic(path, `must be a valid ${String(p.format)}`);
+      return src.diagnostic(path, fact(`must be a valid ${String(p.format)}`));
     case 'propertyNames':
-      return src.diagnostic(path, `invalid name '${String(p.propertyName)}': use letters, digits and _`);
+      return src.diagnostic(path, fact(`invalid name '${String(p.propertyName)}': use letters, digits and _`));
     default:
-      return src.diagnostic(path, e.message ?? e.keyword);
+      return src.diagnostic(path, fact(e.message ?? e.keyword));
   }
 }
 

@@ -5,7 +5,8 @@ import type { ExternalStores, ListEntry, SharedList, SourcePos } from '../ir/typ
 import { splitCsv } from '../events/csv.js';
 import { parseCidr } from '../util/ip.js';
 import { PACKAGE_ROOT } from '../util/paths.js';
-import type { Diagnostic } from './diagnostics.js';
+import { facts, schemaFact, type Finding } from './diagnostic-facts.js';
+import { diagnosticAt, type Diagnostic } from './diagnostics.js';
 import { YamlSource } from './yaml-source.js';
 
 // Shared lists live in rules/lists/ as YAML (with per-entry comment, owner, expiry) or CSV (a header row; `#` lines
@@ -39,13 +40,13 @@ export function loadSharedLists(rulesDir: string, cwd: string, today = new Date(
     const file = path.relative(cwd, path.join(dir, name)).split(path.sep).join('/');
     const text = readFileSync(path.join(dir, name), 'utf8');
     const stem = m[1]!;
-    const at = (line: number, col: number, message: string, severity: Diagnostic['severity'] = 'error'): Diagnostic => ({ file, line, col, path: '', message, severity });
+    const at: At = (line, col, finding) => diagnosticAt({ file, line, col }, finding);
     if (!NAME.test(stem)) {
-      diagnostics.push(at(1, 1, `list file name '${stem}' must be snake_case (a-z, 0-9, _), the name rules refer to as $${stem}`));
+      diagnostics.push(at(1, 1, facts.listFileName(stem)));
       continue;
     }
     if (lists.has(stem)) {
-      diagnostics.push(at(1, 1, `list '${stem}' is defined twice (${lists.get(stem)!.file} and ${file}); keep one`));
+      diagnostics.push(at(1, 1, facts.listDefinedTwice(stem, lists.get(stem)!.file, file)));
       continue;
     }
     const list = m[2] === 'csv' ? fromCsv(stem, file, text, diagnostics, at) : fromYaml(stem, file, text, diagnostics);
@@ -56,7 +57,7 @@ export function loadSharedLists(rulesDir: string, cwd: string, today = new Date(
   return { lists, diagnostics };
 }
 
-type At = (line: number, col: number, message: string, severity?: Diagnostic['severity']) => Diagnostic;
+type At = (line: number, col: number, finding: Finding) => Diagnostic;
 
 function fromYaml(name: string, file: string, text: string, diagnostics: Diagnostic[]): SharedList | undefined {
   const src = new YamlSource(file, text);
@@ -74,7 +75,7 @@ function fromYaml(name: string, file: string, text: string, diagnostics: Diagnos
       if (e.keyword === 'anyOf' || (e.keyword === 'type' && errs.some((o) => o !== e && o.instancePath.startsWith(e.instancePath) && o.keyword !== 'anyOf' && o.keyword !== 'type'))) continue;
       const p = e.instancePath.slice(1).split('/').filter(Boolean).map((x) => (/^\d+$/.test(x) ? Number(x) : x));
       const key = e.keyword === 'additionalProperties' ? String((e.params as { additionalProperty: string }).additionalProperty) : undefined;
-      diagnostics.push(src.diagnostic(p, key ? `unknown key '${key}'` : e.message ?? 'invalid', key));
+      diagnostics.push(src.diagnostic(p, schemaFact(e.keyword)(key ? `unknown key '${key}'` : e.message ?? 'invalid'), key));
     }
     return undefined;
   }
@@ -102,23 +103,23 @@ function fromCsv(name: string, file: string, text: string, diagnostics: Diagnost
   }
   const type = meta.type as SharedList['type'];
   if (!(type in COLUMNS)) {
-    diagnostics.push(at(1, 1, `a CSV list starts with '# type: cidr|string|int|window'${meta.type ? `; '${meta.type}' is not a list type` : ''}`));
+    diagnostics.push(at(1, 1, facts.csvType(meta.type)));
     return undefined;
   }
   if (!meta.description) {
-    diagnostics.push(at(1, 1, "a CSV list needs a '# description: ...' line before its header"));
+    diagnostics.push(at(1, 1, facts.csvDescription()));
     return undefined;
   }
   const header = splitCsv(lines[i] ?? '')?.map((h) => h.trim()) ?? [];
   const allowed = COLUMNS[type];
   const headerLine = i + 1;
   if (header[0] !== 'value') {
-    diagnostics.push(at(headerLine, 1, `the header's first column must be 'value' (columns: ${allowed.join(', ')})`));
+    diagnostics.push(at(headerLine, 1, facts.csvHeaderValue(allowed)));
     return undefined;
   }
   const unknown = header.find((h) => !allowed.includes(h));
   if (unknown !== undefined) {
-    diagnostics.push(at(headerLine, 1, `unknown column '${unknown}' for a ${type} list (columns: ${allowed.join(', ')})`));
+    diagnostics.push(at(headerLine, 1, facts.csvUnknownColumn(unknown, type, allowed)));
     return undefined;
   }
   const entries: ListEntry[] = [];
@@ -127,7 +128,7 @@ function fromCsv(name: string, file: string, text: string, diagnostics: Diagnost
     if (raw.trim() === '' || raw.startsWith('#')) continue;
     const cells = splitCsv(raw);
     if (!cells || cells.length !== header.length) {
-      diagnostics.push(at(j + 1, 1, `expected ${header.length} columns (${header.join(', ')}), found ${cells?.length ?? 'an unterminated quote'}`));
+      diagnostics.push(at(j + 1, 1, facts.csvColumnCount(header, cells?.length)));
       continue;
     }
     const e: ListEntry = { value: cells[0]!.trim(), line: j + 1 };
@@ -143,26 +144,26 @@ function fromCsv(name: string, file: string, text: string, diagnostics: Diagnost
 function checkEntries(list: SharedList, diagnostics: Diagnostic[], at: At, today: string) {
   const seen = new Map<string, number>();
   for (const e of list.entries) {
-    if (e.value === '') diagnostics.push(at(e.line, e.col ?? 1, 'empty value'));
+    if (e.value === '') diagnostics.push(at(e.line, e.col ?? 1, facts.entryEmpty()));
     if (list.type === 'cidr' || list.type === 'window') {
       // Window sources may also be host names (for endpoint rules); only IP-looking values must parse.
       const ipLike = list.type === 'cidr' || /^[0-9.]+(\/\d+)?$|:/.test(e.value);
       const c = ipLike ? parseCidr(e.value) : undefined;
-      if (typeof c === 'string') diagnostics.push(at(e.line, e.col ?? 1, `invalid CIDR: ${c}`));
+      if (typeof c === 'string') diagnostics.push(at(e.line, e.col ?? 1, facts.entryBadCidr(c)));
     }
-    if (list.type === 'int' && !/^-?\d+$/.test(e.value)) diagnostics.push(at(e.line, e.col ?? 1, `'${e.value}' is not an integer`));
+    if (list.type === 'int' && !/^-?\d+$/.test(e.value)) diagnostics.push(at(e.line, e.col ?? 1, facts.entryNotInt(e.value)));
     if (list.type === 'window') {
       for (const k of ['start', 'end'] as const) {
-        if (!e[k] || !TIME.test(e[k]!)) diagnostics.push(at(e.line, e.col ?? 1, `${k}: an ISO 8601 time with a zone is required (e.g. 2026-11-24T08:00:00Z), found ${JSON.stringify(e[k] ?? '')}`));
+        if (!e[k] || !TIME.test(e[k]!)) diagnostics.push(at(e.line, e.col ?? 1, facts.windowTime(k, e[k] ?? '')));
       }
-      if (e.start && e.end && Date.parse(e.end) <= Date.parse(e.start)) diagnostics.push(at(e.line, e.col ?? 1, `end ${e.end} is not after start ${e.start}`));
-      if (!e.ticket) diagnostics.push(at(e.line, e.col ?? 1, 'ticket: a window names the change or engagement ticket that announced it'));
+      if (e.start && e.end && Date.parse(e.end) <= Date.parse(e.start)) diagnostics.push(at(e.line, e.col ?? 1, facts.windowOrder(e.start, e.end)));
+      if (!e.ticket) diagnostics.push(at(e.line, e.col ?? 1, facts.windowTicket()));
     }
-    if (e.expires !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(e.expires)) diagnostics.push(at(e.line, e.col ?? 1, `expires: a date YYYY-MM-DD, found '${e.expires}'`));
+    if (e.expires !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(e.expires)) diagnostics.push(at(e.line, e.col ?? 1, facts.expiresFormat(e.expires)));
     // An allowlist entry past its review date still applies, but says so (a warning never changes the output).
-    else if (e.expires !== undefined && e.expires < today) diagnostics.push(at(e.line, e.col ?? 1, `'${e.value}' expired on ${e.expires}${e.owner ? ` (owner ${e.owner})` : ''}: review it, then renew its expiry or remove it`, 'warning'));
+    else if (e.expires !== undefined && e.expires < today) diagnostics.push(at(e.line, e.col ?? 1, facts.expired(e.value, e.expires, e.owner)));
     const key = list.type === 'string' ? e.value.toLowerCase() : e.value;
-    if (list.type !== 'window' && seen.has(key)) diagnostics.push(at(e.line, e.col ?? 1, `'${e.value}' is already on line ${seen.get(key)}`));
+    if (list.type !== 'window' && seen.has(key)) diagnostics.push(at(e.line, e.col ?? 1, facts.entryTwice(e.value, seen.get(key)!)));
     seen.set(key, e.line);
   }
 }

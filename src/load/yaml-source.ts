@@ -1,4 +1,5 @@
 import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document, type Node } from 'yaml';
+import { facts, type Finding } from './diagnostic-facts.js';
 import type { Diagnostic } from './diagnostics.js';
 
 export type PathPart = string | number;
@@ -19,14 +20,9 @@ export class YamlSource {
   syntaxDiagnostics(): Diagnostic[] {
     return [...this.doc.errors, ...this.doc.warnings].map((e) => {
       const { line, col } = this.lines.linePos(e.pos[0]);
-      return {
-        file: this.file,
-        line,
-        col,
-        path: '',
-        message: `YAML: ${e.message.split('\n')[0]}`,
-        severity: this.doc.errors.includes(e as never) ? 'error' : 'warning',
-      } satisfies Diagnostic;
+      const text = e.message.split('\n')[0]!;
+      const finding = this.doc.errors.includes(e as never) ? facts.yamlError(text) : facts.yamlWarning(text);
+      return { file: this.file, line, col, path: '', ...finding } satisfies Diagnostic;
     });
   }
 
@@ -49,10 +45,11 @@ export class YamlSource {
     return { line: 1, col: 1 };
   }
 
-  diagnostic(path: PathPart[], message: string, key?: string, severity: Diagnostic['severity'] = 'error'): Diagnostic {
+  /** A fact's finding at `path` (or at the key `key` inside it). */
+  diagnostic(path: PathPart[], finding: Finding, key?: string): Diagnostic {
     const { line, col } = this.locate(path, key);
     const full = key !== undefined ? [...path, key] : path;
-    return { file: this.file, line, col, path: formatPath(full), message, severity };
+    return { file: this.file, line, col, path: formatPath(full), ...finding };
   }
 }
 

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { conditionFields } from '../ir/analysis.js';
 import type { Branch, Rule } from '../ir/types.js';
 import { DATA_SOURCES } from '../ir/sources.js';
-import { DiagnosticError, type Diagnostic } from '../load/diagnostics.js';
+import { facts } from '../load/diagnostic-facts.js';
+import { DiagnosticError, diagnosticAt, type Diagnostic } from '../load/diagnostics.js';
 import { YamlSource } from '../load/yaml-source.js';
 import type { BackendMapping, MappedField, SourceMapping } from './types.js';
 
@@ -14,35 +15,35 @@ export function loadMapping(file: string, displayName = file): BackendMapping {
   const data = src.toJS() as { sources?: Record<string, Record<string, unknown>> } | null;
   const sources: Record<string, SourceMapping> = {};
   if (!data || typeof data.sources !== 'object' || data.sources === null) {
-    throw new DiagnosticError([src.diagnostic([], "a mapping file needs a 'sources' mapping")]);
+    throw new DiagnosticError([src.diagnostic([], facts.mappingNoSources())]);
   }
   const variants: Record<string, Record<string, SourceMapping>> = {};
   for (const [key, raw] of Object.entries(data.sources)) {
     const [name, variant] = key.split('@') as [string, string | undefined];
     if (!DATA_SOURCES[name]) {
-      ds.push(src.diagnostic(['sources'], `unknown data source '${name}'`, key));
+      ds.push(src.diagnostic(['sources'], facts.mappingUnknownSource(name), key));
       continue;
     }
     if (variant !== undefined && !/^[a-z][a-z0-9_]*$/.test(variant)) {
-      ds.push(src.diagnostic(['sources'], `variant '${variant}' of ${name}: lower-case letters, digits and _ (it names output files)`, key));
+      ds.push(src.diagnostic(['sources'], facts.mappingVariantName(variant, name), key));
       continue;
     }
     const { fields = {}, ...settings } = raw as { fields?: Record<string, unknown> };
     const mapped: Record<string, MappedField> = {};
     for (const [f, v] of Object.entries(fields)) {
       if (!DATA_SOURCES[name]!.fields[f]) {
-        ds.push(src.diagnostic(['sources', key, 'fields'], `'${f}' is not a field of ${name}`, f));
+        ds.push(src.diagnostic(['sources', key, 'fields'], facts.mappingUnknownField(f, name), f));
         continue;
       }
       if (typeof v === 'string') mapped[f] = { name: v, missing: [] };
       else if (v && typeof v === 'object' && typeof (v as { name?: unknown }).name === 'string') {
         const o = v as { name: string; missing?: unknown[]; transform?: string };
         if (o.transform !== undefined && o.transform !== 'basename') {
-          ds.push(src.diagnostic(['sources', key, 'fields', f, 'transform'], `unknown transform '${o.transform}' (known: basename)`));
+          ds.push(src.diagnostic(['sources', key, 'fields', f, 'transform'], facts.mappingTransform(o.transform)));
         }
         mapped[f] = { name: o.name, missing: (o.missing ?? []).map(String), transform: o.transform as 'basename' | undefined };
       } else {
-        ds.push(src.diagnostic(['sources', key, 'fields', f], 'a field maps to a name, or to {name, missing?, transform?}'));
+        ds.push(src.diagnostic(['sources', key, 'fields', f], facts.mappingFieldShape()));
       }
     }
     if (variant === undefined) sources[name] = { settings, fields: mapped };
@@ -63,12 +64,12 @@ export function requireMapping(rule: Rule, mapping: BackendMapping, backend: str
   for (const b of rule.branches) {
     const sm = mapping.sources[b.source];
     if (!sm) {
-      out.push({ ...b.pos, severity: 'error', message: `${backend}: data source '${b.source}' has no mapping in ${mapping.file}` });
+      out.push(diagnosticAt(b.pos, facts.sourceNotMapped(backend, b.source, mapping.file)));
       continue;
     }
     for (const f of fieldsRead(b)) {
       if (!sm.fields[f]) {
-        out.push({ ...b.pos, severity: 'error', message: `${backend}: field '${f}' of ${b.source} has no mapping in ${mapping.file}` });
+        out.push(diagnosticAt(b.pos, facts.fieldNotMapped(backend, f, b.source, mapping.file)));
       }
     }
   }

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { formatPainted } from '../load/diagnostics.js';
 import type { Io } from '../util/io.js';
 import { formatFailure } from '../verify/run-fixtures.js';
 import { githubReport, jsonReport, junitReport, paint, sarifReport, useColor, type ReporterName, type ReportInput } from './reporters.js';
@@ -12,8 +13,8 @@ export function emitReport(reporter: ReporterName, input: ReportInput, io: Io, o
   if (reporter === 'human') {
     const color = useColor(process.stderr);
     for (const p of input.problems.filter((x) => x.kind !== 'fixture')) {
-      const sev = p.severity === 'error' ? paint(color, 31, 'error') : paint(color, 33, 'warning');
-      (p.severity === 'error' ? io.err : io.out)(`${p.file}:${p.line}:${p.col}: ${sev}: ${p.message}${p.kind === 'rule' && p.title !== 'detc' ? ` (at ${p.title.replace(/^detc: /, '')})` : ''}`);
+      const line = formatPainted(p, (sev) => paint(color, sev === 'error' ? 31 : 33, sev));
+      (p.severity === 'error' ? io.err : io.out)(line);
     }
     for (const r of input.results.filter((x) => !x.ok)) io.err(paint(color, 31, formatFailure(r)));
     const ok = !input.problems.some((p) => p.severity === 'error');

@@ -1,8 +1,10 @@
+import { factByCode } from '../load/diagnostic-facts.js';
 import { toJunit } from './junit.js';
 import type { CaseResult } from '../verify/run-fixtures.js';
 import type { Problem } from './problems.js';
 
 export const REPORTERS = ['human', 'junit', 'json', 'github', 'sarif'] as const;
+const HOME = 'https://github.com/detc/detc';
 export type ReporterName = (typeof REPORTERS)[number];
 
 export interface ReportInput {
@@ -16,27 +18,36 @@ export interface ReportInput {
 export function githubReport(r: ReportInput): string {
   const esc = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
   const prop = (s: string) => esc(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
-  const lines = r.problems.map((p) => `::${p.severity === 'error' ? 'error' : 'warning'} file=${prop(p.file)},line=${p.line},col=${p.col},title=${prop(p.title)}::${esc(p.message)}`);
+  const lines = r.problems.map((p) => `::${p.severity === 'error' ? 'error' : 'warning'} file=${prop(p.file)},line=${p.line},col=${p.col},title=${prop(`${p.code} ${p.title}`)}::${esc(p.message)}`);
   lines.push(r.summary);
   return lines.join('\n');
 }
 
-/** SARIF 2.1.0, so problems show as code-scanning alerts on the rule's (or fixture's) line. */
+/**
+ * SARIF 2.1.0, so problems show as code-scanning alerts on the rule's (or fixture's) line. Each catalogue code used
+ * is a reporting rule, so code scanning groups alerts by code and links each to its entry in docs/diagnostics.md.
+ */
 export function sarifReport(r: ReportInput): string {
-  const rules = [
-    { id: 'detc/rule', name: 'RuleProblem', shortDescription: { text: 'A rule, mapping, template or generated query has a problem' } },
-    { id: 'detc/fixture', name: 'FixtureFailure', shortDescription: { text: 'An engine raises other alerts than the fixture expects, or disagrees with the reference evaluator' } },
-    { id: 'detc/drift', name: 'StaleOutput', shortDescription: { text: 'dist-rules/ differs from what the rules compile to' } },
-  ];
+  const codes = [...new Set(r.problems.map((p) => p.code))].sort();
+  const rules = codes.map((code) => {
+    const fact = factByCode(code);
+    return {
+      id: code,
+      name: fact?.name ?? code,
+      shortDescription: { text: fact?.title ?? code },
+      helpUri: `${HOME}/blob/main/docs/diagnostics.md#${code.toLowerCase()}`,
+      defaultConfiguration: { level: fact?.severity ?? 'error' },
+    };
+  });
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'detc', informationUri: 'https://github.com/detc/detc', version: '0.1.0', rules } },
+        tool: { driver: { name: 'detc', informationUri: HOME, version: '0.1.0', rules } },
         results: r.problems.map((p) => ({
-          ruleId: `detc/${p.kind}`,
-          ruleIndex: rules.findIndex((x) => x.id === `detc/${p.kind}`),
+          ruleId: p.code,
+          ruleIndex: codes.indexOf(p.code),
           level: p.severity === 'error' ? 'error' : 'warning',
           message: { text: `${p.title}: ${p.message}` },
           locations: [{ physicalLocation: { artifactLocation: { uri: p.file }, region: { startLine: p.line, startColumn: p.col } } }],
@@ -64,7 +75,7 @@ export function jsonReport(r: ReportInput): string {
 /** JUnit: a test case per rule × fixture case × engine, plus one failed test case per other problem. */
 export function junitReport(r: ReportInput): string {
   const others = r.problems.filter((p) => p.kind !== 'fixture' && p.severity === 'error');
-  return toJunit(r.results, others.map((p) => ({ name: `${p.file}:${p.line}:${p.col}`, classname: `detc.${p.kind}`, message: p.message })));
+  return toJunit(r.results, others.map((p) => ({ name: `${p.file}:${p.line}:${p.col}`, classname: `detc.${p.kind}`, type: p.code, message: p.message })));
 }
 
 /** Colour only for a terminal, and never when NO_COLOR is set (no-color.org). */

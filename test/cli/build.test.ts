@@ -50,15 +50,16 @@ describe('detc build / validate', () => {
   });
 
   const bad: [string, string, (s: string) => string, RegExp][] = [
-    ['broken YAML', 'network/ip-block-scan.yml', (s) => s.replace('severity: medium', 'severity: [medium'), /^rules\/network\/ip-block-scan\.yml:\d+:\d+: error: YAML: /m],
-    ['a threshold given as a string', 'network/ip-block-scan.yml', (s) => s.replace('value: 20', 'value: "20"'), /^rules\/network\/ip-block-scan\.yml:\d+:12: error: must be integer, got the string "20" \(at parameters\.port_threshold\.value\)$/m],
-    ['an unknown key', 'endpoint/scan-tool-execution.yml', (s) => s.replace('severity: medium', 'severity: medium\nseverty: high'), /^rules\/endpoint\/scan-tool-execution\.yml:\d+:1: error: unknown field 'severty' \(at severty\)$/m],
-    ['an invalid CIDR in a list', 'network/ip-block-scan.yml', (s) => s.replace('- 10.0.0.0/8', '- 10.0.0.0/33'), /^rules\/network\/ip-block-scan\.yml:\d+:9: error: invalid CIDR in list 'non_public_ranges': "10\.0\.0\.0\/33": prefix length must be 0\.\.32 for IPv4 \(at lists\.non_public_ranges\.values\[0\]\)$/m],
-    ['an unknown source', 'network/ip-block-scan.yml', (s) => s.replace('source: network_connection', 'source: netflow'), /^rules\/network\/ip-block-scan\.yml:\d+:\d+: error: unknown data source 'netflow' .*\(at query\.source\)$/m],
-    ['an unknown field', 'endpoint/scan-tool-execution.yml', (s) => s.replace('field: process_name\n', 'field: image_name\n'), /^rules\/endpoint\/scan-tool-execution\.yml:\d+:\d+: error: unknown field 'image_name' for source process_creation .*\(at query\.where\.any\[0\]\.field\)$/m],
+    ['broken YAML', 'network/ip-block-scan.yml', (s) => s.replace('severity: medium', 'severity: [medium'), /^rules\/network\/ip-block-scan\.yml:\d+:\d+: error DETC001: YAML: /m],
+    ['a threshold given as a string', 'network/ip-block-scan.yml', (s) => s.replace('value: 20', 'value: "20"'), /^rules\/network\/ip-block-scan\.yml:\d+:12: error DETC012: must be integer, got the string "20" \(at parameters\.port_threshold\.value\)$/m],
+    ['an unknown key', 'endpoint/scan-tool-execution.yml', (s) => s.replace('severity: medium', 'severity: medium\nseverty: high'), /^rules\/endpoint\/scan-tool-execution\.yml:\d+:1: error DETC010: unknown field 'severty' \(at severty\)$/m],
+    ['an invalid CIDR in a list', 'network/ip-block-scan.yml', (s) => s.replace('- 10.0.0.0/8', '- 10.0.0.0/33'), /^rules\/network\/ip-block-scan\.yml:\d+:9: error DETC113: invalid CIDR in list 'non_public_ranges': "10\.0\.0\.0\/33": prefix length must be 0\.\.32 for IPv4 \(at lists\.non_public_ranges\.values\[0\]\)$/m],
+    ['an unknown source', 'network/ip-block-scan.yml', (s) => s.replace('source: network_connection', 'source: netflow'), /^rules\/network\/ip-block-scan\.yml:\d+:\d+: error DETC120: unknown data source 'netflow' .*\(at query\.source\)$/m],
+    ['an unknown field', 'endpoint/scan-tool-execution.yml', (s) => s.replace('field: process_name\n', 'field: image_name\n'), /^rules\/endpoint\/scan-tool-execution\.yml:\d+:\d+: error DETC121: unknown field 'image_name' for source process_creation .*\(at query\.where\.any\[0\]\.field\)$/m],
+    ['an invalid CIDR in a shared list', 'lists/internet_research_scanners.csv', (s) => s.replace('162.142.125.0/24,', '162.142.125.0/33,'), /^rules\/lists\/internet_research_scanners\.csv:6:1: error DETC211: invalid CIDR: "162\.142\.125\.0\/33": prefix length must be 0\.\.32 for IPv4$/m],
   ];
   for (const [what, file, change, message] of bad) {
-    it(`${what}: one error line with file:line:col and field, exit 1, dist-rules untouched`, async () => {
+    it(`${what}: one error line with file:line:col, code and field, exit 1, dist-rules untouched`, async () => {
       const before = readFileSync(rule(file), 'utf8');
       edit(file, change);
       try {
@@ -79,7 +80,7 @@ describe('detc build / validate', () => {
     try {
       const r = await run(dir, 'build');
       expect(r.code).toBe(1);
-      expect(r.err).toMatch(/^rules\/network\/ip-block-scan(-copy)?\.yml:\d+:5: error: duplicate rule id 640d1803-a663-4e86-8ed1-28b0d560eac4: already used by rules\/network\/ip-block-scan(-copy)?\.yml \(at id\)$/m);
+      expect(r.err).toMatch(/^rules\/network\/ip-block-scan(-copy)?\.yml:\d+:5: error DETC101: duplicate rule id 640d1803-a663-4e86-8ed1-28b0d560eac4: already used by rules\/network\/ip-block-scan(-copy)?\.yml \(at id\)$/m);
       expect(readTree(path.join(dir, 'dist-rules'))).toEqual(built);
     } finally {
       rmSync(rule('network/ip-block-scan-copy.yml'));
@@ -111,7 +112,7 @@ describe('detc build / validate', () => {
     writeFileSync(q, readFileSync(q, 'utf8').replace('{{table}}', '{{table}}\n| where NoSuchColumn == 1'));
     const r = await run(dir, 'build', '--templates', 'my-templates');
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^rules\/network\/ip-block-scan\.yml:\d+:\d+: error: KQL KS142 in dist-rules\/sentinel\/ip-block-scan\.kql \(query line \d+, col 9\): The name 'NoSuchColumn' does not refer to any known column.*\[templates: my-templates\/sentinel/m);
+    expect(r.err).toMatch(/^rules\/network\/ip-block-scan\.yml:\d+:\d+: error DETC411: KQL KS142 in dist-rules\/sentinel\/ip-block-scan\.kql \(query line \d+, col 9\): The name 'NoSuchColumn' does not refer to any known column.*\[templates: my-templates\/sentinel/m);
     expect(readTree(path.join(dir, 'dist-rules'))).toEqual(built);
   });
 
@@ -234,7 +235,7 @@ describe('detc build / validate', () => {
       const r = await run(dir, 'check');
       expect(r.code).toBe(1);
       for (const f of ['sentinel/ip-block-scan.kql', 'sentinel/ip-block-scan.yaml', 'sentinel/ip-block-scan.arm.json', 'splunk/ip-block-scan.spl', 'splunk/detc_detections/default/savedsearches.conf', 'sigma/mr_net_firewall_ip_block_scan.yml']) {
-        expect(r.err).toContain(`dist-rules/${f}:1:1: error: stale: differs from what the rules compile to; run 'npx detc build' and commit the result`);
+        expect(r.err).toContain(`dist-rules/${f}:1:1: error DETC601: stale: differs from what the rules compile to; run 'npx detc build' and commit the result`);
       }
       expect(r.out).toMatch(/output files \(\d+ out of date: run 'npx detc build' and commit the result\)/);
       // The fixtures run on what the rules compile to now: the 20-port case no longer alerts, in every engine.
@@ -257,7 +258,7 @@ describe('detc build / validate', () => {
         writeFileSync(rule('network/ip-block-scan.yml'), before);
       }
     };
-    it('sarif: SARIF 2.1.0 whose result points at the rule file and line', () =>
+    it('sarif: SARIF 2.1.0 whose result points at the rule file and line, with the catalogue code as its rule', () =>
       withBroken(async () => {
         const r = await run(dir, 'check', '--reporter', 'sarif', '--output', 'reports/detc.sarif');
         expect(r.code).toBe(1);
@@ -266,17 +267,21 @@ describe('detc build / validate', () => {
         expect(sarif.runs[0].tool.driver.name).toBe('detc');
         expect(sarif.runs[0].results).toEqual([
           expect.objectContaining({
-            ruleId: 'detc/rule', level: 'error',
+            ruleId: 'DETC012', ruleIndex: 0, level: 'error',
             message: { text: 'detc: parameters.port_threshold.value: must be integer, got the string "20"' },
             locations: [{ physicalLocation: { artifactLocation: { uri: 'rules/network/ip-block-scan.yml' }, region: { startLine: line(), startColumn: 12 } } }],
           }),
         ]);
+        expect(sarif.runs[0].tool.driver.rules).toEqual([{
+          id: 'DETC012', name: 'SchemaType', shortDescription: { text: 'Wrong type' },
+          helpUri: 'https://github.com/detc/detc/blob/main/docs/diagnostics.md#detc012', defaultConfiguration: { level: 'error' },
+        }]);
       }));
     it('github: workflow-command annotations on the rule line', () =>
       withBroken(async () => {
         const r = await run(dir, 'check', '--reporter', 'github');
         expect(r.code).toBe(1);
-        expect(r.out).toContain(`::error file=rules/network/ip-block-scan.yml,line=${line()},col=12,title=detc%3A parameters.port_threshold.value::must be integer, got the string "20"`);
+        expect(r.out).toContain(`::error file=rules/network/ip-block-scan.yml,line=${line()},col=12,title=DETC012 detc%3A parameters.port_threshold.value::must be integer, got the string "20"`);
       }));
     it('detc validate takes the same reporters', () =>
       withBroken(async () => {
@@ -290,8 +295,9 @@ describe('detc build / validate', () => {
         const j = await run(dir, 'check', '--reporter', 'junit');
         expect(j.out).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="detc test" tests="1" failures="1"/);
         expect(j.out).toContain(`<testcase name="rules/network/ip-block-scan.yml:${line()}:12" classname="detc.rule"`);
+        expect(j.out).toContain('<failure message="must be integer, got the string &quot;20&quot;" type="DETC012">');
         const js = JSON.parse((await run(dir, 'check', '--reporter', 'json')).out);
-        expect(js).toMatchObject({ command: 'check', ok: false, problems: [{ kind: 'rule', file: 'rules/network/ip-block-scan.yml', line: line(), col: 12 }] });
+        expect(js).toMatchObject({ command: 'check', ok: false, problems: [{ kind: 'rule', code: 'DETC012', file: 'rules/network/ip-block-scan.yml', line: line(), col: 12, path: 'parameters.port_threshold.value' }] });
       }));
   });
 

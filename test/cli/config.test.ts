@@ -31,8 +31,8 @@ describe('detc.config.yaml', () => {
     writeFileSync(path.join(dir, 'detc.config.yaml'), 'rules: detections\nbackends: [sentinel, elastic]\nouts: x\n');
     const r = await run(dir, 'validate');
     expect(r.code).toBe(1);
-    expect(r.err).toContain('detc.config.yaml:2:22: error: must be equal to one of the allowed values: sentinel, splunk, sigma (at backends[1])');
-    expect(r.err).toContain("detc.config.yaml:3:1: error: unknown setting 'outs' (at outs)");
+    expect(r.err).toContain('detc.config.yaml:2:22: error DETC013: must be equal to one of the allowed values: sentinel, splunk, sigma (at backends[1])');
+    expect(r.err).toContain("detc.config.yaml:3:1: error DETC010: unknown setting 'outs' (at outs)");
   });
 
   it('defaultSeverity fills in rules that leave severity out; without it the rule names the missing field', async () => {
@@ -43,7 +43,7 @@ describe('detc.config.yaml', () => {
       writeFileSync(file, readFileSync(file, 'utf8').replace(/^severity: medium\n/m, ''));
       const bad = await run(d, 'validate');
       expect(bad.code).toBe(1);
-      expect(bad.err).toMatch(/^rules\/endpoint\/scan-tool-execution\.yml:2:1: error: missing 'severity': set it in the rule, or defaultSeverity in detc\.config/m);
+      expect(bad.err).toMatch(/^rules\/endpoint\/scan-tool-execution\.yml:2:1: error DETC105: missing 'severity': set it in the rule, or defaultSeverity in detc\.config/m);
       writeFileSync(path.join(d, 'detc.config.yaml'), 'defaultSeverity: high\n');
       expect((await run(d, 'build', '-q')).code).toBe(0);
       expect(readFileSync(path.join(d, 'dist-rules/sentinel/scan-tool-execution.yaml'), 'utf8')).toMatch(/^severity: High$/m);
@@ -106,7 +106,7 @@ describe('detc.config.yaml', () => {
     writeFileSync(path.join(dir, 'detc.config.yaml'), 'rules: detections\nsplunk:\n  app: { id: "my app" }\ndefaultSeverity: severe\n');
     const r = await run(dir, 'validate');
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/detc\.config\.yaml:3:14: error: must match pattern .* \(at splunk\.app\.id\)/);
-    expect(r.err).toMatch(/detc\.config\.yaml:4:18: error: must be equal to one of the allowed values: informational, low, medium, high, critical \(at defaultSeverity\)/);
+    expect(r.err).toMatch(/detc\.config\.yaml:3:14: error DETC014: must match pattern .* \(at splunk\.app\.id\)/);
+    expect(r.err).toMatch(/detc\.config\.yaml:4:18: error DETC013: must be equal to one of the allowed values: informational, low, medium, high, critical \(at defaultSeverity\)/);
   });
 });

@@ -52,7 +52,7 @@ describe('expired entries', () => {
   it('warn with the owner once their date has passed, and still apply', () => {
     const { lists, diagnostics } = loadSharedLists('rules', '.', '2027-04-01');
     expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    expect(diagnostics.map(formatDiagnostic)).toContain("rules/lists/health_check_sources.yml:12:5: warning: '192.0.2.128/27' expired on 2027-03-31 (owner sre@example.org): review it, then renew its expiry or remove it");
+    expect(diagnostics.map(formatDiagnostic)).toContain("rules/lists/health_check_sources.yml:12:5: warning DETC218: '192.0.2.128/27' expired on 2027-03-31 (owner sre@example.org): review it, then renew its expiry or remove it");
     expect(lists.get('health_check_sources')!.entries.map((e) => e.value)).toContain('192.0.2.128/27');
   });
 });
@@ -63,9 +63,9 @@ describe('bad lists are errors with file and line', () => {
       'rules/lists/scanners.csv': '# type: cidr\n# description: test scanners\nvalue,comment\n203.0.113.0/24,ok\n10.0.0.0/33,bad\n203.0.113.9\n203.0.113.0/24,again\n',
     });
     expect(loadSharedLists(path.join(dir, 'rules'), dir).diagnostics.map(formatDiagnostic)).toEqual([
-      'rules/lists/scanners.csv:6:1: error: expected 2 columns (value, comment), found 1',
-      'rules/lists/scanners.csv:5:1: error: invalid CIDR: "10.0.0.0/33": prefix length must be 0..32 for IPv4',
-      "rules/lists/scanners.csv:7:1: error: '203.0.113.0/24' is already on line 4",
+      'rules/lists/scanners.csv:6:1: error DETC207: expected 2 columns (value, comment), found 1',
+      'rules/lists/scanners.csv:5:1: error DETC211: invalid CIDR: "10.0.0.0/33": prefix length must be 0..32 for IPv4',
+      "rules/lists/scanners.csv:7:1: error DETC213: '203.0.113.0/24' is already on line 4",
     ]);
   });
   it('the retired ThreatIntelligenceIndicator table is refused with the reason and the replacement, where Sentinel is a target', () => {
@@ -78,7 +78,7 @@ describe('bad lists are errors with file and line', () => {
       for (const ext of ['yml', 'csv']) if (existsSync(path.join(ROOT, 'rules/lists', `${l}.${ext}`))) cpSync(path.join(ROOT, 'rules/lists', `${l}.${ext}`), path.join(dir, 'rules/lists', `${l}.${ext}`));
     }
     expect(loadSharedLists(path.join(dir, 'rules'), dir).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    const legacy = 'rules/lists/threat_intel_ips.yml:4:22: error: ThreatIntelligenceIndicator stopped receiving data on 2025-08-31 and was retired on 2026-05-31, so a rule reading it never fires: use ThreatIntelIndicators (at external.sentinel.table)';
+    const legacy = 'rules/lists/threat_intel_ips.yml:4:22: error DETC404: ThreatIntelligenceIndicator stopped receiving data on 2025-08-31 and was retired on 2026-05-31, so a rule reading it never fires: use ThreatIntelIndicators (at external.sentinel.table)';
     expect(() => compileAll(loadProject(dir))).toThrow(expect.objectContaining({ diagnostics: [expect.objectContaining({ file: 'rules/lists/threat_intel_ips.yml' })] }));
     try {
       compileAll(loadProject(dir));
@@ -95,8 +95,8 @@ describe('bad lists are errors with file and line', () => {
       'rules/lists/b.csv': '# type: cidr\n# description: b\nvalue,reason\n1.2.3.4,x\n',
     });
     expect(loadSharedLists(path.join(dir, 'rules'), dir).diagnostics.map(formatDiagnostic)).toEqual([
-      "rules/lists/a.csv:1:1: error: a CSV list starts with '# type: cidr|string|int|window'",
-      "rules/lists/b.csv:3:1: error: unknown column 'reason' for a cidr list (columns: value, comment, owner, expires)",
+      "rules/lists/a.csv:1:1: error DETC203: a CSV list starts with '# type: cidr|string|int|window'",
+      "rules/lists/b.csv:3:1: error DETC206: unknown column 'reason' for a cidr list (columns: value, comment, owner, expires)",
     ]);
   });
   it('a YAML list with an unknown key, and a window without a ticket or with its end before its start', () => {
@@ -105,9 +105,9 @@ describe('bad lists are errors with file and line', () => {
       'rules/lists/windows.yml': 'type: window\ndescription: w\nentries:\n  - { value: 198.51.100.7, start: "2026-11-23T10:00:00Z", end: "2026-11-23T09:00:00Z" }\n',
     });
     expect(loadSharedLists(path.join(dir, 'rules'), dir).diagnostics.map(formatDiagnostic)).toEqual([
-      "rules/lists/hosts.yml:5:5: error: unknown key 'note' (at entries[0].note)",
-      'rules/lists/windows.yml:4:5: error: end 2026-11-23T09:00:00Z is not after start 2026-11-23T10:00:00Z',
-      'rules/lists/windows.yml:4:5: error: ticket: a window names the change or engagement ticket that announced it',
+      "rules/lists/hosts.yml:5:5: error DETC010: unknown key 'note' (at entries[0].note)",
+      'rules/lists/windows.yml:4:5: error DETC215: end 2026-11-23T09:00:00Z is not after start 2026-11-23T10:00:00Z',
+      'rules/lists/windows.yml:4:5: error DETC216: ticket: a window names the change or engagement ticket that announced it',
     ]);
   });
   it('a rule that names a missing list, or uses a list of the wrong type, points at the reference', () => {
@@ -119,8 +119,8 @@ describe('bad lists are errors with file and line', () => {
     });
     const errs = errors(dir);
     expect(errs).toHaveLength(2);
-    expect(errs[0]).toMatch(/^rules\/x\/r\.yml:\d+:\d+: error: unknown list \$no_such_list: not in this rule's lists nor in rules\/lists\//);
-    expect(errs[1]).toMatch(/^rules\/x\/r\.yml:\d+:\d+: error: \$red_team_windows is a window list \(rules\/lists\/red_team_windows\.csv\): use it in query\.suppress/);
+    expect(errs[0]).toMatch(/^rules\/x\/r\.yml:\d+:\d+: error DETC156: unknown list \$no_such_list: not in this rule's lists nor in rules\/lists\//);
+    expect(errs[1]).toMatch(/^rules\/x\/r\.yml:\d+:\d+: error DETC153: \$red_team_windows is a window list \(rules\/lists\/red_team_windows\.csv\): use it in query\.suppress/);
   });
 });
 

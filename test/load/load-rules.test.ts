@@ -37,7 +37,7 @@ describe('diagnostics name file, line, column and field', () => {
   it('broken YAML', () => {
     const errs = errorsOf(good.replace('severity: low', 'severity: [low'));
     expect(errs.length).toBeGreaterThan(0);
-    expect(errs[0]).toMatch(/^rules\/x\/bad\.yml:\d+:\d+: error: YAML: /);
+    expect(errs[0]).toMatch(/^rules\/x\/bad\.yml:\d+:\d+: error DETC001: YAML: /);
   });
 
   it('a threshold given as a string', () => {
@@ -46,19 +46,19 @@ describe('diagnostics name file, line, column and field', () => {
     (doc.query as Record<string, unknown>).where = { field: 'process_id', gte: '$port_threshold' };
     const text = stringify(doc);
     const line = text.split('\n').findIndex((l) => l.includes('value: "20"')) + 1;
-    expect(errorsOf(text)).toEqual([`rules/x/bad.yml:${line}:12: error: must be integer, got the string "20" (at parameters.port_threshold.value)`]);
+    expect(errorsOf(text)).toEqual([`rules/x/bad.yml:${line}:12: error DETC012: must be integer, got the string "20" (at parameters.port_threshold.value)`]);
   });
 
   it('a literal threshold given as a string', () => {
     const doc = baseRuleDoc();
     (doc.query as Record<string, unknown>).where = { field: 'process_id', gte: '20' };
-    expect(errorsOf(stringify(doc))[0]).toMatch(/error: "20" does not match a number or a \$parameter reference \(at query\.where\.gte\)/);
+    expect(errorsOf(stringify(doc))[0]).toMatch(/error DETC014: "20" does not match a number or a \$parameter reference \(at query\.where\.gte\)/);
   });
 
   it('an unknown key points at the key', () => {
     const text = good.replace('severity: low', 'severity: low\nseverty: high');
     const line = text.split('\n').findIndex((l) => l.startsWith('severty')) + 1;
-    expect(errorsOf(text)).toEqual([`rules/x/bad.yml:${line}:1: error: unknown field 'severty' (at severty)`]);
+    expect(errorsOf(text)).toEqual([`rules/x/bad.yml:${line}:1: error DETC010: unknown field 'severty' (at severty)`]);
   });
 
   it('an invalid CIDR in a list points at the list item', () => {
@@ -68,17 +68,17 @@ describe('diagnostics name file, line, column and field', () => {
     const text = stringify(doc);
     const line = text.split('\n').findIndex((l) => l.includes('10.0.0.0/33')) + 1;
     expect(errorsOf(text)).toEqual([
-      `rules/x/bad.yml:${line}:9: error: invalid CIDR in list 'ranges': "10.0.0.0/33": prefix length must be 0..32 for IPv4 (at lists.ranges.values[1])`,
+      `rules/x/bad.yml:${line}:9: error DETC113: invalid CIDR in list 'ranges': "10.0.0.0/33": prefix length must be 0..32 for IPv4 (at lists.ranges.values[1])`,
     ]);
   });
 
   it('an unknown source and an unknown field', () => {
     const doc = baseRuleDoc();
     (doc.query as Record<string, unknown>).source = 'dns_query';
-    expect(errorsOf(stringify(doc))[0]).toMatch(/:\d+:\d+: error: unknown data source 'dns_query' \(known: network_connection, process_creation\) \(at query\.source\)/);
+    expect(errorsOf(stringify(doc))[0]).toMatch(/:\d+:\d+: error DETC120: unknown data source 'dns_query' \(known: network_connection, process_creation\) \(at query\.source\)/);
     const doc2 = baseRuleDoc();
     (doc2.query as Record<string, unknown>).where = { field: 'image', eq: 'x' };
-    expect(errorsOf(stringify(doc2))[0]).toMatch(/error: unknown field 'image' for source process_creation .* \(at query\.where\.field\)/);
+    expect(errorsOf(stringify(doc2))[0]).toMatch(/error DETC121: unknown field 'image' for source process_creation .* \(at query\.where\.field\)/);
   });
 
   it('unknown references, type mismatches and operator misuse', () => {
@@ -110,7 +110,7 @@ describe('diagnostics name file, line, column and field', () => {
     doc.parameters = { spare: { type: 'int', value: 1 } };
     const r = loadRuleText('rules/x/w.yml', stringify(doc));
     expect(r.rule).toBeDefined();
-    expect(r.diagnostics.map(formatDiagnostic)).toEqual([expect.stringMatching(/warning: 'spare' is defined but never used/)]);
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual([expect.stringMatching(/warning DETC106: 'spare' is defined but never used/)]);
   });
 });
 
@@ -119,7 +119,7 @@ describe('classify without aggregate', () => {
     const doc = baseRuleDoc();
     (doc.query as Record<string, unknown>).classify = [{ as: 'Why', cases: [{ when: { field: 'DeviceName', eq: 'x' }, then: 'x' }], else: 'y' }];
     const errs = errorsOf(stringify(doc));
-    expect(errs).toContainEqual(expect.stringMatching(/^rules\/x\/bad\.yml:\d+:\d+: error: 'classify' needs an 'aggregate' \(it labels aggregate rows\) \(at query\.classify\[0\]\)$/));
+    expect(errs).toContainEqual(expect.stringMatching(/^rules\/x\/bad\.yml:\d+:\d+: error DETC122: 'classify' needs an 'aggregate' \(it labels aggregate rows\) \(at query\.classify\[0\]\)$/));
   });
 });
 
@@ -143,9 +143,9 @@ describe('followed_by', () => {
   });
 
   it('refuses what no backend could compile, naming the field', () => {
-    expect(errors((q) => delete q.aggregate && delete q.having)).toContainEqual(expect.stringMatching(/error: 'followed_by' needs an 'aggregate' .*\(at query\.followed_by\)$/));
-    expect(errors((q) => (q.followed_by.same = 'src_ip'))).toContainEqual(expect.stringMatching(/error: 'src_ip' is already a group key.*\(at query\.followed_by\.same\)$/));
-    expect(errors((q) => (q.followed_by.same = 'dst_port'))).toContainEqual(expect.stringMatching(/error: 'same' must be an IP or string field; 'dst_port' is int \(at query\.followed_by\.same\)$/));
+    expect(errors((q) => delete q.aggregate && delete q.having)).toContainEqual(expect.stringMatching(/error DETC122: 'followed_by' needs an 'aggregate' .*\(at query\.followed_by\)$/));
+    expect(errors((q) => (q.followed_by.same = 'src_ip'))).toContainEqual(expect.stringMatching(/error DETC134: 'src_ip' is already a group key.*\(at query\.followed_by\.same\)$/));
+    expect(errors((q) => (q.followed_by.same = 'dst_port'))).toContainEqual(expect.stringMatching(/error DETC135: 'same' must be an IP or string field; 'dst_port' is int \(at query\.followed_by\.same\)$/));
     expect(errors((q) => (q.followed_by.same = 'dst_host'))).toContainEqual(expect.stringMatching(/unknown field 'dst_host'.*\(at query\.followed_by\.same\)$/));
     expect(errors((q) => (q.followed_by.within = '$nope'))).toContainEqual(expect.stringMatching(/unknown parameter \$nope \(at query\.followed_by\.within\)$/));
     expect(errors((q) => (q.followed_by.compute[0].as = 'detc_probe'))).toContainEqual(expect.stringMatching(/'detc_' are reserved .*\(at query\.followed_by\.compute\[0\]\.as\)$/));

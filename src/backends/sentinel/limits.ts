@@ -1,5 +1,6 @@
 import type { Rule } from '../../ir/types.js';
-import type { Diagnostic } from '../../load/diagnostics.js';
+import { facts, type Finding } from '../../load/diagnostic-facts.js';
+import { diagnosticAt, type Diagnostic } from '../../load/diagnostics.js';
 import { SENTINEL_MAX_SECONDS, SENTINEL_MIN_SECONDS } from './schedule.js';
 
 const LEGACY_TI = 'ThreatIntelligenceIndicator';
@@ -7,24 +8,24 @@ const LEGACY_TI = 'ThreatIntelligenceIndicator';
 /** What Microsoft Sentinel refuses in a scheduled analytics rule, as errors on the rule's (or its list's) lines. */
 export function sentinelLimits(rule: Rule): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const error = (pos: Diagnostic | Rule['schedule']['pos']['frequency'], message: string) => out.push({ ...pos, severity: 'error', message });
+  const error = (pos: Rule['schedule']['pos']['frequency'], finding: Finding) => out.push(diagnosticAt(pos, finding));
   const { frequencySeconds: frequency, lookbackSeconds: lookback, pos } = rule.schedule;
   const outside = (s: number) => s < SENTINEL_MIN_SECONDS || s > SENTINEL_MAX_SECONDS;
-  if (outside(frequency)) error(pos.frequency, 'frequency must be between 5m and 14d (Sentinel scheduled-rule limits)');
-  if (outside(lookback)) error(pos.lookback, 'lookback must be between 5m and 14d (Sentinel scheduled-rule limits)');
+  if (outside(frequency)) error(pos.frequency, facts.sentinelSchedule('frequency'));
+  if (outside(lookback)) error(pos.lookback, facts.sentinelSchedule('lookback'));
   for (const b of rule.branches) {
     if (b.firstSeen && lookback + b.firstSeen.baselineSeconds > SENTINEL_MAX_SECONDS) {
-      error(b.firstSeen.baselinePos, `lookback ${duration(lookback)} + baseline must be at most 14d: Sentinel reads at most 14 days per run (queryPeriod)`);
+      error(b.firstSeen.baselinePos, facts.sentinelQueryPeriod(duration(lookback)));
     }
   }
   for (const k of ['title', 'description'] as const) {
     const cols = [...rule.alert[k].matchAll(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)].map((m) => m[1]!);
-    if (new Set(cols).size > 3) error(rule.alert.pos[k], 'at most 3 distinct {{Column}} placeholders (Sentinel alertDetailsOverride limit)');
+    if (new Set(cols).size > 3) error(rule.alert.pos[k], facts.sentinelPlaceholders());
   }
   for (const l of rule.sharedLists) {
     const at = l.externalPos?.['sentinel.table'];
     if (l.external?.sentinel?.table === LEGACY_TI && at) {
-      error(at, `${LEGACY_TI} stopped receiving data on 2025-08-31 and was retired on 2026-05-31, so a rule reading it never fires: use ThreatIntelIndicators`);
+      error(at, facts.sentinelRetiredTi(LEGACY_TI));
     }
   }
   return out;

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { KqlChecker } from '../../kql-check/check-kql.js';
 import { loadFunctionSchemas, loadTableSchemas } from '../../kql-check/table-schemas.js';
-import { DiagnosticError, type Diagnostic } from '../../load/diagnostics.js';
+import { facts } from '../../load/diagnostic-facts.js';
+import { DiagnosticError, diagnosticAt, type Diagnostic } from '../../load/diagnostics.js';
 import { PACKAGE_ROOT } from '../../util/paths.js';
 import type { VerifyContext, VerifyResult } from '../types.js';
 
@@ -36,15 +37,11 @@ export function verifyKql(ctx: VerifyContext): VerifyResult {
     for (const [file, query] of sources) {
       checked++;
       if (!query) {
-        diags.push({ file: rule.file, line: 1, col: 1, path: '', severity: 'error', message: `sentinel: ${file} has no query` });
+        diags.push(diagnosticAt({ file: rule.file, line: 1, col: 1 }, facts.sentinelNoQuery(file)));
         continue;
       }
       for (const p of checker.check(query)) {
-        diags.push({
-          file: rule.file, line: rule.branches[0]!.pos.line, col: rule.branches[0]!.pos.col, path: rule.branches[0]!.pos.path,
-          severity: 'error',
-          message: `KQL ${p.code} in dist-rules/${file} (query line ${p.line}, col ${p.col}): ${p.message} [templates: ${templatesDir}/sentinel, tables: ${path.basename(schemasDir)}]`,
-        });
+        diags.push(diagnosticAt(rule.branches[0]!.pos, facts.kqlFinding(p.code, file, p.line, p.col, p.message, `${templatesDir}/sentinel`, path.basename(schemasDir))));
       }
     }
   }
