@@ -23,6 +23,10 @@ export interface ProjectFlags {
   out?: string;
   templates?: string;
   schemas?: string;
+  /** The Kusto.Language result cache folder (`--cache DIR`). */
+  cache?: string;
+  /** `--no-cache`: analyse every query, read and write no cache. */
+  noCache?: boolean;
 }
 
 /** One enabled target as this project sets it up. */
@@ -51,6 +55,11 @@ export interface Project {
   templatesDir: string;
   /** The KQL table schemas folder in use (absolute): flag, config, ./schemas/kql, else detc's own. */
   schemasDir: string;
+  /**
+   * The Kusto.Language result cache (absolute), or undefined when off: `--cache DIR` / `--no-cache`, detc.config
+   * `cache` (a folder, or false), DETC_CACHE_DIR, else node_modules/.cache/detc in the project.
+   */
+  cacheDir?: string;
   /** Severity of rules that leave theirs out (detc.config defaultSeverity). */
   defaultSeverity?: Severity;
   /** The enabled targets, in registry order, each set up. */
@@ -98,6 +107,7 @@ export function resolveProject(cwd: string, config: DetcConfig, flags: ProjectFl
     outDir: path.resolve(cwd, outName),
     templatesDir,
     schemasDir: resolveDir(cwd, flags.schemas ?? config.schemas, 'schemas/kql'),
+    cacheDir: cacheDir(cwd, config, flags),
     defaultSeverity: config.defaultSeverity,
     targets: available.filter((t) => enabled.includes(t.target)),
     available,
@@ -117,4 +127,10 @@ export function nativeFormats(project: Project): Record<string, NativeFormat> {
       target.exportLayout ? [[target.name, { layout: target.exportLayout, converter: (source: string) => fromNativeConverter(source, mapping, target.native) }]] : [],
     ),
   );
+}
+
+function cacheDir(cwd: string, config: DetcConfig, flags: ProjectFlags): string | undefined {
+  if (flags.noCache || config.cache === false) return undefined;
+  const dir = flags.cache ?? (typeof config.cache === 'string' ? config.cache : undefined) ?? process.env.DETC_CACHE_DIR;
+  return path.resolve(cwd, dir ?? 'node_modules/.cache/detc');
 }

@@ -59,6 +59,8 @@ export interface VerifyContext {
   templatesDir: string;
   /** The project's table schemas folder (`schemas/kql`, else detc's own). */
   schemasDir: string;
+  /** Where a verifier may cache what it found for a given input (content-addressed), or undefined for no cache. */
+  cacheDir?: string;
 }
 
 /** What a verifier checked, for the build's summary line ("66 KQL queries checked", "... pass Kusto.Language"). */
@@ -68,4 +70,6 @@ export interface VerifyResult {
   what: string;
   /** By what ("Kusto.Language"). */
   by: string;
+  /** How many of the checks were answered from the cache. */
+  cached?: number;
 }

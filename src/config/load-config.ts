@@ -13,6 +13,8 @@ export interface DetcConfig {
   out?: string;
   templates?: string;
   schemas?: string;
+  /** The Kusto.Language result cache folder, or false for none. */
+  cache?: string | false;
   /** The targets to compile and run (default: all). */
   backends?: string[];
   /** Severity of rules that leave it out. */
