@@ -15,3 +15,13 @@ export function cQuote(s: string, hex: (ch: string) => boolean, extra: Record<st
   }
   return out + '"';
 }
+
+/**
+ * Text for a place that has no escapes and ends at a line break (a `//` or `#` comment): every run of control
+ * characters, line breaks (NEL and U+2028/2029 too) and spaces becomes one space. The loader refuses such
+ * characters in names and titles; this keeps a comment one line whatever a template or a mapping passes in.
+ */
+export function oneLine(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/gu, ' ').trim();
+}

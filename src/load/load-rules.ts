@@ -9,6 +9,7 @@ import type { LoadOptions } from './options.js';
 
 export type { LoadOptions } from './options.js';
 import { validateRuleSchema } from './schema.js';
+import { ruleFileName } from './text-checks.js';
 import { YamlSource } from './yaml-source.js';
 
 
@@ -37,6 +38,8 @@ export function findRuleFiles(dir: string): string[] {
 /** Loads one rule from text; `file` is the name used in diagnostics. */
 export function loadRuleText(file: string, text: string, opts: LoadOptions = {}): { rule?: Rule; diagnostics: Diagnostic[]; src: YamlSource } {
   const src = new YamlSource(file, text);
+  const badName = ruleFileName(file);
+  if (badName) return { diagnostics: [badName], src };
   const syntax = src.syntaxDiagnostics();
   if (syntax.some((d) => d.severity === 'error')) return { diagnostics: syntax, src };
   const data = src.toJS();

@@ -9,6 +9,7 @@ import { facts, type Finding } from './diagnostic-facts.js';
 import type { Diagnostic } from './diagnostics.js';
 import { parseDuration } from './duration.js';
 import type { LoadOptions } from './options.js';
+import { oneLineField } from './text-checks.js';
 import { formatPath, type PathPart, type YamlSource } from './yaml-source.js';
 
 // Raw shapes after schema validation (the schema guarantees the types; lowering checks meaning).
@@ -70,6 +71,12 @@ export class RuleLowering {
       if (!outputs.has(d)) this.error(['details', i], facts.notOutputColumn('detail', d));
     });
     const alert = raw.alert ?? { title: raw.name, description: firstSentence(raw.description) };
+    // Names and titles land in comments, stanza headers and conf lines: one line each.
+    const oneLine: [PathPart[], unknown][] = [[['name'], raw.name], [['alert', 'title'], raw.alert?.title]];
+    for (const [p, v] of oneLine) {
+      const d = v === undefined ? undefined : oneLineField(String(v), formatPath(p), this.pos(p));
+      if (d) this.diagnostics.push(d);
+    }
     for (const k of ['title', 'description'] as const) {
       const cols = [...String(alert[k]).matchAll(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)].map((m) => m[1]!);
       for (const c of cols) if (!outputs.has(c)) this.error(['alert', k], facts.placeholderNotOutput(c));

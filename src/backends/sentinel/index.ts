@@ -10,6 +10,7 @@ import type { Artifact, Backend, BackendContext, BackendNote, BackendResult } fr
 import type { BackendMapping } from '../../mapping/types.js';
 import { armString, isoDuration, kqlTimespan, yamlAscii, yamlText } from './escape.js';
 import { listCsv } from '../list-csv.js';
+import { oneLine } from '../quote.js';
 import { buildKqlQuery } from './query.js';
 
 const SEVERITY: Record<Severity, string> = {
@@ -93,6 +94,7 @@ export const sentinelBackend: Backend = {
       yamlText: (s: string, indent: string) => yamlText(String(s), indent),
       armJson: (s: string) => JSON.stringify(armString(String(s))),
       armExprString: (s: string) => `'${String(s).replace(/'/g, "''")}'`,
+      oneLine: (s: string) => oneLine(String(s)),
     }, ctx.fallbackTemplateDir);
     const notes: BackendNote[] = [];
     const files: Artifact[] = [];

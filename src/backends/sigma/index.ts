@@ -13,6 +13,7 @@ import { sigmaUnexpressible } from './limits.js';
 import { compileDetection, type SigmaDetection } from './detection.js';
 import { sigmaTimespan, yamlString, yamlText } from './escape.js';
 import { derivedId } from '../../util/ids.js';
+import { oneLine } from '../quote.js';
 
 const RESERVED = /^(true|false|null|yes|no|on|off|y|n|~)$/i;
 
@@ -58,7 +59,7 @@ function detectionView(d: SigmaDetection): DetectionView {
     condition: d.condition,
     selections: d.selections.map((s) => ({
       name: s.name,
-      comments: s.comments.map((c) => c.replace(/[\r\n]+/g, ' ')),
+      comments: s.comments.map(oneLine),
       entries: s.maps.flatMap((m) =>
         m.map((e, ei) => {
           const list = s.maps.length > 1;
