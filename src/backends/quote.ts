@@ -16,12 +16,15 @@ export function cQuote(s: string, hex: (ch: string) => boolean, extra: Record<st
   return out + '"';
 }
 
+// Control characters but tab, DEL, C1 controls (NEL included) and U+2028/2029: each ends a line somewhere.
+const BREAKS = '\\u0000-\\u0008\\u000a-\\u001f\\u007f-\\u009f\\u2028\\u2029';
+const BREAK_RUN = new RegExp(`[\\s${BREAKS}]*[${BREAKS}][\\s${BREAKS}]*`, 'gu');
+
 /**
- * Text for a place that has no escapes and ends at a line break (a `//` or `#` comment): every run of control
- * characters, line breaks (NEL and U+2028/2029 too) and spaces becomes one space. The loader refuses such
- * characters in names and titles; this keeps a comment one line whatever a template or a mapping passes in.
+ * Text for a place that has no escapes and ends at a line break (a `//` or `#` comment, a conf line): every run of
+ * whitespace holding a control character or a line break (NEL and U+2028/2029 too) becomes one space. The loader
+ * refuses such characters in names and titles; this keeps the place one line whatever a template or mapping passes.
  */
 export function oneLine(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/gu, ' ').trim();
+  return s.replace(BREAK_RUN, ' ').trim();
 }

@@ -1,6 +1,8 @@
 // Escaping for SPL. Generated SPL filters with eval/where only (never the search command), where `*` and `?` are
 // ordinary characters, comparisons are exact, and precedence is the usual NOT > AND > OR.
 
+import { oneLine } from '../quote.js';
+
 /**
  * An SPL string literal. `\` and `"` are escaped. A raw newline would break savedsearches.conf (one setting per
  * line), so control characters are spliced in with urldecode(): "a" . urldecode("%0A") . "b".
@@ -51,7 +53,11 @@ export function confValue(s: string): string {
   return s.trimEnd().split('\n').join(' \\\n');
 }
 
-/** A one-line conf value for free text (descriptions, titles): newlines become spaces. */
+/**
+ * A one-line conf value for free text (descriptions, titles, stanza names): line breaks and control characters
+ * become spaces, and trailing backslashes are dropped. A conf line that ends with a backslash continues on the next
+ * line, which would swallow the next setting (`search = ...`), and the conf format has no escape for it.
+ */
 export function confText(s: string): string {
-  return s.replace(/\s*\n\s*/g, ' ').trim();
+  return oneLine(s).replace(/[\s\\]+$/, '');
 }

@@ -7,6 +7,7 @@ import { TemplateSet } from '../render.js';
 import type { Artifact, Backend, BackendContext, BackendNote, BackendResult } from '../types.js';
 import { confText, confValue, splSpan } from './escape.js';
 import { listCsv } from '../list-csv.js';
+import { oneLine } from '../quote.js';
 import { buildSplCommands, filterMacro } from './query.js';
 
 /** The app folder and id unless detc.config `splunk.app.id` names another. */
@@ -82,7 +83,8 @@ export const splunkBackend: Backend = {
       }
       const tokens = (s: string) => confText(s.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, '$$$1$$'));
       searches.push({
-        stanza: `detc - ${confText(rule.name)} - Rule`,
+        // The name is inside the stanza header, so a trailing backslash there is no continuation.
+        stanza: `detc - ${oneLine(rule.name)} - Rule`,
         description: confText(rule.description),
         search: confValue(spl),
         cron: cronFor(rule.schedule.frequencySeconds, note),
