@@ -5,14 +5,16 @@ import { oneLine } from '../quote.js';
 
 /**
  * An SPL string literal. `\` and `"` are escaped. A raw newline would break savedsearches.conf (one setting per
- * line), so control characters are spliced in with urldecode(): "a" . urldecode("%0A") . "b".
+ * line), so control characters are spliced in with urldecode(): "a" . urldecode("%0A") . "b". So is a backtick:
+ * Splunk documents that it does not expand `macro` calls inside quoted values, but not how its macro pass reads an
+ * escaped quote inside one, so no literal backtick is left for it to read (docs/semantics.md).
  */
 export function splString(s: string): string {
   const parts: string[] = [];
   let cur = '';
   for (const ch of s) {
     const code = ch.codePointAt(0)!;
-    if (code < 0x20 || code === 0x7f) {
+    if (code < 0x20 || code === 0x7f || ch === '`') {
       if (cur) parts.push(`"${cur}"`);
       cur = '';
       parts.push(`urldecode("%${code.toString(16).toUpperCase().padStart(2, '0')}")`);
@@ -23,12 +25,15 @@ export function splString(s: string): string {
   return parts.length === 1 ? parts[0]! : `(${parts.join(' . ')})`;
 }
 
-/** A literal text as a PCRE pattern: metacharacters escaped, control characters as \x{..} (so the pattern is one line). */
+/**
+ * A literal text as a PCRE pattern: metacharacters escaped, control characters as \x{..} (so the pattern is one
+ * line) and backticks as \x{60} (so no `macro` call appears in the search text, as in splString).
+ */
 export function pcreLiteral(s: string): string {
   let out = '';
   for (const ch of s) {
     const code = ch.codePointAt(0)!;
-    if (code < 0x20 || code === 0x7f) out += `\\x{${code.toString(16).toUpperCase().padStart(2, '0')}}`;
+    if (code < 0x20 || code === 0x7f || ch === '`') out += `\\x{${code.toString(16).toUpperCase().padStart(2, '0')}}`;
     else if (/[\\^$.|?*+()[\]{}]/.test(ch)) out += '\\' + ch;
     else out += ch;
   }

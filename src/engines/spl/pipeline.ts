@@ -11,17 +11,38 @@ import { SplRuntimeError, asNumber, asString, splunkCompare, type SEvent, type S
 type Stream = AsyncIterable<SEvent>;
 export type DatamodelSource = (model: string, dataset: string) => Stream;
 
-/** Replaces `name` macro calls with their definitions (no arguments), repeatedly (macros may use macros). */
+/**
+ * Replaces `name` macro calls with their definitions (no arguments), repeatedly (macros may use macros). As in
+ * Splunk ("Macros inside of quoted values are not expanded", Knowledge Manager Manual, search macros), a call inside
+ * a double-quoted string stays text; a backslash escapes the next character inside a string.
+ */
 export function expandMacros(spl: string, macros: Map<string, string>): string {
   let out = spl;
   for (let depth = 0; depth < 20; depth++) {
     let changed = false;
-    out = out.replace(/`([A-Za-z0-9_]+)`/g, (_, name: string) => {
-      const def = macros.get(name);
-      if (def === undefined) throw new SplRuntimeError(`unknown macro \`${name}\` (not in macros.conf)`);
-      changed = true;
-      return def;
-    });
+    let next = '';
+    let quoted = false;
+    for (let i = 0; i < out.length; i++) {
+      const c = out[i]!;
+      if (quoted) {
+        next += c;
+        if (c === '\\') next += out[++i] ?? '';
+        else if (c === '"') quoted = false;
+        continue;
+      }
+      const call = c === '`' ? /^`([A-Za-z0-9_]+)`/.exec(out.slice(i)) : null;
+      if (call) {
+        const def = macros.get(call[1]!);
+        if (def === undefined) throw new SplRuntimeError(`unknown macro \`${call[1]}\` (not in macros.conf)`);
+        next += def;
+        i += call[0].length - 1;
+        changed = true;
+        continue;
+      }
+      if (c === '"') quoted = true;
+      next += c;
+    }
+    out = next;
     if (!changed) return out;
   }
   throw new SplRuntimeError('macro expansion does not terminate');
