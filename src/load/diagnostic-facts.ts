@@ -125,6 +125,7 @@ export const facts = {
   windowTicket: error('DETC216', 'Window without a ticket', () => 'ticket: a window names the change or engagement ticket that announced it'),
   expiresFormat: error('DETC217', 'Expiry is not a date', (found: string) => `expires: a date YYYY-MM-DD, found '${found}'`),
   expired: warning('DETC218', 'List entry past its expiry', (value: string, date: string, owner?: string) => `'${value}' expired on ${date}${owner ? ` (owner ${owner})` : ''}: review it, then renew its expiry or remove it`),
+  listCellControl: error('DETC219', 'Line break or control character in a list entry', (key: string, at: number, char: string) => `${key}: character ${at} is ${char}; list entries are CSV cells that Sentinel watchlists and Splunk lookups read one line at a time: remove it`),
 
   // 3xx — config, mappings, templates
   twoConfigFiles: error('DETC301', 'Two config files', (files: string[]) => `two config files: ${files.join(' and ')}; keep one`),

@@ -7,6 +7,7 @@ import { parseCidr } from '../util/ip.js';
 import { PACKAGE_ROOT } from '../util/paths.js';
 import { facts, schemaFact, type Finding } from './diagnostic-facts.js';
 import { diagnosticAt, type Diagnostic } from './diagnostics.js';
+import { listCell } from './text-checks.js';
 import { YamlSource } from './yaml-source.js';
 
 // Shared lists live in rules/lists/ as YAML (with per-entry comment, owner, expiry) or CSV (a header row; `#` lines
@@ -144,6 +145,10 @@ function fromCsv(name: string, file: string, text: string, diagnostics: Diagnost
 function checkEntries(list: SharedList, diagnostics: Diagnostic[], at: At, today: string) {
   const seen = new Map<string, number>();
   for (const e of list.entries) {
+    for (const k of ['value', 'comment', 'owner', 'expires', 'start', 'end', 'ticket'] as const) {
+      const d = e[k] === undefined ? undefined : listCell(e[k]!, k, { file: list.file, line: e.line, col: e.col ?? 1 });
+      if (d) diagnostics.push(d);
+    }
     if (e.value === '') diagnostics.push(at(e.line, e.col ?? 1, facts.entryEmpty()));
     if (list.type === 'cidr' || list.type === 'window') {
       // Window sources may also be host names (for endpoint rules); only IP-looking values must parse.

@@ -1,7 +1,7 @@
 // Values that every output writes on one line (a rule's name and alert title in KQL comments, conf stanza headers,
 // YAML and ARM fields) and the cells of a shared list's CSV. A line break or other control character in them has
 // no faithful form in a comment or a conf line, so it is refused here, at load, with the value's position. Every
-// diagnostic about such characters is made in this file (facts DETC006, DETC109).
+// diagnostic about such characters is made in this file (facts DETC006, DETC109, DETC219).
 
 import { facts } from './diagnostic-facts.js';
 import { diagnosticAt, type Diagnostic } from './diagnostics.js';
@@ -45,4 +45,10 @@ export function oneLineField(value: string, what: string, place: Place): Diagnos
 export function ruleFileName(file: string): Diagnostic | undefined {
   const c = firstControl(file);
   return c && diagnosticAt({ file, line: 1, col: 1 }, facts.ruleFileNameControl(describe(c.ch)));
+}
+
+/** A cell of a shared list entry (value, comment, owner, ...), written to the watchlist and lookup CSVs. */
+export function listCell(value: string, key: string, place: Omit<Place, 'path'>): Diagnostic | undefined {
+  const c = firstControl(value);
+  return c && diagnosticAt(place, facts.listCellControl(key, c.at, describe(c.ch)));
 }
