@@ -49,7 +49,8 @@ export async function initCommand(args: string[], io: Io): Promise<number> {
   const spec = values['detc-version'] ?? '^0.1.0';
   const files: Record<string, string> = {
     'package.json': JSON.stringify({ name, private: true, scripts: { build: 'detc build', check: 'detc check', test: 'detc test' }, devDependencies: { detc: spec } }, null, 2) + '\n',
-    '.gitignore': 'node_modules/\nreports/\n',
+    // A build killed mid-write leaves these beside dist-rules/ until the next build removes them.
+    '.gitignore': 'node_modules/\nreports/\n.dist-rules-*/\n.dist-rules.lock\n',
     '.github/workflows/detc.yml': GITHUB_WORKFLOW,
     'azure-pipelines.yml': AZURE_PIPELINE,
     'README.md': readme(name),

@@ -3,6 +3,7 @@ import { compileAll, verifiedLine, type BuildResult } from '../compile/compile.j
 import { loadProject, type Project } from '../project.js';
 import { writeOutput } from '../compile/write-output.js';
 import { DiagnosticError, formatDiagnostic, type Diagnostic } from '../load/diagnostics.js';
+import { fsDiagnostic, isFsError } from '../load/file-problems.js';
 
 import { EXIT, UsageError, type Io } from '../util/io.js';
 import { CHECK_HELP, checkCommand, parseReporter } from './check-command.js';
@@ -44,8 +45,9 @@ Exit codes:
   build: `Usage: detc build [--rules DIR] [--out DIR] [--templates DIR] [--schemas DIR]
 
 Validates every rule, compiles it for each backend through templates/<backend>/*.hbs, checks every KQL
-query with Kusto.Language against the table schemas, and replaces the output folder in one step: if
-anything fails, the previous output stays byte for byte as it was.
+query with Kusto.Language against the table schemas, and replaces the output folder only once every
+file is written: if anything fails, the previous output stays byte for byte as it was. Two builds in one
+repository take turns (a lock file, .dist-rules.lock, beside the folder).
 
 Options:
   --rules DIR      rule folder (default: rules)
@@ -111,7 +113,13 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         io.err(`detc ${command}: ${(e as Error).message}\n\n${help}`);
         return EXIT.usage;
       }
-      if ((e as { code?: string }).code === 'ENOENT' || (e as Error).name === 'EventFormatError') {
+      if (isFsError(e)) {
+        const d = [fsDiagnostic(e, io.cwd, 'read')];
+        printDiagnostics(d, io);
+        io.err(summary(d, 'nothing run'));
+        return EXIT.problems;
+      }
+      if ((e as Error).name === 'EventFormatError') {
         io.err(`detc ${command}: ${(e as Error).message}`);
         return EXIT.problems;
       }
@@ -167,6 +175,12 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       io.err(summary(e.diagnostics, 'nothing written'));
       return EXIT.problems;
     }
+    if (isFsError(e)) {
+      const d = [fsDiagnostic(e, io.cwd, 'read')];
+      printDiagnostics(d, io);
+      io.err(summary(d, command === 'build' ? 'nothing written' : 'not valid'));
+      return EXIT.problems;
+    }
     io.err(`detc: internal error: ${(e as Error).stack ?? String(e)}`);
     return EXIT.internal;
   }
@@ -180,10 +194,12 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   printDiagnostics(result.diagnostics, io);
   const outDir = project.outName;
   try {
-    writeOutput(project.outDir, result.files);
+    writeOutput(project.outDir, result.files, { cwd: io.cwd });
   } catch (e) {
-    io.err(`detc build: could not write ${outDir}: ${(e as Error).message}`);
-    return EXIT.internal;
+    if (!(e instanceof DiagnosticError)) throw e;
+    printDiagnostics(e.diagnostics, io);
+    io.err(summary(e.diagnostics, 'nothing written'));
+    return EXIT.problems;
   }
   if (!values.quiet) {
     for (const n of result.notes.filter((x, i, all) => all.findIndex((y) => y.rule === x.rule && y.backend === x.backend && y.message === x.message) === i)) {
