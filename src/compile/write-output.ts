@@ -104,16 +104,31 @@ function swapIn(staging: string, out: string, backup: string, newPaths: string[]
     for (const p of oldPaths) if (!keep.has(p)) unlinkSync(path.join(out, p));
     removeEmptyDirs(out);
   } catch (e) {
-    // Put the old tree back: its files are still in the backup.
-    const oldSet = new Set(oldPaths);
-    for (const p of moved) if (!oldSet.has(p)) rmSync(path.join(out, p), { force: true });
-    for (const p of oldPaths) {
-      const target = path.join(out, p);
-      mkdirSync(path.dirname(target), { recursive: true });
-      renameSync(path.join(backup, p), target);
+    // Put the old tree back from the backup, touching only what changed (a read-only folder fails on its first
+    // rename, and then nothing needs, or could get, a write).
+    try {
+      const oldSet = new Set(oldPaths);
+      for (const p of moved) if (!oldSet.has(p)) rmSync(path.join(out, p), { force: true });
+      for (const p of oldPaths) {
+        const target = path.join(out, p);
+        if (sameFile(target, path.join(backup, p))) continue;
+        mkdirSync(path.dirname(target), { recursive: true });
+        renameSync(path.join(backup, p), target);
+      }
+      removeEmptyDirs(out);
+    } catch {
+      /* the first error is the one to report */
     }
-    removeEmptyDirs(out);
     throw e;
+  }
+}
+
+function sameFile(a: string, b: string): boolean {
+  try {
+    const [x, y] = [lstatSync(a), lstatSync(b)];
+    return x.ino === y.ino && x.dev === y.dev;
+  } catch {
+    return false;
   }
 }
 

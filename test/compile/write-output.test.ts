@@ -8,12 +8,18 @@ import { readTree, writeOutput } from '../../src/compile/write-output.js';
 import { DiagnosticError, formatDiagnostic } from '../../src/load/diagnostics.js';
 
 // node:fs as write-output.ts sees it: each rename can be observed, and a write can be made to fail like a full disk.
-const hooks = vi.hoisted(() => ({ afterRename: undefined as undefined | (() => void), failWrite: undefined as undefined | ((p: string) => Error | undefined) }));
+const hooks = vi.hoisted(() => ({
+  afterRename: undefined as undefined | (() => void),
+  failWrite: undefined as undefined | ((p: string) => Error | undefined),
+  failRename: undefined as undefined | ((to: string) => Error | undefined),
+}));
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
   return {
     ...fs,
     renameSync: (a: realFs.PathLike, b: realFs.PathLike) => {
+      const err = hooks.failRename?.(String(b));
+      if (err) throw err;
       fs.renameSync(a, b);
       hooks.afterRename?.();
     },
@@ -104,6 +110,25 @@ describe('writeOutput: the output folder is replaced without a gap, under a lock
     expect(err).toBeInstanceOf(DiagnosticError);
     expect((err as DiagnosticError).diagnostics.map(formatDiagnostic)[0]).toMatch(/^full\/dist-rules\/t1\/f3\.txt:1:1: error DETC021: cannot write: no space left on device \(ENOSPC\); the previous output is unchanged$/);
     expect(Object.fromEntries(readTree(out))).toEqual(Object.fromEntries(files('old').map((f) => [f.path, f.content])));
+    expect(readdirSync(path.dirname(out))).toEqual(['dist-rules']);
+  });
+
+  it('a failure half-way through the swap (a read-only sub-folder) puts the old tree back', () => {
+    const out = path.join(dir, 'half', 'dist-rules');
+    const old = [...files('old', 6), { path: 'gone/only-old.txt', content: 'o\n' }];
+    writeOutput(out, old);
+    // t1/ is read-only: its first rename fails after t0/f0.txt was replaced, and so would any rename back into it.
+    hooks.failRename = (to) => (to.startsWith(path.join(out, 't1')) ? Object.assign(new Error('EACCES: permission denied, rename'), { code: 'EACCES', syscall: 'rename', path: to }) : undefined);
+    let err: unknown;
+    try {
+      writeOutput(out, [...files('new', 6), { path: 'brand/new.txt', content: 'n\n' }], { cwd: dir });
+    } catch (e) {
+      err = e;
+    } finally {
+      hooks.failRename = undefined;
+    }
+    expect((err as DiagnosticError).diagnostics.map(formatDiagnostic)[0]).toMatch(/^half\/dist-rules\/t1\/f1\.txt:1:1: error DETC021: cannot write: permission denied \(EACCES\)/);
+    expect(Object.fromEntries(readTree(out))).toEqual(Object.fromEntries(old.map((f) => [f.path, f.content])));
     expect(readdirSync(path.dirname(out))).toEqual(['dist-rules']);
   });
 
