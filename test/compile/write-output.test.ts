@@ -132,6 +132,42 @@ describe('writeOutput: the output folder is replaced without a gap, under a lock
     expect(readdirSync(path.dirname(out))).toEqual(['dist-rules']);
   });
 
+  it('two processes rewriting one folder at once: both succeed, it never disappears, no leftovers', async () => {
+    const out = path.join(dir, 'race', 'dist-rules');
+    mkdirSync(path.dirname(out));
+    const bin = path.resolve(__dirname, '../../node_modules/.bin/vite-node');
+    const loop = path.resolve(__dirname, '../helpers/write-output-loop.ts');
+    const writer = (tag: string) =>
+      new Promise<{ code: number | null; err: string }>((resolve) => {
+        const p = spawn(bin, [loop, out, tag, '25'], { stdio: ['ignore', 'ignore', 'pipe'] });
+        let err = '';
+        p.stderr.on('data', (d) => (err += d));
+        p.on('close', (code) => resolve({ code, err }));
+      });
+    const a = writer('A');
+    const b = writer('B');
+    let running = true;
+    let seen = 0;
+    let missing = 0;
+    const watch = (async () => {
+      while (running) {
+        if (existsSync(path.join(out, 'd0'))) seen++;
+        else if (seen) missing++; // after the first build, the folder must always be there
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+    const results = await Promise.all([a, b]);
+    running = false;
+    await watch;
+    expect(results).toEqual([{ code: 0, err: '' }, { code: 0, err: '' }]);
+    expect(seen).toBeGreaterThan(0);
+    expect(missing).toBe(0);
+    const tree = [...readTree(out).values()];
+    expect(tree).toHaveLength(40);
+    expect(new Set(tree.map((c) => c[0])).size).toBe(1); // one build's output, not a mix
+    expect(readdirSync(path.dirname(out))).toEqual(['dist-rules']);
+  });
+
   it('an output path through a file: one coded line naming it', () => {
     writeFileSync(path.join(dir, 'a-file'), '');
     let err: unknown;
