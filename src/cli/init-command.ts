@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { compileAll } from '../compile/compile.js';
@@ -14,7 +14,8 @@ Scaffolds a detection repository in DIR (default: the current folder, which must
   templates/        detc's default templates and field mappings, to customise
   schemas/kql/      KQL table schemas for the Kusto.Language check (add your custom tables here)
   dist-rules/       the compiled output, built once
-  package.json      depends on detc (--detc-version, default ^0.1.0)
+  package.json      depends on detc: --detc-version SPEC (an npm spec: ^0.1.0, a file: path, a git URL,
+                    a tarball), default where this detc came from (its folder, tarball, git URL or registry version)
   .github/workflows/detc.yml, azure-pipelines.yml   CI running 'npx detc check' with a JUnit report
   README.md
 Then: npm install && npx detc check
@@ -46,10 +47,11 @@ export async function initCommand(args: string[], io: Io): Promise<number> {
   cpSync(path.join(PACKAGE_ROOT, 'schemas'), path.join(dir, 'schemas'), { recursive: true });
   cpSync(path.join(PACKAGE_ROOT, 'json-schema'), path.join(dir, 'json-schema'), { recursive: true });
   const name = path.basename(dir).toLowerCase().replace(/[^a-z0-9-]/g, '-') || 'detections';
-  const spec = values['detc-version'] ?? '^0.1.0';
+  const spec = values['detc-version'] ?? installSpec(PACKAGE_ROOT);
   const files: Record<string, string> = {
     'package.json': JSON.stringify({ name, private: true, scripts: { build: 'detc build', check: 'detc check', test: 'detc test' }, devDependencies: { detc: spec } }, null, 2) + '\n',
-    '.gitignore': 'node_modules/\nreports/\n',
+    // A build killed mid-write leaves these beside dist-rules/ until the next build removes them.
+    '.gitignore': 'node_modules/\nreports/\n.dist-rules-*/\n.dist-rules.lock\n',
     '.github/workflows/detc.yml': GITHUB_WORKFLOW,
     'azure-pipelines.yml': AZURE_PIPELINE,
     'README.md': readme(name),
@@ -152,4 +154,36 @@ npx detc check    # what CI runs: validation, Kusto checks, no stale dist-rules/
 - \`schemas/kql/\`: KQL table schemas (\`.create table\`) for the Kusto.Language check; add your custom tables.
 - \`dist-rules/\`: generated; deploy \`sentinel/*.arm.json\` with \`az deployment group create\` and \`splunk/detc_detections\` as a Splunk app.
 `;
+}
+
+/**
+ * The npm spec that installs the running detc in a new project: detc is not (yet) on the registry, so '^0.1.0'
+ * would not resolve. Where it was installed by npm (a node_modules folder, the npx cache), the installing project's
+ * lockfile says where it came from; a registry URL gives '^<version>', a tarball or folder a file: path and a git
+ * URL itself. A checkout (not under node_modules), or an install whose origin is unknown, gives its own folder.
+ */
+export function installSpec(packageRoot: string): string {
+  const root = realpathSync(packageRoot);
+  const version = readJson(path.join(root, 'package.json'))?.version as string | undefined;
+  const own = `file:${root}`;
+  // <project>/node_modules/detc (the path before realpath: a file: folder dependency is a symlink to the source).
+  const m = /^(.*)[\\/]node_modules[\\/]detc[\\/]?$/.exec(path.resolve(packageRoot));
+  if (!m) return own;
+  const project = m[1]!;
+  const lock = readJson(path.join(project, 'package-lock.json')) ?? readJson(path.join(project, 'node_modules/.package-lock.json'));
+  const entry = (lock?.packages as Record<string, { resolved?: string; link?: boolean }> | undefined)?.['node_modules/detc'];
+  const resolved = entry?.resolved;
+  if (!resolved) return own;
+  if (entry.link) return `file:${path.resolve(project, resolved)}`;
+  if (/^https?:\/\/registry\./.test(resolved) && version) return `^${version}`;
+  if (resolved.startsWith('file:')) return `file:${path.resolve(project, resolved.slice(5))}`;
+  return resolved;
+}
+
+function readJson(file: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
 }

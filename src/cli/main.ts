@@ -3,6 +3,7 @@ import { compileAll, verifiedLine, type BuildResult } from '../compile/compile.j
 import { loadProject, type Project } from '../project.js';
 import { writeOutput } from '../compile/write-output.js';
 import { DiagnosticError, formatDiagnostic, type Diagnostic } from '../load/diagnostics.js';
+import { fsDiagnostic, isFsError } from '../load/file-problems.js';
 
 import { EXIT, UsageError, type Io } from '../util/io.js';
 import { CHECK_HELP, checkCommand, parseReporter } from './check-command.js';
@@ -44,15 +45,17 @@ Exit codes:
   build: `Usage: detc build [--rules DIR] [--out DIR] [--templates DIR] [--schemas DIR]
 
 Validates every rule, compiles it for each backend through templates/<backend>/*.hbs, checks every KQL
-query with Kusto.Language against the table schemas, and replaces the output folder in one step: if
-anything fails, the previous output stays byte for byte as it was.
+query with Kusto.Language against the table schemas, and replaces the output folder only once every
+file is written: if anything fails, the previous output stays byte for byte as it was. Two builds in one
+repository take turns (a lock file, .dist-rules.lock, beside the folder).
 
 Options:
   --rules DIR      rule folder (default: rules)
   --out DIR        output folder (default: dist-rules)
   --templates DIR  template folder with one sub-folder per backend (default: ./templates, else detc's own)
   --schemas DIR    KQL table schemas, one '.create table' file (*.csl) per table (default: ./schemas/kql, else detc's own)
-  -q, --quiet      print errors only
+  -q, --quiet      print errors and warnings only (no summary line)
+  --verbose        also print each backend note (what a target dropped or approximated; all are in REPORT.md)
   -h, --help       show this help
 
 Exit codes: 0 written, 1 problems found (nothing written), 2 usage, 3 internal error.
@@ -111,7 +114,13 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         io.err(`detc ${command}: ${(e as Error).message}\n\n${help}`);
         return EXIT.usage;
       }
-      if ((e as { code?: string }).code === 'ENOENT' || (e as Error).name === 'EventFormatError') {
+      if (isFsError(e)) {
+        const d = [fsDiagnostic(e, io.cwd, 'read')];
+        printDiagnostics(d, io);
+        io.err(summary(d, 'nothing run'));
+        return EXIT.problems;
+      }
+      if ((e as Error).name === 'EventFormatError') {
         io.err(`detc ${command}: ${(e as Error).message}`);
         return EXIT.problems;
       }
@@ -133,6 +142,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         templates: { type: 'string' },
         schemas: { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
+        verbose: { type: 'boolean' },
         reporter: { type: 'string' },
         output: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -142,6 +152,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     }));
     if (command === 'validate' && values.out !== undefined) throw new Error("'--out' is not an option of validate (it writes nothing)");
     if (command === 'build' && (values.reporter !== undefined || values.output !== undefined)) throw new Error("reporters are options of validate, check and test");
+    if (command === 'validate' && values.verbose !== undefined) throw new Error("'--verbose' is an option of build (it lists the backend notes)");
     parseReporter(values.reporter as string | undefined);
   } catch (e) {
     io.err(`detc ${command}: ${(e as Error).message}\n\n${HELP[command]}`);
@@ -167,6 +178,12 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       io.err(summary(e.diagnostics, 'nothing written'));
       return EXIT.problems;
     }
+    if (isFsError(e)) {
+      const d = [fsDiagnostic(e, io.cwd, 'read')];
+      printDiagnostics(d, io);
+      io.err(summary(d, command === 'build' ? 'nothing written' : 'not valid'));
+      return EXIT.problems;
+    }
     io.err(`detc: internal error: ${(e as Error).stack ?? String(e)}`);
     return EXIT.internal;
   }
@@ -180,16 +197,23 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   printDiagnostics(result.diagnostics, io);
   const outDir = project.outName;
   try {
-    writeOutput(project.outDir, result.files);
+    writeOutput(project.outDir, result.files, { cwd: io.cwd });
   } catch (e) {
-    io.err(`detc build: could not write ${outDir}: ${(e as Error).message}`);
-    return EXIT.internal;
+    if (!(e instanceof DiagnosticError)) throw e;
+    printDiagnostics(e.diagnostics, io);
+    io.err(summary(e.diagnostics, 'nothing written'));
+    return EXIT.problems;
   }
   if (!values.quiet) {
-    for (const n of result.notes.filter((x, i, all) => all.findIndex((y) => y.rule === x.rule && y.backend === x.backend && y.message === x.message) === i)) {
-      io.out(`${n.rule}: ${n.backend}: ${n.kind}: ${n.message}`);
-    }
-    io.out(`${result.rules.length} rules → ${result.files.length} files in ${outDir}/ (${[verifiedLine(result.verified), `${result.notes.length} backend notes`].filter(Boolean).join(', ')} in ${outDir}/REPORT.md) in ${secs}s`);
+    const notes = result.notes.filter((x, i, all) => all.findIndex((y) => y.rule === x.rule && y.backend === x.backend && y.message === x.message) === i);
+    // The notes (what each backend dropped or approximated) are REPORT.md's content; printing all of them on every
+    // build buried the summary, so by default the summary says how many there are and where.
+    if (values.verbose) for (const n of notes) io.out(`${n.rule}: ${n.backend}: ${n.kind}: ${n.message}`);
+    const perBackend = [...new Set(notes.map((n) => n.backend))].map((b) => `${b} ${notes.filter((n) => n.backend === b).length}`).join(', ');
+    const noteLine = notes.length
+      ? `${notes.length} backend notes (${perBackend}) in ${outDir}/REPORT.md${values.verbose ? '' : ', --verbose prints them'}`
+      : '';
+    io.out(`${result.rules.length} rules → ${result.files.length} files in ${outDir}/ (${[verifiedLine(result.verified), noteLine].filter(Boolean).join('; ')}) in ${secs}s`);
   }
   return EXIT.ok;
 }

@@ -1,33 +1,239 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import {
+  closeSync, existsSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync,
+  rmSync, statSync, unlinkSync, writeFileSync, writeSync, copyFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import type { Artifact } from '../backends/types.js';
+import { facts } from '../load/diagnostic-facts.js';
+import { DiagnosticError, diagnosticAt } from '../load/diagnostics.js';
+import { displayPath, fsDiagnostic, isFsError } from '../load/file-problems.js';
+
+export interface WriteOptions {
+  /** How long to wait for another build's lock before giving up (default 30 s). */
+  lockWaitMs?: number;
+  /** Paths in diagnostics are relative to this folder. */
+  cwd?: string;
+}
 
 /**
- * Replaces `outDir` with exactly `files`, atomically from the user's point of view: everything is written to a
- * sibling staging folder first, and the old folder is swapped out only once the new one is complete. A failure
- * before the swap leaves `outDir` byte for byte as it was.
+ * Replaces `outDir` with exactly `files`, so that `outDir` exists at every moment and a failure leaves it as it was.
+ *
+ * Linux has no atomic exchange of two directories that node can call (renameat2's RENAME_EXCHANGE is not in
+ * node:fs), and rename(2) will not replace a non-empty directory. So:
+ *  1. under a lock file beside `outDir` (`.<out>.lock`), one build at a time; a lock whose process is gone is
+ *     stale and is taken over, and so are staging folders that builds killed mid-write left behind;
+ *  2. every file is written into a sibling staging folder (same file system, so renames are atomic); a failure
+ *     here (full disk, read-only folder) leaves `outDir` untouched;
+ *  3. the old files are hard-linked into a backup folder (no copy), then each new file is renamed over its old
+ *     path (rename(2) replaces a file atomically: each path always holds the old or the new content), and files
+ *     the new tree lacks are removed last. A failure during this step puts the backed-up files back.
+ * `outDir` never disappears; a reader that is not detc may see old and new files side by side for the
+ * milliseconds of step 3.
  */
-export function writeOutput(outDir: string, files: Artifact[]): void {
-  const parent = path.dirname(path.resolve(outDir));
-  const base = path.basename(outDir);
+export function writeOutput(outDir: string, files: Artifact[], opts: WriteOptions = {}): void {
+  const cwd = opts.cwd ?? process.cwd();
+  const out = path.resolve(outDir);
+  const parent = path.dirname(out);
+  const base = path.basename(out);
+  for (const f of files) {
+    if (f.path.includes('..') || path.isAbsolute(f.path)) throw new Error(`refusing to write outside ${outDir}: ${f.path}`);
+  }
   const staging = path.join(parent, `.${base}-staging-${process.pid}`);
-  const old = path.join(parent, `.${base}-old-${process.pid}`);
-  rmSync(staging, { recursive: true, force: true });
+  const backup = path.join(parent, `.${base}-old-${process.pid}`);
+  let release: (() => void) | undefined;
   try {
+    mkdirSync(parent, { recursive: true });
+    release = acquireLock(parent, base, opts.lockWaitMs ?? 30_000, cwd, out);
+    removeLeftovers(parent, base);
     for (const f of files) {
-      if (f.path.includes('..') || path.isAbsolute(f.path)) throw new Error(`refusing to write outside ${outDir}: ${f.path}`);
       const p = path.join(staging, f.path);
       mkdirSync(path.dirname(p), { recursive: true });
       writeFileSync(p, f.content);
     }
-    if (existsSync(outDir)) renameSync(outDir, old);
-    renameSync(staging, outDir);
+    mkdirSync(staging, { recursive: true });
+    if (!existsSync(out)) renameSync(staging, out);
+    else swapIn(staging, out, backup, files.map((f) => f.path.split(path.sep).join('/')));
   } catch (e) {
-    rmSync(staging, { recursive: true, force: true });
-    if (existsSync(old) && !existsSync(outDir)) renameSync(old, outDir);
+    if (isFsError(e)) {
+      // Name the user's path, not the hidden staging or backup folder it was going to.
+      for (const hidden of [staging, backup]) {
+        if (e.path?.startsWith(hidden)) e.path = out + e.path.slice(hidden.length);
+      }
+      throw new DiagnosticError([fsDiagnostic(e, cwd, 'write', out)]);
+    }
+    throw e;
+  } finally {
+    // Best effort: a clean-up that fails must not hide the error above (the next build removes leftovers).
+    for (const leftover of [staging, backup]) {
+      try {
+        rmSync(leftover, { recursive: true, force: true });
+      } catch {
+        /* ignored */
+      }
+    }
+    release?.();
+  }
+}
+
+function swapIn(staging: string, out: string, backup: string, newPaths: string[]): void {
+  if (!statSync(out).isDirectory()) {
+    throw Object.assign(new Error(`${out} is not a folder`), { code: 'ENOTDIR', path: out });
+  }
+  const oldPaths = listFiles(out);
+  for (const p of oldPaths) {
+    const b = path.join(backup, p);
+    mkdirSync(path.dirname(b), { recursive: true });
+    try {
+      linkSync(path.join(out, p), b);
+    } catch {
+      copyFileSync(path.join(out, p), b); // a file system without hard links
+    }
+  }
+  const keep = new Set(newPaths);
+  const moved: string[] = [];
+  try {
+    for (const p of newPaths) {
+      const target = path.join(out, p);
+      // A folder of the old tree where the new tree has a file (or the reverse) cannot be renamed over.
+      if (existsSync(target) && lstatSync(target).isDirectory()) rmSync(target, { recursive: true });
+      mkdirSync(path.dirname(target), { recursive: true });
+      renameSync(path.join(staging, p), target);
+      moved.push(p);
+    }
+    for (const p of oldPaths) if (!keep.has(p)) unlinkSync(path.join(out, p));
+    removeEmptyDirs(out);
+  } catch (e) {
+    // Put the old tree back from the backup, touching only what changed (a read-only folder fails on its first
+    // rename, and then nothing needs, or could get, a write).
+    try {
+      const oldSet = new Set(oldPaths);
+      for (const p of moved) if (!oldSet.has(p)) rmSync(path.join(out, p), { force: true });
+      for (const p of oldPaths) {
+        const target = path.join(out, p);
+        if (sameFile(target, path.join(backup, p))) continue;
+        mkdirSync(path.dirname(target), { recursive: true });
+        renameSync(path.join(backup, p), target);
+      }
+      removeEmptyDirs(out);
+    } catch {
+      /* the first error is the one to report */
+    }
     throw e;
   }
-  rmSync(old, { recursive: true, force: true });
+}
+
+function sameFile(a: string, b: string): boolean {
+  try {
+    const [x, y] = [lstatSync(a), lstatSync(b)];
+    return x.ino === y.ino && x.dev === y.dev;
+  } catch {
+    return false;
+  }
+}
+
+/** Files (and links) under `dir`, relative, with '/'. */
+function listFiles(dir: string, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(path.join(dir, prefix)).sort()) {
+    const rel = prefix ? `${prefix}/${name}` : name;
+    if (lstatSync(path.join(dir, rel)).isDirectory()) out.push(...listFiles(dir, rel));
+    else out.push(rel);
+  }
+  return out;
+}
+
+/** Removes empty sub-folders of `dir` (never `dir` itself). */
+function removeEmptyDirs(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const p = path.join(dir, name);
+    if (!lstatSync(p).isDirectory()) continue;
+    removeEmptyDirs(p);
+    if (readdirSync(p).length === 0) rmdirSync(p);
+  }
+}
+
+/** Staging and backup folders of builds that were killed; only called under the lock, so none is in use. */
+function removeLeftovers(parent: string, base: string): void {
+  for (const name of readdirSync(parent)) {
+    if (name.startsWith(`.${base}-staging-`) || name.startsWith(`.${base}-old-`)) {
+      rmSync(path.join(parent, name), { recursive: true, force: true });
+    }
+  }
+}
+
+interface LockInfo {
+  pid: number;
+  host: string;
+  since: string;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Takes `.<base>.lock` in `parent` (O_EXCL create), waiting up to `waitMs` for a live holder; returns the release. */
+function acquireLock(parent: string, base: string, waitMs: number, cwd: string, out: string): () => void {
+  const lock = path.join(parent, `.${base}.lock`);
+  const mine: LockInfo = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      const fd = openSync(lock, 'wx');
+      try {
+        writeSync(fd, JSON.stringify(mine) + '\n');
+      } finally {
+        closeSync(fd);
+      }
+      return () => {
+        // Only remove the lock if it is still ours (a holder judged stale could have been replaced).
+        if (readLock(lock)?.pid === mine.pid) rmSync(lock, { force: true });
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const held = readLock(lock);
+    if (held === undefined) {
+      // Unreadable: a holder between its create and its write, or garbage; garbage older than 10 s is stale.
+      if (ageMs(lock) > 10_000) rmSync(lock, { force: true });
+    } else if (held.host === hostname() && !alive(held.pid)) {
+      rmSync(lock, { force: true }); // its build was killed
+      continue;
+    }
+    if (Date.now() >= deadline) {
+      const h = held ?? { pid: 0, since: 'unknown' };
+      throw new DiagnosticError([
+        diagnosticAt({ file: displayPath(out, cwd), line: 1, col: 1 }, facts.outputLocked(h.pid, h.since, displayPath(lock, cwd))),
+      ]);
+    }
+    sleep(50);
+  }
+}
+
+function readLock(lock: string): LockInfo | undefined {
+  try {
+    const v = JSON.parse(readFileSync(lock, 'utf8')) as LockInfo;
+    return typeof v.pid === 'number' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function ageMs(p: string): number {
+  try {
+    return Date.now() - statSync(p).mtimeMs;
+  } catch {
+    return 0;
+  }
 }
 
 /** Every file under `dir` as path → content (for drift checks and tests). */

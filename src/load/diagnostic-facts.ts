@@ -49,6 +49,9 @@ export const facts = {
   schemaEnum: error('DETC013', 'Not an allowed value', worded),
   schemaPattern: error('DETC014', 'Does not match the expected form', worded),
   schemaOther: error('DETC015', 'Schema constraint not met', worded),
+  cannotRead: error('DETC020', 'Cannot read a file or folder', (reason: string, hint?: string) => `cannot read: ${reason}${hint ? `; ${hint}` : ''}`),
+  cannotWrite: error('DETC021', 'Cannot write the output', (reason: string) => `cannot write: ${reason}; the previous output is unchanged`),
+  outputLocked: error('DETC022', 'Output folder in use by another build', (pid: number, since: string, lock: string) => `another detc build (pid ${pid}, since ${since}) is writing this folder; wait for it to finish, or delete ${lock} if that process is not detc`),
 
   // 1xx — rule semantics
   duplicateRuleId: error('DETC101', 'Duplicate rule id', (id: string, other: string) => `duplicate rule id ${id}: already used by ${other}`),

@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Rule } from '../ir/types.js';
 import { loadSharedLists } from './shared-lists.js';
 import { facts } from './diagnostic-facts.js';
-import { diagnosticAt, type Diagnostic } from './diagnostics.js';
+import { fsReason, isFsError } from './file-problems.js';
+import { DiagnosticError, diagnosticAt, type Diagnostic } from './diagnostics.js';
 import { RuleLowering } from './lower.js';
 import type { LoadOptions } from './options.js';
 
@@ -18,13 +19,36 @@ export interface LoadResult {
   diagnostics: Diagnostic[];
 }
 
-/** Rule files under `dir`: *.yml / *.yaml, except fixtures (*.test.yml) and shared lists (lists/). Sorted for determinism. */
-export function findRuleFiles(dir: string): string[] {
+/**
+ * Rule files under `dir`: *.yml / *.yaml, except fixtures (*.test.yml) and shared lists (lists/). Sorted for
+ * determinism. An entry that cannot be read (a dangling symbolic link, a link loop, no permission) is a
+ * diagnostic in `problems`, not an exception: the other rules are still checked.
+ */
+export function findRuleFiles(dir: string, problems: Diagnostic[] = [], cwd = process.cwd()): string[] {
   const out: string[] = [];
   const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
+    let names: string[];
+    try {
+      names = readdirSync(d).sort();
+    } catch (e) {
+      if (!isFsError(e)) throw e;
+      const hint = d === dir && e.code === 'ENOENT' ? "--rules or 'rules' in detc.config names the rule folder" : undefined;
+      problems.push(diagnosticAt({ file: rel(d, cwd), line: 1, col: 1 }, facts.cannotRead(fsReason(e), hint)));
+      return;
+    }
+    for (const name of names) {
       const p = path.join(d, name);
-      if (statSync(p).isDirectory()) {
+      let isDir: boolean;
+      try {
+        isDir = statSync(p).isDirectory();
+      } catch (e) {
+        if (!isFsError(e)) throw e;
+        const target = lstatSync(p).isSymbolicLink() ? readlinkSync(p) : undefined;
+        const reason = target !== undefined && e.code === 'ENOENT' ? `dangling symbolic link to ${target} (ENOENT)` : fsReason(e);
+        problems.push(diagnosticAt({ file: rel(p, cwd), line: 1, col: 1 }, facts.cannotRead(reason)));
+        continue;
+      }
+      if (isDir) {
         if (name !== 'lists' && !name.startsWith('.')) walk(p);
       } else if (/\.ya?ml$/.test(name) && !/\.test\.ya?ml$/.test(name)) {
         out.push(p);
@@ -42,7 +66,13 @@ export function loadRuleText(file: string, text: string, opts: LoadOptions = {})
   if (badName) return { diagnostics: [badName], src };
   const syntax = src.syntaxDiagnostics();
   if (syntax.some((d) => d.severity === 'error')) return { diagnostics: syntax, src };
-  const data = src.toJS();
+  let data: unknown;
+  try {
+    data = src.toJS();
+  } catch (e) {
+    if (e instanceof DiagnosticError) return { diagnostics: [...syntax, ...e.diagnostics], src };
+    throw e;
+  }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return { diagnostics: [...syntax, src.diagnostic([], facts.ruleNotMapping())], src };
   }
@@ -57,7 +87,8 @@ export function loadRuleText(file: string, text: string, opts: LoadOptions = {})
 export function loadRules(dir: string, cwd = process.cwd(), opts: LoadOptions = {}): LoadResult {
   const rules: Rule[] = [];
   const diagnostics: Diagnostic[] = [];
-  const files = findRuleFiles(dir);
+  const files = findRuleFiles(dir, diagnostics, cwd);
+  if (!files.length && diagnostics.length) return { rules, diagnostics };
   if (!files.length) {
     diagnostics.push(diagnosticAt({ file: rel(dir, cwd), line: 1, col: 1 }, facts.noRuleFiles()));
   }
@@ -68,7 +99,15 @@ export function loadRules(dir: string, cwd = process.cwd(), opts: LoadOptions = 
   const slugs = new Map<string, string>();
   for (const f of files) {
     const file = rel(f, cwd);
-    const r = loadRuleText(file, readFileSync(f, 'utf8'), opts);
+    let text: string;
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch (e) {
+      if (!isFsError(e)) throw e;
+      diagnostics.push(diagnosticAt({ file, line: 1, col: 1 }, facts.cannotRead(fsReason(e))));
+      continue;
+    }
+    const r = loadRuleText(file, text, opts);
     diagnostics.push(...r.diagnostics);
     if (!r.rule) continue;
     const src = r.src;

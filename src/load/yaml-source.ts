@@ -1,6 +1,9 @@
-import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document, type Node } from 'yaml';
+import { LineCounter, parseDocument, isMap, isPair, isScalar, visit, type Alias, type Document, type Node } from 'yaml';
 import { facts, type Finding } from './diagnostic-facts.js';
-import type { Diagnostic } from './diagnostics.js';
+import { DiagnosticError, type Diagnostic } from './diagnostics.js';
+
+/** More alias expansions than this in one file is refused (the yaml library's resource-exhaustion guard). */
+const MAX_ALIAS_EXPANSION = 100;
 
 export type PathPart = string | number;
 
@@ -20,14 +23,47 @@ export class YamlSource {
   syntaxDiagnostics(): Diagnostic[] {
     return [...this.doc.errors, ...this.doc.warnings].map((e) => {
       const { line, col } = this.lines.linePos(e.pos[0]);
-      const text = e.message.split('\n')[0]!;
+      // The library's own advice ("please use YAML.parseAllDocuments()") is for programmers, not rule authors.
+      const text = e.code === 'MULTIPLE_DOCS' ? "one document per file: remove the second '---' and what follows, or move it to its own file" : e.message.split('\n')[0]!;
       const finding = this.doc.errors.includes(e as never) ? facts.yamlError(text) : facts.yamlWarning(text);
       return { file: this.file, line, col, path: '', ...finding } satisfies Diagnostic;
     });
   }
 
+  /**
+   * The plain value. An alias before its anchor, or one that expands into more than MAX_ALIAS_EXPANSION nodes
+   * (an alias bomb: a few lines that would take gigabytes), is a DiagnosticError at the alias, not a crash.
+   */
   toJS(): unknown {
-    return this.doc.toJS({ maxAliasCount: 100 });
+    try {
+      return this.doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION });
+    } catch (e) {
+      if (!(e instanceof ReferenceError)) throw e;
+      throw new DiagnosticError([this.aliasDiagnostic(e.message)]);
+    }
+  }
+
+  private aliasDiagnostic(message: string): Diagnostic {
+    const unresolved = /Unresolved alias[^:]*: (.+)$/.exec(message)?.[1];
+    const seen = new Set<string>();
+    let at: Alias | undefined;
+    // The first alias whose anchor is not defined before it, or else the first alias at all.
+    visit(this.doc, {
+      Node: (_key, node) => {
+        if (node.anchor) seen.add(node.anchor);
+      },
+      Alias: (_key, node) => {
+        if (at) return visit.BREAK;
+        if (unresolved !== undefined ? node.source === unresolved && !seen.has(node.source) : true) at = node;
+        return undefined;
+      },
+    });
+    const { line, col } = at?.range ? this.lines.linePos(at.range[0]) : { line: 1, col: 1 };
+    const text =
+      unresolved !== undefined
+        ? `alias *${unresolved} is used before its anchor &${unresolved} is defined (an anchor must come first)`
+        : `aliases expand to more than ${MAX_ALIAS_EXPANSION} nodes (an alias bomb?): write the values out`;
+    return { file: this.file, line, col, path: '', ...facts.yamlError(text) };
   }
 
   /** Line and column of the node at `path` (or of the key `key` inside it); falls back to the nearest ancestor. */
