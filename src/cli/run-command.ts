@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BUILTIN_EVENT_FORMATS, eventFormats, readEvents } from '../events/formats.js';
 import { readLines } from '../events/lines.js';
-import { projectRows, type Row } from '../events/model.js';
+import { projectRows, toEpochMs, type Row } from '../events/model.js';
 import { DiagnosticError } from '../load/diagnostics.js';
 import { loadRuleText } from '../load/load-rules.js';
 import { loadSharedLists } from '../load/shared-lists.js';
@@ -46,7 +46,9 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   }
   if (positionals.length !== 1) throw new UsageError('give exactly one rule file');
   if (!values.events) throw new UsageError('--events FILE is required');
-  if (!values.now || Number.isNaN(Date.parse(values.now))) throw new UsageError('--now needs an ISO 8601 time, e.g. 2026-11-23T12:00:00Z');
+  // The same reading of a time as the events' (no zone: UTC), so --now and the events agree on every machine.
+  const now = toEpochMs(values.now);
+  if (now === undefined) throw new UsageError('--now needs an ISO 8601 time, e.g. 2026-11-23T12:00:00Z');
   const project = loadProject(io.cwd, { ...values, out: values.dist });
   const natives = nativeFormats(project);
   const format = values.format ?? 'canonical';
@@ -64,7 +66,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const loaded = loadRuleText(ruleFile, readFileSync(path.resolve(io.cwd, ruleFile), 'utf8'), { defaultSeverity: project.defaultSeverity, sharedLists: shared.lists });
   if (!loaded.rule) throw new DiagnosticError(loaded.diagnostics);
   const rule = loaded.rule;
-  const opts = { ...runOptions(project), now: Date.parse(values.now) };
+  const opts = { ...runOptions(project), now };
   const events: Row[] = [];
   const eventsFile = path.resolve(io.cwd, values.events);
   for await (const e of readEvents(readLines(eventsFile), format, rule.branches[0]!.source, values.events, natives)) events.push(e);

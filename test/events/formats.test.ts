@@ -38,7 +38,7 @@ describe('event formats → canonical events', () => {
   });
 
   it('reports the line of a malformed event', async () => {
-    await expect(read('{"a":1}\nnot json', 'canonical')).rejects.toThrow(/^inline:2: not a JSON object/);
+    await expect(read('{"time":"2026-11-23T11:00:00Z"}\nnot json', 'canonical')).rejects.toThrow(/^inline:2: not a JSON object/);
     await expect(read('1795000000\tx', 'zeek')).rejects.toThrow(/#fields header/);
   });
 });
