@@ -18,7 +18,7 @@ Evaluates one rule on a file of events and prints one JSON object per alert (JSO
 output columns; the window start (e.g. TimeGenerated) is an ISO 8601 string.
 
 Options:
-  --events FILE    events to read (streamed)
+  --events FILE    events to read (streamed); - reads standard input
   --format F       ${[BUILTIN_EVENT_FORMATS[0], ...allTargets().filter((t) => t.exportLayout).map((t) => t.name), ...BUILTIN_EVENT_FORMATS.slice(1)].join(' | ')} (default: canonical)
   --now ISO8601    the scheduler's run time; the rule's lookback ends here (required)
   --engine NAME    ${runners().map((e) => e.name).join(' | ')} | all (default: reference). 'all' runs every
@@ -68,8 +68,10 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const rule = loaded.rule;
   const opts = { ...runOptions(project), now };
   const events: Row[] = [];
-  const eventsFile = path.resolve(io.cwd, values.events);
-  for await (const e of readEvents(readLines(eventsFile), format, rule.branches[0]!.source, values.events, natives)) events.push(e);
+  // `-` is standard input (a pipe from a SIEM export); errors name it <stdin>.
+  const stdin = values.events === '-';
+  const lines = stdin ? readLines(io.stdin ?? process.stdin) : readLines(path.resolve(io.cwd, values.events));
+  for await (const e of readEvents(lines, format, rule.branches[0]!.source, stdin ? '<stdin>' : values.events, natives)) events.push(e);
 
   const results = [];
   for (const engine of engines) results.push(await engine.run(rule, events, opts));

@@ -1,9 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 
-/** Lines of a file, streamed (never the whole file in memory), with 1-based line numbers. */
-export async function* readLines(file: string): AsyncGenerator<{ line: string; n: number }> {
-  const rl = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+/** Lines of a file (or of a stream: standard input), streamed (never the whole file in memory), with 1-based line numbers. */
+export async function* readLines(file: string | NodeJS.ReadableStream): AsyncGenerator<{ line: string; n: number }> {
+  const input = typeof file === 'string' ? createReadStream(file, { encoding: 'utf8' }) : file.setEncoding('utf8');
+  const rl = createInterface({ input, crlfDelay: Infinity });
   let n = 0;
   for await (const line of rl) {
     n++;
