@@ -258,6 +258,8 @@ async function* zeekConn(lines: Lines, file: string): AsyncGenerator<Numbered> {
     }
     if (!fields) throw new EventFormatError(file, n, 'Zeek TSV needs a #fields header line before the data');
     const cells = line.split(sep);
+    // A header naming fewer (or more) fields than a row has shifts or drops columns without a word: refuse it.
+    if (cells.length !== fields.length) throw new EventFormatError(file, n, `${cells.length} fields, but the #fields header names ${fields.length} (${fields.join(' ')})`);
     yield { row: convert(Object.fromEntries(fields.map((f, i) => [f, cells[i]]))), n };
   }
 }
