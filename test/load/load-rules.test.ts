@@ -55,6 +55,21 @@ describe('diagnostics name file, line, column and field', () => {
     expect(errorsOf(stringify(doc))[0]).toMatch(/error DETC014: "20" does not match a number or a \$parameter reference \(at query\.where\.gte\)/);
   });
 
+  it('every missing required key is reported in one run, not one per run', () => {
+    const doc = baseRuleDoc();
+    delete doc.name;
+    delete doc.version;
+    delete doc.triage;
+    doc.schedule = {};
+    expect(errorsOf(stringify(doc)).map((e) => e.replace(/^rules\/x\/bad\.yml:\d+:\d+: error DETC011: /, ''))).toEqual([
+      "missing required field 'name'",
+      "missing required field 'version'",
+      "missing required field 'triage'",
+      "missing required field 'frequency' (at schedule)",
+      "missing required field 'lookback' (at schedule)",
+    ]);
+  });
+
   it('an unknown key points at the key', () => {
     const text = good.replace('severity: low', 'severity: low\nseverty: high');
     const line = text.split('\n').findIndex((l) => l.startsWith('severty')) + 1;
