@@ -148,6 +148,7 @@ export const facts = {
   eventsFileMissing: error('DETC501', 'Events file not found', (file: string) => `events file not found: ${file}`),
   duplicateCase: error('DETC502', 'Duplicate case name', (name: string) => `duplicate case name '${name}'`),
   noFixtures: warning('DETC503', 'Rule without fixtures', (file: string) => `no fixtures: add ${file}`),
+  fixtureWithoutRule: error('DETC504', 'Fixture file without a rule', (rule: string) => `no rule ${rule} for these fixtures: rename this file with its rule (<rule>.test.yml), or remove it; its cases are not run`),
   fixtureFailed: error('DETC510', 'Fixture case failed', (message: string) => message),
 
   // 6xx — detc check

@@ -34,6 +34,21 @@ export function findRuleFiles(dir: string): string[] {
   return out;
 }
 
+/** Fixture files under `dir` (*.test.yml), walked as findRuleFiles walks: lists/ and dot folders skipped. */
+export function findFixtureFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = path.join(d, name);
+      if (statSync(p).isDirectory()) {
+        if (name !== 'lists' && !name.startsWith('.')) walk(p);
+      } else if (name.endsWith('.test.yml')) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
 /** Loads one rule from text; `file` is the name used in diagnostics. */
 export function loadRuleText(file: string, text: string, opts: LoadOptions = {}): { rule?: Rule; diagnostics: Diagnostic[]; src: YamlSource } {
   const src = new YamlSource(file, text);
