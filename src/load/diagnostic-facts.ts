@@ -105,6 +105,8 @@ export const facts = {
   emptyString: error('DETC173', 'Empty string value', (op: string) => `empty string in '${op}': use exists: false to match a missing value`),
   unknownColumn: error('DETC174', 'Unknown column in a condition', (column: string, known: string[]) => `unknown column '${column}' (known here: ${known.join(', ')})`),
   valueSetInCondition: error('DETC175', 'Value set in a condition', (column: string) => `'${column}' is a value set; conditions compare single values`),
+  numberNotExact: error('DETC176', 'Number beyond the exact range', (value: number) => `${String(value)} is beyond ±9007199254740991 (2^53 - 1), where numbers are no longer exact (99999999999999999999 reads as 1e20, beyond KQL's long)`),
+  countCompareVacuous: error('DETC177', 'Count comparison that every group passes or none', (cond: string, value: number | undefined, column: string, always: boolean) => `'${cond}'${value === undefined ? '' : ` (${value})`} on the count '${column}' ${always ? 'holds for every group: a threshold is at least 1' : 'never holds: counts are never negative'}`),
 
   // 2xx — shared lists
   listFileName: error('DETC201', 'List file name is not snake_case', (stem: string) => `list file name '${stem}' must be snake_case (a-z, 0-9, _), the name rules refer to as $${stem}`),

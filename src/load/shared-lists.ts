@@ -152,6 +152,7 @@ function checkEntries(list: SharedList, diagnostics: Diagnostic[], at: At, today
       if (typeof c === 'string') diagnostics.push(at(e.line, e.col ?? 1, facts.entryBadCidr(c)));
     }
     if (list.type === 'int' && !/^-?\d+$/.test(e.value)) diagnostics.push(at(e.line, e.col ?? 1, facts.entryNotInt(e.value)));
+    else if (list.type === 'int' && !Number.isSafeInteger(Number(e.value))) diagnostics.push(at(e.line, e.col ?? 1, facts.numberNotExact(Number(e.value))));
     if (list.type === 'window') {
       for (const k of ['start', 'end'] as const) {
         if (!e[k] || !TIME.test(e[k]!)) diagnostics.push(at(e.line, e.col ?? 1, facts.windowTime(k, e[k] ?? '')));
