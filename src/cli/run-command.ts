@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BUILTIN_EVENT_FORMATS, eventFormats, readEvents } from '../events/formats.js';
@@ -7,6 +6,7 @@ import { projectRows, toEpochMs, type Row } from '../events/model.js';
 import { DiagnosticError } from '../load/diagnostics.js';
 import { loadRuleText } from '../load/load-rules.js';
 import { loadSharedLists } from '../load/shared-lists.js';
+import { readUtf8 } from '../load/text-file.js';
 import { loadProject, nativeFormats, runOptions } from '../project.js';
 import { allTargets, runners } from '../targets/index.js';
 import { skipReason } from '../verify/run-fixtures.js';
@@ -63,7 +63,9 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   // The rule may read shared lists: from the rules folder (config or --rules), as build does.
   const shared = loadSharedLists(project.rulesDir, io.cwd);
   if (shared.diagnostics.some((d) => d.severity === 'error')) throw new DiagnosticError(shared.diagnostics);
-  const loaded = loadRuleText(ruleFile, readFileSync(path.resolve(io.cwd, ruleFile), 'utf8'), { defaultSeverity: project.defaultSeverity, sharedLists: shared.lists });
+  const read = readUtf8(path.resolve(io.cwd, ruleFile), ruleFile);
+  if (read.diagnostic) throw new DiagnosticError([read.diagnostic]);
+  const loaded = loadRuleText(ruleFile, read.text, { defaultSeverity: project.defaultSeverity, sharedLists: shared.lists });
   if (!loaded.rule) throw new DiagnosticError(loaded.diagnostics);
   const rule = loaded.rule;
   const opts = { ...runOptions(project), now };

@@ -42,6 +42,7 @@ export const facts = {
   ruleNotMapping: error('DETC003', 'Rule file is not a mapping', () => 'a rule file holds one mapping (id, name, query, ...)'),
   queryOrBranches: error('DETC004', "Neither or both of 'query' and 'branches'", () => "a rule needs exactly one of 'query' (one branch) or 'branches' (several)"),
   noRuleFiles: error('DETC005', 'No rule files', () => 'no rule files (*.yml) found'),
+  notUtf8: error('DETC006', 'File is not UTF-8', (byte: number) => `byte 0x${byte.toString(16).padStart(2, '0').toUpperCase()} is not UTF-8: save the file as UTF-8 (it would reach every output as U+FFFD)`),
   schemaUnknownKey: error('DETC010', 'Unknown key', worded),
   schemaRequired: error('DETC011', 'Missing required key', worded),
   schemaType: error('DETC012', 'Wrong type', worded),

@@ -1,10 +1,11 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Rule } from '../ir/types.js';
 import { loadSharedLists } from './shared-lists.js';
 import { facts } from './diagnostic-facts.js';
 import { diagnosticAt, type Diagnostic } from './diagnostics.js';
 import { RuleLowering } from './lower.js';
+import { readUtf8 } from './text-file.js';
 import type { LoadOptions } from './options.js';
 
 export type { LoadOptions } from './options.js';
@@ -80,7 +81,12 @@ export function loadRules(dir: string, cwd = process.cwd(), opts: LoadOptions = 
   const slugs = new Map<string, string>();
   for (const f of files) {
     const file = rel(f, cwd);
-    const r = loadRuleText(file, readFileSync(f, 'utf8'), opts);
+    const read = readUtf8(f, file);
+    if (read.diagnostic) {
+      diagnostics.push(read.diagnostic);
+      continue;
+    }
+    const r = loadRuleText(file, read.text, opts);
     diagnostics.push(...r.diagnostics);
     if (!r.rule) continue;
     const src = r.src;

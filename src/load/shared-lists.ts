@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readUtf8 } from './text-file.js';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import type { ExternalStores, ListEntry, SharedList, SourcePos } from '../ir/types.js';
@@ -38,7 +39,12 @@ export function loadSharedLists(rulesDir: string, cwd: string, today = new Date(
     const m = /^(.+)\.(ya?ml|csv)$/.exec(name);
     if (!m) continue;
     const file = path.relative(cwd, path.join(dir, name)).split(path.sep).join('/');
-    const text = readFileSync(path.join(dir, name), 'utf8');
+    const read = readUtf8(path.join(dir, name), file);
+    if (read.diagnostic) {
+      diagnostics.push(read.diagnostic);
+      continue;
+    }
+    const text = read.text;
     const stem = m[1]!;
     const at: At = (line, col, finding) => diagnosticAt({ file, line, col }, finding);
     if (!NAME.test(stem)) {
