@@ -96,6 +96,8 @@ async function* jsonLines(lines: Lines, file: string, convert: (o: Row) => Row):
  */
 async function* jsonOrCsvRows(lines: Lines, file: string, convert: (o: Row) => Row): AsyncGenerator<Numbered> {
   let header: string[] | undefined;
+  /** Columns whose header says ` [UTC]` (the Log Analytics portal's export): their times are UTC. */
+  let utc = new Set<number>();
   let json: boolean | undefined;
   let pending = '';
   let pendingStart = 0;
@@ -119,7 +121,9 @@ async function* jsonOrCsvRows(lines: Lines, file: string, convert: (o: Row) => R
     const start = pending ? pendingStart : n;
     pending = '';
     if (!header) {
-      header = cells.map((c) => c.replace(/^\uFEFF/, '').replace(/ \[UTC\]$/, ''));
+      const names = cells.map((c) => c.replace(/^\uFEFF/, ''));
+      utc = new Set(names.map((c, i) => (/ \[UTC\]$/.test(c) ? i : -1)).filter((i) => i >= 0));
+      header = names.map((c) => c.replace(/ \[UTC\]$/, ''));
       continue;
     }
     if (cells.length === 1 && cells[0] === '') continue;
@@ -127,11 +131,24 @@ async function* jsonOrCsvRows(lines: Lines, file: string, convert: (o: Row) => R
     const o: Row = {};
     header.forEach((h, i) => {
       const v = cells[i]!;
-      if (v !== '') o[h] = v;
+      if (v !== '') o[h] = utc.has(i) ? portalTime(v) : v;
     });
     yield { row: convert(o), n: start };
   }
   if (pending) throw new EventFormatError(file, pendingStart, 'unterminated quoted CSV field');
+}
+
+/**
+ * A time of a ` [UTC]` column as the Log Analytics portal exports it, `11/23/2026, 11:30:10.000 AM` (month first),
+ * as ISO 8601 UTC for the event model; any other text is left as it is (ISO 8601 passes, the rest is refused).
+ */
+function portalTime(v: string): string {
+  const m = /^(\d\d?)\/(\d\d?)\/(\d{4}),? (\d\d?):(\d\d):(\d\d)(\.\d+)? ?(AM|PM)$/i.exec(v.trim());
+  if (!m) return v;
+  const h = (Number(m[4]) % 12) + (m[8]!.toUpperCase() === 'PM' ? 12 : 0);
+  if (Number(m[4]) > 12) return v;
+  const two = (x: string | number) => String(x).padStart(2, '0');
+  return `${m[3]}-${two(m[1]!)}-${two(m[2]!)}T${two(h)}:${m[5]}:${m[6]}${m[7] ?? ''}Z`;
 }
 
 // CEF extension keys (ArcSight CEF spec) → canonical network_connection fields.

@@ -42,12 +42,16 @@ describe('event times', () => {
       ['{"time":"2026-11-23T11:30:00"}', 'canonical'],
       ['{"time":"2026-11-23 11:30:00.000"}', 'canonical'],
       ['TimeGenerated [UTC],SourceIP\n2026-11-23T11:30:00,198.51.100.1', 'sentinel'],
+      // The Log Analytics portal's CSV export: month first, 12-hour clock, UTC by its header.
+      ['TimeGenerated [UTC],SourceIP\n"11/23/2026, 11:30:00.000 AM",198.51.100.1', 'sentinel'],
       ['CEF:0|Palo Alto Networks|PAN-OS|10.2|end|TRAFFIC|3|rt=Nov 23 2026 11:30:00 src=198.51.100.1', 'cef'],
     ] as const) {
       const [e] = await read(text, format);
       expect(toEpochMs(e!.time), text).toBe(Date.UTC(2026, 10, 23, 11, 30));
     }
     expect(toEpochMs('2026-11-23T12:30:00+01:00')).toBe(Date.UTC(2026, 10, 23, 11, 30));
+    const [pm, midnight] = await read('TimeGenerated [UTC],SourceIP\n"11/23/2026, 1:05:09.250 PM",198.51.100.1\n"11/24/2026, 12:00:00.000 AM",198.51.100.1', 'sentinel');
+    expect([toEpochMs(pm!.time), toEpochMs(midnight!.time)]).toEqual([Date.UTC(2026, 10, 23, 13, 5, 9, 250), Date.UTC(2026, 10, 24, 0, 0)]);
     // detc run on zoneless times: the scan is at 11:30 UTC, inside the 1h lookback before 12:00Z.
     const r = await detcRun(portScan((i) => `2026-11-23T11:30:${String(10 + i).padStart(2, '0')}`));
     expect(r.err).toBe('');
