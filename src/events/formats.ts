@@ -1,13 +1,13 @@
 import { eventTimeProblem, type Row } from './model.js';
 import { DATA_SOURCES } from '../ir/sources.js';
 import { splitCsv } from './csv.js';
-import { EventFormatError } from './lines.js';
+import { EventFormatError, type Line } from './lines.js';
 
 /** Formats every project reads, whatever its targets: canonical JSON lines, CEF syslog and Zeek conn.log. */
 export const BUILTIN_EVENT_FORMATS = ['canonical', 'cef', 'zeek'] as const;
 export type EventFormat = string;
 
-type Lines = AsyncIterable<{ line: string; n: number }>;
+type Lines = AsyncIterable<Line>;
 /** An event and the line it starts on. */
 type Numbered = { row: Row; n: number };
 
@@ -36,10 +36,18 @@ export async function* readEvents(lines: Lines, format: EventFormat, source: str
   // Every format ends in canonical events, whose time the event model judges: a time that is not one, or one far
   // from now (epoch seconds read as milliseconds), would otherwise drop the event silently from every lookback.
   const timeField = DATA_SOURCES[source]?.time ?? 'time';
-  for await (const { row, n } of numberedEvents(lines, format, source, file, natives)) {
+  for await (const { row, n } of numberedEvents(utf8Lines(lines, file), format, source, file, natives)) {
     const problem = eventTimeProblem(row[timeField]);
     if (problem) throw new EventFormatError(file, n, `${timeField}: ${problem}`);
     yield row;
+  }
+}
+
+/** The lines, refusing one whose bytes are not UTF-8: read leniently, its values would hold U+FFFD and match nothing. */
+async function* utf8Lines(lines: Lines, file: string): AsyncGenerator<Line> {
+  for await (const l of lines) {
+    if (l.notUtf8 !== undefined) throw new EventFormatError(file, l.n, `byte 0x${l.notUtf8.toString(16).toUpperCase().padStart(2, '0')} is not UTF-8: save the events as UTF-8`);
+    yield l;
   }
 }
 

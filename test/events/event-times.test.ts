@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { natives } from '../helpers/dist.js';
 import { readEvents, type EventFormat } from '../../src/events/formats.js';
-import { textLines } from '../../src/events/lines.js';
+import { readLines, textLines } from '../../src/events/lines.js';
 import { toEpochMs } from '../../src/events/model.js';
 import { run } from '../helpers/cli.js';
 
@@ -85,5 +85,23 @@ describe('event times', () => {
     const r = await detcRun(portScan(() => 'yesterday'));
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/events-\w+\.jsonl:1: time: "yesterday" is not a time/);
+  });
+});
+
+describe('event files that are not UTF-8', () => {
+  it('are refused at the line of the first bad byte, not read with U+FFFD in their values', async () => {
+    const file = path.join(tmp, 'latin1.jsonl');
+    writeFileSync(file, Buffer.concat([
+      Buffer.from('{"time":"2026-11-23T11:30:00Z","device_name":"fw-\uFFFD-ok"}\r\n', 'utf8'),
+      Buffer.from('{"time":"2026-11-23T11:30:01Z","device_name":"fw-Zürich"}\n', 'latin1'),
+    ]));
+    const r = await run(ROOT, 'run', 'rules/network/ip-block-scan.yml', '--events', file, '--now', '2026-11-23T12:00:00Z');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/latin1\.jsonl:2: byte 0xFC is not UTF-8: save the events as UTF-8$/);
+    // A real U+FFFD, CRLF line ends and a last line without a newline are read as before.
+    writeFileSync(file, Buffer.from('{"time":"2026-11-23T11:30:00Z","device_name":"fw-\uFFFD"}\r\n{"time":"2026-11-23T11:30:01Z"}', 'utf8'));
+    const lines = [];
+    for await (const l of readLines(file)) lines.push(l);
+    expect(lines).toEqual([{ line: '{"time":"2026-11-23T11:30:00Z","device_name":"fw-\uFFFD"}', n: 1 }, { line: '{"time":"2026-11-23T11:30:01Z"}', n: 2 }]);
   });
 });
