@@ -91,7 +91,7 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'detc-check-'));
     try {
       writeOutput(tmp, build.files);
-      const { fixtures, diagnostics } = loadFixtures(build.rules, io.cwd);
+      const { fixtures, diagnostics } = loadFixtures(build.rules, io.cwd, project.rulesDir);
       problems.push(...fromDiagnostics(diagnostics));
       const ctx = { engines, cwd: io.cwd, opts: runOptions(project, tmp), natives: nativeFormats(project) };
       if (!diagnostics.some((d) => d.severity === 'error')) results = await runAllFixtures(fixtures, ctx, terminalProgress());

@@ -1,12 +1,12 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BUILTIN_EVENT_FORMATS, eventFormats, readEvents } from '../events/formats.js';
 import { readLines } from '../events/lines.js';
-import { projectRows, type Row } from '../events/model.js';
+import { projectRows, toEpochMs, type Row } from '../events/model.js';
 import { DiagnosticError } from '../load/diagnostics.js';
 import { loadRuleText } from '../load/load-rules.js';
 import { loadSharedLists } from '../load/shared-lists.js';
+import { readUtf8 } from '../load/text-file.js';
 import { loadProject, nativeFormats, runOptions } from '../project.js';
 import { allTargets, runners } from '../targets/index.js';
 import { skipReason } from '../verify/run-fixtures.js';
@@ -18,7 +18,7 @@ Evaluates one rule on a file of events and prints one JSON object per alert (JSO
 output columns; the window start (e.g. TimeGenerated) is an ISO 8601 string.
 
 Options:
-  --events FILE    events to read (streamed)
+  --events FILE    events to read (streamed); - reads standard input
   --format F       ${[BUILTIN_EVENT_FORMATS[0], ...allTargets().filter((t) => t.exportLayout).map((t) => t.name), ...BUILTIN_EVENT_FORMATS.slice(1)].join(' | ')} (default: canonical)
   --now ISO8601    the scheduler's run time; the rule's lookback ends here (required)
   --engine NAME    ${runners().map((e) => e.name).join(' | ')} | all (default: reference). 'all' runs every
@@ -46,7 +46,9 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   }
   if (positionals.length !== 1) throw new UsageError('give exactly one rule file');
   if (!values.events) throw new UsageError('--events FILE is required');
-  if (!values.now || Number.isNaN(Date.parse(values.now))) throw new UsageError('--now needs an ISO 8601 time, e.g. 2026-11-23T12:00:00Z');
+  // The same reading of a time as the events' (no zone: UTC), so --now and the events agree on every machine.
+  const now = toEpochMs(values.now);
+  if (now === undefined) throw new UsageError('--now needs an ISO 8601 time, e.g. 2026-11-23T12:00:00Z');
   const project = loadProject(io.cwd, { ...values, out: values.dist });
   const natives = nativeFormats(project);
   const format = values.format ?? 'canonical';
@@ -61,13 +63,17 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   // The rule may read shared lists: from the rules folder (config or --rules), as build does.
   const shared = loadSharedLists(project.rulesDir, io.cwd);
   if (shared.diagnostics.some((d) => d.severity === 'error')) throw new DiagnosticError(shared.diagnostics);
-  const loaded = loadRuleText(ruleFile, readFileSync(path.resolve(io.cwd, ruleFile), 'utf8'), { defaultSeverity: project.defaultSeverity, sharedLists: shared.lists });
+  const read = readUtf8(path.resolve(io.cwd, ruleFile), ruleFile);
+  if (read.diagnostic) throw new DiagnosticError([read.diagnostic]);
+  const loaded = loadRuleText(ruleFile, read.text, { defaultSeverity: project.defaultSeverity, sharedLists: shared.lists });
   if (!loaded.rule) throw new DiagnosticError(loaded.diagnostics);
   const rule = loaded.rule;
-  const opts = { ...runOptions(project), now: Date.parse(values.now) };
+  const opts = { ...runOptions(project), now };
   const events: Row[] = [];
-  const eventsFile = path.resolve(io.cwd, values.events);
-  for await (const e of readEvents(readLines(eventsFile), format, rule.branches[0]!.source, values.events, natives)) events.push(e);
+  // `-` is standard input (a pipe from a SIEM export); errors name it <stdin>.
+  const stdin = values.events === '-';
+  const lines = stdin ? readLines(io.stdin ?? process.stdin) : readLines(path.resolve(io.cwd, values.events));
+  for await (const e of readEvents(lines, format, rule.branches[0]!.source, stdin ? '<stdin>' : values.events, natives)) events.push(e);
 
   const results = [];
   for (const engine of engines) results.push(await engine.run(rule, events, opts));

@@ -57,7 +57,7 @@ export async function testCommand(args: string[], io: Io): Promise<number> {
     return EXIT.problems;
   }
   const loaded = loadRules(project.rulesDir, io.cwd, { defaultSeverity: project.defaultSeverity });
-  const { fixtures, diagnostics } = loadFixtures(loaded.rules, io.cwd);
+  const { fixtures, diagnostics } = loadFixtures(loaded.rules, io.cwd, project.rulesDir);
   const errors = [...loaded.diagnostics, ...diagnostics].filter((d) => d.severity === 'error');
   if (errors.length) throw new DiagnosticError(errors);
   const ctx = { engines, cwd: io.cwd, opts: runOptions(project), natives: nativeFormats(project) };

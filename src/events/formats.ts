@@ -1,13 +1,15 @@
-import type { Row } from './model.js';
+import { eventTimeProblem, type Row } from './model.js';
 import { DATA_SOURCES } from '../ir/sources.js';
 import { splitCsv } from './csv.js';
-import { EventFormatError } from './lines.js';
+import { EventFormatError, type Line } from './lines.js';
 
 /** Formats every project reads, whatever its targets: canonical JSON lines, CEF syslog and Zeek conn.log. */
 export const BUILTIN_EVENT_FORMATS = ['canonical', 'cef', 'zeek'] as const;
 export type EventFormat = string;
 
-type Lines = AsyncIterable<{ line: string; n: number }>;
+type Lines = AsyncIterable<Line>;
+/** An event and the line it starts on. */
+type Numbered = { row: Row; n: number };
 
 /**
  * A target's own export format (named after the target: `sentinel`, `splunk`): how its rows are laid out, and the
@@ -31,6 +33,25 @@ export function eventFormats(natives: Record<string, NativeFormat>): string[] {
  * bug shows up as a disagreement between engines, not as a silently different input.
  */
 export async function* readEvents(lines: Lines, format: EventFormat, source: string, file: string, natives: Record<string, NativeFormat>): AsyncGenerator<Row> {
+  // Every format ends in canonical events, whose time the event model judges: a time that is not one, or one far
+  // from now (epoch seconds read as milliseconds), would otherwise drop the event silently from every lookback.
+  const timeField = DATA_SOURCES[source]?.time ?? 'time';
+  for await (const { row, n } of numberedEvents(utf8Lines(lines, file), format, source, file, natives)) {
+    const problem = eventTimeProblem(row[timeField]);
+    if (problem) throw new EventFormatError(file, n, `${timeField}: ${problem}`);
+    yield row;
+  }
+}
+
+/** The lines, refusing one whose bytes are not UTF-8: read leniently, its values would hold U+FFFD and match nothing. */
+async function* utf8Lines(lines: Lines, file: string): AsyncGenerator<Line> {
+  for await (const l of lines) {
+    if (l.notUtf8 !== undefined) throw new EventFormatError(file, l.n, `byte 0x${l.notUtf8.toString(16).toUpperCase().padStart(2, '0')} is not UTF-8: save the events as UTF-8`);
+    yield l;
+  }
+}
+
+async function* numberedEvents(lines: Lines, format: EventFormat, source: string, file: string, natives: Record<string, NativeFormat>): AsyncGenerator<Numbered> {
   const native = Object.hasOwn(natives, format) ? natives[format] : undefined;
   if (native) {
     let convert: (o: Row) => Row;
@@ -50,7 +71,7 @@ export async function* readEvents(lines: Lines, format: EventFormat, source: str
       if (source !== 'network_connection') throw new EventFormatError(file, 1, 'cef events are network_connection events');
       for await (const { line, n } of lines) {
         if (!line.trim()) continue;
-        yield parseCef(line, file, n);
+        yield { row: parseCef(line, file, n), n };
       }
       return;
     case 'zeek':
@@ -62,7 +83,7 @@ export async function* readEvents(lines: Lines, format: EventFormat, source: str
   }
 }
 
-async function* jsonLines(lines: Lines, file: string, convert: (o: Row) => Row): AsyncGenerator<Row> {
+async function* jsonLines(lines: Lines, file: string, convert: (o: Row) => Row): AsyncGenerator<Numbered> {
   for await (const { line, n } of lines) {
     const t = line.trim();
     if (!t) continue;
@@ -73,7 +94,7 @@ async function* jsonLines(lines: Lines, file: string, convert: (o: Row) => Row):
       throw new EventFormatError(file, n, `not a JSON object: ${(e as Error).message}`);
     }
     if (!o || typeof o !== 'object' || Array.isArray(o)) throw new EventFormatError(file, n, 'each line must be one JSON object');
-    yield convert(o as Row);
+    yield { row: convert(o as Row), n };
   }
 }
 
@@ -81,8 +102,10 @@ async function* jsonLines(lines: Lines, file: string, convert: (o: Row) => Row):
  * JSON lines, or CSV with a header row of column names (told by the first line), as Log Analytics exports are.
  * CSV cells are text; the converter makes numbers of the integer fields.
  */
-async function* jsonOrCsvRows(lines: Lines, file: string, convert: (o: Row) => Row): AsyncGenerator<Row> {
+async function* jsonOrCsvRows(lines: Lines, file: string, convert: (o: Row) => Row): AsyncGenerator<Numbered> {
   let header: string[] | undefined;
+  /** Columns whose header says ` [UTC]` (the Log Analytics portal's export): their times are UTC. */
+  let utc = new Set<number>();
   let json: boolean | undefined;
   let pending = '';
   let pendingStart = 0;
@@ -102,21 +125,38 @@ async function* jsonOrCsvRows(lines: Lines, file: string, convert: (o: Row) => R
       pending = record;
       continue;
     }
+    // A record continued over several lines is reported on the line it starts on.
+    const start = pending ? pendingStart : n;
     pending = '';
     if (!header) {
-      header = cells.map((c) => c.replace(/^\uFEFF/, '').replace(/ \[UTC\]$/, ''));
+      const names = cells.map((c) => c.replace(/^\uFEFF/, ''));
+      utc = new Set(names.map((c, i) => (/ \[UTC\]$/.test(c) ? i : -1)).filter((i) => i >= 0));
+      header = names.map((c) => c.replace(/ \[UTC\]$/, ''));
       continue;
     }
     if (cells.length === 1 && cells[0] === '') continue;
-    if (cells.length !== header.length) throw new EventFormatError(file, pendingStart || n, `expected ${header.length} columns, got ${cells.length}`);
+    if (cells.length !== header.length) throw new EventFormatError(file, start, `expected ${header.length} columns, got ${cells.length}`);
     const o: Row = {};
     header.forEach((h, i) => {
       const v = cells[i]!;
-      if (v !== '') o[h] = v;
+      if (v !== '') o[h] = utc.has(i) ? portalTime(v) : v;
     });
-    yield convert(o);
+    yield { row: convert(o), n: start };
   }
   if (pending) throw new EventFormatError(file, pendingStart, 'unterminated quoted CSV field');
+}
+
+/**
+ * A time of a ` [UTC]` column as the Log Analytics portal exports it, `11/23/2026, 11:30:10.000 AM` (month first),
+ * as ISO 8601 UTC for the event model; any other text is left as it is (ISO 8601 passes, the rest is refused).
+ */
+function portalTime(v: string): string {
+  const m = /^(\d\d?)\/(\d\d?)\/(\d{4}),? (\d\d?):(\d\d):(\d\d)(\.\d+)? ?(AM|PM)$/i.exec(v.trim());
+  if (!m) return v;
+  const h = (Number(m[4]) % 12) + (m[8]!.toUpperCase() === 'PM' ? 12 : 0);
+  if (Number(m[4]) > 12) return v;
+  const two = (x: string | number) => String(x).padStart(2, '0');
+  return `${m[3]}-${two(m[1]!)}-${two(m[2]!)}T${two(h)}:${m[5]}:${m[6]}${m[7] ?? ''}Z`;
 }
 
 // CEF extension keys (ArcSight CEF spec) → canonical network_connection fields.
@@ -155,13 +195,28 @@ export function parseCef(line: string, file: string, n: number): Row {
     e[f] = CEF_INT.has(f) ? Number(v) : v;
   }
   const t = ext.rt ?? ext.start ?? ext.end;
-  if (t !== undefined) e.time = /^\d+$/.test(t) ? Number(t) : t;
+  if (t !== undefined) e.time = /^\d+$/.test(t) ? Number(t) : cefTime(t);
   else {
     // Syslog RFC 5424 timestamp before the CEF payload.
     const m = /(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d))/.exec(line.slice(0, start));
     if (m) e.time = m[1];
   }
   return e;
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/**
+ * CEF's text form of a time, `MMM dd yyyy HH:mm:ss[.SSS][ zone]` (the spec's other form is epoch milliseconds), as
+ * ISO 8601 for the event model; a zone other than UTC/GMT/Z or ±hh:mm, or any other text, is left for the model
+ * to refuse.
+ */
+function cefTime(t: string): string {
+  const m = /^([A-Za-z]{3}) (\d\d?) (\d{4}) (\d\d:\d\d:\d\d(?:\.\d+)?)(?: (UTC|GMT|Z|[+-]\d\d:?\d\d))?$/i.exec(t.trim());
+  const month = m ? MONTHS.indexOf(m[1]!.toLowerCase()) : -1;
+  if (!m || month < 0) return t;
+  const zone = !m[5] || /^(UTC|GMT|Z)$/i.test(m[5]) ? 'Z' : m[5];
+  return `${m[3]}-${String(month + 1).padStart(2, '0')}-${m[2]!.padStart(2, '0')}T${m[4]}${zone}`;
 }
 
 /** k=v pairs where values may contain spaces: a value runs until the next ` key=`. `\=`, `\\`, `\n` are escapes. */
@@ -187,7 +242,7 @@ const ZEEK: Record<string, string> = {
 };
 
 /** Zeek conn.log as TSV (with its #separator/#fields header) or as JSON lines. `ts` is epoch seconds. */
-async function* zeekConn(lines: Lines, file: string): AsyncGenerator<Row> {
+async function* zeekConn(lines: Lines, file: string): AsyncGenerator<Numbered> {
   let fields: string[] | undefined;
   let sep = '\t';
   const fieldNames = Object.keys(DATA_SOURCES.network_connection!.fields);
@@ -196,7 +251,8 @@ async function* zeekConn(lines: Lines, file: string): AsyncGenerator<Row> {
     for (const [k, v] of Object.entries(o)) {
       const f = ZEEK[k];
       if (!f || !fieldNames.includes(f) || v === '-' || v === '(empty)' || v === '' || v === null) continue;
-      if (f === 'time') e.time = Math.round(Number(v) * 1000);
+      // ts is epoch seconds (with microseconds); Zeek's JSON writer can also write ISO 8601 text, read as such.
+      if (f === 'time') e.time = typeof v === 'number' || /^\d+(\.\d+)?$/.test(String(v)) ? Math.round(Number(v) * 1000) : v;
       else if (f.endsWith('_port') || f.startsWith('bytes_')) e[f] = Number(v);
       else e[f] = v;
     }
@@ -222,11 +278,13 @@ async function* zeekConn(lines: Lines, file: string): AsyncGenerator<Row> {
       } catch (e) {
         throw new EventFormatError(file, n, `not a JSON object: ${(e as Error).message}`);
       }
-      yield convert(o as Record<string, unknown>);
+      yield { row: convert(o as Record<string, unknown>), n };
       continue;
     }
     if (!fields) throw new EventFormatError(file, n, 'Zeek TSV needs a #fields header line before the data');
     const cells = line.split(sep);
-    yield convert(Object.fromEntries(fields.map((f, i) => [f, cells[i]])));
+    // A header naming fewer (or more) fields than a row has shifts or drops columns without a word: refuse it.
+    if (cells.length !== fields.length) throw new EventFormatError(file, n, `${cells.length} fields, but the #fields header names ${fields.length} (${fields.join(' ')})`);
+    yield { row: convert(Object.fromEntries(fields.map((f, i) => [f, cells[i]]))), n };
   }
 }

@@ -28,15 +28,49 @@ export function toNumber(v: unknown): number | undefined {
   return undefined;
 }
 
-/** An event time: ISO 8601 text, a number of milliseconds since the epoch, or a Date; undefined otherwise. */
+// ISO 8601 / RFC 3339 date and time (`T` or a space between them), seconds and fraction optional, zone optional.
+const ISO_TIME = /^(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d)(?:[.,](\d+))?)?)?\s*(Z|[+-]\d\d(?::?\d\d)?)?$/i;
+
+/**
+ * An event time: ISO 8601 text, a number of milliseconds since the epoch, or a Date; undefined otherwise. Text
+ * without a zone is UTC (as SIEM exports write it: Log Analytics' "TimeGenerated [UTC]" column), never the
+ * machine's local time, so a fixture means the same instant on every machine. Nothing else is guessed: "yesterday",
+ * "Nov 23 2026" and 31 February are not times.
+ */
 export function toEpochMs(v: unknown): number | undefined {
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && v) {
-    const t = Date.parse(v);
-    return Number.isNaN(t) ? undefined : t;
-  }
-  if (v instanceof Date) return v.getTime();
-  return undefined;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? undefined : v.getTime();
+  if (typeof v !== 'string') return undefined;
+  const m = ISO_TIME.exec(v.trim());
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [number, number, number, number, number, number];
+  const ms = Number(`${m[7] ?? ''}000`.slice(0, 3));
+  // Date.UTC rolls 2026-02-31 over into March; such text is not a time.
+  if (mo < 1 || mo > 12 || d < 1 || d > new Date(Date.UTC(y, mo, 0)).getUTCDate() || h > 23 || mi > 59 || s > 59) return undefined;
+  const utc = Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  const zone = /^([+-])(\d\d):?(\d\d)?$/.exec(m[8] ?? '');
+  if (!zone) return utc; // Z, or no zone: UTC
+  const [zh, zm] = [Number(zone[2]), Number(zone[3] ?? 0)];
+  if (zh > 23 || zm > 59) return undefined;
+  return utc - (zone[1] === '+' ? 1 : -1) * (zh * 60 + zm) * 60_000;
+}
+
+/** Event times detc accepts from files: 2000-01-01 up to 2100-01-01 (UTC). Outside is a unit or format mistake. */
+export const PLAUSIBLE_TIMES = { from: Date.UTC(2000, 0, 1), to: Date.UTC(2100, 0, 1) } as const;
+
+/**
+ * Why `v` is not an event time of a file, or undefined when it is one: missing, not a time (toEpochMs), or outside
+ * PLAUSIBLE_TIMES, which is what epoch seconds read as milliseconds (January 1970) or microseconds (year 58000) give.
+ */
+export function eventTimeProblem(v: unknown): string | undefined {
+  if (isMissing(v)) return 'the event has no time';
+  const t = toEpochMs(v);
+  const unit = 'ISO 8601 (2026-11-23T11:30:00Z; without a zone it is UTC) or milliseconds since the epoch';
+  if (t === undefined) return `${JSON.stringify(v)} is not a time: write ${unit}`;
+  if (t >= PLAUSIBLE_TIMES.from && t < PLAUSIBLE_TIMES.to) return undefined;
+  const read = Math.abs(t) <= 8.64e15 ? new Date(t).toISOString() : 'no date at all';
+  const seconds = typeof v === 'number' && v * 1000 >= PLAUSIBLE_TIMES.from && v * 1000 < PLAUSIBLE_TIMES.to;
+  return `${JSON.stringify(v)} reads as ${read}, outside 2000-2099${seconds ? ` (epoch seconds? canonical numeric times are milliseconds: ${v * 1000})` : ''}: write ${unit}`;
 }
 
 /** The canonical order of `sort`: missing first, numbers numerically, anything else as text. */

@@ -43,6 +43,7 @@ export const facts = {
   queryOrBranches: error('DETC004', "Neither or both of 'query' and 'branches'", () => "a rule needs exactly one of 'query' (one branch) or 'branches' (several)"),
   noRuleFiles: error('DETC005', 'No rule files', () => 'no rule files (*.yml) found'),
   ruleFileNameControl: error('DETC006', 'Control character in a rule file name', (char: string) => `the file name holds ${char}; rule files are named after their output files: rename it`),
+  notUtf8: error('DETC007', 'File is not UTF-8', (byte: number) => `byte 0x${byte.toString(16).padStart(2, '0').toUpperCase()} is not UTF-8: save the file as UTF-8 (it would reach every output as U+FFFD)`),
   schemaUnknownKey: error('DETC010', 'Unknown key', worded),
   schemaRequired: error('DETC011', 'Missing required key', worded),
   schemaType: error('DETC012', 'Wrong type', worded),
@@ -110,6 +111,8 @@ export const facts = {
   emptyString: error('DETC173', 'Empty string value', (op: string) => `empty string in '${op}': use exists: false to match a missing value`),
   unknownColumn: error('DETC174', 'Unknown column in a condition', (column: string, known: string[]) => `unknown column '${column}' (known here: ${known.join(', ')})`),
   valueSetInCondition: error('DETC175', 'Value set in a condition', (column: string) => `'${column}' is a value set; conditions compare single values`),
+  numberNotExact: error('DETC176', 'Number beyond the exact range', (value: number) => `${String(value)} is beyond ±9007199254740991 (2^53 - 1), where numbers are no longer exact (99999999999999999999 reads as 1e20, beyond KQL's long)`),
+  countCompareVacuous: error('DETC177', 'Count comparison that every group passes or none', (cond: string, value: number | undefined, column: string, always: boolean) => `'${cond}'${value === undefined ? '' : ` (${value})`} on the count '${column}' ${always ? 'holds for every group: a threshold is at least 1' : 'never holds: counts are never negative'}`),
 
   // 2xx — shared lists
   listFileName: error('DETC201', 'List file name is not snake_case', (stem: string) => `list file name '${stem}' must be snake_case (a-z, 0-9, _), the name rules refer to as $${stem}`),
@@ -154,6 +157,7 @@ export const facts = {
   eventsFileMissing: error('DETC501', 'Events file not found', (file: string) => `events file not found: ${file}`),
   duplicateCase: error('DETC502', 'Duplicate case name', (name: string) => `duplicate case name '${name}'`),
   noFixtures: warning('DETC503', 'Rule without fixtures', (file: string) => `no fixtures: add ${file}`),
+  fixtureWithoutRule: error('DETC504', 'Fixture file without a rule', (rule: string) => `no rule ${rule} for these fixtures: rename this file with its rule (<rule>.test.yml), or remove it; its cases are not run`),
   fixtureFailed: error('DETC510', 'Fixture case failed', (message: string) => message),
 
   // 6xx — detc check

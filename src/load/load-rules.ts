@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Rule } from '../ir/types.js';
 import { loadSharedLists } from './shared-lists.js';
@@ -6,6 +6,7 @@ import { facts } from './diagnostic-facts.js';
 import { fsReason, isFsError } from './file-problems.js';
 import { DiagnosticError, diagnosticAt, type Diagnostic } from './diagnostics.js';
 import { RuleLowering } from './lower.js';
+import { readUtf8 } from './text-file.js';
 import type { LoadOptions } from './options.js';
 
 export type { LoadOptions } from './options.js';
@@ -59,6 +60,21 @@ export function findRuleFiles(dir: string, problems: Diagnostic[] = [], cwd = pr
   return out;
 }
 
+/** Fixture files under `dir` (*.test.yml), walked as findRuleFiles walks: lists/ and dot folders skipped. */
+export function findFixtureFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = path.join(d, name);
+      if (statSync(p).isDirectory()) {
+        if (name !== 'lists' && !name.startsWith('.')) walk(p);
+      } else if (name.endsWith('.test.yml')) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
 /** Loads one rule from text; `file` is the name used in diagnostics. */
 export function loadRuleText(file: string, text: string, opts: LoadOptions = {}): { rule?: Rule; diagnostics: Diagnostic[]; src: YamlSource } {
   const src = new YamlSource(file, text);
@@ -99,15 +115,19 @@ export function loadRules(dir: string, cwd = process.cwd(), opts: LoadOptions = 
   const slugs = new Map<string, string>();
   for (const f of files) {
     const file = rel(f, cwd);
-    let text: string;
+    let read: ReturnType<typeof readUtf8>;
     try {
-      text = readFileSync(f, 'utf8');
+      read = readUtf8(f, file);
     } catch (e) {
       if (!isFsError(e)) throw e;
       diagnostics.push(diagnosticAt({ file, line: 1, col: 1 }, facts.cannotRead(fsReason(e))));
       continue;
     }
-    const r = loadRuleText(file, text, opts);
+    if (read.diagnostic) {
+      diagnostics.push(read.diagnostic);
+      continue;
+    }
+    const r = loadRuleText(file, read.text, opts);
     diagnostics.push(...r.diagnostics);
     if (!r.rule) continue;
     const src = r.src;

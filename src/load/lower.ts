@@ -23,7 +23,8 @@ const REF = /^\$([A-Za-z_][A-Za-z0-9_]*)$/;
 type ColumnType = OutputColumn['type'];
 
 /** Column scope for conditions: event fields of a source, or the columns built so far after aggregation. */
-type Scope = { kind: 'event'; source: DataSource } | { kind: 'columns'; columns: Map<string, ColumnType> };
+/** `counts`: the columns that are a count or distinct_count (whole numbers, never negative). */
+type Scope = { kind: 'event'; source: DataSource } | { kind: 'columns'; columns: Map<string, ColumnType>; counts?: Set<string> };
 
 export class RuleLowering {
   readonly diagnostics: Diagnostic[] = [];
@@ -125,6 +126,7 @@ export class RuleLowering {
     for (const [name, p] of Object.entries(raw)) {
       let value: number | string = p.value;
       if (p.type === 'duration') value = parseDuration(p.value) ?? 0;
+      if (p.type === 'int' && typeof value === 'number' && !Number.isSafeInteger(value)) this.error(['parameters', name, 'value'], facts.numberNotExact(value));
       this.params.set(name, { name, type: p.type, value, text: String(p.value), description: p.description });
     }
   }
@@ -137,6 +139,7 @@ export class RuleLowering {
         const at: PathPart[] = ['lists', name, 'values', i];
         if (l.type === 'int') {
           if (typeof v !== 'number' || !Number.isInteger(v)) this.error(at, facts.listValueNotInt(name, v));
+          else if (!Number.isSafeInteger(v)) this.error(at, facts.numberNotExact(v));
           values.push(String(v));
         } else if (typeof v !== 'string') {
           this.error(at, facts.listValueNotString(name, l.type, v));
@@ -172,7 +175,8 @@ export class RuleLowering {
       if (!aggregation) this.error([...at, 'first_seen'], facts.needsAggregate('first_seen', 'its by fields are the key that must be new'));
       if (seconds !== undefined) firstSeen = { baselineSeconds: seconds, pos: this.pos([...at, 'first_seen']), baselinePos: this.pos([...at, 'first_seen', 'baseline']) };
     }
-    const colScope: Scope = { kind: 'columns', columns };
+    const counts = new Set(aggregation?.aggregates.filter((a) => a.fn === 'count' || a.fn === 'distinct_count').map((a) => a.as));
+    const colScope: Scope = { kind: 'columns', columns, counts };
     let having: Condition | undefined;
     if (q.having) {
       if (!aggregation) this.error([...at], facts.needsAggregate('having'), 'having');
@@ -369,6 +373,13 @@ export class RuleLowering {
     return l.values;
   }
 
+  /** A comparison of a count (a whole number, at least 0) that every group passes, or none: a threshold that is not one. */
+  private checkCountCompare(op: string, values: number[], cond: string, value: number | undefined, column: string, at: PathPart[]) {
+    const always = (op === 'gte' && values[0]! <= 0) || (op === 'gt' && values[0]! < 0);
+    const never = (op === 'lt' && values[0]! <= 0) || (op === 'lte' && values[0]! < 0) || ((op === 'eq' || op === 'in') && values.every((v) => v < 0));
+    if (always || never) this.error(at, facts.countCompareVacuous(cond, value, column, always));
+  }
+
   lowerCondition(c: Raw, at: PathPart[], scope: Scope): Condition | undefined {
     const pos = this.pos(at);
     const keys = Object.keys(c);
@@ -426,8 +437,9 @@ export class RuleLowering {
       if (m) {
         const p = this.param(m[1]!, opAt, 'int');
         if (p && typeof p.value === 'number') n = p.value;
-      }
+      } else if (n !== undefined && Math.abs(n) > Number.MAX_SAFE_INTEGER) this.error(opAt, facts.numberNotExact(n));
       if (n === undefined) return undefined;
+      if (scope.kind === 'columns' && scope.counts?.has(field)) this.checkCountCompare(op, [n], `${op}: ${m ? raw : n}`, m ? n : undefined, field, opAt);
       return { kind: 'number', op: op as (typeof NUMBER_OPS)[number], field, values: [n], pos };
     }
     // eq / in / startswith / endswith / contains / has
@@ -441,6 +453,10 @@ export class RuleLowering {
       const nums = vals.map(Number);
       const bad = vals.find((v, i) => !Number.isFinite(nums[i]) || v.trim() === '');
       if (bad !== undefined) this.error(opAt, facts.notANumber(field, bad));
+      // Values of a named list were checked where the list is defined.
+      const huge = typeof c[op] === 'string' && REF.test(c[op]) ? undefined : nums.find((x) => Math.abs(x) > Number.MAX_SAFE_INTEGER);
+      if (huge !== undefined) this.error(opAt, facts.numberNotExact(huge));
+      if (scope.kind === 'columns' && scope.counts?.has(field)) this.checkCountCompare(op, nums, `${op}: ${vals.join(', ')}`, undefined, field, opAt);
       return { kind: 'number', op: op as 'eq' | 'in', field, values: nums, pos };
     }
     if (type === 'timestamp') {

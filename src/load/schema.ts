@@ -41,8 +41,10 @@ function toDiagnostics(src: YamlSource, errors: ErrorObject[]): Diagnostic[] {
     const d = describe(src, path, e);
     const key = `${d.path}|${d.message}`;
     if (seen.has(key)) continue;
-    // anyOf branches report the same node several times; the first is enough.
-    if (out.some((o) => o.path === d.path && o.line === d.line)) continue;
+    // anyOf/oneOf branches report the same node several times; the first is enough. Other errors on one node are
+    // distinct problems (every missing key of a mapping), all reported in one run.
+    const alternative = /\/(anyOf|oneOf)\//.test(e.schemaPath);
+    if (alternative && out.some((o) => o.path === d.path && o.line === d.line)) continue;
     seen.add(key);
     out.push(d);
   }

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readUtf8 } from './text-file.js';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import type { ExternalStores, ListEntry, SharedList, SourcePos } from '../ir/types.js';
@@ -39,7 +40,12 @@ export function loadSharedLists(rulesDir: string, cwd: string, today = new Date(
     const m = /^(.+)\.(ya?ml|csv)$/.exec(name);
     if (!m) continue;
     const file = path.relative(cwd, path.join(dir, name)).split(path.sep).join('/');
-    const text = readFileSync(path.join(dir, name), 'utf8');
+    const read = readUtf8(path.join(dir, name), file);
+    if (read.diagnostic) {
+      diagnostics.push(read.diagnostic);
+      continue;
+    }
+    const text = read.text;
     const stem = m[1]!;
     const at: At = (line, col, finding) => diagnosticAt({ file, line, col }, finding);
     if (!NAME.test(stem)) {
@@ -157,6 +163,7 @@ function checkEntries(list: SharedList, diagnostics: Diagnostic[], at: At, today
       if (typeof c === 'string') diagnostics.push(at(e.line, e.col ?? 1, facts.entryBadCidr(c)));
     }
     if (list.type === 'int' && !/^-?\d+$/.test(e.value)) diagnostics.push(at(e.line, e.col ?? 1, facts.entryNotInt(e.value)));
+    else if (list.type === 'int' && !Number.isSafeInteger(Number(e.value))) diagnostics.push(at(e.line, e.col ?? 1, facts.numberNotExact(Number(e.value))));
     if (list.type === 'window') {
       for (const k of ['start', 'end'] as const) {
         if (!e[k] || !TIME.test(e[k]!)) diagnostics.push(at(e.line, e.col ?? 1, facts.windowTime(k, e[k] ?? '')));

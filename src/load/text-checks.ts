@@ -1,7 +1,7 @@
 // Values that every output writes on one line (a rule's name and alert title in KQL comments, conf stanza headers,
 // YAML and ARM fields) and the cells of a shared list's CSV. A line break or other control character in them has
 // no faithful form in a comment or a conf line, so it is refused here, at load, with the value's position. Every
-// diagnostic about such characters is made in this file (facts DETC006, DETC109, DETC219).
+// diagnostic about such characters is made in this file (facts DETC006, DETC109, DETC219; DETC007 for bytes that are not UTF-8 is in text-file.ts).
 
 import { facts } from './diagnostic-facts.js';
 import { diagnosticAt, type Diagnostic } from './diagnostics.js';

@@ -110,6 +110,11 @@ describe('KQL interpreter semantics', () => {
     expect((await run('T | where s in~ ("XNMAP")', rows)).length).toBe(1);
     expect((await run('T | where s =~ "xNMAP"', rows)).length).toBe(1);
   });
+  it('a datetime without a zone is UTC, as in Kusto, in a literal and in a row, whatever the machine zone', async () => {
+    const rows = [{ t: fromEvent('2026-11-23 11:30:00', 'datetime') }];
+    expect(await run('T | where t == datetime(2026-11-23T11:30:00Z) | extend u = tostring(t)', rows)).toMatchObject([{ u: '2026-11-23T11:30:00.000Z' }]);
+    expect(await run('T | where t == datetime(2026-11-23 11:30:00) | extend u = tostring(t)', rows)).toHaveLength(1);
+  });
   it('rejects constructs outside the subset with a clear error', async () => {
     await expect(run('T | take 5', [])).rejects.toThrow(/operator 'take' is outside the supported KQL subset/);
     await expect(run('T | where strrep(s, 2) == ""', [{ s: 'a' }])).rejects.toThrow(/function strrep\(\) is outside the supported KQL subset/);

@@ -38,7 +38,11 @@ describe('event formats → canonical events', () => {
   });
 
   it('reports the line of a malformed event', async () => {
-    await expect(read('{"a":1}\nnot json', 'canonical')).rejects.toThrow(/^inline:2: not a JSON object/);
+    await expect(read('{"time":"2026-11-23T11:00:00Z"}\nnot json', 'canonical')).rejects.toThrow(/^inline:2: not a JSON object/);
     await expect(read('1795000000\tx', 'zeek')).rejects.toThrow(/#fields header/);
+    // A #fields header shorter than its rows: columns would be dropped (0 alerts, no error).
+    const short = '#separator \\x09\n#fields\tts\tuid\tid.orig_h\n1795000000.5\tC1\t198.51.100.1\t4000\t203.0.113.1\t22\ttcp\tS0\n';
+    await expect(read(short, 'zeek')).rejects.toThrow('inline:3: 8 fields, but the #fields header names 3 (ts uid id.orig_h)');
+    await expect(read('#fields\tts\tuid\tid.orig_h\tid.resp_h\n1795000000.5\tC1\t198.51.100.1', 'zeek')).rejects.toThrow('inline:2: 3 fields, but the #fields header names 4');
   });
 });

@@ -68,6 +68,12 @@ describe('bad lists are errors with file and line', () => {
       "rules/lists/scanners.csv:7:1: error DETC213: '203.0.113.0/24' is already on line 4",
     ]);
   });
+  it('an int entry beyond 2^53 - 1 is refused (it would be emitted beyond KQL\'s long)', () => {
+    const dir = project({ 'rules/lists/pids.csv': '# type: int\n# description: test pids\nvalue\n4\n99999999999999999999\n' });
+    expect(loadSharedLists(path.join(dir, 'rules'), dir).diagnostics.map(formatDiagnostic)).toEqual([
+      "rules/lists/pids.csv:5:1: error DETC176: 100000000000000000000 is beyond ±9007199254740991 (2^53 - 1), where numbers are no longer exact (99999999999999999999 reads as 1e20, beyond KQL's long)",
+    ]);
+  });
   it('the retired ThreatIntelligenceIndicator table is refused with the reason and the replacement, where Sentinel is a target', () => {
     const rule = readFileSync(path.join(ROOT, 'rules/network/known-bad-source-scan.yml'), 'utf8');
     const dir = project({

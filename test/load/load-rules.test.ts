@@ -55,6 +55,65 @@ describe('diagnostics name file, line, column and field', () => {
     expect(errorsOf(stringify(doc))[0]).toMatch(/error DETC014: "20" does not match a number or a \$parameter reference \(at query\.where\.gte\)/);
   });
 
+  it('every missing required key is reported in one run, not one per run', () => {
+    const doc = baseRuleDoc();
+    delete doc.name;
+    delete doc.version;
+    delete doc.triage;
+    doc.schedule = {};
+    expect(errorsOf(stringify(doc)).map((e) => e.replace(/^rules\/x\/bad\.yml:\d+:\d+: error DETC011: /, ''))).toEqual([
+      "missing required field 'name'",
+      "missing required field 'version'",
+      "missing required field 'triage'",
+      "missing required field 'frequency' (at schedule)",
+      "missing required field 'lookback' (at schedule)",
+    ]);
+  });
+
+  describe('thresholds', () => {
+    const scan = readFileSync('rules/network/ip-block-scan.yml', 'utf8');
+    const { lists: sharedLists } = loadSharedLists('rules', process.cwd(), '2026-11-23');
+    const withThreshold = (v: string) => loadRuleText('rules/network/ip-block-scan.yml', scan.replace('value: 20', `value: ${v}`), { sharedLists })
+      .diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
+    const line = (s: string) => scan.split('\n').findIndex((l) => l.includes(s)) + 1;
+
+    it('a count threshold of 0 or -1 lets every group through: an error where the parameter is compared', () => {
+      for (const v of ['0', '-1']) {
+        const errs = withThreshold(v);
+        expect(errs[0]).toBe(`rules/network/ip-block-scan.yml:${line('{ field: UniqueDestPorts, gte: $port_threshold }')}:40: error DETC177: 'gte: $port_threshold' (${v}) on the count 'UniqueDestPorts' holds for every group: a threshold is at least 1 (at query.having.any[0].gte)`);
+      }
+      expect(withThreshold('1')).toEqual([]);
+    });
+
+    it('a literal count comparison that holds for no group, or for all', () => {
+      const doc = baseRuleDoc();
+      doc.query = {
+        source: 'network_connection',
+        aggregate: { window: { size: '5m', as: 'TimeGenerated' }, by: [{ field: 'src_ip', as: 'SourceIP' }], compute: [{ as: 'Ports', fn: 'distinct_count', field: 'dst_port' }, { as: 'MaxPort', fn: 'max', field: 'dst_port' }] },
+        output: ['TimeGenerated', 'SourceIP', 'Ports', 'MaxPort'],
+        having: { all: [{ field: 'Ports', gt: -1 }, { field: 'Ports', lt: 0 }, { field: 'Ports', eq: 0 }, { field: 'MaxPort', gte: 0 }] },
+      };
+      expect(errorsOf(stringify(doc)).map((e) => e.replace(/^.*?error /, ''))).toEqual([
+        "DETC177: 'gt: -1' on the count 'Ports' holds for every group: a threshold is at least 1 (at query.having.all[0].gt)",
+        "DETC177: 'lt: 0' on the count 'Ports' never holds: counts are never negative (at query.having.all[1].lt)",
+      ]);
+    });
+
+    it('a number beyond 2^53 - 1 is refused, not emitted as 1e20 beyond KQL\'s long', () => {
+      expect(withThreshold('99999999999999999999')).toEqual([
+        `rules/network/ip-block-scan.yml:${line('value: 20')}:12: error DETC176: 100000000000000000000 is beyond ±9007199254740991 (2^53 - 1), where numbers are no longer exact (99999999999999999999 reads as 1e20, beyond KQL's long) (at parameters.port_threshold.value)`,
+      ]);
+      const doc = baseRuleDoc();
+      doc.lists = { pids: { type: 'int', values: [1, 2 ** 60] } };
+      (doc.query as Record<string, unknown>).where = { any: [{ field: 'process_id', gte: 1e20 }, { field: 'process_id', in: '$pids' }, { field: 'process_id', in: [2, -(2 ** 60)] }] };
+      expect(errorsOf(stringify(doc)).map((e) => e.replace(/^.*?error (DETC\d+): (\S+).*?(\(at [^)]*\))$/, '$1 $2 $3'))).toEqual([
+        'DETC176 1152921504606847000 (at lists.pids.values[1])',
+        'DETC176 100000000000000000000 (at query.where.any[0].gte)',
+        'DETC176 -1152921504606847000 (at query.where.any[2].in)',
+      ]);
+    });
+  });
+
   it('an unknown key points at the key', () => {
     const text = good.replace('severity: low', 'severity: low\nseverty: high');
     const line = text.split('\n').findIndex((l) => l.startsWith('severty')) + 1;

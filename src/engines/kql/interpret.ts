@@ -1,3 +1,4 @@
+import { toEpochMs } from '../../events/model.js';
 import { hasTerm } from '../../events/terms.js';
 import { loadKusto } from '../../kql-check/kusto.js';
 import { isEmpty, scalarFunction } from './functions.js';
@@ -515,7 +516,8 @@ function literal(n: Node): KValue {
   if (typeof v === 'string') return v;
   if (typeName === 'System.TimeSpan') return new KTimespan(parseTimespanLiteral(String(t)));
   if (typeName === 'System.Boolean') return String(v) === 'True';
-  if (typeName === 'System.DateTime') return new KDateTime(Date.parse(String(t)));
+  // A datetime literal without a zone is UTC in Kusto; Date.parse would read it in the machine's zone.
+  if (typeName === 'System.DateTime') return new KDateTime(toEpochMs(String(t)) ?? NaN);
   if (typeName === 'System.Int64' || typeName === 'System.Int32' || typeName === 'System.Double') return Number(String(v));
   throw new KqlRuntimeError(`literal '${text(n)}' is outside the supported subset`);
 }

@@ -1,5 +1,6 @@
 // KQL values as the interpreter holds them. Strings are JS strings, long/int/real are numbers, bool is boolean,
 // dynamic arrays are JS arrays, null is null; datetime and timespan are wrapped so arithmetic knows their kind.
+import { toEpochMs } from '../../events/model.js';
 
 export class KDateTime {
   constructor(readonly ms: number) {}
@@ -26,8 +27,9 @@ export function fromEvent(v: unknown, type: string): KValue {
   if (v === undefined || v === null) return type === 'string' ? '' : null;
   switch (type) {
     case 'datetime': {
-      const ms = typeof v === 'number' ? v : Date.parse(String(v));
-      return Number.isNaN(ms) ? null : new KDateTime(ms);
+      // detc's one reading of a time (no zone: UTC, as in Kusto), never the machine's local time.
+      const ms = toEpochMs(v);
+      return ms === undefined ? null : new KDateTime(ms);
     }
     case 'int':
     case 'long':
