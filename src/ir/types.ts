@@ -334,6 +334,8 @@ export interface Rule {
   details: string[];
   alert: { title: string; description: string; pos: { title: SourcePos; description: SourcePos } };
   tags: string[];
+  /** Where `version`, `attack.tactics`, `attack.techniques` and `entities` are written, for a target's checks. */
+  keyPos?: Partial<Record<'version' | 'attack.tactics' | 'attack.techniques' | 'entities', SourcePos>>;
 }
 
 /** Canonical data sources: what each field means and its type. */

@@ -148,10 +148,18 @@ export const facts = {
   // 4xx — target limits and verifiers
   sentinelSchedule: error('DETC401', 'Schedule outside Sentinel limits', (which: 'frequency' | 'lookback') => `${which} must be between 5m and 14d (Sentinel scheduled-rule limits)`),
   sentinelQueryPeriod: error('DETC402', 'Lookback and baseline exceed 14 days', (lookback: string) => `lookback ${lookback} + baseline must be at most 14d: Sentinel reads at most 14 days per run (queryPeriod)`),
-  sentinelPlaceholders: error('DETC403', 'More than 3 alert placeholders', () => 'at most 3 distinct {{Column}} placeholders (Sentinel alertDetailsOverride limit)'),
+  sentinelPlaceholders: error('DETC403', 'More than 3 alert placeholders', (n: number) => `${n} {{Column}} placeholders: at most 3, a repeated column counting each time (Sentinel alertDetailsOverride limit)`),
   sentinelRetiredTi: error('DETC404', 'Retired threat-intelligence table', (table: string) => `${table} stopped receiving data on 2025-08-31 and was retired on 2026-05-31, so a rule reading it never fires: use ThreatIntelIndicators`),
+  sentinelTechniqueTactic: error('DETC405', "Technique without one of its tactics", (technique: string, tactics: string[]) => tactics.length ? `technique ${technique} needs one of its tactics in attack.tactics: ${tactics.join(', ')} (Azure-Sentinel CI: no techniques without matching tactics)` : `technique ${technique} is not an ATT&CK technique Sentinel knows, so the Azure-Sentinel CI refuses the rule`),
   sentinelNoQuery: error('DETC410', 'Sentinel file without a query', (file: string) => `sentinel: ${file} has no query`),
   kqlFinding: error('DETC411', 'Kusto.Language finding in the emitted KQL', (kusto: string, file: string, line: number, col: number, message: string, templates: string, tables: string) => `KQL ${kusto} in dist-rules/${file} (query line ${line}, col ${col}): ${message} [templates: ${templates}, tables: ${tables}]`),
+  sentinelEntityMappings: error('DETC412', 'Entity mappings Sentinel refuses', (file: string, why: string) => `dist-rules/${file}: ${why} (Sentinel: 1 to 10 entity mappings of 1 to 3 field mappings, each identifier valid for its entity type)`),
+  sentinelFilePlaceholders: error('DETC413', 'More than 3 placeholders in an emitted alert format', (file: string, field: string, n: number) => `dist-rules/${file}: ${field} has ${n} {{Column}} placeholders; Sentinel allows at most 3`),
+  sentinelFileSchedule: error('DETC414', 'Emitted schedule Sentinel refuses', (file: string, why: string) => `dist-rules/${file}: ${why} (Sentinel: queryFrequency and queryPeriod between 5m and 14d, queryPeriod at least queryFrequency)`),
+  sentinelTriggerThreshold: error('DETC415', 'Trigger threshold outside 0..10000', (file: string, value: unknown) => `dist-rules/${file}: triggerThreshold ${JSON.stringify(value)} must be an integer from 0 to 10000`),
+  sentinelVersion: error('DETC416', 'Version not X.Y.Z', (file: string, key: string, value: unknown) => `dist-rules/${file}: ${key} ${JSON.stringify(value)} must be X.Y.Z (digits), at most 20 characters`),
+  sentinelFileTechniques: error('DETC417', 'Emitted techniques without matching tactics', (file: string, why: string) => `dist-rules/${file}: ${why}`),
+  sentinelWatchlistSearchKey: error('DETC418', 'Watchlist search key is not a CSV column', (file: string, key: string, columns: string[]) => `dist-rules/${file}: itemsSearchKey ${JSON.stringify(key)} is not a column of its rawContent (columns: ${columns.join(', ') || 'none'})`),
 
   // 5xx — fixtures
   eventsFileMissing: error('DETC501', 'Events file not found', (file: string) => `events file not found: ${file}`),

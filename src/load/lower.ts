@@ -119,6 +119,12 @@ export class RuleLowering {
       details,
       alert: { title: String(alert.title), description: String(alert.description), pos: { title: this.pos(raw.alert ? ['alert', 'title'] : ['name']), description: this.pos(raw.alert ? ['alert', 'description'] : ['description']) } },
       tags: raw.tags ?? [],
+      keyPos: {
+        version: this.pos(['version']),
+        'attack.tactics': this.pos(['attack', 'tactics']),
+        'attack.techniques': this.pos(['attack', 'techniques']),
+        entities: this.pos(raw.entities ? ['entities'] : []),
+      },
     };
   }
 

@@ -190,10 +190,10 @@ function finish(g: GroupState, a: Aggregate): unknown {
     case 'distinct_count':
       return g.distinct.get(a.as)?.size ?? 0;
     case 'values': {
-      const vals = [...(g.values.get(a.as)?.values() ?? [])];
-      const numeric = vals.every((v) => toNumber(v) !== undefined);
-      const sorted = numeric ? vals.map((v) => toNumber(v)!).sort((x, y) => x - y) : vals.map(String).sort();
-      return sorted.slice(0, a.limit);
+      // The first `limit` values in text order (UTF-16 code units), numbers too: what Splunk's values() keeps, and
+      // so what every backend keeps (docs/semantics.md, "values"). Numbers stay numbers.
+      const vals = [...(g.values.get(a.as)?.values() ?? [])].map((v) => toNumber(v) ?? String(v));
+      return vals.sort((x, y) => (String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0)).slice(0, a.limit);
     }
     case 'min':
       return g.min.get(a.as) ?? null;

@@ -77,7 +77,7 @@ describe('sentinel backend on the founding rules', () => {
     expect(kql).toContain('UniqueDestPorts = dcount(DestinationPort)');
     expect(kql).toContain('UniqueDestHosts = dcountif(DestinationIP, isnotempty(DestinationIP))');
     expect(kql).toContain('TotalConnections = count()');
-    expect(kql).toContain('DestinationPorts = array_slice(array_sort_asc(make_set_if(DestinationPort, isnotnull(DestinationPort))), 0, 49)');
+    expect(kql).toContain('DestinationPorts = array_slice(array_sort_asc(make_set_if(tostring(DestinationPort), isnotnull(DestinationPort))), 0, 49)');
     expect(kql).toContain('SampledDestHosts = array_slice(array_sort_asc(make_set_if(DestinationIP, isnotempty(DestinationIP))), 0, 19)');
     expect(kql).toContain('by SourceIP, TimeGenerated = bin(TimeGenerated, 5m)');
     expect(kql).toContain('| where (UniqueDestPorts >= 20 or UniqueDestHosts >= 15)');
@@ -112,7 +112,7 @@ describe('sentinel backend on the founding rules', () => {
     expect(y).toMatchObject({
       id: '640d1803-a663-4e86-8ed1-28b0d560eac4', severity: 'Medium', queryFrequency: '1h', queryPeriod: '1h',
       triggerOperator: 'gt', triggerThreshold: 0, tactics: ['Reconnaissance'], relevantTechniques: ['T1595.001'],
-      kind: 'Scheduled', version: '1.1.0',
+      kind: 'Scheduled', version: '1.2.0',
       entityMappings: [{ entityType: 'IP', fieldMappings: [{ identifier: 'Address', columnName: 'SourceIP' }] }],
       requiredDataConnectors: [{ connectorId: 'CefAma', dataTypes: ['CommonSecurityLog'] }],
     });

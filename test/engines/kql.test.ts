@@ -11,6 +11,7 @@ import { referenceEngine } from '../../src/reference/index.js';
 import type { RunOptions } from '../../src/engines/types.js';
 import { loadTableSchemas } from '../../src/kql-check/table-schemas.js';
 import { ENGINES } from '../helpers/dist.js';
+import { projectRows } from '../../src/events/model.js';
 import { loadRules } from '../../src/load/load-rules.js';
 import { at, canonicalRows, NOW, proc, sweep } from '../helpers/events.js';
 
@@ -44,7 +45,8 @@ describe('KQL interpreter on the emitted queries agrees with the reference evalu
   it('ip-block-scan: same alert rows, every column', async () => {
     const { ref, kql } = await both('ip-block-scan', mixed);
     expect(ref.length).toBe(10);
-    expect(canonicalRows(kql)).toEqual(canonicalRows(ref));
+    // A port set is text in KQL (sorted with tostring, as Splunk's values()), numbers in the reference.
+    expect(projectRows(kql, Object.keys(ref[0]!))).toEqual(projectRows(ref, Object.keys(ref[0]!)));
     // The emitted sort is part of the contract: hosts then ports, descending.
     expect(kql.map((r) => [r.UniqueDestHosts, r.UniqueDestPorts])).toEqual(ref.map((r) => [r.UniqueDestHosts, r.UniqueDestPorts]));
   });
@@ -64,7 +66,8 @@ describe('KQL interpreter on the emitted queries agrees with the reference evalu
     ];
     const { ref, kql } = await both('scan-followed-by-access', events);
     expect(ref.map((r) => [r.SourceIP, r.AccessedHosts, r.AccessedHostList])).toEqual([['198.51.100.60', 1, ['203.0.113.3']]]);
-    expect(canonicalRows(kql)).toEqual(canonicalRows(ref));
+    // A port set is text in KQL (sorted with tostring, as Splunk's values()), numbers in the reference.
+    expect(projectRows(kql, Object.keys(ref[0]!))).toEqual(projectRows(ref, Object.keys(ref[0]!)));
   });
 
   it('scan-tool-execution: same rows', async () => {

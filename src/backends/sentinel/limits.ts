@@ -1,6 +1,9 @@
 import type { Rule } from '../../ir/types.js';
 import { facts, type Finding } from '../../load/diagnostic-facts.js';
 import { diagnosticAt, type Diagnostic } from '../../load/diagnostics.js';
+import { placeholderCount } from './deployable.js';
+import { sentinelTactic } from './index.js';
+import { MAX_PLACEHOLDERS, tacticsOf } from './platform.js';
 import { SENTINEL_MAX_SECONDS, SENTINEL_MIN_SECONDS } from './schedule.js';
 
 const LEGACY_TI = 'ThreatIntelligenceIndicator';
@@ -19,9 +22,10 @@ export function sentinelLimits(rule: Rule): Diagnostic[] {
     }
   }
   for (const k of ['title', 'description'] as const) {
-    const cols = [...rule.alert[k].matchAll(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)].map((m) => m[1]!);
-    if (new Set(cols).size > 3) error(rule.alert.pos[k], facts.sentinelPlaceholders());
+    const n = placeholderCount(rule.alert[k]);
+    if (n > MAX_PLACEHOLDERS) error(rule.alert.pos[k], facts.sentinelPlaceholders(n));
   }
+  out.push(...techniqueTactics(rule));
   for (const l of rule.sharedLists) {
     const at = l.externalPos?.['sentinel.table'];
     if (l.external?.sentinel?.table === LEGACY_TI && at) {
@@ -29,6 +33,21 @@ export function sentinelLimits(rule: Rule): Diagnostic[] {
     }
   }
   return out;
+}
+
+/** The Azure-Sentinel CI refuses a technique none of whose tactics the rule names (sub-techniques count as their parent). */
+function techniqueTactics(rule: Rule): Diagnostic[] {
+  const tactics = rule.tactics.map(sentinelTactic);
+  const at = rule.keyPos?.['attack.techniques'] ?? { file: rule.file, line: 1, col: 1 };
+  return rule.techniques.flatMap((t) => {
+    const want = tacticsOf(t);
+    return want.some((w) => tactics.includes(w)) ? [] : [diagnosticAt(at, facts.sentinelTechniqueTactic(t, want.map(attackName)))];
+  });
+}
+
+/** Sentinel's tactic name in the rule's spelling (CommandAndControl → command-and-control). */
+function attackName(tactic: string): string {
+  return tactic.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
 }
 
 function duration(seconds: number): string {

@@ -136,8 +136,9 @@ function kqlAggregate(a: Aggregate, col: (f: string) => string, type: string | u
       // dcount skips nulls but counts the empty string; canonical counts only present values.
       return type === 'int' || type === 'timestamp' ? `dcount(${c})` : `dcountif(${c}, isnotempty(${c}))`;
     case 'values':
-      // Sorted, then capped: the same values on every run, unlike make_set(x, N) which keeps an arbitrary N.
-      return `array_slice(array_sort_asc(make_set_if(${c}, ${present})), 0, ${kqlNumber(a.limit! - 1)})`;
+      // Sorted, then capped: the same values on every run, unlike make_set(x, N) which keeps an arbitrary N. Sorted
+      // as text, numbers too, because Splunk's values() can sort no other way: both keep the same N (semantics.md).
+      return `array_slice(array_sort_asc(make_set_if(${type === 'int' ? `tostring(${c})` : c}, ${present})), 0, ${kqlNumber(a.limit! - 1)})`;
     case 'min':
       return `min(${c})`;
     case 'max':

@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { KqlChecker } from '../../kql-check/check-kql.js';
 import { loadFunctionSchemas, loadTableSchemas } from '../../kql-check/table-schemas.js';
 import { facts } from '../../load/diagnostic-facts.js';
+import { checkRuleFile, checkWatchlist, type RuleKey } from './deployable.js';
 import { DiagnosticError, diagnosticAt, type Diagnostic } from '../../load/diagnostics.js';
 import { PACKAGE_ROOT } from '../../util/paths.js';
 import type { VerifyContext, VerifyResult } from '../types.js';
@@ -45,6 +46,49 @@ export function verifyKql(ctx: VerifyContext): VerifyResult {
       }
     }
   }
+  diags.push(...deployability(ctx));
   if (diags.length) throw new DiagnosticError(diags);
   return { count: checked, what: 'KQL queries', by: 'Kusto.Language' };
+}
+
+/**
+ * What the Sentinel service and the Azure-Sentinel CI would refuse in the emitted rule YAML and ARM templates
+ * (deployable.ts), each on the line of the rule key it comes from; a watchlist's problems on its list file.
+ */
+function deployability({ rules, files }: VerifyContext): Diagnostic[] {
+  const diags: Diagnostic[] = [];
+  for (const rule of rules) {
+    const where = (key: RuleKey) => {
+      const top = { file: rule.file, line: 1, col: 1 };
+      switch (key) {
+        case 'entities': return rule.keyPos?.entities ?? top;
+        case 'alert.title': return rule.alert.pos.title;
+        case 'alert.description': return rule.alert.pos.description;
+        case 'schedule': return rule.schedule.pos.frequency;
+        case 'version': return rule.keyPos?.version ?? top;
+        case 'attack': return rule.keyPos?.['attack.techniques'] ?? top;
+        case 'rule': return top;
+      }
+    };
+    for (const f of files.filter((x) => isRuleFile(x.path, rule.slug))) {
+      const arm = f.path.endsWith('.arm.json');
+      const props = arm ? (JSON.parse(f.content) as ArmTemplate).resources?.[0]?.properties : (parseYaml(f.content) as Record<string, unknown>);
+      for (const p of checkRuleFile(f.path, props ?? {}, arm ? 'arm' : 'yaml')) diags.push(diagnosticAt(where(p.key), p.finding));
+    }
+  }
+  const lists = new Map(rules.flatMap((r) => r.sharedLists).map((l) => [l.name, l.file]));
+  for (const f of files.filter((x) => /^sentinel\/watchlists\/[^/]+\.arm\.json$/.test(x.path))) {
+    const props = (JSON.parse(f.content) as ArmTemplate).resources?.[0]?.properties ?? {};
+    const file = lists.get(f.path.slice('sentinel/watchlists/'.length, -'.arm.json'.length)) ?? f.path;
+    for (const finding of checkWatchlist(f.path, props)) diags.push(diagnosticAt({ file, line: 1, col: 1 }, finding));
+  }
+  return diags;
+}
+
+type ArmTemplate = { resources?: { properties?: Record<string, unknown> }[] };
+
+/** sentinel/<slug>.yaml, sentinel/<slug>.arm.json and those of its variants (sentinel/<slug>.<variant>.yaml). */
+function isRuleFile(p: string, slug: string): boolean {
+  const rest = p.startsWith(`sentinel/${slug}.`) ? p.slice(`sentinel/${slug}.`.length) : '';
+  return /^(?:[a-z][a-z0-9_]*\.)?(?:yaml|arm\.json)$/.test(rest);
 }

@@ -55,9 +55,6 @@ export function buildSplCommands(rule: Rule, branch: Branch, sm: SourceMapping, 
     const caps = valuesCaps(agg.aggregates);
     if (caps) cmds.push(caps);
     const aggregates = [...agg.aggregates, ...(branch.followedBy?.aggregates ?? [])];
-    if (aggregates.some((a) => a.fn === 'values')) {
-      note('values: values() sorts as strings before the cap ("10" before "9"), so above the limit the kept values can differ from KQL, which sorts numbers numerically');
-    }
     if (aggregates.some((a) => a.fn === 'distinct_count')) {
       note('distinct_count: dc() is exact but counts distinct string forms ("22" and "022" are two values)');
     }

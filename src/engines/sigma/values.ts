@@ -29,6 +29,92 @@ export function wildcardToRegex(value: string): string {
   return out;
 }
 
+// Plain values are matched without a regular expression: V8 compiles a regex recursively, and a long literal
+// (10,000 characters) overflows its stack. Case folding is toLowerCase on both sides, as the reference evaluator's.
+const STAR = Symbol('*');
+const ONE = Symbol('?');
+type Piece = string | typeof STAR | typeof ONE;
+
+/** A Sigma value as literal runs and wildcards (`*` any run, `?` one character; `\\*`, `\\?`, `\\\\` escape them). */
+function globPieces(value: string): Piece[] {
+  const out: Piece[] = [];
+  let lit = '';
+  const flush = () => {
+    if (lit) out.push(lit);
+    lit = '';
+  };
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!;
+    const next = value[i + 1];
+    if (c === '\\' && (next === '*' || next === '?' || next === '\\')) {
+      lit += next;
+      i++;
+    } else if (c === '*' || c === '?') {
+      flush();
+      out.push(c === '*' ? STAR : ONE);
+    } else lit += c;
+  }
+  flush();
+  return out;
+}
+
+/** Length in UTF-16 units of the code point at `i` (`?` is one character, as `[\\s\\S]` with the u flag). */
+const unit = (s: string, i: number) => (s.codePointAt(i)! > 0xffff ? 2 : 1);
+
+/** Whether `i` falls between the two halves of a surrogate pair (not a character boundary). */
+const midPair = (s: string, i: number) => i > 0 && i < s.length && /[\udc00-\udfff]/.test(s[i]!) && /[\ud800-\udbff]/.test(s[i - 1]!);
+
+/**
+ * A whole-value matcher for a pattern. Between stars, each chunk is found at its leftmost place (enough for `*`,
+ * which can absorb whatever the leftmost choice leaves); the first chunk is anchored at the start and the last at
+ * the end.
+ */
+function compileGlob(pieces: Piece[]): (s: string) => boolean {
+  const chunks: Piece[][] = [[]];
+  for (const p of pieces) {
+    if (p === STAR) chunks.push([]);
+    else chunks[chunks.length - 1]!.push(p);
+  }
+  /** The end of `chunk` matched at `at`, or -1. */
+  const matchAt = (s: string, chunk: Piece[], at: number): number => {
+    let i = at;
+    for (const p of chunk) {
+      if (p === ONE) {
+        if (i >= s.length) return -1;
+        i += unit(s, i);
+      } else if (typeof p === 'string' && s.startsWith(p, i)) i += p.length;
+      else return -1;
+    }
+    return i;
+  };
+  const first = chunks[0]!;
+  const rest = chunks.slice(1);
+  return (s) => {
+    let at = matchAt(s, first, 0);
+    if (at < 0) return false;
+    if (!rest.length) return at === s.length;
+    for (let k = 0; k < rest.length; k++) {
+      const chunk = rest[k]!;
+      if (k === rest.length - 1) {
+        // The last chunk ends the value: try it where it must start, counting its characters from the end.
+        for (let j = s.length; j >= at; j--) if (!midPair(s, j) && matchAt(s, chunk, j) === s.length) return true;
+        return false;
+      }
+      let found = -1;
+      for (let j = at; j <= s.length; j += j < s.length ? unit(s, j) : 1) {
+        const end = matchAt(s, chunk, j);
+        if (end >= 0) {
+          found = end;
+          break;
+        }
+      }
+      if (found < 0) return false;
+      at = found;
+    }
+    return true;
+  };
+}
+
 function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -97,12 +183,12 @@ export function compileItem(key: string, raw: unknown): ItemMatcher {
   const tests = values.map((x) => {
     if (x === null) return (v: unknown) => isAbsent(v);
     if (typeof x === 'number' || typeof x === 'boolean') return (v: unknown) => !isAbsent(v) && String(v) === String(x);
-    let src = wildcardToRegex(String(x));
-    if (mods.includes('contains')) src = `[\\s\\S]*${src}[\\s\\S]*`;
-    else if (mods.includes('startswith')) src = `${src}[\\s\\S]*`;
-    else if (mods.includes('endswith')) src = `[\\s\\S]*${src}`;
-    const re = new RegExp(`^${src}$`, cased ? 'u' : 'iu');
-    return (v: unknown) => !isAbsent(v) && re.test(String(v));
+    let pattern = globPieces(String(x));
+    if (mods.includes('contains') || mods.includes('endswith')) pattern = [STAR, ...pattern];
+    if (mods.includes('contains') || mods.includes('startswith')) pattern = [...pattern, STAR];
+    const fold = (t: string) => (cased ? t : t.toLowerCase());
+    const glob = compileGlob(pattern.map((p) => (typeof p === 'string' ? fold(p) : p)));
+    return (v: unknown) => !isAbsent(v) && glob(fold(String(v)));
   });
   const neq = mods.includes('neq');
   return (e) => {
