@@ -169,7 +169,7 @@ function compileBranch(rule: Rule, b: Branch, sm: SourceMapping, templates: Temp
       title: yamlPlain(rule.name), id: rule.id, name: null, ...ruleMeta(rule),
       logsource: logsourceView(sm), detection, fields: fields.map(yamlPlain),
     };
-    return { path: fileName(stem), content: templates.render('rule', multi ? { ...view, id: derivedId(rule.id, `branch/${b.name}`) } : view), templates: ['rule'], rule: rule.id };
+    return { path: fileName(stem), content: templates.render('rule', multi ? { ...view, id: derivedId(rule.id, `branch/${b.name}`), related: rule.id } : view), templates: ['rule'], rule: rule.id };
   }
 
   // Aggregation: base rule + correlations.
@@ -182,6 +182,7 @@ function compileBranch(rule: Rule, b: Branch, sm: SourceMapping, templates: Temp
     title: yamlPlain(`${rule.name} (base events)`),
     id: derivedId(rule.id, `base/${b.name}`),
     name: baseName,
+    related: rule.id,
     description: yamlString(`Base events of the correlations below (detc rule ${rule.id}); not an alert on its own.`),
     logsource: logsourceView(sm),
     detection,
@@ -198,6 +199,7 @@ function compileBranch(rule: Rule, b: Branch, sm: SourceMapping, templates: Temp
         title: yamlPlain(`${rule.name}: ${p.column} ${p.op === 'gte' ? '>=' : '>'} ${p.value}`),
         id: derivedId(rule.id, `correlation/${b.name}/${p.column}/${p.op}/${p.value}`),
         name: `${slugName}_${underscored(p.column)}`,
+        related: rule.id,
         ...meta,
         type: p.type,
         rules: [baseName],
