@@ -75,6 +75,8 @@ export const sigma: Target = {
     drops: rule.branches.some((b) => b.suppressions.length) ? ['suppress'] : [],
   }),
   verify: verifySigmaIdentity,
-  native: { time: 'iso', missing: 'absent' },
+  // Sigma rules are converted for stores that keep '' for a missing string (Log Analytics): the interpreter sees
+  // them so, and the emitted rules must say what they mean by empty (an absent field is `F: null` in the same rules).
+  native: { time: 'iso', missing: 'empty-string' },
   readPeriodSeconds,
 };

@@ -14,6 +14,8 @@ import { loadSharedLists } from '../../src/load/shared-lists.js';
 import { baseRuleDoc, ruleFromDoc, ruleWithWhere } from '../helpers/rules.js';
 import { coverage, coverageMarkdown } from '../../src/coverage/layer.js';
 import { ENGINES, engineOpts } from '../helpers/dist.js';
+import { compileCondition } from '../../src/engines/sigma/condition.js';
+import { compileSelection } from '../../src/engines/sigma/values.js';
 
 const TARGETS = ['sentinel', 'splunk', 'sigma'];
 
@@ -123,27 +125,35 @@ describe('sigma backend on the founding rules', () => {
     expect(correlations).toBeGreaterThanOrEqual(2);
   });
 
-  it('ip-block-scan: a base rule with CIDR exclusions and two value_count correlations', () => {
-    const [base, ...cors] = docs(mr);
-    expect(base!.name).toBe('ip_block_scan_base');
+  it('ip-block-scan: a base rule per counted field, with CIDR exclusions, and two value_count correlations', () => {
+    const [base, base2, ...cors] = docs(mr);
+    expect([base!.name, base2!.name]).toEqual(['ip_block_scan_dst_port_base', 'ip_block_scan_dst_ip_base']);
     expect(base!.logsource).toEqual({ category: 'firewall' });
     const det = base!.detection as Record<string, unknown>;
     expect(det.filter_main_src_ip).toEqual({
       'src_ip|cidr': ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '169.254.0.0/16', '::1/128', 'fc00::/7', 'fe80::/10'],
     });
-    expect(det.selection).toEqual({ 'src_ip|exists': true });
+    expect(det.selection_src_ip).toEqual({ 'src_ip|exists': true });
     expect(det.filter_main_src_ip_empty).toEqual([{ src_ip: '' }, { src_ip: null }]);
-    expect(det.condition).toBe('selection and not 1 of filter_main_*');
+    expect(det.selection_dst_port).toEqual({ 'dst_port|exists': true });
+    expect(det.filter_main_dst_port_empty).toEqual([{ dst_port: '' }, { dst_port: null }]);
+    expect(det.condition).toBe('selection_src_ip and selection_dst_port and not 1 of filter_main_*');
+    expect((base2!.detection as Record<string, unknown>).filter_main_dst_ip_empty).toEqual([{ dst_ip: '' }, { dst_ip: null }]);
+    // SigmaHQ conventions for every document, base rules included; a base rule is not an alert on its own.
+    for (const b of [base!, base2!]) {
+      expect(b).toMatchObject({ status: 'experimental', author: 'detc', date: '2026-11-23', level: 'informational' });
+      expect(b.related).toEqual([{ id: '640d1803-a663-4e86-8ed1-28b0d560eac4', type: 'derived' }]);
+    }
     expect(mr).not.toMatch(/startswith/);
     expect(cors).toHaveLength(2);
     const cs = cors.map((c) => c.correlation as Record<string, unknown>);
     for (const c of cs) {
       expect(c.type).toBe('value_count');
-      expect(c.rules).toEqual(['ip_block_scan_base']);
       expect(c['group-by']).toEqual(['src_ip']);
       expect(c.timespan).toBe('5m');
     }
     expect(cs.map((c) => c.condition)).toEqual([{ field: 'dst_port', gte: 20 }, { field: 'dst_ip', gte: 15 }]);
+    expect(cs.map((c) => c.rules)).toEqual([['ip_block_scan_dst_port_base'], ['ip_block_scan_dst_ip_base']]);
     for (const c of cors) {
       expect(c.level).toBe('medium');
       expect(c.status).toBe('experimental');
@@ -151,8 +161,26 @@ describe('sigma backend on the founding rules', () => {
       expect((c.falsepositives as string[]).length).toBe(5);
       expect(c.id).toMatch(/^[0-9a-f-]{36}$/);
     }
-    expect(new Set([base!.id, ...cors.map((c) => c.id)]).size).toBe(3);
+    expect(new Set([base!.id, base2!.id, ...cors.map((c) => c.id)]).size).toBe(4);
     expect(mr).toContain('    condition:\n        field: dst_port\n        gte: 20\n');
+  });
+
+  it('a value_count reads only events that have a value of the counted field (a consumer keeping \'\' would count it)', () => {
+    const all = docs(mr);
+    const event = { timestamp: '2026-11-23T11:00:00Z', src_ip: '198.51.100.5', dst_ip: '203.0.113.1', dst_port: 22 };
+    for (const c of all.filter((d) => (d.correlation as Record<string, unknown> | undefined)?.type === 'value_count')) {
+      const corr = c.correlation as { rules: string[]; condition: { field: string } };
+      const base = all.find((d) => d.name === corr.rules[0])!;
+      const det = base.detection as Record<string, unknown>;
+      const sels = new Map(Object.entries(det).filter(([k]) => k !== 'condition').map(([k, v]) => [k, compileSelection(k, v)]));
+      const matches = compileCondition(String(det.condition), sels);
+      const f = corr.condition.field;
+      expect(matches(event), `${String(base.name)} on a full event`).toBe(true);
+      expect(matches({ ...event, [f]: '' }), `${String(base.name)} with ${f} ''`).toBe(false);
+      expect(matches({ ...event, [f]: null }), `${String(base.name)} with ${f} null`).toBe(false);
+      const { [f]: _gone, ...without } = event as Record<string, unknown>;
+      expect(matches(without), `${String(base.name)} without ${f}`).toBe(false);
+    }
   });
 
   it('ip-block-scan: notes name what Sigma cannot express', () => {
@@ -165,7 +193,7 @@ describe('sigma backend on the founding rules', () => {
     expect(text).toMatch(/derived columns ScanDurationSeconds/);
     expect(text).toMatch(/dropped: sort UniqueDestHosts desc/);
     expect(text).toMatch(/dropped: lookback 1h/);
-    expect(text).toMatch(/approximated: having \(UniqueDestPorts >= 20 OR UniqueDestHosts >= 15\) becomes 2 correlations/);
+    expect(text).toMatch(/approximated: having \(UniqueDestPorts >= 20 OR UniqueDestHosts >= 15\) becomes 2 separate correlations/);
   });
 
   it('scan-tool-execution: basename, has and the condition tree', () => {

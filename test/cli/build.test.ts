@@ -216,7 +216,7 @@ describe('detc build / validate', () => {
     const all = await run(dir, ...args, '--engine', 'all');
     expect(all.code).toBe(0);
     expect(all.err).toMatch(/^sigma skipped: it cannot express the rule's suppression windows, and they change these alerts/m);
-    expect(all.err).toMatch(/3 engines agree: 12 alerts from 3297 events/);
+    expect(all.err).toMatch(/3 engines agree: 12 alerts from 3312 events/);
   });
 
   it('detc check passes on a freshly built project and writes nothing', async () => {

@@ -124,6 +124,13 @@ function withGroupKeys(where: Condition | undefined, b: Branch): Condition | und
   return all.length === 1 ? all[0] : { kind: 'and', exprs: all, pos: b.pos };
 }
 
+/** `where` AND `field` exists (present, not null, not ''), unless the top level already requires it. */
+function withField(where: Condition, field: string, b: Branch): Condition {
+  const top = where.kind === 'and' ? where.exprs : [where];
+  if (top.some((c) => c.kind === 'exists' && c.exists && c.field === field)) return where;
+  return { kind: 'and', exprs: [...top, { kind: 'exists', field, exists: true, pos: b.pos }], pos: b.pos };
+}
+
 /**
  * Why Sigma cannot express a rule at all, so that nothing is emitted for it (a base rule without its threshold would
  * fire on every event), or undefined. The Sigma engine asks the same question.
@@ -176,25 +183,48 @@ function compileBranch(rule: Rule, b: Branch, sm: SourceMapping, templates: Temp
   const agg = b.aggregation;
   const plan = planCorrelations(b.having, agg, sm);
   if (!plan.ok) throw new Error(`${rule.file}: sigmaUnexpressible() lets through a threshold Sigma cannot express`);
-  const baseName = `${slugName}_base`;
-  const base = templates.render('rule', {
-    ...NO_META,
-    title: yamlPlain(`${rule.name} (base events)`),
-    id: derivedId(rule.id, `base/${b.name}`),
-    name: baseName,
-    related: rule.id,
-    description: yamlString(`Base events of the correlations below (detc rule ${rule.id}); not an alert on its own.`),
-    logsource: logsourceView(sm),
-    detection,
-    fields: [],
-  });
-  const docs = [base];
+  // One base rule per counted field, which also requires that field: a value_count counts the distinct values its
+  // consumer sees, and a consumer that keeps '' (Sentinel's string columns are never null) would count an empty
+  // value as one more; the contract counts it as missing (docs/semantics.md). event_count reads the plain base.
+  const meta = ruleMeta(rule);
+  const bases = new Map<string, string>();
+  const docs: string[] = [];
+  const baseFor = (p: CorrelationPlan): string => {
+    const key = p.canonical ?? '';
+    const known = bases.get(key);
+    if (known) return known;
+    const f = p.canonical ? sm.fields[p.canonical]!.name : undefined;
+    const name = f ? `${slugName}_${underscored(f)}_base` : `${slugName}_base`;
+    const cond = p.canonical ? withField(where, p.canonical, b) : where;
+    docs.push(templates.render('rule', {
+      ...NO_META,
+      title: yamlPlain(f ? `${rule.name} (base events with a ${f})` : `${rule.name} (base events)`),
+      id: derivedId(rule.id, f ? `base/${b.name}/${f}` : `base/${b.name}`),
+      name,
+      related: rule.id,
+      status: meta.status,
+      description: yamlString(
+        `Base events of the correlations below (detc rule ${rule.id}); not an alert on its own.` +
+          (f ? ` Events without a ${f} (absent, null or empty) are left out, so the correlation counts only real values.` : ''),
+      ),
+      author: meta.author,
+      date: meta.date,
+      modified: meta.modified,
+      // Not an alert on its own: a consumer that also converts base rules (generate: true) gets no alert at the rule's level.
+      level: 'informational',
+      logsource: logsourceView(sm),
+      detection: cond === where ? detection : detectionView(compileDetection(cond, sm)),
+      fields: [],
+    }));
+    bases.set(key, name);
+    return name;
+  };
   const used = new Set<string>();
   {
-    const meta = ruleMeta(rule);
     const groupBy = agg.by.map((k) => yamlPlain(sm.fields[k.field]!.name));
     for (const p of plan.plans) used.add(p.column);
-    for (const p of plan.plans) {
+    const correlations = plan.plans.map((p) => ({ p, base: baseFor(p) }));
+    for (const { p, base } of correlations) {
       docs.push(templates.render('correlation', {
         title: yamlPlain(`${rule.name}: ${p.column} ${p.op === 'gte' ? '>=' : '>'} ${p.value}`),
         id: derivedId(rule.id, `correlation/${b.name}/${p.column}/${p.op}/${p.value}`),
@@ -202,7 +232,7 @@ function compileBranch(rule: Rule, b: Branch, sm: SourceMapping, templates: Temp
         related: rule.id,
         ...meta,
         type: p.type,
-        rules: [baseName],
+        rules: [base],
         groupBy,
         timespan: sigmaTimespan(agg.windowSeconds),
         field: p.field ? yamlPlain(p.field) : null,
@@ -211,7 +241,7 @@ function compileBranch(rule: Rule, b: Branch, sm: SourceMapping, templates: Temp
       }));
     }
     if (plan.plans.length > 1) {
-      note('approximated', `having (${plan.plans.map(describePlan).join(' OR ')}) becomes ${plan.plans.length} correlations on one base rule: each can alert for the same ${agg.by.map((k) => k.as).join(', ')} and window, where KQL and SPL alert once`);
+      note('approximated', `having (${plan.plans.map(describePlan).join(' OR ')}) becomes ${plan.plans.length} separate correlations: each can alert for the same ${agg.by.map((k) => k.as).join(', ')} and window, where KQL and SPL alert once`);
     }
     note('approximated', `window: tumbling ${sigmaTimespan(agg.windowSeconds)} aligned to the epoch; Sigma 'timespan: ${sigmaTimespan(agg.windowSeconds)}' leaves sliding vs. static windows to the converting backend`);
   }

@@ -4,7 +4,7 @@ import { DATA_SOURCES } from '../../ir/sources.js';
 import type { Rule } from '../../ir/types.js';
 import { parseDuration } from '../../load/duration.js';
 import { output, projectEvent } from '../../events/output.js';
-import { isMissing, type Row } from '../../events/model.js';
+import { isAbsent, type Row } from '../../events/model.js';
 import type { Engine, EngineOutput, EngineRun } from '../types.js';
 import { compileCondition } from './condition.js';
 import { SigmaRuntimeError, compileSelection, type ItemMatcher } from './values.js';
@@ -104,8 +104,9 @@ export const sigmaEngine: Engine = {
     for await (const { native, time: t } of run.read(branch.source)) {
       for (const p of plans) {
         if (!p.matchers.some((m) => m(native))) continue;
+        // As a Sigma consumer groups and counts: '' is a value there; only an absent or null field is not.
         const keys = p.groupBy.map((g) => native[g]);
-        if (keys.some((k) => isMissing(k))) continue;
+        if (keys.some((k) => isAbsent(k))) continue;
         const window = Math.floor(t / p.span) * p.span;
         const id = JSON.stringify([window, ...keys]);
         let g = p.groups.get(id);
@@ -113,7 +114,7 @@ export const sigmaEngine: Engine = {
         g.count++;
         if (p.field !== undefined) {
           const v = native[p.field];
-          if (!isMissing(v)) g.values.add(String(v));
+          if (!isAbsent(v)) g.values.add(String(v));
         }
       }
     }
