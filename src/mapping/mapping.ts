@@ -36,11 +36,17 @@ export function loadMapping(file: string, displayName = file): BackendMapping {
       }
       if (typeof v === 'string') mapped[f] = { name: v, missing: [] };
       else if (v && typeof v === 'object' && typeof (v as { name?: unknown }).name === 'string') {
-        const o = v as { name: string; missing?: unknown[]; transform?: string };
-        if (o.transform !== undefined && o.transform !== 'basename') {
-          ds.push(src.diagnostic(['sources', key, 'fields', f, 'transform'], `unknown transform '${o.transform}' (known: basename)`));
+        const o = v as { name: string; missing?: unknown[]; transform?: string; algorithm?: unknown };
+        if (o.transform !== undefined && o.transform !== 'basename' && o.transform !== 'hash') {
+          ds.push(src.diagnostic(['sources', key, 'fields', f, 'transform'], `unknown transform '${o.transform}' (known: basename, hash)`));
         }
-        mapped[f] = { name: o.name, missing: (o.missing ?? []).map(String), transform: o.transform as 'basename' | undefined };
+        if (o.transform === 'hash' && (typeof o.algorithm !== 'string' || !/^[A-Za-z0-9]+$/.test(o.algorithm))) {
+          ds.push(src.diagnostic(['sources', key, 'fields', f, 'algorithm'], "transform 'hash' needs the algorithm's name in the list (algorithm: SHA256)"));
+        }
+        mapped[f] = {
+          name: o.name, missing: (o.missing ?? []).map(String), transform: o.transform as MappedField['transform'],
+          ...(o.transform === 'hash' && typeof o.algorithm === 'string' ? { algorithm: o.algorithm } : {}),
+        };
       } else {
         ds.push(src.diagnostic(['sources', key, 'fields', f], 'a field maps to a name, or to {name, missing?, transform?}'));
       }

@@ -5,6 +5,7 @@ import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { loadMapping } from '../../src/mapping/mapping.js';
+import { fromNativeConverter, toNative } from '../../src/mapping/native.js';
 import { hasRegex, regexLiteral, sigmaValue, unescapeSigmaValue, yamlString, yamlText } from '../../src/backends/sigma/escape.js';
 import { derivedId, uuidV5 } from '../../src/util/ids.js';
 import { sigmaBackend } from '../../src/backends/sigma/index.js';
@@ -183,6 +184,37 @@ describe('sigma backend on the founding rules', () => {
     }
   });
 
+  it('SigmaHQ conventions: numbers unquoted, Sysmon Hashes for a SHA-256, fields outside the taxonomy named in the notes', () => {
+    const icmp = docs(out.file('sigma/mr_net_firewall_icmp_ping_sweep.yml'))[0]!.detection as Record<string, Record<string, unknown[]>>;
+    expect(icmp.selection_protocol!.protocol).toEqual(['icmp', 'icmpv6', 'icmp6', 'ipv6-icmp', 1, 58]);
+    const renamed = out.file('sigma/proc_creation_renamed_scan_tool.yml');
+    const det = docs(renamed)[0]!.detection as Record<string, Record<string, string[]>>;
+    expect(det.selection_sha256).toEqual({ 'Hashes|contains': ['SHA256=deadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeef', expect.stringMatching(/^SHA256=0123456789abcdef/i)] });
+    expect(renamed).not.toMatch(/^\s+sha256/m);
+    const text = out.notes.map((n) => `${n.rule}: ${n.message}`).join('\n');
+    expect(text).toMatch(/unix-scan-tool-execution.yml: fields outside the Sigma taxonomy of process_creation: ComputerName/);
+    expect(text).toMatch(/icmp-ping-sweep.yml: fields outside the Sigma taxonomy of firewall: protocol/);
+    expect(text).not.toMatch(/taxonomy of process_creation: .*(Hashes|sha256|UtcTime)/);
+  });
+
+  it('the Sigma engine sees a SHA-256 as Sysmon writes it, and reads it back', () => {
+    const conv = { time: 'iso', missing: 'empty-string' } as const;
+    const native = toNative({ time: '2026-11-23T11:00:00Z', host: 'ws1', sha256: 'ab'.repeat(32) }, 'process_creation', ctx.mapping, conv);
+    expect(native).toMatchObject({ UtcTime: '2026-11-23T11:00:00.000Z', ComputerName: 'ws1', Hashes: `SHA256=${'ab'.repeat(32)}` });
+    expect(fromNativeConverter('process_creation', ctx.mapping, conv)({ Hashes: `MD5=00,SHA256=${'cd'.repeat(32)},IMPHASH=11` })).toEqual({ sha256: 'cd'.repeat(32) });
+  });
+
+  it('a SHA-256 that is not a well-formed digest, or another operator, is a regex anchored on the Hashes entry', () => {
+    const r = compile([ruleWithWhere({ any: [{ field: 'sha256', eq: 'abc' }, { field: 'sha256', startswith: 'DEAD' }, { field: 'sha256', exists: true }] })]);
+    const det = docs(r.files[0]!.content)[0]!.detection as Record<string, Record<string, string>>;
+    const re = (sel: string, key: string) => new RegExp(det[sel]![key]!, key.endsWith('|i') ? 'i' : '');
+    expect(re('selection_sha256', 'Hashes|re|i').test('SHA1=00,SHA256=ABC,MD5=11')).toBe(true);
+    expect(re('selection_sha256', 'Hashes|re|i').test('SHA256=abcd')).toBe(false);
+    expect(re('selection_sha256_2', 'Hashes|re|i').test('MD5=dead,SHA256=deadbeef')).toBe(true);
+    expect(re('selection_sha256_2', 'Hashes|re|i').test('MD5=dead,SHA256=beef')).toBe(false);
+    expect(re('selection_sha256_3', 'Hashes|re|i').test('MD5=dead,SHA256=')).toBe(false);
+  });
+
   it('ip-block-scan: notes name what Sigma cannot express', () => {
     const notes = out.notes.filter((n) => n.rule === 'rules/network/ip-block-scan.yml');
     const text = notes.map((n) => `${n.kind}: ${n.message}`).join('\n');
@@ -209,7 +241,7 @@ describe('sigma backend on the founding rules', () => {
     expect(proc).toContain("              - '\\nmap.exe'\n              - '/nmap.exe'\n");
     expect((det.selection_command_line as Record<string, string[]>)['CommandLine|re|i']).toContain('(^|[^A-Za-z0-9])nmap([^A-Za-z0-9]|$)');
     expect(det.condition).toBe('selection_process_name or (selection_command_line and selection_command_line_2)');
-    expect(d!.fields).toEqual(['timestamp', 'ComputerName', 'User', 'Image', 'CommandLine', 'ParentImage']);
+    expect(d!.fields).toEqual(['UtcTime', 'ComputerName', 'User', 'Image', 'CommandLine', 'ParentImage']);
     expect(d!.tags).toEqual(['attack.reconnaissance', 'attack.t1595.001']);
     expect(d!.level).toBe('medium');
     expect(d!.references).not.toContain('https://attack.mitre.org/techniques/T1595/001/');

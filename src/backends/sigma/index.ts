@@ -13,6 +13,8 @@ import { sigmaUnexpressible } from './limits.js';
 import { compileDetection, type SigmaDetection } from './detection.js';
 import { sigmaTimespan, yamlString, yamlText } from './escape.js';
 import { derivedId } from '../../util/ids.js';
+import { conditionFields } from '../../ir/analysis.js';
+import { outsideTaxonomy } from './taxonomy.js';
 
 const RESERVED = /^(true|false|null|yes|no|on|off|y|n|~)$/i;
 
@@ -153,6 +155,20 @@ function compileBranch(rule: Rule, b: Branch, sm: SourceMapping, templates: Temp
     note('approximated', `no where filter: Sigma needs a selection, so the rule matches events whose ${sm.fields[time]?.name ?? time} is set`);
   }
   const detection = detectionView(compileDetection(where, sm));
+  {
+    // Fields a converting pipeline may not know: those outside the taxonomy of the logsource's category.
+    const plan = b.aggregation ? planCorrelations(b.having, b.aggregation, sm) : undefined;
+    const counted = plan?.ok ? plan.plans.flatMap((p) => (p.canonical ? [p.canonical] : [])) : [];
+    const read = new Set([...conditionFields(where), ...(b.aggregation?.by.map((k) => k.field) ?? []), ...counted]);
+    const shown = b.aggregation ? [] : b.output.flatMap((o) => (o.field ? [o.field] : []));
+    const named = (cs: Iterable<string>) => [...cs].flatMap((c) => (sm.fields[c] ? [sm.fields[c]!.name] : []));
+    const inRule = outsideTaxonomy(String(ls.category ?? ''), named(read)) ?? [];
+    const inFields = (outsideTaxonomy(String(ls.category ?? ''), named(shown)) ?? []).filter((n) => !inRule.includes(n));
+    if (inRule.length) {
+      note('approximated', `fields outside the Sigma taxonomy of ${String(ls.category)}: ${inRule.join(', ')} (the taxonomy has none for what detc reads there): a pipeline converting the rule needs a mapping for each, or it rejects the rule`);
+    }
+    if (inFields.length) note('approximated', `'fields' lists ${inFields.join(', ')}, outside the Sigma taxonomy of ${String(ls.category)} (shown to the analyst only; conversion does not need them)`);
+  }
 
   if (b.classifications.length) {
     note('dropped', `classification ${b.classifications.map((c) => `${c.as} (${c.cases.length} cases, else '${c.otherwise}')`).join(', ')}: Sigma has no computed columns`);
@@ -168,6 +184,8 @@ function compileBranch(rule: Rule, b: Branch, sm: SourceMapping, templates: Temp
       if (f && !fields.includes(f.name)) fields.push(f.name);
     }
     note('dropped', `output column names (${b.output.map((o) => o.name).join(', ')}): Sigma 'fields' lists the taxonomy fields (${fields.join(', ')}) without aliases`);
+    const hashed = b.output.filter((o) => o.field && sm.fields[o.field]?.transform === 'hash');
+    if (hashed.length) note('approximated', `${hashed.map((o) => `${o.name} (${o.field})`).join(', ')}: shown as the hash list ${[...new Set(hashed.map((o) => sm.fields[o.field!]!.name))].join(', ')}, whose ${hashed.map((o) => sm.fields[o.field!]!.algorithm).join(', ')} entry it is`);
     const based = b.output.filter((o) => o.field && sm.fields[o.field]?.transform === 'basename');
     if (based.length) {
       note('approximated', `${based.map((o) => `${o.name} (${o.field})`).join(', ')}: shown as the full path field ${[...new Set(based.map((o) => sm.fields[o.field!]!.name))].join(', ')}; Sigma has no file-name field`);
