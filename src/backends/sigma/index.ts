@@ -87,10 +87,19 @@ interface Meta {
   level: string | null;
 }
 
-function ruleMeta(rule: Rule): Meta {
+/**
+ * What a Sigma user must know that the Sigma cannot carry, said where they look: the suppression windows as
+ * false positives (Sigma has no time conditions), `sigmaNotes` appended to the description.
+ */
+function ruleMeta(rule: Rule, b?: Branch, sigmaNotes: string[] = []): Meta {
+  const description = sigmaNotes.length ? `${rule.description.replace(/\n+$/, '')}\n\n${sigmaNotes.join('\n\n')}` : rule.description;
+  const suppressed = (b?.suppressions ?? []).map((s) => {
+    const windows = s.windows.map((w) => `${typeof w.match === 'string' ? w.match : w.match.text} from ${isoMinute(w.startMs)} to ${isoMinute(w.endMs)} (${w.ticket})`);
+    return `Announced activity of ${s.list} (${windows.join('; ')}): the detc rule suppresses these ${s.field} values inside their windows; Sigma has no time conditions, so this rule does not, and the SIEM must filter them`;
+  });
   return {
     status: rule.status,
-    description: yamlText(rule.description, 0),
+    description: yamlText(description, 0),
     // SigmaHQ convention: ATT&CK links are expressed by tags, not references.
     references: rule.references.filter((r) => !/^https?:\/\/attack\.mitre\.org\//i.test(r)).map(yamlPlain),
     author: yamlPlain(rule.author),
@@ -100,9 +109,13 @@ function ruleMeta(rule: Rule): Meta {
       ...rule.tactics.map((t) => `attack.${t.toLowerCase().replace(/[\s_]+/g, '-')}`),
       ...rule.techniques.map((t) => `attack.${t.toLowerCase()}`),
     ].filter((t, i, a) => a.indexOf(t) === i),
-    falsepositives: rule.falsePositives.map((f) => yamlPlain(f.description)),
+    falsepositives: [...rule.falsePositives.map((f) => f.description), ...suppressed].map(yamlPlain),
     level: rule.severity,
   };
+}
+
+function isoMinute(ms: number): string {
+  return new Date(ms).toISOString().replace(/:00\.000Z$/, 'Z').replace(/\.000Z$/, 'Z');
 }
 
 const NO_META: Meta = { status: null, description: null, references: [], author: null, date: null, modified: null, tags: [], falsepositives: [], level: null };
@@ -145,7 +158,7 @@ function compileBranch(rule: Rule, b: Branch, sm: SourceMapping, templates: Temp
   const slugName = underscored(rule.slug) + (multi ? `_${underscored(b.name)}` : '');
 
   for (const s of b.suppressions) {
-    note('dropped', `suppress: Sigma has no time conditions; the ${s.windows.length} window(s) of $${s.list} are not applied (filter them in the SIEM the rule is converted for)`);
+    note('dropped', `suppress: Sigma has no time conditions; the ${s.windows.length} window(s) of $${s.list} are not applied (filter them in the SIEM the rule is converted for); the emitted rule lists them under falsepositives`);
   }
   let where = withGroupKeys(b.where, b);
   if (!where) {
@@ -191,7 +204,7 @@ function compileBranch(rule: Rule, b: Branch, sm: SourceMapping, templates: Temp
       note('approximated', `${based.map((o) => `${o.name} (${o.field})`).join(', ')}: shown as the full path field ${[...new Set(based.map((o) => sm.fields[o.field!]!.name))].join(', ')}; Sigma has no file-name field`);
     }
     const view = {
-      title: yamlPlain(rule.name), id: rule.id, name: null, ...ruleMeta(rule),
+      title: yamlPlain(rule.name), id: rule.id, name: null, ...ruleMeta(rule, b),
       logsource: logsourceView(sm), detection, fields: fields.map(yamlPlain),
     };
     return { path: fileName(stem), content: templates.render('rule', multi ? { ...view, id: derivedId(rule.id, `branch/${b.name}`), related: rule.id } : view), templates: ['rule'], rule: rule.id };
@@ -204,7 +217,7 @@ function compileBranch(rule: Rule, b: Branch, sm: SourceMapping, templates: Temp
   // One base rule per counted field, which also requires that field: a value_count counts the distinct values its
   // consumer sees, and a consumer that keeps '' (Sentinel's string columns are never null) would count an empty
   // value as one more; the contract counts it as missing (docs/semantics.md). event_count reads the plain base.
-  const meta = ruleMeta(rule);
+  const meta = ruleMeta(rule, b, correlationNotes(b, sm, plan.plans, slugName));
   const bases = new Map<string, string>();
   const docs: string[] = [];
   const baseFor = (p: CorrelationPlan): string => {
@@ -259,9 +272,9 @@ function compileBranch(rule: Rule, b: Branch, sm: SourceMapping, templates: Temp
       }));
     }
     if (plan.plans.length > 1) {
-      note('approximated', `having (${plan.plans.map(describePlan).join(' OR ')}) becomes ${plan.plans.length} separate correlations: each can alert for the same ${agg.by.map((k) => k.as).join(', ')} and window, where KQL and SPL alert once`);
+      note('approximated', `having (${plan.plans.map(describePlan).join(' OR ')}) becomes ${plan.plans.length} separate correlations: each can alert for the same ${agg.by.map((k) => k.as).join(', ')} and window, where KQL and SPL alert once; each correlation's description says so`);
     }
-    note('approximated', `window: tumbling ${sigmaTimespan(agg.windowSeconds)} aligned to the epoch; Sigma 'timespan: ${sigmaTimespan(agg.windowSeconds)}' leaves sliding vs. static windows to the converting backend`);
+    note('approximated', `window: tumbling ${sigmaTimespan(agg.windowSeconds)} aligned to the epoch; Sigma 'timespan: ${sigmaTimespan(agg.windowSeconds)}' leaves sliding vs. static windows to the converting backend; the correlations' descriptions say which detc means (docs/semantics.md, Time)`);
   }
   const byFn = (fns: string[]) => agg.aggregates.filter((a) => fns.includes(a.fn) && !used.has(a.as));
   const vals = byFn(['values']);
@@ -272,6 +285,27 @@ function compileBranch(rule: Rule, b: Branch, sm: SourceMapping, templates: Temp
   if (counts.length) note('dropped', `aggregate columns ${counts.map((a) => `${a.as} (${a.fn}${a.field ? ` of ${a.field}` : ''})`).join(', ')}: used only as output, and Sigma correlations output no columns`);
   note('dropped', `output columns (${b.output.map((o) => o.name).join(', ')}), including the window start ${agg.windowAs}: Sigma correlations define no output`);
   return { path: fileName(`mr_${stem}`), content: docs.join('---\n'), templates: ['rule', 'correlation'], rule: rule.id };
+}
+
+/** The description paragraphs of a branch's correlations: the OR split and the windows' meaning. */
+function correlationNotes(b: Branch, sm: SourceMapping, plans: CorrelationPlan[], slugName: string): string[] {
+  const agg = b.aggregation!;
+  const span = sigmaTimespan(agg.windowSeconds);
+  const by = agg.by.map((k) => sm.fields[k.field]!.name).join(', ');
+  const out: string[] = [];
+  if (plans.length > 1) {
+    const names = plans.map((p) => `${slugName}_${underscored(p.column)}`);
+    out.push(
+      `Sigma note: detc raises one alert per ${by} and ${span} window when ${plans.map(describePlan).join(' or ')}. ` +
+        `A Sigma correlation holds one threshold, so each is its own correlation (${names.join(', ')}): a group over ` +
+        `${plans.length === 2 ? 'both thresholds' : 'several thresholds'} raises one alert per correlation; deduplicate them by ${by} and window in the SIEM.`,
+    );
+  }
+  out.push(
+    `Sigma note: the ${span} windows are tumbling windows aligned to the epoch in UTC (${span === '1d' ? 'each day from 00:00 UTC' : `starting at multiples of ${span} since 1970-01-01T00:00Z`}), ` +
+      `as pySigma's Splunk and Kusto backends bucket them; a consumer with sliding windows or another time zone alerts on other groups (detc docs/semantics.md, Time).`,
+  );
+  return out;
 }
 
 function describePlan(p: CorrelationPlan): string {
