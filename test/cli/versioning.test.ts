@@ -37,7 +37,7 @@ describe('detc check --base REF: a changed rule needs a version bump', () => {
     expect((await run(dir, 'build', '-q')).code).toBe(0);
     const r = await run(dir, 'check', '--base', 'HEAD');
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^rules\/network\/ip-block-scan\.yml:4:10: error: the generated .*sentinel\/ip-block-scan\.kql.*splunk\/ip-block-scan\.spl.* changed since HEAD but version is still 1\.1\.0: bump it to 1\.2\.0 \(logic changed\)/m);
+    expect(r.err).toMatch(/^rules\/network\/ip-block-scan\.yml:4:10: error: the generated .*sentinel\/ip-block-scan\.kql.*splunk\/ip-block-scan\.spl.* changed since HEAD but version is still 1\.1\.1: bump it to 1\.2\.0 \(logic changed\)/m);
     expect(r.err).not.toMatch(/scan-tool-execution\.yml:\d+:\d+: error: the generated/);
   });
 
@@ -46,12 +46,12 @@ describe('detc check --base REF: a changed rule needs a version bump', () => {
     writeFileSync(other, readFileSync(other, 'utf8').replace('severity: medium', 'severity: high'));
     expect((await run(dir, 'build', '-q')).code).toBe(0);
     const r = await run(dir, 'check', '--base', 'HEAD');
-    expect(r.err).toMatch(/^rules\/endpoint\/scan-tool-execution\.yml:4:10: error: the generated sentinel\/scan-tool-execution\.arm\.json, sentinel\/scan-tool-execution\.yaml, sigma\/proc_creation_scan_tool_execution\.yml changed since HEAD but version is still 1\.0\.0: bump it to 1\.0\.1 \(metadata changed\)/m);
-    writeFileSync(other, readFileSync(other, 'utf8').replace('version: 1.0.0', 'version: 1.0.1'));
+    expect(r.err).toMatch(/^rules\/endpoint\/scan-tool-execution\.yml:4:10: error: the generated sentinel\/scan-tool-execution\.arm\.json, sentinel\/scan-tool-execution\.yaml, sigma\/proc_creation_scan_tool_execution\.yml changed since HEAD but version is still 1\.0\.1: bump it to 1\.0\.2 \(metadata changed\)/m);
+    writeFileSync(other, readFileSync(other, 'utf8').replace('version: 1.0.1', 'version: 1.0.2'));
   });
 
   it('passes once the versions are bumped', async () => {
-    writeFileSync(ruleFile(), readFileSync(ruleFile(), 'utf8').replace('version: 1.1.0', 'version: 1.2.0'));
+    writeFileSync(ruleFile(), readFileSync(ruleFile(), 'utf8').replace('version: 1.1.1', 'version: 1.2.0'));
     expect((await run(dir, 'build', '-q')).code).toBe(0);
     const r = await run(dir, 'check', '--base', 'HEAD');
     expect(r.code).toBe(0);
