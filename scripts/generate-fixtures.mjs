@@ -37,6 +37,9 @@ const cases = {
   'port-scan-19': scan('198.51.100.11', 19, 1),
   'sweep-15-hosts': scan('198.51.100.12', 1, 15, { portBase: 445 }),
   'sweep-14-hosts': scan('198.51.100.13', 1, 14, { portBase: 445 }),
+  // 14 hosts and one connection with an empty destination: '' is missing, not a 15th host (a store that keeps ''
+  // for a missing string, as Log Analytics does, must not count it).
+  'sweep-14-hosts-empty-destination': [...scan('198.51.100.20', 1, 14, { portBase: 445 }), { ...scan('198.51.100.20', 1, 1, { portBase: 445, start: WINDOW + 30_000 })[0], dst_ip: '' }],
   'full-network-scan': scan('198.51.100.14', 20, 15),
   'unknown-pattern': scan('198.51.100.15', 20, 10),
   // 12 ports in the 11:25 window and 12 others in the 11:30 window: 24 ports, but no window reaches 20.

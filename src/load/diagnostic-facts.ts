@@ -140,7 +140,8 @@ export const facts = {
   mappingUnknownSource: error('DETC311', 'Mapping names an unknown data source', (source: string) => `unknown data source '${source}'`),
   mappingVariantName: error('DETC312', 'Invalid mapping variant name', (variant: string, source: string) => `variant '${variant}' of ${source}: lower-case letters, digits and _ (it names output files)`),
   mappingUnknownField: error('DETC313', 'Mapping names an unknown field', (field: string, source: string) => `'${field}' is not a field of ${source}`),
-  mappingTransform: error('DETC314', 'Unknown field transform', (transform: string) => `unknown transform '${transform}' (known: basename)`),
+  mappingTransform: error('DETC314', 'Unknown field transform', (transform: string) => `unknown transform '${transform}' (known: basename, hash)`),
+  mappingHashAlgorithm: error('DETC316', "Hash transform without its algorithm", () => "transform 'hash' needs the algorithm's name in the list (algorithm: SHA256)"),
   mappingFieldShape: error('DETC315', 'Field mapping of the wrong shape', () => 'a field maps to a name, or to {name, missing?, transform?}'),
   sourceNotMapped: error('DETC320', 'Data source has no mapping', (backend: string, source: string, file: string) => `${backend}: data source '${source}' has no mapping in ${file}`),
   fieldNotMapped: error('DETC321', 'Field has no mapping', (backend: string, field: string, source: string, file: string) => `${backend}: field '${field}' of ${source} has no mapping in ${file}`),
@@ -160,6 +161,7 @@ export const facts = {
   sentinelVersion: error('DETC416', 'Version not X.Y.Z', (file: string, key: string, value: unknown) => `dist-rules/${file}: ${key} ${JSON.stringify(value)} must be X.Y.Z (digits), at most 20 characters`),
   sentinelFileTechniques: error('DETC417', 'Emitted techniques without matching tactics', (file: string, why: string) => `dist-rules/${file}: ${why}`),
   sentinelWatchlistSearchKey: error('DETC418', 'Watchlist search key is not a CSV column', (file: string, key: string, columns: string[]) => `dist-rules/${file}: itemsSearchKey ${JSON.stringify(key)} is not a column of its rawContent (columns: ${columns.join(', ') || 'none'})`),
+  sigmaIdentity: error('DETC420', 'Sigma files of two rules could be confused', (why: string) => `sigma: ${why}`),
 
   // 5xx — fixtures
   eventsFileMissing: error('DETC501', 'Events file not found', (file: string) => `events file not found: ${file}`),

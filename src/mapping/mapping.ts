@@ -37,11 +37,17 @@ export function loadMapping(file: string, displayName = file): BackendMapping {
       }
       if (typeof v === 'string') mapped[f] = { name: v, missing: [] };
       else if (v && typeof v === 'object' && typeof (v as { name?: unknown }).name === 'string') {
-        const o = v as { name: string; missing?: unknown[]; transform?: string };
-        if (o.transform !== undefined && o.transform !== 'basename') {
+        const o = v as { name: string; missing?: unknown[]; transform?: string; algorithm?: unknown };
+        if (o.transform !== undefined && o.transform !== 'basename' && o.transform !== 'hash') {
           ds.push(src.diagnostic(['sources', key, 'fields', f, 'transform'], facts.mappingTransform(o.transform)));
         }
-        mapped[f] = { name: o.name, missing: (o.missing ?? []).map(String), transform: o.transform as 'basename' | undefined };
+        if (o.transform === 'hash' && (typeof o.algorithm !== 'string' || !/^[A-Za-z0-9]+$/.test(o.algorithm))) {
+          ds.push(src.diagnostic(['sources', key, 'fields', f, 'algorithm'], facts.mappingHashAlgorithm()));
+        }
+        mapped[f] = {
+          name: o.name, missing: (o.missing ?? []).map(String), transform: o.transform as MappedField['transform'],
+          ...(o.transform === 'hash' && typeof o.algorithm === 'string' ? { algorithm: o.algorithm } : {}),
+        };
       } else {
         ds.push(src.diagnostic(['sources', key, 'fields', f], facts.mappingFieldShape()));
       }

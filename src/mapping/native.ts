@@ -33,6 +33,11 @@ export function toNative(e: Row, source: string, mapping: BackendMapping, conv: 
     if (!f) continue;
     const v = e[field];
     if (f.transform === 'basename') continue;
+    if (f.transform === 'hash') {
+      // One `ALG=value` entry of the list, as Sysmon writes Hashes.
+      if (!isMissing(v)) out[f.name] = [out[f.name], `${f.algorithm}=${String(v)}`].filter((x) => x !== undefined).join(',');
+      continue;
+    }
     if (field === ds.time) {
       const ms = toEpochMs(v);
       if (ms === undefined) continue;
@@ -64,9 +69,17 @@ export function fromNativeConverter(source: string, mapping: BackendMapping, con
   const sm = mapping.sources[source];
   if (!sm) throw new Error(`no mapping for source ${source} in ${mapping.file}`);
   const ds = DATA_SOURCES[source]!;
-  const back = new Map(Object.entries(sm.fields).map(([canon, f]) => [f.name, { canon, missing: f.missing, type: ds.fields[canon]!.type }]));
+  const plain = Object.entries(sm.fields).filter(([, f]) => f.transform !== 'hash');
+  const back = new Map(plain.map(([canon, f]) => [f.name, { canon, missing: f.missing, type: ds.fields[canon]!.type }]));
+  const hashes = Object.entries(sm.fields).filter(([, f]) => f.transform === 'hash');
   return (o) => {
     const e: Row = {};
+    for (const [canon, f] of hashes) {
+      const list = o[f.name];
+      if (typeof list !== 'string') continue;
+      const entry = list.split(',').find((x) => x.slice(0, x.indexOf('=')).toUpperCase() === f.algorithm!.toUpperCase());
+      if (entry !== undefined && entry.indexOf('=') > 0 && entry.slice(entry.indexOf('=') + 1) !== '') e[canon] = entry.slice(entry.indexOf('=') + 1);
+    }
     for (const [k, v] of Object.entries(o)) {
       const f = back.get(k);
       if (!f) continue;

@@ -5,8 +5,14 @@ export interface MappedField {
   name: string;
   /** Placeholder values the backend's data model writes for an absent value (CIM: "unknown", 0). */
   missing: string[];
-  /** `basename`: the backend only has the full path; the canonical field is its last segment. */
-  transform?: 'basename';
+  /**
+   * `basename`: the backend only has the full path; the canonical field is its last segment. `hash`: the backend
+   * has a list of hashes (Sysmon's `Hashes`: `SHA1=...,MD5=...,SHA256=...`); the canonical field is the entry
+   * named `algorithm`.
+   */
+  transform?: 'basename' | 'hash';
+  /** For `transform: hash`: the entry's name in the list (SHA256). */
+  algorithm?: string;
 }
 
 /** templates/<backend>/mapping.yml after loading: per canonical source, backend-specific settings and fields. */

@@ -1,8 +1,67 @@
 import { sigmaUnexpressible } from '../backends/sigma/limits.js';
 import { sigmaBackend } from '../backends/sigma/index.js';
 import { sigmaEngine } from '../engines/sigma/index.js';
+import { docsOfRule, ownersOf, parseSigmaFiles } from '../engines/sigma/select.js';
 import { readPeriodSeconds } from '../ir/analysis.js';
-import type { Target } from './target.js';
+import type { Rule } from '../ir/types.js';
+import { facts } from '../load/diagnostic-facts.js';
+import { DiagnosticError, diagnosticAt, type Diagnostic } from '../load/diagnostics.js';
+import type { Target, VerifyContext, VerifyResult } from './target.js';
+
+/**
+ * No two rules' Sigma files can be confused: the documents the Sigma engine selects for each rule (by the rule id
+ * they carry, engines/sigma/select.ts) are exactly those of the files the backend wrote for that rule; document ids
+ * and names are unique across the output (pySigma resolves a correlation's `rules:` by name in the whole
+ * collection, so a shared name would join another rule's events); every correlation refers to its own rule's
+ * documents.
+ */
+export function verifySigmaIdentity(ctx: VerifyContext): VerifyResult {
+  const files = ctx.files.filter((f) => f.target === 'sigma' || (f.target === undefined && f.path.startsWith('sigma/')));
+  const problems: { rule?: Rule; message: string }[] = [];
+  const docs = parseSigmaFiles(files);
+  const ruleOfFile = new Map(files.map((f) => [f.path, f.rule]));
+  const seen = (key: 'id' | 'name') => {
+    const first = new Map<string, string>();
+    for (const d of docs) {
+      const v = d.doc[key];
+      if (typeof v !== 'string') continue;
+      const prev = first.get(v);
+      if (prev !== undefined) problems.push({ rule: ctx.rules.find((r) => r.id === ruleOfFile.get(d.file)), message: `Sigma ${key} '${v}' is used by two documents (dist-rules/${prev} and dist-rules/${d.file})` });
+      else first.set(v, d.file);
+    }
+  };
+  seen('id');
+  seen('name');
+  // Two rules whose names underscore alike (a-b, a_b) would write one file: the second would replace the first.
+  const paths = new Map<string, string | undefined>();
+  for (const f of files) {
+    if (paths.has(f.path)) problems.push({ rule: ctx.rules.find((r) => r.id === f.rule), message: `dist-rules/${f.path} is written for two rules (${paths.get(f.path)} and ${f.rule})` });
+    else paths.set(f.path, f.rule);
+  }
+  for (const d of docs) {
+    if (!ownersOf(d.doc).some((o) => ctx.rules.some((r) => r.id === o))) problems.push({ message: `dist-rules/${d.file}: a Sigma document that names no rule's id (neither as id nor under related)` });
+  }
+  for (const rule of ctx.rules) {
+    const own = new Set(files.filter((f) => f.rule === rule.id).map((f) => f.path));
+    const mine = docsOfRule(rule.id, docs);
+    const picked = new Set(mine.map((d) => d.file));
+    for (const f of picked) if (!own.has(f)) problems.push({ rule, message: `the Sigma engine would read dist-rules/${f}, which is not this rule's file` });
+    for (const d of docs) if (own.has(d.file) && !mine.includes(d)) problems.push({ rule, message: `a document of dist-rules/${d.file} ('${String(d.doc.title)}') does not name the rule id ${rule.id}` });
+    const names = new Set(mine.map((d) => d.doc.name).filter((n): n is string => typeof n === 'string'));
+    for (const d of mine) {
+      const refs = ((d.doc.correlation as Record<string, unknown> | undefined)?.rules ?? []) as unknown[];
+      for (const r of refs) if (!(typeof r === 'string' && names.has(r)) && !mine.some((m) => m.doc.id === r)) problems.push({ rule, message: `dist-rules/${d.file}: correlation refers to '${String(r)}', which is not one of this rule's documents` });
+    }
+  }
+  if (problems.length) throw new DiagnosticError(problems.map(identityDiagnostic));
+  return { count: docs.length, what: 'Sigma documents', by: 'rule identity' };
+}
+
+/** The one place the identity check builds its diagnostics. */
+function identityDiagnostic(p: { rule?: Rule; message: string }): Diagnostic {
+  const pos = p.rule?.branches[0]?.pos;
+  return diagnosticAt({ file: p.rule?.file ?? 'dist-rules/sigma', line: pos?.line ?? 1, col: pos?.col ?? 1, path: pos?.path ?? '' }, facts.sigmaIdentity(p.message));
+}
 
 /** Sigma: detection and correlation rules in SigmaHQ conventions; run by the Sigma interpreter. */
 export const sigma: Target = {
@@ -16,6 +75,9 @@ export const sigma: Target = {
     // Sigma has no time conditions: suppression windows are dropped (REPORT.md says so).
     drops: rule.branches.some((b) => b.suppressions.length) ? ['suppress'] : [],
   }),
-  native: { time: 'iso', missing: 'absent' },
+  verify: verifySigmaIdentity,
+  // Sigma rules are converted for stores that keep '' for a missing string (Log Analytics): the interpreter sees
+  // them so, and the emitted rules must say what they mean by empty (an absent field is `F: null` in the same rules).
+  native: { time: 'iso', missing: 'empty-string' },
   readPeriodSeconds,
 };

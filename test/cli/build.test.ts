@@ -217,14 +217,14 @@ describe('detc build / validate', () => {
     const all = await run(dir, ...args, '--engine', 'all');
     expect(all.code).toBe(0);
     expect(all.err).toMatch(/^sigma skipped: it cannot express the rule's suppression windows, and they change these alerts/m);
-    expect(all.err).toMatch(/3 engines agree: 12 alerts from 3297 events/);
+    expect(all.err).toMatch(/3 engines agree: 12 alerts from 3312 events/);
   });
 
   it('detc check passes on a freshly built project and writes nothing', async () => {
     const r = await run(dir, 'check');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^\d+ rules, \d+ KQL queries checked, \d+ output files \(0 out of date\), \d+ passed, 0 failed(, \d+ skipped)? fixture runs in [\d.]+s$/m);
+    expect(r.out).toMatch(/^\d+ rules, \d+ KQL queries checked, \d+ Sigma documents checked, \d+ output files \(0 out of date\), \d+ passed, 0 failed(, \d+ skipped)? fixture runs in [\d.]+s$/m);
     expect(readTree(path.join(dir, 'dist-rules'))).toEqual(built);
   });
 

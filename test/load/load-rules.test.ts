@@ -24,7 +24,7 @@ describe('the founding rules', () => {
     expect(b.having).toMatchObject({ kind: 'or', exprs: [{ field: 'UniqueDestPorts', op: 'gte', values: [20] }, { field: 'UniqueDestHosts', op: 'gte', values: [15] }] });
     expect(b.classifications[0]!.cases.map((c) => c.then)).toEqual(['IP Block Sweep (ping/single-port)', 'Port Scan (single host)', 'Full Network Scan']);
     expect(b.classifications[0]!.otherwise).toBe('Unknown Scan Pattern');
-    expect(r.schedule).toMatchObject({ frequencySeconds: 3600, lookbackSeconds: 3600, pos: { frequency: { line: 58 }, lookback: { line: 59 } } });
+    expect(r.schedule).toMatchObject({ frequencySeconds: 3600, lookbackSeconds: 3600, pos: { frequency: { line: 59 }, lookback: { line: 60 } } });
     expect(r.falsePositives.map((f) => f.class)).toEqual([
       'authorized_vulnerability_scanners', 'internet_research_scanners', 'it_asset_discovery', 'load_balancer_health_checks', 'red_team_windows',
     ]);

@@ -9,6 +9,8 @@ export interface CorrelationPlan {
   type: 'event_count' | 'value_count';
   /** Sigma field for value_count. */
   field?: string;
+  /** The canonical field value_count counts. */
+  canonical?: string;
   op: 'gt' | 'gte';
   value: number;
 }
@@ -35,7 +37,7 @@ export function planCorrelations(having: Condition | undefined, agg: Aggregation
     else {
       const f = sm.fields[a.field!];
       if (!f || f.transform) return { ok: false, reason: `distinct_count of '${a.field}' has no plain Sigma field` };
-      plans.push({ column: a.as, type: 'value_count', field: f.name, op: t.op, value: t.values[0]! });
+      plans.push({ column: a.as, type: 'value_count', field: f.name, canonical: a.field!, op: t.op, value: t.values[0]! });
     }
   }
   return { ok: true, plans };

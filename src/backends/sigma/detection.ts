@@ -99,14 +99,57 @@ function basenameLeaf(p: StringPredicate, f: MappedField): Expr {
   ]);
 }
 
+const DIGEST_HEX: Record<string, number> = { MD5: 32, SHA1: 40, SHA256: 64, IMPHASH: 32 };
+
+/**
+ * A canonical field with `transform: hash` (sha256 ↔ Hashes, Sysmon's `SHA1=...,MD5=...,SHA256=...`): the canonical
+ * value is the entry `ALG=value` of the comma-separated list.
+ *   eq/in of a well-formed digest (hex of the algorithm's length): `Hashes|contains: 'ALG=value'`, SigmaHQ's form
+ *   (pySigma's pipelines map it to their hash columns); exact, since an entry holds one digest;
+ *   any other value or operator: a regex anchored on the entry, `(^|,)ALG=X(,|$)`, X within `[^,]*`.
+ * A value with a comma can never be an entry and is left out, as basenameLeaf does with separators.
+ */
+function hashLeaf(p: StringPredicate, f: MappedField): Expr {
+  const alg = f.algorithm!;
+  const values = p.values.filter((v) => !v.includes(','));
+  const cased = p.cased ? '|cased' : '';
+  if (!values.length) {
+    return ref(p.field, [[{ key: `${f.name}|re`, value: yamlScalar('a^') }]], [`${p.field} ${p.op}: every value contains a comma, so no ${alg} entry of ${f.name} matches`]);
+  }
+  const len = DIGEST_HEX[alg.toUpperCase()];
+  if ((p.op === 'eq' || p.op === 'in') && len && values.every((v) => new RegExp(`^[0-9A-Fa-f]{${len}}$`).test(v))) {
+    return ref(p.field, [[{ key: `${f.name}|contains${cased}`, value: one(values.map((v) => yamlScalar(sigmaValue(`${alg}=${v}`)))) }]], [
+      `${p.field} ${p.op}: the ${alg} entry of ${f.name}`,
+    ]);
+  }
+  const NOT_COMMA = '[^,]';
+  const res = values.map((v) => {
+    const lit = regexLiteral(v);
+    const a = /[A-Za-z0-9]/.test(v[0] ?? '');
+    const z = /[A-Za-z0-9]/.test(v[v.length - 1] ?? '');
+    let body: string;
+    if (p.op === 'eq' || p.op === 'in') body = lit;
+    else if (p.op === 'startswith') body = `${lit}${NOT_COMMA}*`;
+    else if (p.op === 'endswith') body = `${NOT_COMMA}*${lit}`;
+    else if (p.op === 'contains') body = `${NOT_COMMA}*${lit}${NOT_COMMA}*`;
+    else body = `${a ? `(${NOT_COMMA}*[^A-Za-z0-9,])?` : `${NOT_COMMA}*`}${lit}${z ? `([^A-Za-z0-9,]${NOT_COMMA}*)?` : `${NOT_COMMA}*`}`;
+    return `(^|,)${regexLiteral(alg)}=${body}(,|$)`;
+  });
+  return ref(p.field, [[{ key: `${f.name}|re${p.cased ? '' : '|i'}`, value: one(res.map(yamlScalar)) }]], [`${p.field} ${p.op}: regex on the ${alg} entry of ${f.name}`]);
+}
+
 function leaf(p: Predicate, sm: SourceMapping): Expr {
   const f = fieldOf(sm, p.field);
   switch (p.kind) {
     case 'string': {
       if (f.transform === 'basename') return basenameLeaf(p, f);
+      if (f.transform === 'hash') return hashLeaf(p, f);
       const cased = p.cased ? '|cased' : '';
       if (p.op === 'eq' || p.op === 'in') {
-        return ref(p.field, [[{ key: `${f.name}${cased}`, value: one(p.values.map((v) => yamlScalar(sigmaValue(v)))) }]]);
+        // SigmaHQ writes numbers unquoted (sigma check: NumberAsStringIssue); a decimal integer matches the same
+        // values either way (no case, no wildcard), so a canonical '58' is written 58.
+        const scalar = (v: string) => (!p.cased && /^(0|[1-9][0-9]*)$/.test(v) && Number.isSafeInteger(Number(v)) ? yamlScalar(Number(v)) : yamlScalar(sigmaValue(v)));
+        return ref(p.field, [[{ key: `${f.name}${cased}`, value: one(p.values.map(scalar)) }]]);
       }
       switch (p.op) {
         case 'has':
@@ -128,6 +171,12 @@ function leaf(p: Predicate, sm: SourceMapping): Expr {
       return ref(p.field, [[{ key: `${f.name}|cidr`, value: p.ranges.map((r) => yamlScalar(r.text)) }]]);
     case 'exists': {
       // Canonical exists ⇔ present, not null and not ''. Sigma `|exists` only tests presence.
+      if (f.transform === 'hash') {
+        const entry = ref(p.field, [[{ key: `${f.name}|re|i`, value: yamlScalar(`(^|,)${regexLiteral(f.algorithm!)}=[^,]`) }]], [
+          `${p.field} is present: ${f.name} has a non-empty ${f.algorithm} entry`,
+        ]);
+        return p.exists ? entry : { kind: 'not', expr: entry };
+      }
       if (f.transform === 'basename') {
         // The file name is present when the full path ends with something other than a separator
         // (a missing or empty Image, or one ending in \ or /, has no file name); `re` never matches a missing field.

@@ -14,6 +14,8 @@ import { compileDetection, type SigmaDetection } from './detection.js';
 import { sigmaTimespan, yamlString, yamlText } from './escape.js';
 import { derivedId } from '../../util/ids.js';
 import { oneLine } from '../quote.js';
+import { conditionFields } from '../../ir/analysis.js';
+import { outsideTaxonomy } from './taxonomy.js';
 
 const RESERVED = /^(true|false|null|yes|no|on|off|y|n|~)$/i;
 
@@ -86,10 +88,19 @@ interface Meta {
   level: string | null;
 }
 
-function ruleMeta(rule: Rule): Meta {
+/**
+ * What a Sigma user must know that the Sigma cannot carry, said where they look: the suppression windows as
+ * false positives (Sigma has no time conditions), `sigmaNotes` appended to the description.
+ */
+function ruleMeta(rule: Rule, b?: Branch, sigmaNotes: string[] = []): Meta {
+  const description = sigmaNotes.length ? `${rule.description.replace(/\n+$/, '')}\n\n${sigmaNotes.join('\n\n')}` : rule.description;
+  const suppressed = (b?.suppressions ?? []).map((s) => {
+    const windows = s.windows.map((w) => `${typeof w.match === 'string' ? w.match : w.match.text} from ${isoMinute(w.startMs)} to ${isoMinute(w.endMs)} (${w.ticket})`);
+    return `Announced activity of ${s.list} (${windows.join('; ')}): the detc rule suppresses these ${s.field} values inside their windows; Sigma has no time conditions, so this rule does not, and the SIEM must filter them`;
+  });
   return {
     status: rule.status,
-    description: yamlText(rule.description, 0),
+    description: yamlText(description, 0),
     // SigmaHQ convention: ATT&CK links are expressed by tags, not references.
     references: rule.references.filter((r) => !/^https?:\/\/attack\.mitre\.org\//i.test(r)).map(yamlPlain),
     author: yamlPlain(rule.author),
@@ -99,9 +110,13 @@ function ruleMeta(rule: Rule): Meta {
       ...rule.tactics.map((t) => `attack.${t.toLowerCase().replace(/[\s_]+/g, '-')}`),
       ...rule.techniques.map((t) => `attack.${t.toLowerCase()}`),
     ].filter((t, i, a) => a.indexOf(t) === i),
-    falsepositives: rule.falsePositives.map((f) => yamlPlain(f.description)),
+    falsepositives: [...rule.falsePositives.map((f) => f.description), ...suppressed].map(yamlPlain),
     level: rule.severity,
   };
+}
+
+function isoMinute(ms: number): string {
+  return new Date(ms).toISOString().replace(/:00\.000Z$/, 'Z').replace(/\.000Z$/, 'Z');
 }
 
 const NO_META: Meta = { status: null, description: null, references: [], author: null, date: null, modified: null, tags: [], falsepositives: [], level: null };
@@ -125,6 +140,13 @@ function withGroupKeys(where: Condition | undefined, b: Branch): Condition | und
   return all.length === 1 ? all[0] : { kind: 'and', exprs: all, pos: b.pos };
 }
 
+/** `where` AND `field` exists (present, not null, not ''), unless the top level already requires it. */
+function withField(where: Condition, field: string, b: Branch): Condition {
+  const top = where.kind === 'and' ? where.exprs : [where];
+  if (top.some((c) => c.kind === 'exists' && c.exists && c.field === field)) return where;
+  return { kind: 'and', exprs: [...top, { kind: 'exists', field, exists: true, pos: b.pos }], pos: b.pos };
+}
+
 /**
  * Why Sigma cannot express a rule at all, so that nothing is emitted for it (a base rule without its threshold would
  * fire on every event), or undefined. The Sigma engine asks the same question.
@@ -137,7 +159,7 @@ function compileBranch(rule: Rule, b: Branch, sm: SourceMapping, templates: Temp
   const slugName = underscored(rule.slug) + (multi ? `_${underscored(b.name)}` : '');
 
   for (const s of b.suppressions) {
-    note('dropped', `suppress: Sigma has no time conditions; the ${s.windows.length} window(s) of $${s.list} are not applied (filter them in the SIEM the rule is converted for)`);
+    note('dropped', `suppress: Sigma has no time conditions; the ${s.windows.length} window(s) of $${s.list} are not applied (filter them in the SIEM the rule is converted for); the emitted rule lists them under falsepositives`);
   }
   let where = withGroupKeys(b.where, b);
   if (!where) {
@@ -147,6 +169,20 @@ function compileBranch(rule: Rule, b: Branch, sm: SourceMapping, templates: Temp
     note('approximated', `no where filter: Sigma needs a selection, so the rule matches events whose ${sm.fields[time]?.name ?? time} is set`);
   }
   const detection = detectionView(compileDetection(where, sm));
+  {
+    // Fields a converting pipeline may not know: those outside the taxonomy of the logsource's category.
+    const plan = b.aggregation ? planCorrelations(b.having, b.aggregation, sm) : undefined;
+    const counted = plan?.ok ? plan.plans.flatMap((p) => (p.canonical ? [p.canonical] : [])) : [];
+    const read = new Set([...conditionFields(where), ...(b.aggregation?.by.map((k) => k.field) ?? []), ...counted]);
+    const shown = b.aggregation ? [] : b.output.flatMap((o) => (o.field ? [o.field] : []));
+    const named = (cs: Iterable<string>) => [...cs].flatMap((c) => (sm.fields[c] ? [sm.fields[c]!.name] : []));
+    const inRule = outsideTaxonomy(String(ls.category ?? ''), named(read)) ?? [];
+    const inFields = (outsideTaxonomy(String(ls.category ?? ''), named(shown)) ?? []).filter((n) => !inRule.includes(n));
+    if (inRule.length) {
+      note('approximated', `fields outside the Sigma taxonomy of ${String(ls.category)}: ${inRule.join(', ')} (the taxonomy has none for what detc reads there): a pipeline converting the rule needs a mapping for each, or it rejects the rule`);
+    }
+    if (inFields.length) note('approximated', `'fields' lists ${inFields.join(', ')}, outside the Sigma taxonomy of ${String(ls.category)} (shown to the analyst only; conversion does not need them)`);
+  }
 
   if (b.classifications.length) {
     note('dropped', `classification ${b.classifications.map((c) => `${c.as} (${c.cases.length} cases, else '${c.otherwise}')`).join(', ')}: Sigma has no computed columns`);
@@ -162,46 +198,73 @@ function compileBranch(rule: Rule, b: Branch, sm: SourceMapping, templates: Temp
       if (f && !fields.includes(f.name)) fields.push(f.name);
     }
     note('dropped', `output column names (${b.output.map((o) => o.name).join(', ')}): Sigma 'fields' lists the taxonomy fields (${fields.join(', ')}) without aliases`);
+    const hashed = b.output.filter((o) => o.field && sm.fields[o.field]?.transform === 'hash');
+    if (hashed.length) note('approximated', `${hashed.map((o) => `${o.name} (${o.field})`).join(', ')}: shown as the hash list ${[...new Set(hashed.map((o) => sm.fields[o.field!]!.name))].join(', ')}, whose ${hashed.map((o) => sm.fields[o.field!]!.algorithm).join(', ')} entry it is`);
     const based = b.output.filter((o) => o.field && sm.fields[o.field]?.transform === 'basename');
     if (based.length) {
       note('approximated', `${based.map((o) => `${o.name} (${o.field})`).join(', ')}: shown as the full path field ${[...new Set(based.map((o) => sm.fields[o.field!]!.name))].join(', ')}; Sigma has no file-name field`);
     }
     const view = {
-      title: yamlPlain(rule.name), id: rule.id, name: null, ...ruleMeta(rule),
+      title: yamlPlain(rule.name), id: rule.id, name: null, ...ruleMeta(rule, b),
       logsource: logsourceView(sm), detection, fields: fields.map(yamlPlain),
     };
-    return { path: fileName(stem), content: templates.render('rule', multi ? { ...view, id: derivedId(rule.id, `branch/${b.name}`) } : view), templates: ['rule'], rule: rule.id };
+    return { path: fileName(stem), content: templates.render('rule', multi ? { ...view, id: derivedId(rule.id, `branch/${b.name}`), related: rule.id } : view), templates: ['rule'], rule: rule.id };
   }
 
   // Aggregation: base rule + correlations.
   const agg = b.aggregation;
   const plan = planCorrelations(b.having, agg, sm);
   if (!plan.ok) throw new Error(`${rule.file}: sigmaUnexpressible() lets through a threshold Sigma cannot express`);
-  const baseName = `${slugName}_base`;
-  const base = templates.render('rule', {
-    ...NO_META,
-    title: yamlPlain(`${rule.name} (base events)`),
-    id: derivedId(rule.id, `base/${b.name}`),
-    name: baseName,
-    description: yamlString(`Base events of the correlations below (detc rule ${rule.id}); not an alert on its own.`),
-    logsource: logsourceView(sm),
-    detection,
-    fields: [],
-  });
-  const docs = [base];
+  // One base rule per counted field, which also requires that field: a value_count counts the distinct values its
+  // consumer sees, and a consumer that keeps '' (Sentinel's string columns are never null) would count an empty
+  // value as one more; the contract counts it as missing (docs/semantics.md). event_count reads the plain base.
+  const meta = ruleMeta(rule, b, correlationNotes(b, sm, plan.plans, slugName));
+  const bases = new Map<string, string>();
+  const docs: string[] = [];
+  const baseFor = (p: CorrelationPlan): string => {
+    const key = p.canonical ?? '';
+    const known = bases.get(key);
+    if (known) return known;
+    const f = p.canonical ? sm.fields[p.canonical]!.name : undefined;
+    const name = f ? `${slugName}_${underscored(f)}_base` : `${slugName}_base`;
+    const cond = p.canonical ? withField(where, p.canonical, b) : where;
+    docs.push(templates.render('rule', {
+      ...NO_META,
+      title: yamlPlain(f ? `${rule.name} (base events with a ${f})` : `${rule.name} (base events)`),
+      id: derivedId(rule.id, f ? `base/${b.name}/${f}` : `base/${b.name}`),
+      name,
+      related: rule.id,
+      status: meta.status,
+      description: yamlString(
+        `Base events of the correlations below (detc rule ${rule.id}); not an alert on its own.` +
+          (f ? ` Events without a ${f} (absent, null or empty) are left out, so the correlation counts only real values.` : ''),
+      ),
+      author: meta.author,
+      date: meta.date,
+      modified: meta.modified,
+      // Not an alert on its own: a consumer that also converts base rules (generate: true) gets no alert at the rule's level.
+      level: 'informational',
+      logsource: logsourceView(sm),
+      detection: cond === where ? detection : detectionView(compileDetection(cond, sm)),
+      fields: [],
+    }));
+    bases.set(key, name);
+    return name;
+  };
   const used = new Set<string>();
   {
-    const meta = ruleMeta(rule);
     const groupBy = agg.by.map((k) => yamlPlain(sm.fields[k.field]!.name));
     for (const p of plan.plans) used.add(p.column);
-    for (const p of plan.plans) {
+    const correlations = plan.plans.map((p) => ({ p, base: baseFor(p) }));
+    for (const { p, base } of correlations) {
       docs.push(templates.render('correlation', {
         title: yamlPlain(`${rule.name}: ${p.column} ${p.op === 'gte' ? '>=' : '>'} ${p.value}`),
         id: derivedId(rule.id, `correlation/${b.name}/${p.column}/${p.op}/${p.value}`),
         name: `${slugName}_${underscored(p.column)}`,
+        related: rule.id,
         ...meta,
         type: p.type,
-        rules: [baseName],
+        rules: [base],
         groupBy,
         timespan: sigmaTimespan(agg.windowSeconds),
         field: p.field ? yamlPlain(p.field) : null,
@@ -210,9 +273,9 @@ function compileBranch(rule: Rule, b: Branch, sm: SourceMapping, templates: Temp
       }));
     }
     if (plan.plans.length > 1) {
-      note('approximated', `having (${plan.plans.map(describePlan).join(' OR ')}) becomes ${plan.plans.length} correlations on one base rule: each can alert for the same ${agg.by.map((k) => k.as).join(', ')} and window, where KQL and SPL alert once`);
+      note('approximated', `having (${plan.plans.map(describePlan).join(' OR ')}) becomes ${plan.plans.length} separate correlations: each can alert for the same ${agg.by.map((k) => k.as).join(', ')} and window, where KQL and SPL alert once; each correlation's description says so`);
     }
-    note('approximated', `window: tumbling ${sigmaTimespan(agg.windowSeconds)} aligned to the epoch; Sigma 'timespan: ${sigmaTimespan(agg.windowSeconds)}' leaves sliding vs. static windows to the converting backend`);
+    note('approximated', `window: tumbling ${sigmaTimespan(agg.windowSeconds)} aligned to the epoch; Sigma 'timespan: ${sigmaTimespan(agg.windowSeconds)}' leaves sliding vs. static windows to the converting backend; the correlations' descriptions say which detc means (docs/semantics.md, Time)`);
   }
   const byFn = (fns: string[]) => agg.aggregates.filter((a) => fns.includes(a.fn) && !used.has(a.as));
   const vals = byFn(['values']);
@@ -223,6 +286,27 @@ function compileBranch(rule: Rule, b: Branch, sm: SourceMapping, templates: Temp
   if (counts.length) note('dropped', `aggregate columns ${counts.map((a) => `${a.as} (${a.fn}${a.field ? ` of ${a.field}` : ''})`).join(', ')}: used only as output, and Sigma correlations output no columns`);
   note('dropped', `output columns (${b.output.map((o) => o.name).join(', ')}), including the window start ${agg.windowAs}: Sigma correlations define no output`);
   return { path: fileName(`mr_${stem}`), content: docs.join('---\n'), templates: ['rule', 'correlation'], rule: rule.id };
+}
+
+/** The description paragraphs of a branch's correlations: the OR split and the windows' meaning. */
+function correlationNotes(b: Branch, sm: SourceMapping, plans: CorrelationPlan[], slugName: string): string[] {
+  const agg = b.aggregation!;
+  const span = sigmaTimespan(agg.windowSeconds);
+  const by = agg.by.map((k) => sm.fields[k.field]!.name).join(', ');
+  const out: string[] = [];
+  if (plans.length > 1) {
+    const names = plans.map((p) => `${slugName}_${underscored(p.column)}`);
+    out.push(
+      `Sigma note: detc raises one alert per ${by} and ${span} window when ${plans.map(describePlan).join(' or ')}. ` +
+        `A Sigma correlation holds one threshold, so each is its own correlation (${names.join(', ')}): a group over ` +
+        `${plans.length === 2 ? 'both thresholds' : 'several thresholds'} raises one alert per correlation; deduplicate them by ${by} and window in the SIEM.`,
+    );
+  }
+  out.push(
+    `Sigma note: the ${span} windows are tumbling windows aligned to the epoch in UTC (${span === '1d' ? 'each day from 00:00 UTC' : `starting at multiples of ${span} since 1970-01-01T00:00Z`}), ` +
+      `as pySigma's Splunk and Kusto backends bucket them; a consumer with sliding windows or another time zone alerts on other groups (detc docs/semantics.md, Time).`,
+  );
+  return out;
 }
 
 function describePlan(p: CorrelationPlan): string {

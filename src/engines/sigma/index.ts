@@ -1,33 +1,23 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { DATA_SOURCES } from '../../ir/sources.js';
 import type { Rule } from '../../ir/types.js';
 import { parseDuration } from '../../load/duration.js';
 import { output, projectEvent } from '../../events/output.js';
-import { isMissing, type Row } from '../../events/model.js';
+import { isAbsent, type Row } from '../../events/model.js';
 import type { Engine, EngineOutput, EngineRun } from '../types.js';
 import { compileCondition } from './condition.js';
 import { SigmaRuntimeError, compileSelection, type ItemMatcher } from './values.js';
+import { docsOfRule, parseSigmaFiles, type SigmaDoc } from './select.js';
 
-interface SigmaDoc {
-  file: string;
-  doc: Record<string, unknown>;
-}
-
-/** The Sigma documents emitted for a rule: files in dist-rules/sigma named `<prefix>_<slug_with_underscores>.yml`. */
+/** The Sigma documents emitted for a rule: every document in dist-rules/sigma that names the rule's id (select.ts). */
 export function sigmaDocsFor(rule: Rule, distDir: string): SigmaDoc[] {
   const dir = path.join(distDir, 'sigma');
-  const stem = `_${rule.slug.replace(/-/g, '_')}`;
   if (!existsSync(dir)) throw new SigmaRuntimeError(`${dir} does not exist; run 'detc build'`);
-  const files = readdirSync(dir).filter((f) => f.endsWith(`${stem}.yml`)).sort();
-  if (!files.length) throw new SigmaRuntimeError(`no Sigma file for ${rule.slug} in ${dir}`);
-  return files.flatMap((f) =>
-    parseAllDocuments(readFileSync(path.join(dir, f), 'utf8')).map((d) => {
-      if (d.errors.length) throw new SigmaRuntimeError(`${f}: ${d.errors[0]!.message}`);
-      return { file: f, doc: d.toJS() as Record<string, unknown> };
-    }),
-  );
+  const files = readdirSync(dir).filter((f) => f.endsWith('.yml')).sort().map((f) => ({ path: f, content: readFileSync(path.join(dir, f), 'utf8') }));
+  const docs = docsOfRule(rule.id, parseSigmaFiles(files));
+  if (!docs.length) throw new SigmaRuntimeError(`no Sigma document with id ${rule.id} or related to it (${rule.slug}) in ${dir}`);
+  return docs;
 }
 
 function compileDetection(d: SigmaDoc): ItemMatcher {
@@ -114,8 +104,9 @@ export const sigmaEngine: Engine = {
     for await (const { native, time: t } of run.read(branch.source)) {
       for (const p of plans) {
         if (!p.matchers.some((m) => m(native))) continue;
+        // As a Sigma consumer groups and counts: '' is a value there; only an absent or null field is not.
         const keys = p.groupBy.map((g) => native[g]);
-        if (keys.some((k) => isMissing(k))) continue;
+        if (keys.some((k) => isAbsent(k))) continue;
         const window = Math.floor(t / p.span) * p.span;
         const id = JSON.stringify([window, ...keys]);
         let g = p.groups.get(id);
@@ -123,7 +114,7 @@ export const sigmaEngine: Engine = {
         g.count++;
         if (p.field !== undefined) {
           const v = native[p.field];
-          if (!isMissing(v)) g.values.add(String(v));
+          if (!isAbsent(v)) g.values.add(String(v));
         }
       }
     }
