@@ -1,9 +1,13 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // The suite runs outside UTC (and set here, not in CI only, so `npm test` does the same on every machine): a time
 // read in the machine's local zone passes on a UTC machine and fails for a user in Berlin. Europe/Berlin has a
 // daylight-saving change, so an offset assumed constant fails too. Workers inherit the variable.
 process.env.TZ = 'Europe/Berlin';
+// Every build of the suite (most in temporary projects) shares one Kusto.Language result cache, so a query analysed
+// once is not analysed again by the next test. A cache never changes a result (test/cli/kql-cache.test.ts).
+process.env.DETC_CACHE_DIR ??= fileURLToPath(new URL('./node_modules/.cache/detc-tests', import.meta.url));
 
 export default defineConfig({
   test: {

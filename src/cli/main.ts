@@ -54,6 +54,8 @@ Options:
   --out DIR        output folder (default: dist-rules)
   --templates DIR  template folder with one sub-folder per backend (default: ./templates, else detc's own)
   --schemas DIR    KQL table schemas, one '.create table' file (*.csl) per table (default: ./schemas/kql, else detc's own)
+  --cache DIR      Kusto.Language result cache (default: node_modules/.cache/detc, or DETC_CACHE_DIR)
+  --no-cache       analyse every query again; read and write no cache (a cache never changes an output)
   -q, --quiet      print errors and warnings only (no summary line)
   --verbose        also print each backend note (what a target dropped or approximated; all are in REPORT.md)
   -h, --help       show this help
@@ -69,6 +71,7 @@ Options:
   --rules DIR      rule folder (default: rules)
   --templates DIR  template folder (default: ./templates, else detc's own)
   --schemas DIR    KQL table schemas (default: ./schemas/kql, else detc's own)
+  --cache DIR, --no-cache   as for detc build
   --reporter NAME  human (default), junit, json, github (workflow annotations), sarif (SARIF 2.1.0)
   --output FILE    write the report to FILE instead of standard output
   -h, --help       show this help
@@ -141,6 +144,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         out: { type: 'string' },
         templates: { type: 'string' },
         schemas: { type: 'string' },
+        cache: { type: 'string' },
+        'no-cache': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         verbose: { type: 'boolean' },
         reporter: { type: 'string' },
@@ -166,7 +171,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   let result: BuildResult;
   let project: Project;
   try {
-    project = loadProject(io.cwd, values as { rules?: string; out?: string; templates?: string; schemas?: string });
+    project = loadProject(io.cwd, { ...(values as { rules?: string; out?: string; templates?: string; schemas?: string; cache?: string }), noCache: values['no-cache'] === true });
     result = compileAll(project);
   } catch (e) {
     if (e instanceof DiagnosticError && command === 'validate') {

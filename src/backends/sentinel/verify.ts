@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { KqlChecker } from '../../kql-check/check-kql.js';
+import { cachedChecker, type CacheStats } from '../../kql-check/cache.js';
+import { KqlChecker, type KqlProblem } from '../../kql-check/check-kql.js';
 import { loadFunctionSchemas, loadTableSchemas } from '../../kql-check/table-schemas.js';
 import { facts } from '../../load/diagnostic-facts.js';
 import { checkRuleFile, checkWatchlist, type RuleKey } from './deployable.js';
@@ -9,16 +10,27 @@ import { PACKAGE_ROOT } from '../../util/paths.js';
 import type { VerifyContext, VerifyResult } from '../types.js';
 
 /**
- * Runs Kusto.Language over the query in every Sentinel file as it will be deployed: the raw .kql, the `query` of
- * the analytics-rule YAML and the `query` property of the ARM template (each parsed back from the emitted text,
- * so an escaping bug in YAML or JSON shows up here too).
+ * Checks the query in every Sentinel file as it will be deployed: the raw .kql, the `query` of the analytics-rule
+ * YAML and the `query` property of the ARM template, each parsed back from the emitted text (so an escaping bug in
+ * YAML or JSON shows up here too). Each distinct query text is analysed by Kusto.Language once: a file whose query
+ * is byte-identical to one already analysed (the ARM's to the YAML's; the .kql's once its `//` header lines are
+ * set aside) takes that result. Results come from the content-addressed cache when it has them (kql-check/cache.ts).
  */
 export function verifyKql(ctx: VerifyContext): VerifyResult {
   const { rules, files, schemasDir, templatesDir } = ctx;
   // Workspace functions (_GetWatchlist) come from detc's own schemas unless the project's folder redefines them.
   const own = loadFunctionSchemas(schemasDir);
   const builtin = loadFunctionSchemas(path.join(PACKAGE_ROOT, 'schemas/kql')).filter((f) => !own.some((o) => o.name === f.name));
-  const checker = new KqlChecker(loadTableSchemas(schemasDir), [...own, ...builtin]);
+  const tables = loadTableSchemas(schemasDir);
+  const functions = [...own, ...builtin];
+  const stats: CacheStats = { hits: 0, misses: 0 };
+  const checker = cachedChecker(() => new KqlChecker(tables, functions), tables, functions, ctx.cacheDir, stats);
+  const analysed = new Map<string, KqlProblem[]>();
+  const problemsOf = (query: string) => {
+    let p = analysed.get(query);
+    if (!p) analysed.set(query, (p = checker.check(query)));
+    return p;
+  };
   const diags: Diagnostic[] = [];
   let checked = 0;
   for (const rule of rules) {
@@ -28,7 +40,7 @@ export function verifyKql(ctx: VerifyContext): VerifyResult {
     for (const f of files) {
       const stem = f.path.replace(/\.(kql|yaml|arm\.json)$/, '');
       if (!stems.has(stem)) continue;
-      if (f.path.endsWith('.kql')) sources.push([f.path, f.content]);
+      if (f.path.endsWith('.kql')) sources.push([f.path, withoutHeader(f.content)]);
       else if (f.path.endsWith('.yaml')) sources.push([f.path, (parseYaml(f.content) as { query?: string }).query]);
       else {
         const arm = JSON.parse(f.content) as { resources: { properties: { query: string } }[] };
@@ -41,14 +53,24 @@ export function verifyKql(ctx: VerifyContext): VerifyResult {
         diags.push(diagnosticAt({ file: rule.file, line: 1, col: 1 }, facts.sentinelNoQuery(file)));
         continue;
       }
-      for (const p of checker.check(query)) {
+      for (const p of problemsOf(query)) {
         diags.push(diagnosticAt(rule.branches[0]!.pos, facts.kqlFinding(p.code, file, p.line, p.col, p.message, `${templatesDir}/sentinel`, path.basename(schemasDir))));
       }
     }
   }
   diags.push(...deployability(ctx));
   if (diags.length) throw new DiagnosticError(diags);
-  return { count: checked, what: 'KQL queries', by: 'Kusto.Language' };
+  return { count: checked, what: 'KQL queries', by: 'Kusto.Language', cached: stats.hits };
+}
+
+/**
+ * A .kql file's query: the text after its leading `//` comment lines, when what follows starts a statement (so it
+ * compares byte for byte with the YAML's); otherwise the whole file, which is then analysed on its own. Comments
+ * change nothing Kusto.Language reports except line numbers, and a finding's line is the query's own.
+ */
+function withoutHeader(text: string): string {
+  const m = /^(?:\/\/[^\n]*\n)+/.exec(text);
+  return m ? text.slice(m[0].length).replace(/\n$/, '') : text;
 }
 
 /**
