@@ -51,7 +51,7 @@ export async function initCommand(args: string[], io: Io): Promise<number> {
   const files: Record<string, string> = {
     'package.json': JSON.stringify({ name, private: true, scripts: { build: 'detc build', check: 'detc check', test: 'detc test' }, devDependencies: { detc: spec } }, null, 2) + '\n',
     // A build killed mid-write leaves these beside dist-rules/ until the next build removes them.
-    '.gitignore': 'node_modules/\nreports/\n.dist-rules-*/\n.dist-rules.lock\n',
+    '.gitignore': 'node_modules/\nreports/\n.detc-cache/\n.dist-rules-*/\n.dist-rules.lock\n',
     '.github/workflows/detc.yml': GITHUB_WORKFLOW,
     'azure-pipelines.yml': AZURE_PIPELINE,
     'README.md': readme(name),
@@ -106,7 +106,14 @@ jobs:
         with:
           node-version: 20
       - run: npm install
-      - run: npx detc check --reporter junit --output reports/detc.xml
+      # Kusto.Language results, keyed by content (query, table schemas, parser version): a rolling cache that
+      # any run may restore; a stale or foreign entry is ignored, never trusted.
+      - uses: actions/cache@v4
+        with:
+          path: .detc-cache
+          key: detc-\${{ runner.os }}-\${{ github.sha }}
+          restore-keys: detc-\${{ runner.os }}-
+      - run: npx detc check --cache .detc-cache --reporter junit --output reports/detc.xml
       - uses: actions/upload-artifact@v4
         if: always()
         with:
@@ -129,7 +136,7 @@ steps:
       versionSpec: '20.x'
   - script: npm install
     displayName: npm install
-  - script: npx detc check --reporter junit --output reports/detc.xml
+  - script: npx detc check --cache .detc-cache --reporter junit --output reports/detc.xml
     displayName: npx detc check
   - task: PublishTestResults@2
     condition: always()
