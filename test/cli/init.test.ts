@@ -20,7 +20,9 @@ describe('detc init', () => {
     }
     expect(JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8'))).toMatchObject({ name: 'acme-detections', private: true, devDependencies: { detc: '^0.1.0' } });
     const gh = parseYaml(readFileSync(path.join(repo, '.github/workflows/detc.yml'), 'utf8'));
-    expect(gh.jobs.check.steps.map((s: { run?: string }) => s.run).filter(Boolean)).toEqual(['npm install', 'npx detc check --reporter junit --output reports/detc.xml']);
+    expect(gh.jobs.check.steps.map((s: { run?: string }) => s.run).filter(Boolean)).toEqual(['npm install', 'npx detc check --cache .detc-cache --reporter junit --output reports/detc.xml']);
+    // The Kusto.Language cache is restored between runs under a rolling key, from the folder check writes.
+    expect(gh.jobs.check.steps.find((s: { uses?: string }) => s.uses === 'actions/cache@v4')).toMatchObject({ with: { path: '.detc-cache', 'restore-keys': 'detc-${{ runner.os }}-' } });
     const az = parseYaml(readFileSync(path.join(repo, 'azure-pipelines.yml'), 'utf8'));
     expect(az.steps.find((s: { task?: string }) => s.task === 'PublishTestResults@2').inputs.testResultsFiles).toBe('reports/detc.xml');
     const check = await run(repo, 'check');
