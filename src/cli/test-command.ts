@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadProject, nativeFormats, runOptions } from '../project.js';
@@ -22,6 +23,8 @@ Options:
   --rules DIR        rule folder (default: rules)
   --dist DIR         generated queries (default: dist-rules; run 'detc build' first)
   --engine NAME      run only this engine (repeatable): ${runners().map((e) => e.name).join(', ')}
+  --rule RULE        run only this rule's fixtures (repeatable): its file (rules/network/ip-block-scan.yml) or name
+                     without extension (ip-block-scan)
   --reporter NAME    human (default), junit (JUnit XML), json, github (workflow annotations), sarif (SARIF 2.1.0)
   --output FILE      write the report to FILE instead of standard output
   -h, --help         show this help
@@ -34,7 +37,7 @@ export async function testCommand(args: string[], io: Io): Promise<number> {
     args,
     options: {
       rules: { type: 'string' }, dist: { type: 'string' }, templates: { type: 'string' }, schemas: { type: 'string' },
-      engine: { type: 'string', multiple: true }, reporter: { type: 'string' }, output: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      engine: { type: 'string', multiple: true }, rule: { type: 'string', multiple: true }, reporter: { type: 'string' }, output: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
     strict: true,
     allowPositionals: false,
@@ -57,15 +60,21 @@ export async function testCommand(args: string[], io: Io): Promise<number> {
     return EXIT.problems;
   }
   const loaded = loadRules(project.rulesDir, io.cwd, { defaultSeverity: project.defaultSeverity });
-  const { fixtures, diagnostics } = loadFixtures(loaded.rules, io.cwd, project.rulesDir);
+  const { fixtures: allFixtures, diagnostics } = loadFixtures(loaded.rules, io.cwd, project.rulesDir);
   const errors = [...loaded.diagnostics, ...diagnostics].filter((d) => d.severity === 'error');
   if (errors.length) throw new DiagnosticError(errors);
+  // --rule: a rule named by its slug or its file (as written, or relative to the project).
+  const wanted = (values.rule ?? []).map((r) => ({ given: r, file: path.relative(io.cwd, path.resolve(io.cwd, r)).split(path.sep).join('/') }));
+  const named = (rule: { slug: string; file: string }) => wanted.some((w) => w.given === rule.slug || w.file === rule.file);
+  const missing = wanted.filter((w) => !loaded.rules.some((r) => r.slug === w.given || r.file === w.file));
+  if (missing.length) throw new UsageError(`no rule '${missing[0]!.given}' in ${project.rulesDir} (give its file or its name without extension)`);
+  const fixtures = wanted.length ? allFixtures.filter((f) => named(f.rule)) : allFixtures;
   const ctx = { engines, cwd: io.cwd, opts: runOptions(project), natives: nativeFormats(project) };
   const results = await runAllFixtures(fixtures, ctx, terminalProgress());
 
   const failed = results.filter((r) => !r.ok);
   const untested: Problem[] = loaded.rules
-    .filter((r) => !fixtures.some((f) => f.rule === r))
+    .filter((r) => (!wanted.length || named(r)) && !fixtures.some((f) => f.rule === r))
     .map((r) => problemAt('rule', { file: r.file, line: 1, col: 1 }, 'detc test', facts.noFixtures(r.file.replace(/\.ya?ml$/, '.test.yml'))));
   const cases = fixtures.reduce((n, f) => n + f.cases.length, 0);
   const summary = `${countLine(results)} (${cases} cases × ${engines.length} engines: ${engines.map((e) => e.name).join(', ')})`;

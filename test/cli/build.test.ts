@@ -129,6 +129,16 @@ describe('detc build / validate', () => {
     }
   });
 
+  it('detc test --rule runs only the fixtures of the rules it names, by name or file; an unknown rule is a usage error', async () => {
+    const r = await run(dir, 'test', '--rule', 'ip-block-scan', '--rule', 'rules/endpoint/scan-tool-execution.yml', '--reporter', 'json');
+    expect(r.code).toBe(0);
+    const rules = new Set((JSON.parse(r.out) as { tests: { rule: string }[] }).tests.map((t) => t.rule));
+    expect(rules).toEqual(new Set(['ip-block-scan', 'scan-tool-execution']));
+    const bad = await run(dir, 'test', '--rule', 'no-such-rule');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("no rule 'no-such-rule'");
+  });
+
   it('detc test runs every fixture in all four engines and writes JUnit XML', async () => {
     const r = await run(dir, 'test', '--reporter', 'junit', '--output', 'reports/detc.xml');
     expect(r.err).toBe('');
@@ -148,14 +158,17 @@ describe('detc build / validate', () => {
     for (const e of ['reference', 'kql', 'spl', 'sigma']) expect(xml).toContain(`classname="ip-block-scan.${e}"`);
   });
 
-  /** Runs `detc test` with one emitted file edited by hand, and restores it. */
-  async function testWithEdit(file: string, from: string, to: string) {
+  /**
+   * Runs `detc test` with one emitted file edited by hand, and restores it. Only the edited rule's fixtures run: an
+   * edit of one rule's file cannot change another rule's alerts (`detc test runs every fixture` covers them all).
+   */
+  async function testWithEdit(file: string, from: string, to: string, rule = 'ip-block-scan') {
     const p = path.join(dir, 'dist-rules', file);
     const original = readFileSync(p, 'utf8');
     expect(original).toContain(from);
     writeFileSync(p, original.replace(from, to));
     try {
-      return await run(dir, 'test');
+      return await run(dir, 'test', '--rule', rule);
     } finally {
       writeFileSync(p, original);
     }
@@ -191,7 +204,7 @@ describe('detc build / validate', () => {
   ];
   for (const [engine, file, from, to] of baseline) {
     it(`a first-seen baseline broken by hand in the emitted ${engine} fails exactly the prior-interaction cases in ${engine}`, async () => {
-      const r = await testWithEdit(file, from, to);
+      const r = await testWithEdit(file, from, to, 'first-seen-external-source');
       expect(r.code).toBe(1);
       const failing = [...r.err.matchAll(/^FAIL \S+ first-seen-external-source › (.*) \[(\w+)\]$/gm)].map((m) => `${m[1]} [${m[2]}]`);
       expect(failing).toEqual([
