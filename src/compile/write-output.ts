@@ -46,14 +46,18 @@ export function writeOutput(outDir: string, files: Artifact[], opts: WriteOption
     mkdirSync(parent, { recursive: true });
     release = acquireLock(parent, base, opts.lockWaitMs ?? 30_000, cwd, out);
     removeLeftovers(parent, base);
-    for (const f of files) {
+    // Only files whose bytes change are written (and so get a new mtime): a rebuild after a one-rule change
+    // rewrites that rule's files, not the whole tree.
+    const changed = existsSync(out) ? files.filter((f) => !sameContent(path.join(out, f.path), f.content)) : files;
+    for (const f of changed) {
       const p = path.join(staging, f.path);
       mkdirSync(path.dirname(p), { recursive: true });
       writeFileSync(p, f.content);
     }
     mkdirSync(staging, { recursive: true });
+    const slash = (p: string) => p.split(path.sep).join('/');
     if (!existsSync(out)) renameSync(staging, out);
-    else swapIn(staging, out, backup, files.map((f) => f.path.split(path.sep).join('/')));
+    else swapIn(staging, out, backup, changed.map((f) => slash(f.path)), files.map((f) => slash(f.path)));
   } catch (e) {
     if (isFsError(e)) {
       // Name the user's path, not the hidden staging or backup folder it was going to.
@@ -76,7 +80,17 @@ export function writeOutput(outDir: string, files: Artifact[], opts: WriteOption
   }
 }
 
-function swapIn(staging: string, out: string, backup: string, newPaths: string[]): void {
+/** Whether `file` holds exactly `content` (false when it is absent or not a file). */
+function sameContent(file: string, content: string): boolean {
+  try {
+    return lstatSync(file).isFile() && readFileSync(file, 'utf8') === content;
+  } catch {
+    return false;
+  }
+}
+
+/** Moves `changed` from staging over `out`; removes what `all` (the new tree) lacks. */
+function swapIn(staging: string, out: string, backup: string, changed: string[], all: string[]): void {
   if (!statSync(out).isDirectory()) {
     throw Object.assign(new Error(`${out} is not a folder`), { code: 'ENOTDIR', path: out });
   }
@@ -90,10 +104,10 @@ function swapIn(staging: string, out: string, backup: string, newPaths: string[]
       copyFileSync(path.join(out, p), b); // a file system without hard links
     }
   }
-  const keep = new Set(newPaths);
+  const keep = new Set(all);
   const moved: string[] = [];
   try {
-    for (const p of newPaths) {
+    for (const p of changed) {
       const target = path.join(out, p);
       // A folder of the old tree where the new tree has a file (or the reverse) cannot be renamed over.
       if (existsSync(target) && lstatSync(target).isDirectory()) rmSync(target, { recursive: true });

@@ -180,3 +180,22 @@ describe('writeOutput: the output folder is replaced without a gap, under a lock
     expect((err as DiagnosticError).diagnostics.map(formatDiagnostic)[0]).toMatch(/^a-file:1:1: error DETC021: cannot write: exists and is not a folder \(EEXIST\)/);
   });
 });
+
+describe('writeOutput rewrites only the files whose bytes change (issue 12, item 4)', () => {
+  it('an unchanged file keeps its inode and mtime; a changed one is replaced; a dropped one is removed', () => {
+    const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'detc-write-incr-')), 'dist');
+    try {
+      writeOutput(out, [{ path: 'a/same.txt', content: 'same\n' }, { path: 'a/edit.txt', content: 'old\n' }, { path: 'b/gone.txt', content: 'x\n' }]);
+      const old = new Date('2020-01-01T00:00:00Z');
+      for (const f of ['a/same.txt', 'a/edit.txt']) realFs.utimesSync(path.join(out, f), old, old);
+      const before = realFs.statSync(path.join(out, 'a/same.txt'));
+      writeOutput(out, [{ path: 'a/same.txt', content: 'same\n' }, { path: 'a/edit.txt', content: 'new\n' }]);
+      const after = realFs.statSync(path.join(out, 'a/same.txt'));
+      expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+      expect(realFs.statSync(path.join(out, 'a/edit.txt')).mtimeMs).toBeGreaterThan(old.getTime());
+      expect(readTree(out)).toEqual(new Map([['a/edit.txt', 'new\n'], ['a/same.txt', 'same\n']]));
+    } finally {
+      rmSync(path.dirname(out), { recursive: true, force: true });
+    }
+  });
+});
