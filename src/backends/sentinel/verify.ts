@@ -7,6 +7,7 @@ import { facts } from '../../load/diagnostic-facts.js';
 import { checkRuleFile, checkWatchlist, type RuleKey } from './deployable.js';
 import { DiagnosticError, diagnosticAt, type Diagnostic } from '../../load/diagnostics.js';
 import { PACKAGE_ROOT } from '../../util/paths.js';
+import type { Rule } from '../../ir/types.js';
 import type { VerifyContext, VerifyResult } from '../types.js';
 
 /**
@@ -32,35 +33,49 @@ export function verifyKql(ctx: VerifyContext): VerifyResult {
     return p;
   };
   const diags: Diagnostic[] = [];
+  const deploy: Diagnostic[] = [];
   let checked = 0;
   for (const rule of rules) {
-    const sources: [string, string | undefined][] = [];
-    // The rule's files and those of its mapping variants (sentinel/<slug>.<variant>.kql, ...).
-    const stems = new Set([`sentinel/${rule.slug}`, ...files.filter((f) => f.path.startsWith(`sentinel/${rule.slug}.`) && /^[a-z][a-z0-9_]*\.kql$/.test(f.path.slice(`sentinel/${rule.slug}.`.length))).map((f) => f.path.slice(0, -4))]);
-    for (const f of files) {
-      const stem = f.path.replace(/\.(kql|yaml|arm\.json)$/, '');
-      if (!stems.has(stem)) continue;
-      if (f.path.endsWith('.kql')) sources.push([f.path, withoutHeader(f.content)]);
-      else if (f.path.endsWith('.yaml')) sources.push([f.path, (parseYaml(f.content) as { query?: string }).query]);
-      else {
-        const arm = JSON.parse(f.content) as { resources: { properties: { query: string } }[] };
-        sources.push([f.path, arm.resources[0]?.properties.query]);
-      }
-    }
-    for (const [file, query] of sources) {
+    // The rule's files and those of its mapping variants (sentinel/<slug>.<variant>.kql, ...), each parsed once.
+    const own = ruleFiles(rule.id, files);
+    for (const f of own) {
       checked++;
-      if (!query) {
-        diags.push(diagnosticAt({ file: rule.file, line: 1, col: 1 }, facts.sentinelNoQuery(file)));
+      if (!f.query) {
+        diags.push(diagnosticAt({ file: rule.file, line: 1, col: 1 }, facts.sentinelNoQuery(f.path)));
         continue;
       }
-      for (const p of problemsOf(query)) {
-        diags.push(diagnosticAt(rule.branches[0]!.pos, facts.kqlFinding(p.code, file, p.line, p.col, p.message, `${templatesDir}/sentinel`, path.basename(schemasDir))));
+      for (const p of problemsOf(f.query)) {
+        diags.push(diagnosticAt(rule.branches[0]!.pos, facts.kqlFinding(p.code, f.path, p.line, p.col, p.message, `${templatesDir}/sentinel`, path.basename(schemasDir))));
       }
     }
+    deploy.push(...deployability(rule, own));
   }
-  diags.push(...deployability(ctx));
+  diags.push(...deploy, ...watchlists(ctx));
   if (diags.length) throw new DiagnosticError(diags);
   return { count: checked, what: 'KQL queries', by: 'Kusto.Language', cached: stats.hits };
+}
+
+/** One emitted Sentinel file of a rule, read back: its query, and for a rule YAML or ARM template its properties. */
+interface RuleFile {
+  path: string;
+  query: string | undefined;
+  /** The analytics rule's properties (`arm`: of the ARM template's resource), for the deployability checks. */
+  rule?: { props: Record<string, unknown>; kind: 'arm' | 'yaml' };
+}
+
+/** The Sentinel files the backend wrote for the rule (its .kql, .yaml, .arm.json and its variants'), parsed once. */
+function ruleFiles(ruleId: string, files: VerifyContext['files']): RuleFile[] {
+  return files
+    .filter((f) => f.rule === ruleId && /^sentinel\/[^/]+\.(kql|yaml|arm\.json)$/.test(f.path))
+    .map((f): RuleFile => {
+      if (f.path.endsWith('.kql')) return { path: f.path, query: withoutHeader(f.content) };
+      if (f.path.endsWith('.yaml')) {
+        const props = (parseYaml(f.content) ?? {}) as Record<string, unknown>;
+        return { path: f.path, query: props.query as string | undefined, rule: { props, kind: 'yaml' } };
+      }
+      const props = (JSON.parse(f.content) as ArmTemplate).resources?.[0]?.properties ?? {};
+      return { path: f.path, query: props.query as string | undefined, rule: { props, kind: 'arm' } };
+    });
 }
 
 /**
@@ -74,30 +89,28 @@ function withoutHeader(text: string): string {
 }
 
 /**
- * What the Sentinel service and the Azure-Sentinel CI would refuse in the emitted rule YAML and ARM templates
- * (deployable.ts), each on the line of the rule key it comes from; a watchlist's problems on its list file.
+ * What the Sentinel service and the Azure-Sentinel CI would refuse in a rule's emitted YAML and ARM templates
+ * (deployable.ts), each on the line of the rule key it comes from.
  */
-function deployability({ rules, files }: VerifyContext): Diagnostic[] {
-  const diags: Diagnostic[] = [];
-  for (const rule of rules) {
-    const where = (key: RuleKey) => {
-      const top = { file: rule.file, line: 1, col: 1 };
-      switch (key) {
-        case 'entities': return rule.keyPos?.entities ?? top;
-        case 'alert.title': return rule.alert.pos.title;
-        case 'alert.description': return rule.alert.pos.description;
-        case 'schedule': return rule.schedule.pos.frequency;
-        case 'version': return rule.keyPos?.version ?? top;
-        case 'attack': return rule.keyPos?.['attack.techniques'] ?? top;
-        case 'rule': return top;
-      }
-    };
-    for (const f of files.filter((x) => isRuleFile(x.path, rule.slug))) {
-      const arm = f.path.endsWith('.arm.json');
-      const props = arm ? (JSON.parse(f.content) as ArmTemplate).resources?.[0]?.properties : (parseYaml(f.content) as Record<string, unknown>);
-      for (const p of checkRuleFile(f.path, props ?? {}, arm ? 'arm' : 'yaml')) diags.push(diagnosticAt(where(p.key), p.finding));
+function deployability(rule: Rule, own: RuleFile[]): Diagnostic[] {
+  const top = { file: rule.file, line: 1, col: 1 };
+  const where = (key: RuleKey) => {
+    switch (key) {
+      case 'entities': return rule.keyPos?.entities ?? top;
+      case 'alert.title': return rule.alert.pos.title;
+      case 'alert.description': return rule.alert.pos.description;
+      case 'schedule': return rule.schedule.pos.frequency;
+      case 'version': return rule.keyPos?.version ?? top;
+      case 'attack': return rule.keyPos?.['attack.techniques'] ?? top;
+      case 'rule': return top;
     }
-  }
+  };
+  return own.flatMap((f) => (f.rule ? checkRuleFile(f.path, f.rule.props, f.rule.kind).map((p) => diagnosticAt(where(p.key), p.finding)) : []));
+}
+
+/** A watchlist's problems, on its list file. */
+function watchlists({ rules, files }: VerifyContext): Diagnostic[] {
+  const diags: Diagnostic[] = [];
   const lists = new Map(rules.flatMap((r) => r.sharedLists).map((l) => [l.name, l.file]));
   for (const f of files.filter((x) => /^sentinel\/watchlists\/[^/]+\.arm\.json$/.test(x.path))) {
     const props = (JSON.parse(f.content) as ArmTemplate).resources?.[0]?.properties ?? {};
@@ -108,9 +121,3 @@ function deployability({ rules, files }: VerifyContext): Diagnostic[] {
 }
 
 type ArmTemplate = { resources?: { properties?: Record<string, unknown> }[] };
-
-/** sentinel/<slug>.yaml, sentinel/<slug>.arm.json and those of its variants (sentinel/<slug>.<variant>.yaml). */
-function isRuleFile(p: string, slug: string): boolean {
-  const rest = p.startsWith(`sentinel/${slug}.`) ? p.slice(`sentinel/${slug}.`.length) : '';
-  return /^(?:[a-z][a-z0-9_]*\.)?(?:yaml|arm\.json)$/.test(rest);
-}
