@@ -21,13 +21,13 @@ export function expandMacros(spl: string, macros: Map<string, string>): string {
   for (let depth = 0; depth < 20; depth++) {
     let changed = false;
     let next = '';
-    let quoted = false;
     for (let i = 0; i < out.length; i++) {
       const c = out[i]!;
-      if (quoted) {
-        next += c;
-        if (c === '\\') next += out[++i] ?? '';
-        else if (c === '"') quoted = false;
+      if (c === '"') {
+        // A quoted string is copied as it is, macro calls inside included (unterminated: to the end).
+        const end = stringEnd(out, i);
+        next += out.slice(i, end < 0 ? out.length : end + 1);
+        i = end < 0 ? out.length : end;
         continue;
       }
       const call = c === '`' ? /^`([A-Za-z0-9_]+)`/.exec(out.slice(i)) : null;
@@ -39,7 +39,6 @@ export function expandMacros(spl: string, macros: Map<string, string>): string {
         changed = true;
         continue;
       }
-      if (c === '"') quoted = true;
       next += c;
     }
     out = next;
@@ -52,18 +51,17 @@ export function expandMacros(spl: string, macros: Map<string, string>): string {
 export function splitPipeline(spl: string): string[] {
   const parts: string[] = [];
   let depth = 0;
-  let quoted = false;
   let cur = '';
   for (let i = 0; i < spl.length; i++) {
     const c = spl[i]!;
-    if (quoted) {
-      cur += c;
-      if (c === '\\') cur += spl[++i] ?? '';
-      else if (c === '"') quoted = false;
+    if (c === '"') {
+      const end = stringEnd(spl, i);
+      if (end < 0) throw new SplRuntimeError('unbalanced quotes or brackets in the search');
+      cur += spl.slice(i, end + 1);
+      i = end;
       continue;
     }
-    if (c === '"') quoted = true;
-    else if (c === '(' || c === '[') depth++;
+    if (c === '(' || c === '[') depth++;
     else if (c === ')' || c === ']') depth--;
     else if (c === '|' && depth === 0) {
       parts.push(cur.trim());
@@ -72,7 +70,7 @@ export function splitPipeline(spl: string): string[] {
     }
     cur += c;
   }
-  if (quoted || depth !== 0) throw new SplRuntimeError('unbalanced quotes or brackets in the search');
+  if (depth !== 0) throw new SplRuntimeError('unbalanced quotes or brackets in the search');
   parts.push(cur.trim());
   return parts.filter((p, i) => p !== '' || i > 0);
 }
@@ -214,14 +212,12 @@ function parseJoin(rest: string): { options: JoinOptions; fields: string[]; subs
 /** The index of the `]` closing the `[` at `open` (brackets in quoted strings do not count), or -1. */
 function closingBracket(text: string, open: number): number {
   let depth = 0;
-  let quoted = false;
   for (let i = open; i < text.length; i++) {
     const c = text[i]!;
-    if (quoted) {
-      if (c === '\\') i++;
-      else if (c === '"') quoted = false;
-    } else if (c === '"') quoted = true;
-    else if (c === '[') depth++;
+    if (c === '"') {
+      i = stringEnd(text, i);
+      if (i < 0) return -1;
+    } else if (c === '[') depth++;
     else if (c === ']' && --depth === 0) return i;
   }
   return -1;
@@ -527,4 +523,17 @@ function newAcc(a: Agg): Acc {
     default:
       throw new SplRuntimeError(`stats function ${a.fn}() is outside the supported subset`);
   }
+}
+
+/**
+ * The index of the `"` that closes the string opening at `start`, or -1 when it is not closed. Inside a string a
+ * backslash escapes the next character. Every scanner of SPL text (macro expansion, pipes, subsearch brackets)
+ * reads strings by this one rule.
+ */
+function stringEnd(text: string, start: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '"') return i;
+  }
+  return -1;
 }
