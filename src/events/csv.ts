@@ -1,25 +1,10 @@
-/** Splits one CSV record (RFC 4180 quoting). Returns undefined when a quoted field continues on the next line. */
+/**
+ * Splits one CSV record (RFC 4180 quoting), as read line by line. Returns undefined when a quoted field continues
+ * on the next line (join the next line and split again).
+ */
 export function splitCsv(line: string): string[] | undefined {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"' && cur === '') quoted = true;
-    else if (c === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  if (quoted) return undefined;
-  out.push(cur);
-  return out;
+  const { records, unclosed } = scanCsv(line);
+  return unclosed ? undefined : (records[0] ?? ['']);
 }
 
 /**
@@ -27,6 +12,13 @@ export function splitCsv(line: string): string[] | undefined {
  * at LF or CRLF outside quotes. Blank lines are skipped. An unterminated quote is an error, not a silent cut.
  */
 export function parseCsv(text: string): string[][] {
+  const { records, unclosed } = scanCsv(text);
+  if (unclosed) throw new Error('CSV: a quoted field is not closed before the end of the text');
+  return records;
+}
+
+/** The one CSV reader: the records of `text`, and whether it ends inside a quoted field (cut there). */
+function scanCsv(text: string): { records: string[][]; unclosed: boolean } {
   const records: string[][] = [];
   let record: string[] = [];
   let cur = '';
@@ -59,9 +51,8 @@ export function parseCsv(text: string): string[][] {
       endRecord();
     } else cur += c;
   }
-  if (quoted) throw new Error('CSV: a quoted field is not closed before the end of the text');
-  if (record.length || cur !== '' || wasQuoted) endRecord();
-  return records;
+  if (!quoted && (record.length || cur !== '' || wasQuoted)) endRecord();
+  return { records, unclosed: quoted };
 }
 
 /** A small CSV file (a watchlist, a lookup) as records keyed by its header; fields may span lines (RFC 4180). */
