@@ -6,7 +6,7 @@ import { toNumber, type Row } from '../events/model.js';
 import { lookbackWindow } from '../events/time.js';
 import { DATA_SOURCES } from '../ir/sources.js';
 import type { OutputColumn, Rule } from '../ir/types.js';
-import { toNative } from '../mapping/native.js';
+import { toNativeConverter } from '../mapping/native.js';
 import type { BackendMapping } from '../mapping/types.js';
 import { eventReads, isReiterable } from '../events/passes.js';
 import type { Engine, EngineResult, Events, NativeEvent, RunOptions, RunTarget, Runner } from './types.js';
@@ -41,12 +41,13 @@ export function targetRunner(target: RunTarget, engine: Engine): Runner {
         },
         read(source: string, m: BackendMapping = mapping): AsyncIterable<NativeEvent> {
           const time = DATA_SOURCES[source]!.time;
+          const toNative = toNativeConverter(source, m, target.native);
           const stream = reads();
           return (async function* () {
             for await (const event of stream) {
               const t = inWindow(event[time]);
               if (t === undefined) continue;
-              yield { native: toNative(event, source, m, target.native), event, time: t };
+              yield { native: toNative(event), event, time: t };
             }
           })();
         },

@@ -23,41 +23,44 @@ export interface NativeConventions {
  * path) comes from the canonical full path, or, when no canonical field carries that path (parent_process_name →
  * ParentImage), is the file name itself.
  */
-export function toNative(e: Row, source: string, mapping: BackendMapping, conv: NativeConventions): Row {
+export function toNativeConverter(source: string, mapping: BackendMapping, conv: NativeConventions): (e: Row) => Row {
   const sm = mapping.sources[source];
   if (!sm) throw new Error(`no mapping for source ${source} in ${mapping.file}`);
   const ds = DATA_SOURCES[source]!;
-  const out: Row = {};
-  for (const [field, def] of Object.entries(ds.fields)) {
-    const f = sm.fields[field];
-    if (!f) continue;
-    const v = e[field];
-    if (f.transform === 'basename') continue;
-    if (f.transform === 'hash') {
-      // One `ALG=value` entry of the list, as Sysmon writes Hashes.
-      if (!isMissing(v)) out[f.name] = [out[f.name], `${f.algorithm}=${String(v)}`].filter((x) => x !== undefined).join(',');
-      continue;
+  // The mapped fields in the source's order and the basename fields, worked out once: the converter runs per event.
+  const fields = Object.entries(ds.fields).flatMap(([field, def]) => (sm.fields[field] ? [{ field, def, f: sm.fields[field]! }] : []));
+  const basenames = Object.entries(sm.fields).filter(([, f]) => f.transform === 'basename');
+  return (e) => {
+    const out: Row = {};
+    for (const { field, def, f } of fields) {
+      const v = e[field];
+      if (f.transform === 'basename') continue;
+      if (f.transform === 'hash') {
+        // One `ALG=value` entry of the list, as Sysmon writes Hashes.
+        if (!isMissing(v)) out[f.name] = [out[f.name], `${f.algorithm}=${String(v)}`].filter((x) => x !== undefined).join(',');
+        continue;
+      }
+      if (field === ds.time) {
+        const ms = toEpochMs(v);
+        if (ms === undefined) continue;
+        out[f.name] = conv.time === 'epoch-seconds' ? ms / 1000 : new Date(ms).toISOString();
+        continue;
+      }
+      if (isMissing(v)) {
+        if (conv.missing === 'placeholder' && f.missing.length) out[f.name] = def.type === 'int' ? Number(f.missing[0]) : f.missing[0];
+        else if (conv.missing === 'empty-string' && (def.type === 'string' || def.type === 'ip')) out[f.name] = '';
+        continue;
+      }
+      out[f.name] = def.type === 'int' && typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : v;
     }
-    if (field === ds.time) {
-      const ms = toEpochMs(v);
-      if (ms === undefined) continue;
-      out[f.name] = conv.time === 'epoch-seconds' ? ms / 1000 : new Date(ms).toISOString();
-      continue;
+    // A file name whose full path no canonical field carries (the parent's image: there is no parent_process_path)
+    // becomes a path without a folder, whose basename is that name, so the taxonomy field is not simply absent.
+    for (const [field, f] of basenames) {
+      if (out[f.name] !== undefined || isMissing(e[field])) continue;
+      out[f.name] = e[field];
     }
-    if (isMissing(v)) {
-      if (conv.missing === 'placeholder' && f.missing.length) out[f.name] = def.type === 'int' ? Number(f.missing[0]) : f.missing[0];
-      else if (conv.missing === 'empty-string' && (def.type === 'string' || def.type === 'ip')) out[f.name] = '';
-      continue;
-    }
-    out[f.name] = def.type === 'int' && typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : v;
-  }
-  // A file name whose full path no canonical field carries (the parent's image: there is no parent_process_path)
-  // becomes a path without a folder, whose basename is that name, so the taxonomy field is not simply absent.
-  for (const [field, f] of Object.entries(sm.fields)) {
-    if (f.transform !== 'basename' || out[f.name] !== undefined || isMissing(e[field])) continue;
-    out[f.name] = e[field];
-  }
-  return out;
+    return out;
+  };
 }
 
 /**

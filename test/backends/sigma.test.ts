@@ -5,7 +5,7 @@ import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { loadMapping } from '../../src/mapping/mapping.js';
-import { fromNativeConverter, toNative } from '../../src/mapping/native.js';
+import { fromNativeConverter, toNativeConverter } from '../../src/mapping/native.js';
 import { hasRegex, regexLiteral, sigmaValue, unescapeSigmaValue, yamlString, yamlText } from '../../src/backends/sigma/escape.js';
 import { derivedId, uuidV5 } from '../../src/util/ids.js';
 import { sigmaBackend } from '../../src/backends/sigma/index.js';
@@ -203,7 +203,7 @@ describe('sigma backend on the founding rules', () => {
 
   it('the Sigma engine sees a SHA-256 as Sysmon writes it, and reads it back', () => {
     const conv = { time: 'iso', missing: 'empty-string' } as const;
-    const native = toNative({ time: '2026-11-23T11:00:00Z', host: 'ws1', sha256: 'ab'.repeat(32) }, 'process_creation', ctx.mapping, conv);
+    const native = toNativeConverter('process_creation', ctx.mapping, conv)({ time: '2026-11-23T11:00:00Z', host: 'ws1', sha256: 'ab'.repeat(32) });
     expect(native).toMatchObject({ UtcTime: '2026-11-23T11:00:00.000Z', ComputerName: 'ws1', Hashes: `SHA256=${'ab'.repeat(32)}` });
     expect(fromNativeConverter('process_creation', ctx.mapping, conv)({ Hashes: `MD5=00,SHA256=${'cd'.repeat(32)},IMPHASH=11` })).toEqual({ sha256: 'cd'.repeat(32) });
   });
