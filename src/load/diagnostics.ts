@@ -38,7 +38,3 @@ export class DiagnosticError extends Error {
     this.name = 'DiagnosticError';
   }
 }
-
-export function errorCount(ds: Diagnostic[]): number {
-  return ds.filter((d) => d.severity === 'error').length;
-}

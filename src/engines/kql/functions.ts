@@ -133,5 +133,3 @@ export function scalarFunction(name: string): (args: KValue[], now: number) => K
   if (!f) throw new KqlRuntimeError(`function ${name}() is outside the supported KQL subset (docs/engines.md)`);
   return f;
 }
-
-export const SCALAR_FUNCTIONS = Object.keys(FUNCTIONS);
