@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { loadMapping } from '../../src/mapping/mapping.js';
@@ -112,7 +113,7 @@ describe('sentinel backend on the founding rules', () => {
     expect(y).toMatchObject({
       id: '640d1803-a663-4e86-8ed1-28b0d560eac4', severity: 'Medium', queryFrequency: '1h', queryPeriod: '1h',
       triggerOperator: 'gt', triggerThreshold: 0, tactics: ['Reconnaissance'], relevantTechniques: ['T1595.001'],
-      kind: 'Scheduled', version: '1.2.0',
+      kind: 'Scheduled', version: /^version: (\S+)$/m.exec(readFileSync('rules/network/ip-block-scan.yml', 'utf8'))![1],
       entityMappings: [{ entityType: 'IP', fieldMappings: [{ identifier: 'Address', columnName: 'SourceIP' }] }],
       requiredDataConnectors: [{ connectorId: 'CefAma', dataTypes: ['CommonSecurityLog'] }],
     });

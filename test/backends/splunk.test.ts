@@ -72,7 +72,8 @@ describe('splunk backend on the founding rules', () => {
     expect(labels).toEqual(['IP Block Sweep (ping/single-port)', 'Port Scan (single host)', 'Full Network Scan', 'Unknown Scan Pattern']);
     expect(spl).toContain('| sort 0 - UniqueDestHosts - UniqueDestPorts');
     expect(spl.trimEnd().endsWith('| `ip_block_scan_filter`')).toBe(true);
-    expect(spl).toContain('eval dest_port=if(in(tostring(dest_port), "0"), null(), dest_port)');
+    // After tstats: the CIM placeholder and tstats' fillnull_value both mean "missing".
+    expect(spl).toContain('dest_port=if(in(tostring(dest_port), "0", "null"), null(), dest_port)');
   });
   it('matches tools by name case-insensitively and flags as whole terms', () => {
     const ep = out.file('splunk/scan-tool-execution.spl');

@@ -12,6 +12,11 @@ describe('detc check --base REF: a changed rule needs a version bump', () => {
   let dir: string;
   const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: dir, encoding: 'utf8' });
   const ruleFile = () => path.join(dir, 'rules/network/ip-block-scan.yml');
+  // The rule's committed version and its next minor, read from the rule (the test does not pin its history).
+  const version = /^version: (\S+)$/m.exec(readFileSync(path.join(ROOT, 'rules/network/ip-block-scan.yml'), 'utf8'))![1]!;
+  const [major, minor] = version.split('.').map(Number) as [number, number];
+  const nextMinor = `${major}.${minor + 1}.0`;
+  const re = (s: string) => s.replace(/\./g, '\\.');
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'detc-ver-'));
@@ -41,7 +46,7 @@ describe('detc check --base REF: a changed rule needs a version bump', () => {
     expect((await run(dir, 'build', '-q')).code).toBe(0);
     const r = await run(dir, 'check', '--base', 'HEAD');
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^rules\/network\/ip-block-scan\.yml:4:10: error DETC602: the generated .*sentinel\/ip-block-scan\.kql.*splunk\/ip-block-scan\.spl.* changed since HEAD but version is still 1\.2\.0: bump it to 1\.3\.0 \(logic changed\)/m);
+    expect(r.err).toMatch(new RegExp(String.raw`^rules/network/ip-block-scan\.yml:4:10: error DETC602: the generated .*sentinel/ip-block-scan\.kql.*splunk/ip-block-scan\.spl.* changed since HEAD but version is still ${re(version)}: bump it to ${re(nextMinor)} \(logic changed\)`, 'm'));
     expect(r.err).not.toMatch(/scan-tool-execution\.yml:\d+:\d+: error DETC602: the generated/);
   });
 
@@ -55,7 +60,7 @@ describe('detc check --base REF: a changed rule needs a version bump', () => {
   });
 
   it('passes once the versions are bumped', async () => {
-    writeFileSync(ruleFile(), readFileSync(ruleFile(), 'utf8').replace('version: 1.2.0', 'version: 1.3.0'));
+    writeFileSync(ruleFile(), readFileSync(ruleFile(), 'utf8').replace(`version: ${version}`, `version: ${nextMinor}`));
     expect((await run(dir, 'build', '-q')).code).toBe(0);
     const r = await run(dir, 'check', '--base', 'HEAD');
     expect(r.code).toBe(0);

@@ -41,9 +41,10 @@ describe('savedsearches.conf and macros.conf keep every setting whatever the fre
   it('a name ending in a backslash keeps the macro stanza and its definition', () => {
     const { file } = build({ name: 'Ends in \\' });
     const macros = parseConf(file('macros.conf'));
-    expect(macros.map((m) => m.name)).toEqual(['test_rule_filter']);
-    expect(macros[0]!.settings.get('definition')).toBe('search *');
-    expect(macros[0]!.settings.get('iseval')).toBe('0');
+    expect(macros.map((m) => m.name)).toEqual(['detc_summariesonly', 'test_rule_filter']);
+    expect(macros[0]!.settings.get('definition')).toBe('summariesonly=false allow_old_summaries=true fillnull_value=null');
+    expect(macros[1]!.settings.get('definition')).toBe('search *');
+    expect(macros[1]!.settings.get('iseval')).toBe('0');
     const saved = parseConf(file('savedsearches.conf'));
     expect(saved.map((x) => x.name)).toEqual(['default', 'detc - Ends in \\ - Rule']);
   });

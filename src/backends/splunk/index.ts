@@ -9,6 +9,7 @@ import { confText, confValue, splSpan } from './escape.js';
 import { listCsv } from '../list-csv.js';
 import { oneLine } from '../quote.js';
 import { buildSplCommands, filterMacro } from './query.js';
+import { SUMMARIES_DEFAULT, SUMMARIES_MACRO } from './tstats.js';
 
 /** The app folder and id unless detc.config `splunk.app.id` names another. */
 export const SPLUNK_APP = 'detc_detections';
@@ -59,7 +60,7 @@ export const splunkBackend: Backend = {
     const files: Artifact[] = [];
     const searches = [];
     for (const rule of rules) {
-      const parts = rule.branches.map((b) => templates.render('search', { commands: buildSplCommands(rule, b, ctx.mapping.sources[b.source]!, notes), filterMacro: filterMacro(rule) }).trimEnd());
+      const parts = rule.branches.map((b) => templates.render('search', { commands: buildSplCommands(rule, b, ctx.mapping.sources[b.source]!, notes, settings.queryForm ?? 'tstats'), filterMacro: filterMacro(rule) }).trimEnd());
       // Several branches: the first search, then each other one appended.
       const spl = parts.length === 1 ? parts[0]! : [parts[0]!, ...parts.slice(1).map((p) => `| append [\n${p}\n]`)].join('\n');
       if (parts.length > 1) {
@@ -110,6 +111,7 @@ export const splunkBackend: Backend = {
     files.push({
       path: `${app}/default/macros.conf`,
       content: templates.render('macros.conf', {
+        summaries: { name: SUMMARIES_MACRO, definition: SUMMARIES_DEFAULT },
         macros: rules.map((r) => ({ name: filterMacro(r), description: confText(`Local tuning for "${r.name}" (${r.file}): replace search * with exclusions.`) })),
       }),
       templates: ['macros.conf'],

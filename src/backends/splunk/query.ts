@@ -7,6 +7,7 @@ import type { SourceMapping } from '../../mapping/types.js';
 import { splField, splSpan, splString } from './escape.js';
 import { splCondition, type SplScope } from './expr.js';
 import { assertNever } from '../../util/assert-never.js';
+import { FILLNULL, SUMMARIES_MACRO, reaggregate, renamePrefix, tstatsCommand, tstatsPlan, type QueryForm, type TstatsPlan } from './tstats.js';
 
 /** The filter macro of a rule: `<slug_with_underscores>_filter` (Splunk content's local-tuning hook). */
 export function filterMacro(rule: Rule): string {
@@ -27,14 +28,22 @@ interface BranchContext {
   name(f: string): string;
   /** The native time field, escaped. */
   time: string;
+  /** Read through tstats (the plan), or through `| datamodel ... flat` (undefined). */
+  tstats?: TstatsPlan;
 }
 
 /** The SPL of one branch as pipeline commands (without the leading `| `); the template joins them. */
-export function buildSplCommands(rule: Rule, branch: Branch, sm: SourceMapping, notes: BackendNote[]): string[] {
+export function buildSplCommands(rule: Rule, branch: Branch, sm: SourceMapping, notes: BackendNote[], form: QueryForm = 'tstats'): string[] {
   const source = DATA_SOURCES[branch.source]!;
   const name = (f: string) => sm.fields[f]!.name;
-  const bc: BranchContext = { rule, branch, sm, name, time: splField(name(source.time)) };
   const note = (message: string) => notes.push({ rule: rule.file, branch: branch.name, backend: 'splunk', kind: 'approximated', message });
+  const plan = form === 'tstats' ? tstatsPlan(branch, name) : undefined;
+  if (typeof plan === 'string') {
+    note(`tstats: ${plan}; the search reads raw events with | datamodel ${sm.settings.datamodel} ${sm.settings.dataset} flat instead (slower on a busy index: no accelerated summaries)`);
+  } else if (plan) {
+    note(`tstats: a missing by-field comes back as fillnull_value "${FILLNULL}" (macro ${SUMMARIES_MACRO}) and is turned back into null, so a real value "${FILLNULL}" counts as missing; with summariesonly=true, events not yet in the accelerated summaries are not searched`);
+  }
+  const bc: BranchContext = { rule, branch, sm, name, time: splField(name(source.time)), tstats: typeof plan === 'object' ? plan : undefined };
   const placeholders = placeholderFields(bc);
   if (placeholders.length) {
     note(`CIM writes placeholders for missing values, so a real value equal to one counts as missing: ${placeholders.map((f) => `${f} (${name(f)} ${sm.fields[f]!.missing.map((m) => JSON.stringify(m)).join('/')})`).join(', ')}`);
@@ -51,14 +60,17 @@ export function buildSplCommands(rule: Rule, branch: Branch, sm: SourceMapping, 
     if (agg.windowSeconds >= 86400) {
       note(`window: bin span=${splSpan(agg.windowSeconds)} aligns day-sized buckets to the local day boundary of the search's time zone, not to the Unix epoch (exact only when the search runs in UTC)`);
     }
-    cmds.push(`stats ${statsAggregates(agg.aggregates, name)} BY ${window} ${keyFields(bc, agg)}`);
+    const aggregates = bc.tstats
+      ? agg.aggregates.map((a) => `${reaggregate(a, source.time, name)} AS ${splField(a.as)}`).join(' ')
+      : statsAggregates(agg.aggregates, name);
+    cmds.push(`stats ${aggregates} BY ${window} ${keyFields(bc, agg)}`);
     const caps = valuesCaps(agg.aggregates);
     if (caps) cmds.push(caps);
-    const aggregates = [...agg.aggregates, ...(branch.followedBy?.aggregates ?? [])];
-    if (aggregates.some((a) => a.fn === 'distinct_count')) {
+    const all = [...agg.aggregates, ...(branch.followedBy?.aggregates ?? [])];
+    if (all.some((a) => a.fn === 'distinct_count')) {
       note('distinct_count: dc() is exact but counts distinct string forms ("22" and "022" are two values)');
     }
-    if (aggregates.some((a) => a.fn === 'any')) {
+    if (all.some((a) => a.fn === 'any')) {
       note('any: first() takes the value of the first event Splunk returns (the most recent), one of the group\'s values as the rule allows');
     }
     for (const k of agg.by) if (name(k.field) !== k.as) renames.push(`${splField(name(k.field))} AS ${splField(k.as)}`);
@@ -92,19 +104,13 @@ function placeholderFields(bc: BranchContext): string[] {
 }
 
 /**
- * The events a branch reads, filtered: the data model, placeholders turned back into null, the suppression
+ * The events (or tstats rows) a branch reads, filtered: the data model, placeholders turned back into null, the suppression
  * windows, the lookups `where` needs, then `where`. The scan (`scan`: true) adds first_seen and the group-key
  * checks; followed_by's follow-ups pass its own `where` instead.
  */
 function eventFilter(bc: BranchContext, where: Condition | undefined, scan: boolean): string[] {
-  const { rule, branch, sm, name, time } = bc;
-  const cmds: string[] = [`datamodel ${sm.settings.datamodel} ${sm.settings.dataset} flat`];
-  // CIM fills some missing fields with placeholders (dest_port 0, user "unknown"): turn them back into null.
-  const resets = placeholderFields(bc).map((f) => {
-    const n = splField(name(f));
-    return `${n}=if(in(tostring(${n}), ${sm.fields[f]!.missing.map(splString).join(', ')}), null(), ${n})`;
-  });
-  if (resets.length) cmds.push(`eval ${resets.join(', ')}`);
+  const { rule, branch, name, time } = bc;
+  const cmds = readDataModel(bc);
   const agg = branch.aggregation;
   if (scan && branch.firstSeen && agg) {
     // No prior interaction: the search reads lookback + baseline; a key's first event must fall in the lookback.
@@ -126,6 +132,32 @@ function eventFilter(bc: BranchContext, where: Condition | undefined, scan: bool
       .map((k) => present(splField(name(k.field))));
     if (keyChecks.length) cmds.push(`where ${keyChecks.join(' AND ')}`);
   }
+  return cmds;
+}
+
+/**
+ * The start of every search of a branch: the data model's events (or tstats rows), with the dataset prefix
+ * dropped and placeholders turned back into null: CIM fills some missing fields (dest_port 0, user "unknown"), and
+ * tstats writes its fillnull_value for a missing by-field.
+ */
+function readDataModel(bc: BranchContext): string[] {
+  const { branch, sm, name } = bc;
+  const cmds: string[] = [];
+  let missing: [string, string[]][];
+  if (bc.tstats) {
+    cmds.push(tstatsCommand(branch, sm, bc.tstats, name));
+    const rename = renamePrefix(sm, bc.tstats, name);
+    if (rename) cmds.push(rename);
+    missing = bc.tstats.by.map((f) => [f, [...sm.fields[f]!.missing, FILLNULL]]);
+  } else {
+    cmds.push(`datamodel ${sm.settings.datamodel} ${sm.settings.dataset} flat`);
+    missing = placeholderFields(bc).map((f) => [f, sm.fields[f]!.missing]);
+  }
+  const resets = missing.map(([f, values]) => {
+    const n = splField(name(f));
+    return `${n}=if(in(tostring(${n}), ${values.map(splString).join(', ')}), null(), ${n})`;
+  });
+  if (resets.length) cmds.push(`eval ${resets.join(', ')}`);
   return cmds;
 }
 

@@ -2,6 +2,7 @@ import { parseDuration } from '../../load/duration.js';
 import { ExprParser, tokenizeExpr, type Expr } from './eval-expr.js';
 import { lookupCommand, type Lookups } from './lookup.js';
 import { compileSearch } from './search-expr.js';
+import { tstatsCommand } from './tstats.js';
 import { SplRuntimeError, asNumber, asString, splunkCompare, type SEvent, type SValue } from './values.js';
 
 // An SPL interpreter for the subset detc emits (docs/engines.md): | datamodel ... flat, eval, where, search,
@@ -106,6 +107,9 @@ function applyCommand(cmd: string, input: Stream | undefined, source: DatamodelS
       if (!model || !dataset || mode !== 'flat') throw new SplRuntimeError(`only '| datamodel <model> <dataset> flat' is supported, got: ${cmd}`);
       return source(model, dataset);
     }
+    case 'tstats':
+      if (input) throw new SplRuntimeError('tstats is a generating command: it must start its search');
+      return tstatsCommand(rest, source);
     case 'search':
       return filter(need(), compileSearch(rest));
     case 'where': {

@@ -1,0 +1,298 @@
+import { parseDuration } from '../../load/duration.js';
+import { compileSearch } from './search-expr.js';
+import { SplRuntimeError, asNumber, asString, splunkCompare, type SEvent, type SValue } from './values.js';
+
+// `| tstats` over a CIM data model, with Splunk's meaning (Search Reference, tstats):
+//
+//   tstats [summariesonly=<bool>] [allow_old_summaries=<bool>] [fillnull_value=<string>] [prestats=false]
+//          <fn>(<field>) [AS <name>] ... FROM datamodel=<model>.<dataset> [WHERE <search>] [BY <field> ... [span=<n><s|m|h|d>]]
+//
+// Fields are the dataset's, prefixed (`All_Traffic.src_ip`), and `_time`. WHERE is search-command syntax
+// (case-insensitive values, `*` wildcards, CIDR ranges, `f IN (a, b)`, OR binding tighter than AND). BY groups like
+// stats: one row per combination of the by-fields' values (a multivalue field gives a row per value), `_time` in
+// buckets of `span` aligned to the epoch; an event lacking a by-field is left out unless fillnull_value is set, which
+// stands in for the missing value. dc() is exact (estdc() is the approximate one, not emitted).
+//
+// summariesonly and allow_old_summaries choose where Splunk reads (accelerated summaries only, or summaries and raw
+// events; summaries built for an older data-model definition): the engine's events are the data model's events, all
+// of them "summarized", so neither changes a result here. That is the production difference to know about:
+// summariesonly=true misses events not yet summarized (docs/semantics.md).
+
+type Stream = AsyncIterable<SEvent>;
+export type DataModelSource = (model: string, dataset: string) => Stream;
+
+/** The functions of tstats that the engine computes. */
+const FUNCTIONS = ['count', 'dc', 'values', 'min', 'max', 'sum', 'avg', 'latest', 'earliest'] as const;
+type Fn = (typeof FUNCTIONS)[number];
+
+interface TstatsAgg {
+  fn: Fn;
+  /** The event field read (dataset prefix dropped), or undefined for a bare count. */
+  field?: string;
+  as: string;
+}
+
+export interface TstatsQuery {
+  model: string;
+  dataset: string;
+  aggs: TstatsAgg[];
+  /** Filter on the data model's events (fields prefixed), or undefined. */
+  where?: (e: SEvent) => boolean;
+  /** By-fields as written (prefixed) and the event field each reads. */
+  by: { name: string; field: string }[];
+  spanSeconds?: number;
+  fillnull?: string;
+}
+
+interface Word {
+  text: string;
+  start: number;
+  end: number;
+}
+
+/** Top-level words: runs of non-space text, with quoted strings and parentheses kept whole. */
+function words(text: string): Word[] {
+  const out: Word[] = [];
+  let i = 0;
+  while (i < text.length) {
+    if (/\s/.test(text[i]!)) { i++; continue; }
+    const start = i;
+    let depth = 0;
+    while (i < text.length && (depth > 0 || !/\s/.test(text[i]!))) {
+      const c = text[i]!;
+      if (c === '"') {
+        i++;
+        while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+        if (i >= text.length) throw new SplRuntimeError(`tstats: unterminated string: ${text.slice(start)}`);
+      } else if (c === '(') depth++;
+      else if (c === ')') depth--;
+      i++;
+    }
+    out.push({ text: text.slice(start, i), start, end: i });
+  }
+  return out;
+}
+
+const unquote = (s: string) => (s.startsWith('"') && s.endsWith('"') && s.length >= 2 ? s.slice(1, -1).replace(/\\(.)/g, '$1') : s);
+const isWord = (w: Word | undefined, kw: string) => w?.text.toLowerCase() === kw;
+
+/** Parses the text after `tstats` (macros already expanded). */
+export function parseTstats(text: string): TstatsQuery {
+  const ws = words(text);
+  let i = 0;
+  let fillnull: string | undefined;
+  for (; i < ws.length; i++) {
+    const opt = /^([a-z_]+)=(.*)$/i.exec(ws[i]!.text);
+    if (!opt) break;
+    const [key, value] = [opt[1]!.toLowerCase(), unquote(opt[2]!)];
+    switch (key) {
+      case 'summariesonly':
+      case 'allow_old_summaries':
+        if (!/^(true|false|t|f|1|0)$/i.test(value)) throw new SplRuntimeError(`tstats ${key}=${value}: expected true or false`);
+        break; // where Splunk reads from; every event of the engine is summarized (see above)
+      case 'fillnull_value':
+        fillnull = value;
+        break;
+      case 'prestats':
+        if (!/^(false|f|0)$/i.test(value)) throw new SplRuntimeError('tstats prestats=true is outside the supported subset');
+        break;
+      default:
+        throw new SplRuntimeError(`tstats option ${key}= is outside the supported subset (summariesonly, allow_old_summaries, fillnull_value, prestats=false)`);
+    }
+  }
+  const rawAggs: { fn: Fn; arg?: string; as: string }[] = [];
+  for (; i < ws.length && !isWord(ws[i], 'from'); i++) {
+    const m = /^([a-z_]+)(?:\(([^()]*)\))?$/i.exec(ws[i]!.text);
+    const fn = m?.[1]!.toLowerCase() as Fn | undefined;
+    if (!m || !fn || !FUNCTIONS.includes(fn)) throw new SplRuntimeError(`tstats function '${ws[i]!.text}' is outside the supported subset (${FUNCTIONS.join(', ')})`);
+    const arg = m[2]?.trim() || undefined;
+    if (!arg && fn !== 'count') throw new SplRuntimeError(`tstats ${fn}() needs a field`);
+    let as = arg ? `${fn}(${arg})` : fn;
+    if (isWord(ws[i + 1], 'as')) {
+      as = unquote(ws[i + 2]?.text ?? '');
+      if (!as) throw new SplRuntimeError(`tstats: AS without a name after ${ws[i]!.text}`);
+      i += 2;
+    }
+    rawAggs.push({ fn, arg, as });
+  }
+  if (!rawAggs.length) throw new SplRuntimeError('tstats needs a statistical function before FROM');
+  const from = /^datamodel=([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)$/.exec(ws[i + 1]?.text ?? '');
+  if (!isWord(ws[i], 'from') || !from) throw new SplRuntimeError(`tstats needs 'FROM datamodel=<model>.<dataset>': tstats ${text}`);
+  const [model, dataset] = [from[1]!, from[2]!];
+  i += 2;
+  const field = (written: string): string => {
+    if (written === '_time') return written;
+    if (!written.startsWith(`${dataset}.`) || written.length === dataset.length + 1) {
+      throw new SplRuntimeError(`tstats field '${written}': expected ${dataset}.<field> or _time`);
+    }
+    return written.slice(dataset.length + 1);
+  };
+  const aggs = rawAggs.map((a) => ({ fn: a.fn, as: a.as, ...(a.arg ? { field: field(a.arg) } : {}) }));
+  let where: TstatsQuery['where'];
+  if (isWord(ws[i], 'where')) {
+    const byAt = ws.findIndex((w, k) => k > i && isWord(w, 'by'));
+    const end = byAt < 0 ? text.length : ws[byAt]!.start;
+    where = compileWhere(text.slice(ws[i]!.end, end), field);
+    i = byAt < 0 ? ws.length : byAt;
+  }
+  const by: TstatsQuery['by'] = [];
+  let spanSeconds: number | undefined;
+  if (isWord(ws[i], 'by')) {
+    for (i++; i < ws.length; i++) {
+      const span = /^span=(.*)$/i.exec(ws[i]!.text);
+      if (span) {
+        spanSeconds = parseDuration(span[1]!);
+        if (spanSeconds === undefined) throw new SplRuntimeError(`tstats span=${span[1]}: expected <n><s|m|h|d>`);
+        continue;
+      }
+      by.push({ name: ws[i]!.text, field: field(ws[i]!.text) });
+    }
+    if (!by.length) throw new SplRuntimeError('tstats BY needs a field');
+  }
+  if (i < ws.length) throw new SplRuntimeError(`tstats: unexpected '${ws[i]!.text}'`);
+  const timeBy = by.some((b) => b.field === '_time');
+  if (timeBy !== (spanSeconds !== undefined)) throw new SplRuntimeError('tstats: span= goes with _time among the BY fields (and _time needs a span)');
+  return { model, dataset, aggs, where, by, spanSeconds, fillnull };
+}
+
+/**
+ * The WHERE search over an event: `f IN (a, b)` is the search command's `(f=a OR f=b)`; every field named must be
+ * the dataset's (prefixed) or `_time`, and is read from the event without the prefix.
+ */
+function compileWhere(text: string, field: (w: string) => string): (e: SEvent) => boolean {
+  const QUOTED = '"(?:[^"\\\\]|\\\\.)*"';
+  const FIELD = '[^\\s()"=!<>]+';
+  const re = new RegExp(`${QUOTED}|(${FIELD})\\s+IN\\s*\\(((?:\\s*(?:${QUOTED}|[^\\s,()"]+)\\s*,?)*)\\)|(${FIELD})(?=!=|<=|>=|=|<|>)`, 'gi');
+  const rewritten = text.replace(re, (all: string, inField?: string, list?: string, cmpField?: string) => {
+    if (inField !== undefined) {
+      const name = field(inField);
+      const values = [...list!.matchAll(new RegExp(`${QUOTED}|[^\\s,()"]+`, 'g'))].map((v) => v[0]);
+      if (!values.length) throw new SplRuntimeError(`tstats: ${inField} IN () has no values`);
+      return `(${values.map((v) => `${name}=${v}`).join(' OR ')})`;
+    }
+    if (cmpField !== undefined) return field(cmpField);
+    return all;
+  });
+  return compileSearch(rewritten);
+}
+
+interface Acc {
+  add(v: SValue, time: number): void;
+  result(): SValue;
+}
+
+/** A field's values as Splunk's functions read them: none when missing or empty, one per value of a multivalue. */
+function fieldValues(v: SValue | undefined): string[] {
+  if (v === undefined || v === null || v === '') return [];
+  return (Array.isArray(v) ? v : [v]).filter((x) => x !== null && x !== '').map(asString);
+}
+
+function newAcc(a: TstatsAgg): Acc {
+  switch (a.fn) {
+    case 'count': {
+      let n = 0;
+      return { add: (v) => void ((a.field === undefined || fieldValues(v).length) && n++), result: () => n };
+    }
+    case 'dc':
+    case 'values': {
+      // Distinct by text, as stats: "22" and "022" are two values; values() sorts them lexicographically.
+      const seen = new Set<string>();
+      return {
+        add: (v) => fieldValues(v).forEach((x) => seen.add(x)),
+        result: () => (a.fn === 'dc' ? seen.size : seen.size ? [...seen].sort() : null),
+      };
+    }
+    case 'min':
+    case 'max': {
+      let best: SValue = null;
+      return {
+        add: (v) => fieldValues(v).forEach((x) => {
+          if (best === null || (a.fn === 'min' ? splunkCompare(x, best) < 0 : splunkCompare(x, best) > 0)) best = asNumber(x) ?? x;
+        }),
+        result: () => best,
+      };
+    }
+    case 'sum':
+    case 'avg': {
+      let s = 0;
+      let n = 0;
+      return {
+        add: (v) => fieldValues(v).forEach((x) => {
+          const k = asNumber(x);
+          if (k !== undefined) { s += k; n++; }
+        }),
+        result: () => (n === 0 ? null : a.fn === 'sum' ? s : s / n),
+      };
+    }
+    case 'latest':
+    case 'earliest': {
+      // The value of the latest (earliest) event that has one; the first such event on a tie.
+      let at: number | undefined;
+      let got: SValue = null;
+      return {
+        add: (v, time) => {
+          const xs = fieldValues(v);
+          if (!xs.length) return;
+          if (at === undefined || (a.fn === 'latest' ? time > at : time < at)) {
+            at = time;
+            got = xs.length === 1 ? xs[0]! : xs;
+          }
+        },
+        result: () => got,
+      };
+    }
+    default: {
+      const never: never = a.fn;
+      throw new SplRuntimeError(`tstats function ${String(never)}() is outside the supported subset`);
+    }
+  }
+}
+
+/** The by-values of an event: every combination (multivalue fields), or none when a by-field is missing. */
+function byValues(q: TstatsQuery, e: SEvent): SValue[][] {
+  let combos: SValue[][] = [[]];
+  for (const b of q.by) {
+    let vs: SValue[];
+    if (b.field === '_time') {
+      const t = asNumber(e._time ?? null);
+      vs = t === undefined ? [] : [Math.floor(t / q.spanSeconds!) * q.spanSeconds!];
+    } else {
+      vs = fieldValues(e[b.field]);
+      if (!vs.length && q.fillnull !== undefined) vs = [q.fillnull];
+    }
+    if (!vs.length) return [];
+    combos = combos.flatMap((c) => vs.map((v) => [...c, v]));
+  }
+  return combos;
+}
+
+/** Runs a parsed tstats over the data model's events: one row per group, in the order groups first appear. */
+export async function* runTstats(q: TstatsQuery, source: DataModelSource): Stream {
+  const groups = new Map<string, { keys: SValue[]; acc: Acc[] }>();
+  for await (const e of source(q.model, q.dataset)) {
+    if (q.where && !q.where(e)) continue;
+    const time = asNumber(e._time ?? null) ?? 0;
+    for (const keys of byValues(q, e)) {
+      const id = JSON.stringify(keys);
+      let g = groups.get(id);
+      if (!g) groups.set(id, (g = { keys, acc: q.aggs.map(newAcc) }));
+      q.aggs.forEach((a, k) => g!.acc[k]!.add(a.field === undefined ? null : e[a.field] ?? null, time));
+    }
+  }
+  // Without BY, one row even over no events (as stats).
+  if (!q.by.length && !groups.size) groups.set('[]', { keys: [], acc: q.aggs.map(newAcc) });
+  for (const g of groups.values()) {
+    const row: SEvent = {};
+    q.by.forEach((b, k) => (row[b.name] = g.keys[k]!));
+    q.aggs.forEach((a, k) => {
+      const v = g.acc[k]!.result();
+      if (v !== null) row[a.as] = v;
+    });
+    yield row;
+  }
+}
+
+/** `| tstats ...`: a generating command (the first of its search). */
+export function tstatsCommand(text: string, source: DataModelSource): Stream {
+  return runTstats(parseTstats(text), source);
+}
