@@ -70,6 +70,7 @@ describe('detc.config.yaml', () => {
         '  app: { id: acme_soc_detections, label: "ACME SOC detections", version: 2.4.0, author: ACME SOC }',
         '  risk: false',
         '  scheduleWindow: 10',
+        '  queryForm: datamodel',
         '',
       ].join('\n'));
       expect((await run(d, 'build', '-q')).code).toBe(0);
@@ -94,6 +95,11 @@ describe('detc.config.yaml', () => {
       expect(saved).not.toMatch(/^action\.risk\.param/m);
       expect(saved).toMatch(/^action\.notable = 1$/m);
       expect(saved).toMatch(/^schedule_window = 10$/m);
+      // queryForm: datamodel reads raw events in every search (no tstats, no fallback to explain).
+      for (const slug of ['ip-block-scan', 'low-and-slow-scan', 'scan-tool-execution']) {
+        expect(readFileSync(path.join(d, `dist-rules/splunk/${slug}.spl`), 'utf8')).toMatch(/^\| datamodel (Network_Traffic All_Traffic|Endpoint Processes) flat\n/);
+      }
+      expect(readFileSync(path.join(d, 'dist-rules/REPORT.md'), 'utf8')).not.toContain('tstats');
       const c = await run(d, 'check');
       expect(c.code).toBe(0);
       expect(c.out).toMatch(/ 0 failed(, \d+ skipped)? fixture runs/);
@@ -103,10 +109,11 @@ describe('detc.config.yaml', () => {
   });
 
   it('a bad deployment setting names its line', async () => {
-    writeFileSync(path.join(dir, 'detc.config.yaml'), 'rules: detections\nsplunk:\n  app: { id: "my app" }\ndefaultSeverity: severe\n');
+    writeFileSync(path.join(dir, 'detc.config.yaml'), 'rules: detections\nsplunk:\n  app: { id: "my app" }\n  queryForm: raw\ndefaultSeverity: severe\n');
     const r = await run(dir, 'validate');
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/detc\.config\.yaml:3:14: error DETC014: must match pattern .* \(at splunk\.app\.id\)/);
-    expect(r.err).toMatch(/detc\.config\.yaml:4:18: error DETC013: must be equal to one of the allowed values: informational, low, medium, high, critical \(at defaultSeverity\)/);
+    expect(r.err).toContain('detc.config.yaml:4:14: error DETC013: must be equal to one of the allowed values: tstats, datamodel (at splunk.queryForm)');
+    expect(r.err).toMatch(/detc\.config\.yaml:5:18: error DETC013: must be equal to one of the allowed values: informational, low, medium, high, critical \(at defaultSeverity\)/);
   });
 });

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { expandMacros, runPipeline } from '../../src/engines/spl/pipeline.js';
+import { parseTstats } from '../../src/engines/spl/tstats.js';
+import type { SEvent } from '../../src/engines/spl/values.js';
+
+/** Runs a search over the events of data model M.D (any other data model is an error, as in the engine). */
+async function run(spl: string, events: SEvent[]) {
+  const out: SEvent[] = [];
+  const source = (model: string, dataset: string) => {
+    if (model !== 'Network_Traffic' || dataset !== 'All_Traffic') throw new Error(`no data model ${model}.${dataset}`);
+    return (async function* () { yield* events; })();
+  };
+  for await (const r of runPipeline(spl, source)) out.push(r);
+  return out;
+}
+
+const FROM = 'from datamodel=Network_Traffic.All_Traffic';
+
+describe('SPL engine: tstats', () => {
+  it('groups by prefixed fields and _time in epoch-aligned spans; count, exact dc, values, min/max(_time)', async () => {
+    const rows = await run(`| tstats count dc(All_Traffic.dest_port) AS ports values(All_Traffic.dest_port) min(_time) AS first max(_time) AS last ${FROM} by All_Traffic.src_ip _time span=5m`, [
+      { _time: 299, src_ip: 'a', dest_port: '22' },
+      { _time: 300, src_ip: 'a', dest_port: '22' },
+      { _time: 301, src_ip: 'a', dest_port: '022' },
+      { _time: 599.5, src_ip: 'a', dest_port: '80' },
+      { _time: 310, src_ip: 'b', dest_port: '80' },
+    ]);
+    expect(rows).toEqual([
+      { 'All_Traffic.src_ip': 'a', _time: 0, count: 1, ports: 1, 'values(All_Traffic.dest_port)': ['22'], first: 299, last: 299 },
+      // dc and values compare text: "22" and "022" are two ports.
+      { 'All_Traffic.src_ip': 'a', _time: 300, count: 3, ports: 3, 'values(All_Traffic.dest_port)': ['022', '22', '80'], first: 300, last: 599.5 },
+      { 'All_Traffic.src_ip': 'b', _time: 300, count: 1, ports: 1, 'values(All_Traffic.dest_port)': ['80'], first: 310, last: 310 },
+    ]);
+  });
+
+  it('an event missing a by-field is left out, unless fillnull_value stands in for it', async () => {
+    const events: SEvent[] = [{ _time: 1, src_ip: 'a', dest_ip: 'x' }, { _time: 2, src_ip: 'a' }, { _time: 3, src_ip: 'a', dest_ip: '' }];
+    expect(await run(`| tstats count ${FROM} by All_Traffic.src_ip All_Traffic.dest_ip`, events)).toEqual([
+      { 'All_Traffic.src_ip': 'a', 'All_Traffic.dest_ip': 'x', count: 1 },
+    ]);
+    expect(await run(`| tstats fillnull_value=null count ${FROM} by All_Traffic.src_ip All_Traffic.dest_ip`, events)).toEqual([
+      { 'All_Traffic.src_ip': 'a', 'All_Traffic.dest_ip': 'x', count: 1 },
+      { 'All_Traffic.src_ip': 'a', 'All_Traffic.dest_ip': 'null', count: 2 },
+    ]);
+    expect(await run(`| tstats fillnull_value="N/A" count ${FROM} by All_Traffic.dest_ip`, events)).toEqual([
+      { 'All_Traffic.dest_ip': 'x', count: 1 },
+      { 'All_Traffic.dest_ip': 'N/A', count: 2 },
+    ]);
+  });
+
+  it('summariesonly and allow_old_summaries change nothing on the engine\'s events (all of them count as summarized)', async () => {
+    const events = [{ _time: 1, src_ip: 'a' }, { _time: 2, src_ip: 'b' }];
+    const plain = await run(`| tstats count ${FROM} by All_Traffic.src_ip`, events);
+    for (const opts of ['summariesonly=true', 'summariesonly=false allow_old_summaries=true', 'summariesonly=t allow_old_summaries=0']) {
+      expect(await run(`| tstats ${opts} count ${FROM} by All_Traffic.src_ip`, events)).toEqual(plain);
+    }
+  });
+
+  it('runs the options from a macro, as the emitted searches do', async () => {
+    const macros = new Map([['detc_summariesonly', 'summariesonly=false allow_old_summaries=true fillnull_value=null']]);
+    const spl = expandMacros(`| tstats \`detc_summariesonly\` count ${FROM} by All_Traffic.dest_ip`, macros);
+    expect(await run(spl, [{ _time: 1 }])).toEqual([{ 'All_Traffic.dest_ip': 'null', count: 1 }]);
+  });
+
+  it('WHERE is search syntax over prefixed fields: IN, CIDR (IPv4 and IPv6), NOT keeps events without the field, case-insensitive', async () => {
+    const events: SEvent[] = [
+      { _time: 1, src_ip: '10.1.2.3', transport: 'TCP' },
+      { _time: 2, src_ip: '172.160.0.1', transport: 'tcp' },
+      { _time: 3, src_ip: 'fd00::1', transport: 'udp' },
+      { _time: 4, transport: 'tcp' },
+      { _time: 5, src_ip: '8.8.8.8', transport: 'icmp' },
+    ];
+    const count = async (where: string) => (await run(`| tstats count ${FROM} where ${where}`, events))[0]!.count;
+    expect(await count('NOT All_Traffic.src_ip IN ("10.0.0.0/8", "172.16.0.0/12", "fc00::/7")')).toBe(3);
+    expect(await count('All_Traffic.src_ip IN ("10.0.0.0/8", "172.16.0.0/12")')).toBe(1);
+    expect(await count('All_Traffic.transport IN ("tcp", "udp") NOT All_Traffic.src_ip="10.0.0.0/8"')).toBe(3);
+    expect(await count('(All_Traffic.transport="icmp" OR All_Traffic.transport=udp)')).toBe(2);
+    expect(await count('All_Traffic.transport="TC*"')).toBe(3);
+  });
+
+  it('latest/earliest take the value of the latest/earliest event that has one; min/max compare numbers as numbers', async () => {
+    const rows = await run(`| tstats latest(All_Traffic.vendor) AS v earliest(All_Traffic.vendor) AS e min(All_Traffic.bytes) AS lo max(All_Traffic.bytes) AS hi sum(All_Traffic.bytes) AS s ${FROM}`, [
+      { _time: 5, vendor: 'B', bytes: '9' },
+      { _time: 9, bytes: '10' },
+      { _time: 1, vendor: 'A', bytes: '100' },
+    ]);
+    expect(rows).toEqual([{ v: 'B', e: 'A', lo: 9, hi: 100, s: 119 }]);
+  });
+
+  it('a multivalue by-field gives a row per value; without BY, one row even over no events', async () => {
+    expect(await run(`| tstats count ${FROM} by All_Traffic.dest_port`, [{ _time: 1, dest_port: ['22', '80'] }])).toEqual([
+      { 'All_Traffic.dest_port': '22', count: 1 },
+      { 'All_Traffic.dest_port': '80', count: 1 },
+    ]);
+    expect(await run(`| tstats count ${FROM}`, [])).toEqual([{ count: 0 }]);
+  });
+
+  it('feeds the rest of the pipeline: rename of the prefix, stats over its rows', async () => {
+    const rows = await run(`| tstats count AS n ${FROM} by All_Traffic.src_ip All_Traffic.dest_port | rename All_Traffic.src_ip AS src_ip, All_Traffic.dest_port AS dest_port | stats sum(n) AS n dc(dest_port) AS ports BY src_ip`, [
+      { _time: 1, src_ip: 'a', dest_port: '22' },
+      { _time: 2, src_ip: 'a', dest_port: '22' },
+      { _time: 3, src_ip: 'a', dest_port: '80' },
+    ]);
+    expect(rows).toEqual([{ src_ip: 'a', n: 3, ports: 2 }]);
+  });
+
+  it('refuses what it does not interpret, naming it', async () => {
+    const bad: [string, RegExp][] = [
+      [`| tstats prestats=true count ${FROM}`, /prestats=true is outside/],
+      [`| tstats chunk_size=10 count ${FROM}`, /option chunk_size= is outside/],
+      [`| tstats estdc(All_Traffic.src_ip) ${FROM}`, /function 'estdc\(All_Traffic.src_ip\)' is outside/],
+      [`| tstats count from datamodel=Network_Traffic`, /FROM datamodel=<model>\.<dataset>/],
+      [`| tstats count ${FROM} by src_ip`, /field 'src_ip': expected All_Traffic\.<field> or _time/],
+      [`| tstats count ${FROM} where src_ip=1.2.3.4`, /field 'src_ip': expected All_Traffic\.<field> or _time/],
+      [`| tstats count ${FROM} by _time`, /span= goes with _time/],
+      [`| tstats count ${FROM} by All_Traffic.src_ip span=5m`, /span= goes with _time/],
+      [`| tstats count ${FROM} by _time span=5x`, /span=5x: expected/],
+      [`| tstats dc() ${FROM}`, /dc\(\) needs a field/],
+      [`| datamodel Network_Traffic All_Traffic flat | tstats count ${FROM}`, /tstats is a generating command/],
+    ];
+    for (const [spl, re] of bad) await expect(run(spl, [{ _time: 1 }]), spl).rejects.toThrow(re);
+    expect(() => parseTstats(`count ${FROM} by All_Traffic.src_ip extra=1 _time span=1m`)).toThrow(/field 'extra=1'/);
+  });
+});
