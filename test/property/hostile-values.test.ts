@@ -138,7 +138,10 @@ async function check(d: Drawn): Promise<void> {
   const spl = file('splunk/test-rule.spl');
   expect(spl.match(/`[^`]*`/g)).toEqual(['`test_rule_filter`']);
   const macros = parseConf(file(`${app}/default/macros.conf`));
-  expect(macros.map((m) => [m.name, m.settings.get('definition')])).toEqual([['test_rule_filter', 'search *']]);
+  expect(macros.map((m) => [m.name, m.settings.get('definition')])).toEqual([
+    ['detc_summariesonly', 'summariesonly=false allow_old_summaries=true fillnull_value=null'],
+    ['test_rule_filter', 'search *'],
+  ]);
   expect(parseConf(file(`${app}/default/transforms.conf`)).map((t) => [t.name, t.settings.get('filename')])).toEqual([['hostile', 'hostile.csv']]);
   expect(parseConf(file(`${app}/default/app.conf`)).map((t) => t.name)).toEqual(['install', 'ui', 'launcher', 'package']);
   expect(readCsvRecords(file(`${app}/lookups/hostile.csv`))).toEqual([{ value: d.value, comment: d.comment }, { value: 'plain-entry', comment: '' }]);
