@@ -71,7 +71,9 @@ export function buildSplCommands(rule: Rule, branch: Branch, sm: SourceMapping, 
       note('distinct_count: dc() is exact but counts distinct string forms ("22" and "022" are two values)');
     }
     if (all.some((a) => a.fn === 'any')) {
-      note('any: first() takes the value of the first event Splunk returns (the most recent), one of the group\'s values as the rule allows');
+      note(bc.tstats
+        ? 'any: first() takes the value of the first tstats row of the group (tstats orders its rows by their by-fields), one of the group\'s values as the rule allows'
+        : 'any: first() takes the value of the first event Splunk returns (the most recent), one of the group\'s values as the rule allows');
     }
     for (const k of agg.by) if (name(k.field) !== k.as) renames.push(`${splField(name(k.field))} AS ${splField(k.as)}`);
   }
