@@ -162,6 +162,7 @@ export const facts = {
   sentinelFileTechniques: error('DETC417', 'Emitted techniques without matching tactics', (file: string, why: string) => `dist-rules/${file}: ${why}`),
   sentinelWatchlistSearchKey: error('DETC418', 'Watchlist search key is not a CSV column', (file: string, key: string, columns: string[]) => `dist-rules/${file}: itemsSearchKey ${JSON.stringify(key)} is not a column of its rawContent (columns: ${columns.join(', ') || 'none'})`),
   sigmaIdentity: error('DETC420', 'Sigma files of two rules could be confused', (why: string) => `sigma: ${why}`),
+  splunkUndefinedMacro: error('DETC440', 'Search calls a macro its app does not define', (file: string, macro: string, conf: string) => `splunk: dist-rules/${file} calls \`${macro}\`, which dist-rules/${conf} does not define (a template override of macros.conf.hbs from before the macro?): Splunk would refuse the search`),
 
   // 5xx — fixtures
   eventsFileMissing: error('DETC501', 'Events file not found', (file: string) => `events file not found: ${file}`),

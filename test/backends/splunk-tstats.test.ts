@@ -1,10 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { splunkBackend } from '../../src/backends/splunk/index.js';
+import { macroCalls } from '../../src/backends/splunk/verify.js';
 import { DATA_SOURCES } from '../../src/ir/sources.js';
 import type { Rule } from '../../src/ir/types.js';
 import { loadRules } from '../../src/load/load-rules.js';
 import { loadMapping } from '../../src/mapping/mapping.js';
+import { run } from '../helpers/cli.js';
 import { baseRuleDoc, ruleFromDoc } from '../helpers/rules.js';
 
 const mapping = loadMapping('templates/splunk/mapping.yml');
@@ -133,4 +137,27 @@ describe('every rule on a CIM data model reads it through tstats, or REPORT.md s
       expect(DATA_SOURCES[rule.branches[0]!.source]).toBeDefined();
     });
   }
+});
+
+describe('DETC440: every macro a search calls is defined by the app', () => {
+  it('finds calls outside quoted strings only', () => {
+    expect(macroCalls('| tstats `detc_summariesonly` count | where x="`not_a_call`" | `a_filter` | `args(1, "x")`')).toEqual(['detc_summariesonly', 'a_filter', 'args']);
+  });
+
+  it('a macros.conf override without detc_summariesonly fails the build at the rule, naming the macro and the file', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'detc-macros-'));
+    try {
+      for (const p of ['lists', 'network/ip-block-scan.yml']) cpSync(path.join('rules', p), path.join(dir, 'rules', p), { recursive: true });
+      mkdirSync(path.join(dir, 'templates/splunk'), { recursive: true });
+      // A project's override from before the tstats macro: only the filter macros.
+      writeFileSync(path.join(dir, 'templates/splunk/macros.conf.hbs'), '{{#each macros}}\n[{{name}}]\ndefinition = search *\n{{/each}}\n');
+      const r = await run(dir, 'build', '-q');
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/^rules\/network\/ip-block-scan\.yml:\d+:\d+: error DETC440: splunk: dist-rules\/splunk\/ip-block-scan\.spl calls `detc_summariesonly`, which dist-rules\/splunk\/detc_detections\/default\/macros\.conf does not define/m);
+      expect(r.err).not.toContain('ip_block_scan_filter');
+      expect(existsSync(path.join(dir, 'dist-rules'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -237,7 +237,7 @@ describe('detc build / validate', () => {
     const r = await run(dir, 'check');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^\d+ rules, \d+ KQL queries checked, \d+ Sigma documents checked, \d+ output files \(0 out of date\), \d+ passed, 0 failed(, \d+ skipped)? fixture runs in [\d.]+s$/m);
+    expect(r.out).toMatch(/^\d+ rules, \d+ KQL queries checked, \d+ SPL searches checked, \d+ Sigma documents checked, \d+ output files \(0 out of date\), \d+ passed, 0 failed(, \d+ skipped)? fixture runs in [\d.]+s$/m);
     expect(readTree(path.join(dir, 'dist-rules'))).toEqual(built);
   });
 
