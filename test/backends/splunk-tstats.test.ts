@@ -97,11 +97,16 @@ describe('Splunk tstats: the first tstats and the stats over its rows', () => {
     const event = compile(ruleFromDoc(baseRuleDoc()));
     expect(event.spl).toMatch(/^\| datamodel Endpoint Processes flat\n/);
     expect(event.notes).toContain('tstats: the rule returns one row per event, and tstats returns one row per combination of its by-fields (identical events would merge); the search reads raw events with | datamodel Endpoint Processes flat instead (slower on a busy index: no accelerated summaries)');
-    const doc = scanDoc();
+  });
+
+  it('first_seen: one-second buckets (now() minus the lookback never falls inside one) and nothing pushed into WHERE', () => {
+    const doc = scanDoc({ all: [{ field: 'src_ip', exists: true }, { not: { field: 'src_ip', cidr: ['10.0.0.0/8'] } }] });
     (doc.query as Record<string, unknown>).first_seen = { baseline: '7d' };
-    const firstSeen = compile(ruleFromDoc(doc));
-    expect(firstSeen.spl).toMatch(/^\| datamodel Network_Traffic All_Traffic flat\n/);
-    expect(firstSeen.notes.some((n) => n.startsWith("tstats: first_seen compares each event's time"))).toBe(true);
+    const { spl, notes } = compile(ruleFromDoc(doc));
+    expect(spl.split('\n')[0]).toMatch(/^\| tstats `detc_summariesonly` .* from datamodel=Network_Traffic\.All_Traffic by .* _time span=1s$/);
+    expect(spl.split('\n')[0]).not.toContain(' where ');
+    expect(spl).toContain('| eventstats min(_time) AS detc_first_seen BY src_ip\n| where _time>=relative_time(now(), "-1h") AND detc_first_seen>=relative_time(now(), "-1h")\n');
+    expect(notes.some((n) => n.startsWith("tstats: first_seen compares each event's time with now() minus the lookback, so the first tstats buckets _time by the second"))).toBe(true);
   });
 
   it('queryForm: datamodel reads raw events and needs no explanation', () => {

@@ -41,6 +41,7 @@ export function buildSplCommands(rule: Rule, branch: Branch, sm: SourceMapping, 
   if (typeof plan === 'string') {
     note(`tstats: ${plan}; the search reads raw events with | datamodel ${sm.settings.datamodel} ${sm.settings.dataset} flat instead (slower on a busy index: no accelerated summaries)`);
   } else if (plan) {
+    if (branch.firstSeen) note('tstats: first_seen compares each event\'s time with now() minus the lookback, so the first tstats buckets _time by the second (exact since now() is a whole second) and its filter is not pushed into WHERE (the baseline counts every event of a key)');
     note(`tstats: a missing by-field comes back as fillnull_value "${FILLNULL}" (macro ${SUMMARIES_MACRO}) and is turned back into null, so a real value "${FILLNULL}" counts as missing; with summariesonly=true, events not yet in the accelerated summaries are not searched`);
   }
   const bc: BranchContext = { rule, branch, sm, name, time: splField(name(source.time)), tstats: typeof plan === 'object' ? plan : undefined };

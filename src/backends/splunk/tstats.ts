@@ -28,6 +28,11 @@ export interface TstatsPlan {
   spanSeconds: number;
   /** Canonical fields the first tstats groups by: every field the branch reads but the time, group keys first. */
   by: string[];
+  /**
+   * Whether the filter may be pushed into tstats' WHERE: not with first_seen, whose baseline counts every event of
+   * a key before the filter runs.
+   */
+  pushdown: boolean;
 }
 
 /**
@@ -38,10 +43,11 @@ export function tstatsPlan(branch: Branch, name: (f: string) => string): TstatsP
   const time = DATA_SOURCES[branch.source]!.time;
   const agg = branch.aggregation;
   if (!agg) return 'the rule returns one row per event, and tstats returns one row per combination of its by-fields (identical events would merge)';
-  if (branch.firstSeen) return "first_seen compares each event's time with now() minus the lookback, which tstats' time buckets do not carry";
   if (branch.followedBy) return "followed_by compares each follow-up's time with its probe's, which tstats' time buckets do not carry";
   if (conditionFields(branch.where).has(time)) return "the filter reads the event time, which tstats' time buckets do not carry";
-  let span = agg.windowSeconds;
+  // first_seen compares each event's time with now() minus the lookback: with one-second buckets a bucket lies
+  // wholly on one side of that instant, since now() is a whole second.
+  let span = branch.firstSeen ? 1 : agg.windowSeconds;
   for (const s of branch.suppressions) {
     for (const w of s.windows) {
       for (const ms of [w.startMs, w.endMs]) {
@@ -58,7 +64,7 @@ export function tstatsPlan(branch: Branch, name: (f: string) => string): TstatsP
   if (odd) return `the field ${name(odd)} is not a plain name, which tstats' by-clause needs`;
   const clash = agg.aggregates.find((a) => by.some((f) => name(f) === a.as));
   if (clash) return `the column ${clash.as} has the name of a field the first tstats groups by`;
-  return { spanSeconds: span, by };
+  return { spanSeconds: span, by, pushdown: !branch.firstSeen };
 }
 
 function gcd(a: number, b: number): number {
@@ -162,7 +168,7 @@ function inList(field: string, values: string[]): string {
 /** The first tstats of a branch, without its leading `| `. */
 export function tstatsCommand(branch: Branch, sm: SourceMapping, plan: TstatsPlan, name: (f: string) => string): string {
   const time = DATA_SOURCES[branch.source]!.time;
-  const where = pushdown(branch.where, sm, name);
+  const where = plan.pushdown ? pushdown(branch.where, sm, name) : undefined;
   const by = plan.by.map((f) => datasetField(sm, name(f)));
   return [
     `tstats \`${SUMMARIES_MACRO}\` ${tstatsAggregates(branch.aggregation!.aggregates, time)}`,
