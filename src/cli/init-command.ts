@@ -87,6 +87,7 @@ const CONFIG = `# yaml-language-server: $schema=./json-schema/detc-config.schema
 #   notable: true
 #   risk: true
 #   scheduleWindow: auto
+#   queryForm: tstats                 # or datamodel: raw events, for CIM data models you do not accelerate
 `;
 
 const GITHUB_WORKFLOW = `# detc: validate, check generated content and run every fixture in every engine on each pull request.

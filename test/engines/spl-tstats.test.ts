@@ -104,6 +104,13 @@ describe('SPL engine: tstats', () => {
     expect(rows).toEqual([{ src_ip: 'a', n: 3, ports: 2 }]);
   });
 
+  it("starts a subsearch too (a rule's second branch is appended)", async () => {
+    const rows = await run(`| tstats count ${FROM} by All_Traffic.src_ip | append [ | tstats count AS n ${FROM} where All_Traffic.src_ip="b" ]`, [
+      { _time: 1, src_ip: 'a' }, { _time: 2, src_ip: 'b' },
+    ]);
+    expect(rows).toEqual([{ 'All_Traffic.src_ip': 'a', count: 1 }, { 'All_Traffic.src_ip': 'b', count: 1 }, { n: 1 }]);
+  });
+
   it('refuses what it does not interpret, naming it', async () => {
     const bad: [string, RegExp][] = [
       [`| tstats prestats=true count ${FROM}`, /prestats=true is outside/],
