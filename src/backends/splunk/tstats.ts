@@ -45,6 +45,8 @@ export function tstatsPlan(branch: Branch, name: (f: string) => string): TstatsP
   if (!agg) return 'the rule returns one row per event, and tstats returns one row per combination of its by-fields (identical events would merge)';
   if (branch.followedBy) return "followed_by compares each follow-up's time with its probe's, which tstats' time buckets do not carry";
   if (conditionFields(branch.where).has(time)) return "the filter reads the event time, which tstats' time buckets do not carry";
+  if (name(time) !== '_time') return `the time field is mapped to ${name(time)}, and tstats buckets _time`;
+  if (!Number.isInteger(agg.windowSeconds)) return `the window (${agg.windowSeconds}s) is not a whole number of seconds`;
   // first_seen compares each event's time with now() minus the lookback: with one-second buckets a bucket lies
   // wholly on one side of that instant, since now() is a whole second.
   let span = branch.firstSeen ? 1 : agg.windowSeconds;
@@ -56,7 +58,6 @@ export function tstatsPlan(branch: Branch, name: (f: string) => string): TstatsP
       }
     }
   }
-  if (!Number.isInteger(span) || span < 1) return `the window (${agg.windowSeconds}s) is not a whole number of seconds`;
   // The rule's group keys first (as Splunk's own searches read), then the other fields the branch reads.
   const keys = agg.by.map((k) => k.field);
   const by = [...keys, ...fieldsRead(branch).filter((f) => f !== time && !keys.includes(f))];
