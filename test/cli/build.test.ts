@@ -90,7 +90,8 @@ describe('detc build / validate', () => {
   it('a template folder overrides templates by name; the rest come from detc', async () => {
     const own = path.join(dir, 'partial-templates/splunk');
     mkdirSync(own, { recursive: true });
-    writeFileSync(path.join(own, 'macros.conf.hbs'), '# our own macros.conf template\n{{#each macros}}\n[{{name}}]\ndefinition = search NOT src_ip=198.51.100.0/24\niseval = 0\n{{/each}}\n');
+    // An override keeps every macro the searches call (DETC440): the tstats options and the filter macros.
+    writeFileSync(path.join(own, 'macros.conf.hbs'), '# our own macros.conf template\n[{{summaries.name}}]\ndefinition = summariesonly=true allow_old_summaries=true fillnull_value=null\n{{#each macros}}\n[{{name}}]\ndefinition = search NOT src_ip=198.51.100.0/24\niseval = 0\n{{/each}}\n');
     const out = path.join(dir, 'out-partial');
     const r = await run(dir, 'build', '-q', '--templates', 'partial-templates', '--out', 'out-partial');
     expect(r.err).toBe('');
@@ -211,6 +212,7 @@ describe('detc build / validate', () => {
         `a source seen 3 days ago is not new [${engine}]`,
         `a source seen at the very start of the baseline is not new (the start is inclusive) [${engine}]`,
         `a denied probe in the baseline is prior interaction too [${engine}]`,
+        ...(engine === 'spl' ? [`half a second before the lookback is the baseline, the lookback's first instant is not (tstats buckets by the second) [${engine}]`] : []),
       ]);
     });
   }
