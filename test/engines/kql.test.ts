@@ -132,6 +132,8 @@ describe('KQL interpreter semantics', () => {
     await expect(run('T | take 5', [])).rejects.toThrow(/operator 'take' is outside the supported KQL subset/);
     await expect(run('T | where strrep(s, 2) == ""', [{ s: 'a' }])).rejects.toThrow(/function strrep\(\) is outside the supported KQL subset/);
     await expect(run('Nope | where x == 1', [])).rejects.toThrow(/unknown table 'Nope'/);
+    // Parsed by Kusto.Language's own query parser: its syntax diagnostics are refused with Kusto's message.
+    await expect(run('T | where s == ', [{ s: 'a' }])).rejects.toThrow(/syntax error: Missing expression/);
   });
 });
 

@@ -5,12 +5,11 @@
 // Compile once, execute many: the tree is turned into a plan before any row flows — each operator a closure that
 // pushes rows (arrays of slots, see layout.ts) to the next, each expression a closure over slots — and the rows
 // then stream through it. Only summarize (its groups), sort (its rows) and a join (its smaller side) hold state.
-import { loadKusto } from '../../kql-check/kusto.js';
 import { Channels, argExtremeChannel, argExtremes, compileAggregate, type AggregateCall } from './aggregates.js';
 import { GroupIndex } from './group-index.js';
 import { Frame, Layout, computedCol, lazyCol, type Col, type Row } from './layout.js';
 import { AGGREGATES, compileScalar, type Scope } from './scalar.js';
-import { kindOf, list, text, type Node } from './syntax.js';
+import { kindOf, list, parseQuery, text, type Node } from './syntax.js';
 import { KqlRuntimeError, compare, decoder, outputOf, valueKey, type KType, type KValue, type StaticType } from './values.js';
 
 /** A table as the interpreter reads it: its declared columns and its items, each read a new pass. */
@@ -48,11 +47,7 @@ export class KqlInterpreter {
 
   /** Parses and runs a query (`let x = toscalar(...);` statements, then one tabular expression); returns its rows. */
   async run(query: string, tables: KqlTables): Promise<ResultRow[]> {
-    const K = loadKusto();
-    const code = K.KustoCode.Parse(query);
-    const diags = code.GetDiagnostics();
-    if (diags.Count > 0) throw new KqlRuntimeError(`syntax error: ${diags.getItem(0).Message}`);
-    const statements = list(code.Syntax.Statements);
+    const statements = list(parseQuery(query).Statements);
     const last = statements.pop();
     if (!last || kindOf(last) !== 'ExpressionStatement') throw new KqlRuntimeError('the query must end with a tabular expression');
     for (const s of statements) await this.let(s, tables);

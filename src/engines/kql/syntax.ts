@@ -1,10 +1,27 @@
 // Reading Kusto.Language's syntax tree (a Bridge.NET object graph): node kinds, child lists, literals. Only the
 // plan compiler reads the tree; no row ever does.
 import { toEpochMs } from '../../events/model.js';
+import { loadKusto } from '../../kql-check/kusto.js';
 import { KqlRuntimeError, parseTimespanLiteral, T, type KValue, type StaticType } from './values.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export type Node = any;
+
+/**
+ * Parses a query with Kusto.Language's query parser, the one KustoCode.Parse runs, called directly: KustoCode.Parse
+ * first builds the grammar of every built-in function and operator (seconds, once per process), which only the
+ * semantic analysis needs. Syntax errors are refused with Kusto's message.
+ */
+export function parseQuery(query: string): Node {
+  const K = loadKusto();
+  const options = K.ParseOptions.Default.WithAlwaysProduceEndTokens(true);
+  const syntax = K.Parsing.QueryParser.ParseQuery(K.Parsing.TokenParser.ParseTokens(query, options), 0, options);
+  // An empty list comes back as a plain array, a non-empty one as a .NET collection.
+  const diags = syntax.GetContainedSyntaxDiagnostics();
+  const count = Array.isArray(diags) ? diags.length : Number(diags.Count);
+  if (count > 0) throw new KqlRuntimeError(`syntax error: ${Array.isArray(diags) ? diags[0].Message : diags.getItem(0).Message}`);
+  return syntax;
+}
 
 export function kindOf(n: Node): string {
   return String(n?.constructor?.$$name ?? '').replace('Kusto.Language.Syntax.', '');
