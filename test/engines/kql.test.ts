@@ -137,6 +137,42 @@ describe('KQL interpreter semantics', () => {
   });
 });
 
+describe('summarize state', () => {
+  const k = new KqlInterpreter(NOW);
+  const run = (q: string, rows: Record<string, unknown>[]) => k.run(q, (name) => (name === 'T' ? table(rows) : undefined));
+
+  it('groups and distinct sets stay exact past their compact forms (long key chains, sets past 16 values)', async () => {
+    // Source "a" has 40 windows (a long chain under one first key) and up to 50 distinct ports per window; the
+    // others one window each. Expected figures are computed here from the rows themselves.
+    const rows: Record<string, unknown>[] = [];
+    for (let i = 0; i < 3000; i++) rows.push({ src: i % 3 ? 'a' : `b${i % 7}`, w: Math.floor(i / 75) % 40, port: (i * 7) % 50, tag: i % 2 ? 'x' : 'y' });
+    const out = await run('T | summarize n = count(), ports = dcount(port), set = make_set(port), odd = dcountif(port, tag == "x"), oddSet = make_set_if(port, tag == "x"), evenSet = make_set_if(port, tag == "y") by src, w', rows);
+    const expected = new Map<string, { n: number; ports: Set<unknown>; odd: Set<unknown>; even: Set<unknown> }>();
+    for (const r of rows) {
+      const id = `${r.src}|${r.w}`;
+      const e = expected.get(id) ?? { n: 0, ports: new Set(), odd: new Set(), even: new Set() };
+      e.n++;
+      e.ports.add(r.port);
+      (r.tag === 'x' ? e.odd : e.even).add(r.port);
+      expected.set(id, e);
+    }
+    expect(out).toHaveLength(expected.size);
+    expect(out.map((r) => `${r.src}|${r.w}`)).toEqual([...expected.keys()]);
+    for (const r of out) {
+      const e = expected.get(`${r.src}|${r.w}`)!;
+      expect([r.n, r.ports, r.set, r.odd, r.oddSet, r.evenSet]).toEqual([e.n, e.ports.size, [...e.ports], e.odd.size, [...e.odd], [...e.even]]);
+    }
+    expect(Math.max(...out.map((r) => r.ports as number))).toBeGreaterThan(16);
+  });
+
+  it('a key of dynamic content groups by value, and 1 and "1" stay apart in a distinct count', async () => {
+    const rows = [{ d: [1, 2], v: 1 }, { d: [1, 2], v: 2 }, { d: [2, 1], v: 1 }];
+    expect(await run('T | summarize n = count() by d', rows)).toEqual([{ d: [1, 2], n: 2 }, { d: [2, 1], n: 1 }]);
+    const mixed = [{ v: 1 }, { v: '1' }, { v: 1 }];
+    expect(await k.run('T | summarize n = dcount(v)', () => ({ columns: [{ name: 'v', type: 'dynamic' }], read: () => mixed }))).toEqual([{ n: 2 }]);
+  });
+});
+
 describe('join kind=leftanti', () => {
   it('keeps the left rows whose key the right side lacks, and refuses other join kinds', async () => {
     const rows = [{ K: 'a', V: 1 }, { K: 'b', V: 2 }, { K: 'c', V: 3 }];
