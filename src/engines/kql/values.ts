@@ -77,8 +77,18 @@ function isoZ(s: string): number | undefined {
   const ms = digits2(s, 20) * 10 + (s.charCodeAt(22) - 48);
   // NaN fails every comparison below.
   if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= 28 && h <= 23 && mi <= 59 && sec <= 59 && y >= 0 && ms >= 0 && ms <= 999)) return undefined;
-  return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+  // Events of one day share the day's start: Date.UTC runs once per day, not per row.
+  if (y !== lastDay[0] || mo !== lastDay[1] || d !== lastDay[2]) {
+    lastDay[0] = y;
+    lastDay[1] = mo;
+    lastDay[2] = d;
+    lastDay[3] = Date.UTC(y, mo - 1, d);
+  }
+  return lastDay[3]! + h * 3_600_000 + mi * 60_000 + sec * 1000 + ms;
 }
+
+/** The last day isoZ read: year, month, day, and its start in ms. */
+const lastDay = [-1, -1, -1, 0];
 
 // Rows of one second often carry the same time text: remember the last one read.
 let lastTimeText: string | undefined;
