@@ -8,6 +8,7 @@
 import { Channels, argExtremeChannel, argExtremes, compileAggregate, type AggregateCall } from './aggregates.js';
 import { GroupIndex } from './group-index.js';
 import { Frame, Layout, computedCol, lazyCol, type Col, type Row } from './layout.js';
+import { rowReader } from './row-reader.js';
 import { AGGREGATES, compileScalar, type Scope } from './scalar.js';
 import { kindOf, list, parseQuery, text, type Node } from './syntax.js';
 import { KqlRuntimeError, compare, decoder, outputOf, valueKey, type KType, type KValue, type StaticType } from './values.js';
@@ -389,10 +390,7 @@ function tablePlan(table: KqlTable<unknown>): Plan {
   return {
     layout: new Layout(frame, cols),
     async open(sink) {
-      const n = used.length;
-      const names = used.map((u) => u.name);
-      const slots = used.map((u) => u.slot);
-      const decode = used.map((u) => u.decode);
+      const read = rowReader(used);
       const width = frame.width;
       // No consumer keeps rows: one array serves every event.
       const shared: Row | undefined = frame.retains ? undefined : new Array(width);
@@ -400,7 +398,7 @@ function tablePlan(table: KqlTable<unknown>): Plan {
       const push = (item: unknown) => {
         const rec = (fields ? fields(item) : item) as Record<string, unknown>;
         const row = shared ?? new Array(width);
-        for (let i = 0; i < n; i++) row[slots[i]!] = decode[i]!(rec[names[i]!]);
+        read(rec, row);
         sink(row);
       };
       const items = table.read();
