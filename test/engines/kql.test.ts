@@ -173,6 +173,15 @@ describe('summarize state', () => {
   });
 });
 
+describe('union', () => {
+  it("T | union (U) is T's rows then U's, over the columns of both; a part without a column gives \"\" (string) or null", async () => {
+    const t = (n: string) => (n === 'T' ? table([{ K: 'a', N: 1 }]) : n === 'U' ? table([{ K: 'b', S: 'x' }]) : undefined);
+    const expected = [{ K: 'a', N: 1, S: '' }, { K: 'b', N: null, S: 'x' }];
+    expect(await new KqlInterpreter(NOW).run('T | union (U)', t)).toEqual(expected);
+    expect(await new KqlInterpreter(NOW).run('union (T), (U)', t)).toEqual(expected);
+  });
+});
+
 describe('join kind=leftanti', () => {
   it('keeps the left rows whose key the right side lacks, and refuses other join kinds', async () => {
     const rows = [{ K: 'a', V: 1 }, { K: 'b', V: 2 }, { K: 'c', V: 3 }];

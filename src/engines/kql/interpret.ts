@@ -416,7 +416,8 @@ function unionPlan(parts: Plan[]): Plan {
   for (const p of parts) {
     for (const c of p.layout.cols) {
       if (byName.has(c.name)) continue;
-      const col = lazyCol(frame, c.name, c.type);
+      // Used after the union: each part must produce it (a table part decodes it).
+      const col = lazyCol(frame, c.name, c.type, () => parts.forEach((q) => q.layout.find(c.name)?.slot()));
       byName.set(c.name, col);
       cols.push(col);
     }
@@ -427,10 +428,10 @@ function unionPlan(parts: Plan[]): Plan {
     async open(sink) {
       const assigned = cols.filter((c) => (c as ReturnType<typeof lazyCol>).assigned() !== undefined);
       for (const p of parts) {
-        const copies = assigned.map((c) => ({ dst: c.slot(), src: p.layout.find(c.name), empty: c.type.type === 'string' ? '' : null }));
+        const copies = assigned.map((c) => ({ dst: c.slot(), src: p.layout.find(c.name)?.slot(), empty: c.type.type === 'string' ? '' : null }));
         await p.open((r) => {
           const out: Row = new Array(frame.width);
-          for (const x of copies) out[x.dst] = x.src ? r[x.src.slot()]! : x.empty;
+          for (const x of copies) out[x.dst] = x.src === undefined ? x.empty : r[x.src]!;
           sink(out);
         });
       }
