@@ -4,6 +4,7 @@
 // wrapper object per row): every compiled expression has a static type, and arithmetic, ordering and output are
 // chosen from it once.
 import { toEpochMs } from '../../events/model.js';
+import { assertNever } from '../../util/assert-never.js';
 
 export type KValue = null | string | number | boolean | KValue[] | { [key: string]: unknown };
 
@@ -136,6 +137,8 @@ export function decoder(type: KType): (v: unknown) => KValue {
       return (v) => (v === undefined || v === null ? null : v === true || v === 'true' || v === 'True' || v === 1);
     case 'dynamic':
       return (v) => (v === undefined ? null : (v as KValue));
+    default:
+      return assertNever(type, 'KQL column type');
   }
 }
 
