@@ -173,6 +173,25 @@ describe('summarize state', () => {
   });
 });
 
+describe('shared reads', () => {
+  it('summaries of one table are computed in one read of it; a join\'s streamed side still reads it after', async () => {
+    const rows = [{ K: 'a', V: 1 }, { K: 'b', V: 2 }, { K: 'a', V: 3 }, { K: 'c', V: 4 }];
+    let reads = 0;
+    const counted: KqlTable = { ...table(rows), read: () => (reads++, rows) };
+    const k = new KqlInterpreter(NOW);
+    const q1 = 'T | summarize n = count() by K | join kind=leftanti (T | where V > 2 | summarize by K) on K';
+    expect(await k.run(q1, (n) => (n === 'T' ? counted : undefined))).toEqual([{ K: 'b', n: 1 }]);
+    expect(reads).toBe(1);
+    // The probes (a summary) are indexed from the shared read; the sessions stream in a second read.
+    reads = 0;
+    const q2 = 'T | summarize lo = min(V) by K | join kind=inner (T | summarize hi = max(V) by K | join kind=inner (T | where V > 1) on K) on K';
+    expect(await k.run(q2, (n) => (n === 'T' ? counted : undefined))).toEqual([
+      { K: 'b', lo: 2, K1: 'b', hi: 2, K11: 'b', V: 2 }, { K: 'a', lo: 1, K1: 'a', hi: 3, K11: 'a', V: 3 }, { K: 'c', lo: 4, K1: 'c', hi: 4, K11: 'c', V: 4 },
+    ]);
+    expect(reads).toBe(2);
+  });
+});
+
 describe('union', () => {
   it("T | union (U) is T's rows then U's, over the columns of both; a part without a column gives \"\" (string) or null", async () => {
     const t = (n: string) => (n === 'T' ? table([{ K: 'a', N: 1 }]) : n === 'U' ? table([{ K: 'b', S: 'x' }]) : undefined);

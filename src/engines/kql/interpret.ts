@@ -38,11 +38,42 @@ interface Plan {
   layout: Layout;
   /** Pushes every row into `sink`; resolves when the input is exhausted. Called after the whole query is compiled. */
   open(sink: Sink): Promise<void>;
+  /** Set when the rows stream straight from one table (through where/extend/project): how to feed them item by item. */
+  chain?: Chain;
+}
+
+/** A table and how one of its items becomes this plan's row pushed into a sink (made once per read). */
+interface Chain {
+  table: KqlTable<unknown>;
+  attach(sink: Sink): (item: unknown) => void;
+}
+
+/**
+ * A summarize over a table's rows, which can be computed before its turn in a read of that table it shares with
+ * others: a query that reads its table several times (followed_by's scan and probe summaries) reads it once for all
+ * such summaries instead of once each.
+ */
+interface SharedSummary {
+  table: KqlTable<unknown>;
+  /** Starts the summary: the push of one table item, and `done` once the read ends. */
+  start(): { push: (item: unknown) => void; done: () => void };
+}
+
+/** A plan whose rows stream from its input through `wrap` (where, extend): it feeds from a shared read as its input does. */
+function streaming(input: Plan, layout: Layout, wrap: (sink: Sink) => Sink): Plan {
+  const chain = input.chain;
+  return {
+    layout,
+    open: (sink) => input.open(wrap(sink)),
+    ...(chain ? { chain: { table: chain.table, attach: (sink: Sink) => chain.attach(wrap(sink)) } } : {}),
+  };
 }
 
 export class KqlInterpreter {
   /** Values of `let name = toscalar(...)` statements. */
   private readonly lets = new Map<string, { value: KValue; type: StaticType }>();
+  /** The summaries of the expression being compiled that read straight from a table. */
+  private shared: SharedSummary[] = [];
 
   constructor(private readonly now: number, private readonly watchlists: Watchlists = () => undefined) {}
 
@@ -52,7 +83,9 @@ export class KqlInterpreter {
     const last = statements.pop();
     if (!last || kindOf(last) !== 'ExpressionStatement') throw new KqlRuntimeError('the query must end with a tabular expression');
     for (const s of statements) await this.let(s, tables);
+    this.shared = [];
     const plan = this.tabular(last.Expression, tables);
+    await readShared(this.shared);
     // The result's columns are read at once (each row becomes a plain object when pushed): no row is kept.
     const out = plan.layout.cols.map((c) => ({ name: c.name, slot: c.slot(), type: c.type }));
     const rows: ResultRow[] = [];
@@ -155,12 +188,9 @@ export class KqlInterpreter {
 
   private where(op: Node, input: Plan): Plan {
     const test = compileScalar(op.Condition, this.scope(input.layout)).f;
-    return {
-      layout: input.layout,
-      open: (sink) => input.open((r) => {
-        if (test(r) === true) sink(r);
-      }),
-    };
+    return streaming(input, input.layout, (sink) => (r) => {
+      if (test(r) === true) sink(r);
+    });
   }
 
   /**
@@ -185,17 +215,14 @@ export class KqlInterpreter {
       computed.push({ slot: col.slot(), f: c.f });
     }
     const layout = keep ? input.layout.extended(cols) : new Layout(frame, cols);
-    if (!computed.length) return { layout, open: (sink) => input.open(sink) };
+    if (!computed.length) return streaming(input, layout, (sink) => sink);
     const n = computed.length;
     const slots = computed.map((c) => c.slot);
     const fs = computed.map((c) => c.f);
-    return {
-      layout,
-      open: (sink) => input.open((r) => {
-        for (let i = 0; i < n; i++) r[slots[i]!] = fs[i]!(r);
-        sink(r);
-      }),
-    };
+    return streaming(input, layout, (sink) => (r) => {
+      for (let i = 0; i < n; i++) r[slots[i]!] = fs[i]!(r);
+      sink(r);
+    });
   }
 
   private sort(exprs: Node[], input: Plan): Plan {
@@ -274,16 +301,38 @@ export class KqlInterpreter {
     const inits = channels.list.map((c) => c.init);
     const nChannels = adds.length;
     const textKeys = by.some((k) => k.value.type.type === 'dynamic');
+    const accumulate = () => {
+      const index = new GroupIndex(nKeys, inits, textKeys);
+      const keys: KValue[] = new Array(nKeys);
+      const add: Sink = (r) => {
+        for (let i = 0; i < nKeys; i++) keys[i] = keyFs[i]!(r);
+        const g = index.get(keys);
+        for (let c = 0; c < nChannels; c++) g[nKeys + c] = adds[c]!(g[nKeys + c], r);
+      };
+      return { index, add };
+    };
+    // Groups computed ahead, in a read shared with other summaries of the same table.
+    let ahead: GroupIndex | undefined;
+    const chain = input.chain;
+    if (chain) {
+      this.shared.push({
+        table: chain.table,
+        start() {
+          const { index, add } = accumulate();
+          return { push: chain.attach(add), done: () => void (ahead = index) };
+        },
+      });
+    }
     return {
       layout,
       async open(sink) {
-        const index = new GroupIndex(nKeys, inits, textKeys);
-        const keys: KValue[] = new Array(nKeys);
-        await input.open((r) => {
-          for (let i = 0; i < nKeys; i++) keys[i] = keyFs[i]!(r);
-          const g = index.get(keys);
-          for (let c = 0; c < nChannels; c++) g[nKeys + c] = adds[c]!(g[nKeys + c], r);
-        });
+        let index = ahead;
+        ahead = undefined;
+        if (!index) {
+          const a = accumulate();
+          await input.open(a.add);
+          index = a.index;
+        }
         // Without `by`, summarize yields one row even over no input (count() = 0, make_list() = []).
         if (!nKeys) index.empty();
         const slotsOfBy = byCols.map((c) => c.slot());
@@ -387,25 +436,55 @@ function tablePlan(table: KqlTable<unknown>): Plan {
   const frame = new Frame();
   const used: { name: string; slot: number; decode: (v: unknown) => KValue }[] = [];
   const cols = table.columns.map((c) => lazyCol(frame, c.name, { type: c.type as KType }, (slot) => used.push({ name: c.name, slot, decode: decoder(c.type as KType) })));
+  const attach = (sink: Sink) => {
+    const read = rowReader(used);
+    const width = frame.width;
+    // No consumer keeps rows: one array serves every event.
+    const shared: Row | undefined = frame.retains ? undefined : new Array(width);
+    const fields = table.fields;
+    return (item: unknown) => {
+      const rec = (fields ? fields(item) : item) as Record<string, unknown>;
+      const row = shared ?? new Array(width);
+      read(rec, row);
+      sink(row);
+    };
+  };
   return {
     layout: new Layout(frame, cols),
-    async open(sink) {
-      const read = rowReader(used);
-      const width = frame.width;
-      // No consumer keeps rows: one array serves every event.
-      const shared: Row | undefined = frame.retains ? undefined : new Array(width);
-      const fields = table.fields;
-      const push = (item: unknown) => {
-        const rec = (fields ? fields(item) : item) as Record<string, unknown>;
-        const row = shared ?? new Array(width);
-        read(rec, row);
-        sink(row);
-      };
-      const items = table.read();
-      if (Symbol.asyncIterator in items) for await (const item of items) push(item);
-      else for (const item of items) push(item);
-    },
+    open: (sink) => readTable(table, [attach(sink)]),
+    chain: { table, attach },
   };
+}
+
+/** One read of a table, each item pushed to every consumer in turn. */
+async function readTable(table: KqlTable<unknown>, pushes: ((item: unknown) => void)[]): Promise<void> {
+  const items = table.read();
+  if (pushes.length === 1) {
+    const push = pushes[0]!;
+    if (Symbol.asyncIterator in items) for await (const item of items) push(item);
+    else for (const item of items) push(item);
+    return;
+  }
+  const all = (item: unknown) => {
+    for (const push of pushes) push(item);
+  };
+  if (Symbol.asyncIterator in items) for await (const item of items) all(item);
+  else for (const item of items) all(item);
+}
+
+/**
+ * Computes ahead, in one read per table, the summaries of a table that two or more of them read (each is then
+ * emitted from its groups when its turn comes). A table read by one summary only is left to be read in turn.
+ */
+async function readShared(summaries: SharedSummary[]): Promise<void> {
+  const byTable = new Map<KqlTable<unknown>, SharedSummary[]>();
+  for (const s of summaries) byTable.set(s.table, [...(byTable.get(s.table) ?? []), s]);
+  for (const [table, list] of byTable) {
+    if (list.length < 2) continue;
+    const started = list.map((s) => s.start());
+    await readTable(table, started.map((s) => s.push));
+    for (const s of started) s.done();
+  }
 }
 
 /** `union A, B`: the rows of each part in turn, with the columns of all of them (first type wins; absent: null). */
