@@ -336,17 +336,23 @@ export class KqlInterpreter {
         // Without `by`, summarize yields one row even over no input (count() = 0, make_list() = []).
         if (!nKeys) index.empty();
         const slotsOfBy = byCols.map((c) => c.slot());
+        // Per column: its slot, its calls, and a scratch array for their results (read at once by its expression).
+        const outputs = columns.map((a, i) => ({ slot: aggCols[i]!.slot(), calls: a.calls, value: a.value.f, results: new Array<KValue>(a.calls.length) }));
+        const extremeSlots = extremeChannels.map((x, i) => ({ channel: x.channel, slots: extremeCols[i]!.map((c) => c.slot()) }));
         for (const g of index.groups) {
           const row: Row = new Array(frame.width);
           for (let i = 0; i < nKeys; i++) row[slotsOfBy[i]!] = g[i] as KValue;
-          extremeChannels.forEach((x, i) => {
+          for (const x of extremeSlots) {
             const best = g[nKeys + x.channel] as KValue[] | undefined;
-            extremeCols[i]!.forEach((c, j) => (row[c.slot()] = best?.[j] ?? null));
-          });
-          columns.forEach((a, i) => {
-            const results = a.calls.map((c: AggregateCall) => c.result(g[nKeys + c.channel]));
-            row[aggCols[i]!.slot()] = a.value.f(results);
-          });
+            for (let j = 0; j < x.slots.length; j++) row[x.slots[j]!] = best?.[j] ?? null;
+          }
+          for (const o of outputs) {
+            for (let j = 0; j < o.calls.length; j++) {
+              const c: AggregateCall = o.calls[j]!;
+              o.results[j] = c.result(g[nKeys + c.channel]);
+            }
+            row[o.slot] = o.value(o.results);
+          }
           sink(row);
         }
       },
