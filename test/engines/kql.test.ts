@@ -134,6 +134,9 @@ describe('KQL interpreter semantics', () => {
     await expect(run('Nope | where x == 1', [])).rejects.toThrow(/unknown table 'Nope'/);
     // Parsed by Kusto.Language's own query parser: its syntax diagnostics are refused with Kusto's message.
     await expect(run('T | where s == ', [{ s: 'a' }])).rejects.toThrow(/syntax error: Missing expression/);
+    // Names and operand types are checked when the query is compiled, so an empty table does not hide them.
+    await expect(run('T | where nope == 1', [])).rejects.toThrow(/unknown column 'nope'/);
+    await expect(run('T | extend x = s + 1', [{ s: 'a' }])).rejects.toThrow(/'\+' on string and long is outside the supported subset/);
   });
 });
 
