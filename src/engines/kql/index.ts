@@ -90,7 +90,7 @@ function emptyAsNull(v: unknown): unknown {
   return Array.isArray(v) ? v.map(emptyAsNull) : v;
 }
 
-// WatchlistItem (a property bag) is outside the interpreter's value types; detc's queries read SearchKey only.
+// WatchlistItem (a property bag of the row) is left null: detc's queries read SearchKey only.
 const WATCHLIST_COLUMNS = [
   { name: 'SearchKey', type: 'string' }, { name: 'WatchlistItem', type: 'dynamic' }, { name: 'LastUpdatedTimeUTC', type: 'datetime' }, { name: '_DTItemId', type: 'string' },
 ];
