@@ -133,7 +133,15 @@ export class KqlInterpreter {
   }
 
   private where(op: Node, input: Plan): Plan {
-    const test = compileScalar(op.Condition, this.scope(input.layout)).f;
+    // The slots the condition reads, for a summarize that can compute them before the rest of its columns.
+    const reads = new Set<number>();
+    const layout = new Layout(input.layout.frame, input.layout.cols.map((c) => ({ name: c.name, type: c.type, slot: () => {
+      const s = c.slot();
+      reads.add(s);
+      return s;
+    } })));
+    const test = compileScalar(op.Condition, this.scope(layout)).f;
+    if (input.filtered) return input.filtered(test, reads);
     return streaming(input, input.layout, (sink) => (r) => {
       if (test(r) === true) sink(r);
     });
@@ -269,39 +277,58 @@ export class KqlInterpreter {
         },
       });
     }
+    const groups = async (): Promise<GroupIndex> => {
+      let index = ahead;
+      ahead = undefined;
+      if (!index) {
+        const a = accumulate();
+        await input.open(a.add);
+        index = a.index;
+      }
+      // Without `by`, summarize yields one row even over no input (count() = 0, make_list() = []).
+      if (!nKeys) index.empty();
+      return index;
+    };
+    /**
+     * Emits a row per group. With `test` (a `where` right after the summarize), the columns it reads (`first`) are
+     * computed first and the others only for the groups it keeps: a high-cardinality stream makes many groups that
+     * the threshold drops, and their value sets are never sorted or sliced.
+     */
+    const emit = (index: GroupIndex, sink: Sink, test?: (r: Row) => KValue, first?: ReadonlySet<number>) => {
+      const slotsOfBy = byCols.map((c) => c.slot());
+      // Per column: its slot, its calls, and a scratch array for their results (read at once by its expression).
+      const outputs = columns.map((a, i) => ({ slot: aggCols[i]!.slot(), calls: a.calls, value: a.value.f, results: new Array<KValue>(a.calls.length) }));
+      const before = test ? outputs.filter((o) => first!.has(o.slot)) : [];
+      const after = test ? outputs.filter((o) => !first!.has(o.slot)) : outputs;
+      const extremeSlots = extremeChannels.map((x, i) => ({ channel: x.channel, slots: extremeCols[i]!.map((c) => c.slot()) }));
+      const fill = (g: unknown[], row: Row, list: typeof outputs) => {
+        for (const o of list) {
+          for (let j = 0; j < o.calls.length; j++) {
+            const c: AggregateCall = o.calls[j]!;
+            o.results[j] = c.result(g[nKeys + c.channel]);
+          }
+          row[o.slot] = o.value(o.results);
+        }
+      };
+      for (const g of index.groups) {
+        const row: Row = new Array(frame.width);
+        for (let i = 0; i < nKeys; i++) row[slotsOfBy[i]!] = g[i] as KValue;
+        for (const x of extremeSlots) {
+          const best = g[nKeys + x.channel] as KValue[] | undefined;
+          for (let j = 0; j < x.slots.length; j++) row[x.slots[j]!] = best?.[j] ?? null;
+        }
+        if (test) {
+          fill(g, row, before);
+          if (test(row) !== true) continue;
+        }
+        fill(g, row, after);
+        sink(row);
+      }
+    };
     return {
       layout,
-      async open(sink) {
-        let index = ahead;
-        ahead = undefined;
-        if (!index) {
-          const a = accumulate();
-          await input.open(a.add);
-          index = a.index;
-        }
-        // Without `by`, summarize yields one row even over no input (count() = 0, make_list() = []).
-        if (!nKeys) index.empty();
-        const slotsOfBy = byCols.map((c) => c.slot());
-        // Per column: its slot, its calls, and a scratch array for their results (read at once by its expression).
-        const outputs = columns.map((a, i) => ({ slot: aggCols[i]!.slot(), calls: a.calls, value: a.value.f, results: new Array<KValue>(a.calls.length) }));
-        const extremeSlots = extremeChannels.map((x, i) => ({ channel: x.channel, slots: extremeCols[i]!.map((c) => c.slot()) }));
-        for (const g of index.groups) {
-          const row: Row = new Array(frame.width);
-          for (let i = 0; i < nKeys; i++) row[slotsOfBy[i]!] = g[i] as KValue;
-          for (const x of extremeSlots) {
-            const best = g[nKeys + x.channel] as KValue[] | undefined;
-            for (let j = 0; j < x.slots.length; j++) row[x.slots[j]!] = best?.[j] ?? null;
-          }
-          for (const o of outputs) {
-            for (let j = 0; j < o.calls.length; j++) {
-              const c: AggregateCall = o.calls[j]!;
-              o.results[j] = c.result(g[nKeys + c.channel]);
-            }
-            row[o.slot] = o.value(o.results);
-          }
-          sink(row);
-        }
-      },
+      open: async (sink) => emit(await groups(), sink),
+      filtered: (test, first) => ({ layout, open: async (sink) => emit(await groups(), sink, test, first) }),
     };
   }
 

@@ -32,6 +32,11 @@ export interface Plan {
   open(sink: Sink): Promise<void>;
   /** Set when the rows stream straight from one table (through where/extend/project): how to feed them item by item. */
   chain?: Chain;
+  /**
+   * Set on a summarize: the same rows filtered by `test` (a `where` right after it), computing the columns whose
+   * slots are in `first` before the test and the others only for the rows it keeps.
+   */
+  filtered?(test: (r: Row) => KValue, first: ReadonlySet<number>): Plan;
 }
 
 /** A table and how one of its items becomes this plan's row pushed into a sink (made once per read). */
