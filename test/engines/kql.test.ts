@@ -5,8 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadMapping } from '../../src/mapping/mapping.js';
 import { sentinelBackend } from '../../src/backends/sentinel/index.js';
 import { writeOutput } from '../../src/compile/write-output.js';
-import { KqlInterpreter } from '../../src/engines/kql/interpret.js';
-import { fromEvent } from '../../src/engines/kql/values.js';
+import { KqlInterpreter, type KqlTable } from '../../src/engines/kql/interpret.js';
 import { referenceEngine } from '../../src/reference/index.js';
 import type { RunOptions } from '../../src/engines/types.js';
 import { loadTableSchemas } from '../../src/kql-check/table-schemas.js';
@@ -27,6 +26,17 @@ afterAll(() => rmSync(dist, { recursive: true, force: true }));
 const opts: RunOptions = { now: NOW, distDir: dist, mappings, schemasDir: 'schemas/kql' };
 const kqlEngine = ENGINES.find((e) => e.name === 'kql')!;
 const rule = (slug: string) => rules.find((r) => r.slug === slug)!;
+
+/**
+ * A table of literal rows for the interpreter: each column's type is the one given, else read off its first
+ * non-null value (a number is a long or a real, text a string, an array dynamic).
+ */
+function table(rows: Record<string, unknown>[], types: Record<string, string> = {}): KqlTable {
+  const names = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const typeOf = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? 'long' : 'real') : typeof v === 'boolean' ? 'bool' : typeof v === 'string' ? 'string' : 'dynamic');
+  const columns = names.map((name) => ({ name, type: types[name] ?? typeOf(rows.map((r) => r[name]).find((v) => v !== null && v !== undefined)) }));
+  return { columns, read: () => rows };
+}
 
 async function both(slug: string, events: Record<string, unknown>[]) {
   const [ref, kql] = await Promise.all([referenceEngine.run(rule(slug), events, opts), kqlEngine.run(rule(slug), events, opts)]);
@@ -98,8 +108,8 @@ describe('KQL interpreter on the emitted queries agrees with the reference evalu
 
 describe('KQL interpreter semantics', () => {
   const k = new KqlInterpreter(NOW);
-  const run = (q: string, rows: Record<string, unknown>[]) =>
-    k.run(q, (name) => (name === 'T' ? (async function* () { yield* rows as never[]; })() : undefined));
+  const run = (q: string, rows: Record<string, unknown>[], types?: Record<string, string>) =>
+    k.run(q, (name) => (name === 'T' ? table(rows, types) : undefined));
   it('three-valued logic: not(null) drops the row, coalesce keeps it', async () => {
     const rows = [{ ip: '2001:db8::1' }, { ip: '10.0.0.1' }, { ip: '8.8.8.8' }];
     expect(await run('T | where not(ipv4_is_in_any_range(ip, dynamic(["10.0.0.0/8"])))', rows)).toEqual([{ ip: '8.8.8.8' }]);
@@ -114,14 +124,83 @@ describe('KQL interpreter semantics', () => {
     expect((await run('T | where s =~ "xNMAP"', rows)).length).toBe(1);
   });
   it('a datetime without a zone is UTC, as in Kusto, in a literal and in a row, whatever the machine zone', async () => {
-    const rows = [{ t: fromEvent('2026-11-23 11:30:00', 'datetime') }];
-    expect(await run('T | where t == datetime(2026-11-23T11:30:00Z) | extend u = tostring(t)', rows)).toMatchObject([{ u: '2026-11-23T11:30:00.000Z' }]);
-    expect(await run('T | where t == datetime(2026-11-23 11:30:00) | extend u = tostring(t)', rows)).toHaveLength(1);
+    const rows = [{ t: '2026-11-23 11:30:00' }];
+    expect(await run('T | where t == datetime(2026-11-23T11:30:00Z) | extend u = tostring(t)', rows, { t: 'datetime' })).toMatchObject([{ u: '2026-11-23T11:30:00.000Z' }]);
+    expect(await run('T | where t == datetime(2026-11-23 11:30:00) | extend u = tostring(t)', rows, { t: 'datetime' })).toHaveLength(1);
   });
   it('rejects constructs outside the subset with a clear error', async () => {
     await expect(run('T | take 5', [])).rejects.toThrow(/operator 'take' is outside the supported KQL subset/);
     await expect(run('T | where strrep(s, 2) == ""', [{ s: 'a' }])).rejects.toThrow(/function strrep\(\) is outside the supported KQL subset/);
     await expect(run('Nope | where x == 1', [])).rejects.toThrow(/unknown table 'Nope'/);
+    // Parsed by Kusto.Language's own query parser: its syntax diagnostics are refused with Kusto's message.
+    await expect(run('T | where s == ', [{ s: 'a' }])).rejects.toThrow(/syntax error: Missing expression/);
+    // Names and operand types are checked when the query is compiled, so an empty table does not hide them.
+    await expect(run('T | where nope == 1', [])).rejects.toThrow(/unknown column 'nope'/);
+    await expect(run('T | extend x = s + 1', [{ s: 'a' }])).rejects.toThrow(/'\+' on string and long is outside the supported subset/);
+  });
+});
+
+describe('summarize state', () => {
+  const k = new KqlInterpreter(NOW);
+  const run = (q: string, rows: Record<string, unknown>[]) => k.run(q, (name) => (name === 'T' ? table(rows) : undefined));
+
+  it('groups and distinct sets stay exact past their compact forms (long key chains, sets past 16 values)', async () => {
+    // Source "a" has 40 windows (a long chain under one first key) and up to 50 distinct ports per window; the
+    // others one window each. Expected figures are computed here from the rows themselves.
+    const rows: Record<string, unknown>[] = [];
+    for (let i = 0; i < 3000; i++) rows.push({ src: i % 3 ? 'a' : `b${i % 7}`, w: Math.floor(i / 75) % 40, port: (i * 7) % 50, tag: i % 2 ? 'x' : 'y' });
+    const out = await run('T | summarize n = count(), ports = dcount(port), set = make_set(port), odd = dcountif(port, tag == "x"), oddSet = make_set_if(port, tag == "x"), evenSet = make_set_if(port, tag == "y") by src, w', rows);
+    const expected = new Map<string, { n: number; ports: Set<unknown>; odd: Set<unknown>; even: Set<unknown> }>();
+    for (const r of rows) {
+      const id = `${r.src}|${r.w}`;
+      const e = expected.get(id) ?? { n: 0, ports: new Set(), odd: new Set(), even: new Set() };
+      e.n++;
+      e.ports.add(r.port);
+      (r.tag === 'x' ? e.odd : e.even).add(r.port);
+      expected.set(id, e);
+    }
+    expect(out).toHaveLength(expected.size);
+    expect(out.map((r) => `${r.src}|${r.w}`)).toEqual([...expected.keys()]);
+    for (const r of out) {
+      const e = expected.get(`${r.src}|${r.w}`)!;
+      expect([r.n, r.ports, r.set, r.odd, r.oddSet, r.evenSet]).toEqual([e.n, e.ports.size, [...e.ports], e.odd.size, [...e.odd], [...e.even]]);
+    }
+    expect(Math.max(...out.map((r) => r.ports as number))).toBeGreaterThan(16);
+  });
+
+  it('a key of dynamic content groups by value, and 1 and "1" stay apart in a distinct count', async () => {
+    const rows = [{ d: [1, 2], v: 1 }, { d: [1, 2], v: 2 }, { d: [2, 1], v: 1 }];
+    expect(await run('T | summarize n = count() by d', rows)).toEqual([{ d: [1, 2], n: 2 }, { d: [2, 1], n: 1 }]);
+    const mixed = [{ v: 1 }, { v: '1' }, { v: 1 }];
+    expect(await k.run('T | summarize n = dcount(v)', () => ({ columns: [{ name: 'v', type: 'dynamic' }], read: () => mixed }))).toEqual([{ n: 2 }]);
+  });
+});
+
+describe('shared reads', () => {
+  it('summaries of one table are computed in one read of it; a join\'s streamed side still reads it after', async () => {
+    const rows = [{ K: 'a', V: 1 }, { K: 'b', V: 2 }, { K: 'a', V: 3 }, { K: 'c', V: 4 }];
+    let reads = 0;
+    const counted: KqlTable = { ...table(rows), read: () => (reads++, rows) };
+    const k = new KqlInterpreter(NOW);
+    const q1 = 'T | summarize n = count() by K | join kind=leftanti (T | where V > 2 | summarize by K) on K';
+    expect(await k.run(q1, (n) => (n === 'T' ? counted : undefined))).toEqual([{ K: 'b', n: 1 }]);
+    expect(reads).toBe(1);
+    // The probes (a summary) are indexed from the shared read; the sessions stream in a second read.
+    reads = 0;
+    const q2 = 'T | summarize lo = min(V) by K | join kind=inner (T | summarize hi = max(V) by K | join kind=inner (T | where V > 1) on K) on K';
+    expect(await k.run(q2, (n) => (n === 'T' ? counted : undefined))).toEqual([
+      { K: 'b', lo: 2, K1: 'b', hi: 2, K11: 'b', V: 2 }, { K: 'a', lo: 1, K1: 'a', hi: 3, K11: 'a', V: 3 }, { K: 'c', lo: 4, K1: 'c', hi: 4, K11: 'c', V: 4 },
+    ]);
+    expect(reads).toBe(2);
+  });
+});
+
+describe('union', () => {
+  it("T | union (U) is T's rows then U's, over the columns of both; a part without a column gives \"\" (string) or null", async () => {
+    const t = (n: string) => (n === 'T' ? table([{ K: 'a', N: 1 }]) : n === 'U' ? table([{ K: 'b', S: 'x' }]) : undefined);
+    const expected = [{ K: 'a', N: 1, S: '' }, { K: 'b', N: null, S: 'x' }];
+    expect(await new KqlInterpreter(NOW).run('T | union (U)', t)).toEqual(expected);
+    expect(await new KqlInterpreter(NOW).run('union (T), (U)', t)).toEqual(expected);
   });
 });
 
@@ -129,7 +208,7 @@ describe('join kind=leftanti', () => {
   it('keeps the left rows whose key the right side lacks, and refuses other join kinds', async () => {
     const rows = [{ K: 'a', V: 1 }, { K: 'b', V: 2 }, { K: 'c', V: 3 }];
     const other = [{ K: 'b' }];
-    const tables = (n: string) => (n === 'T' ? (async function* () { yield* rows; })() : n === 'U' ? (async function* () { yield* other; })() : undefined);
+    const tables = (n: string) => (n === 'T' ? table(rows) : n === 'U' ? table(other) : undefined);
     const out = await new KqlInterpreter(NOW).run('T | join kind=leftanti (U | summarize by K) on K', tables);
     expect(out.map((r) => r.K)).toEqual(['a', 'c']);
     await expect(new KqlInterpreter(NOW).run('T | join kind=innerunique (U) on K', tables)).rejects.toThrow(/only join kind=leftanti and kind=inner/);
@@ -156,15 +235,13 @@ describe('threat intelligence from ThreatIntelIndicators', () => {
       { TimeGenerated: day(1), Id: 'G', ObservableKey: 'ipv4-addr:value', ObservableValue: '198.51.100.7', IsActive: true, IsDeleted: false, ValidUntil: day(-30) },
     ];
     const schema = loadTableSchemas('schemas/kql').find((t) => t.name === 'ThreatIntelIndicators')!;
-    const typed = rows.map((r) => Object.fromEntries(schema.columns.map((c) => [c.name, fromEvent((r as Record<string, unknown>)[c.name], c.type)])));
-    const out = await new KqlInterpreter(NOW).run(v4, (n) => (n === 'ThreatIntelIndicators' ? (async function* () { yield* typed as never[]; })() : undefined));
+    const out = await new KqlInterpreter(NOW).run(v4, (n) => (n === 'ThreatIntelIndicators' ? { columns: schema.columns, read: () => rows } : undefined));
     expect(out).toEqual([{ Values: ['198.51.100.0/29', '198.51.100.7'] }]);
   });
 });
 
 describe('join kind=inner', () => {
-  const tables = (data: Record<string, Record<string, unknown>[]>) => (n: string) =>
-    data[n] ? (async function* () { yield* data[n] as never[]; })() : undefined;
+  const tables = (data: Record<string, Record<string, unknown>[]>, types?: Record<string, string>) => (n: string) => (data[n] ? table(data[n], types) : undefined);
 
   it('pairs every matching row, suffixes clashing right columns and matches $left.A == $right.B keys', async () => {
     const t = tables({
@@ -185,7 +262,7 @@ describe('join kind=inner', () => {
   it('matches empty strings (KQL strings are never null) and refuses null keys, which detc filters before joining', async () => {
     const t = tables({ T: [{ K: 1, S: '' }], U: [{ K: 1, S: '' }, { K: 2, S: 'x' }] });
     expect(await new KqlInterpreter(NOW).run('T | join kind=inner (U) on K, S', t)).toEqual([{ K: 1, S: '', K1: 1, S1: '' }]);
-    const withNull = tables({ T: [{ K: null }], U: [{ K: 1 }] });
+    const withNull = tables({ T: [{ K: null }], U: [{ K: 1 }] }, { K: 'long' });
     await expect(new KqlInterpreter(NOW).run('T | join kind=inner (U) on K', withNull)).rejects.toThrow(/left side has a null 'K'/);
   });
 });

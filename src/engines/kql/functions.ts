@@ -1,134 +1,275 @@
-import { parseIpv4, parseIpv6 } from '../../util/ip.js';
-import { KDateTime, KqlRuntimeError, KTimespan, compare, type KValue } from './values.js';
+// Scalar functions of the emitted KQL subset, with Kusto's documented null behaviour. Each is a compiler: given
+// its compiled arguments (with their static types, and their values when constant) it returns the closure a row
+// runs, specialised once (a constant range list is parsed here, a datetime's text form is chosen here).
+import type { Row } from './layout.js';
+import { PRIVATE_V4, ipv4Number, rangeTest } from './ip-ranges.js';
+import { KqlRuntimeError, T, compare, isEmpty, isNumberValued, isoOf, textOf, type KValue, type StaticType } from './values.js';
 
-// Scalar functions of the emitted KQL subset, with Kusto's documented null behaviour.
+/** A compiled scalar expression: evaluated per row (in summarize's results, per group, over the aggregates). */
+export type Eval = (row: Row) => KValue;
 
-// A row's address is read by every list check of a query (and parse_ipv4): parse each text once while it is hot.
-const v4Cache = new Map<string, bigint | null>();
-
-function ipv4(v: KValue): bigint | null {
-  if (typeof v !== 'string') return null;
-  let n = v4Cache.get(v);
-  if (n === undefined) {
-    if (v4Cache.size >= 8192) v4Cache.clear();
-    v4Cache.set(v, (n = parseIpv4(v.trim())));
-  }
-  return n;
+export interface Compiled {
+  f: Eval;
+  type: StaticType;
+  /** Set when the value is the same on every row (a literal, a let, a function of those). */
+  constant?: { value: KValue };
 }
 
-/** An IPv4 or IPv6 text as a 128-bit value; IPv4 becomes IPv4-mapped IPv6 (::ffff:a.b.c.d), as ipv6_* do. */
-function ipv6(v: KValue): bigint | null {
-  if (typeof v !== 'string') return null;
-  const t = v.trim();
-  const four = parseIpv4(t);
-  if (four !== null) return (0xffffn << 32n) | four;
-  return parseIpv6(t);
+export interface FunctionContext {
+  now: number;
 }
 
-/** A range list entry parsed once: its network shifted right by its host bits, or null when it is not a range. */
-interface ParsedRange {
-  net: bigint;
-  shift: bigint;
-}
+type FunctionCompiler = (args: Compiled[], ctx: FunctionContext) => Compiled;
 
-function parseRange(range: string, family: 4 | 6): ParsedRange | null {
-  const [addr, pre] = range.split('/');
-  const bits = family === 4 ? 32 : 128;
-  const net = family === 4 ? parseIpv4(addr!) : ipv6(addr!);
-  if (net === null) return null;
-  let prefix = pre === undefined ? bits : Number(pre);
-  if (family === 6 && parseIpv4(addr!) !== null) prefix += 96;
-  if (!Number.isInteger(prefix) || prefix < 0 || prefix > bits) return null;
-  const shift = BigInt(bits - prefix);
-  return { net: net >> shift, shift };
-}
-
-// The ranges of a list, parsed once per list value: a dynamic literal or a let-bound list is the same array on
-// every row, so no row parses a range again.
-const parsed = { 4: new WeakMap<KValue[], (ParsedRange | null)[]>(), 6: new WeakMap<KValue[], (ParsedRange | null)[]>() };
-
-function anyRange(ipValue: bigint | null, ranges: KValue, family: 4 | 6): KValue {
-  if (ipValue === null) return null;
-  if (!Array.isArray(ranges)) throw new KqlRuntimeError('ip range list must be a dynamic array');
-  let list = parsed[family].get(ranges);
-  if (!list) parsed[family].set(ranges, (list = ranges.map((r) => parseRange(String(r), family))));
-  let result = false;
-  for (const r of list) {
-    if (r === null) return null;
-    if (ipValue >> r.shift === r.net) result = true;
-  }
-  return result;
-}
-
-const PRIVATE_V4: KValue[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
-
-export function isEmpty(v: KValue): boolean {
-  return v === null || v === '';
-}
-
-const FUNCTIONS: Record<string, (args: KValue[], now: number) => KValue> = {
-  not: ([x]) => (x === null ? null : !x),
-  isnull: ([x]) => x === null,
-  isnotnull: ([x]) => x !== null,
-  isempty: ([x]) => isEmpty(x!),
-  isnotempty: ([x]) => !isEmpty(x!),
-  coalesce: (args) => args.find((a) => !isEmpty(a)) ?? args[args.length - 1] ?? null,
-  ipv4_is_in_any_range: ([ip, ranges]) => anyRange(ipv4(ip!), ranges!, 4),
-  ipv6_is_in_any_range: ([ip, ranges]) => anyRange(ipv6(ip!), ranges!, 6),
-  ipv4_is_in_range: ([ip, range]) => anyRange(ipv4(ip!), [range!], 4),
-  ipv4_is_private: ([ip]) => anyRange(ipv4(ip!), PRIVATE_V4, 4),
-  parse_ipv4: ([ip]) => {
-    const v = ipv4(ip!);
-    return v === null ? null : Number(v);
-  },
-  tolower: ([s]) => (s === null ? null : String(s).toLowerCase()),
-  toupper: ([s]) => (s === null ? null : String(s).toUpperCase()),
-  tostring: ([s]) => (s === null ? '' : s instanceof KDateTime ? new Date(s.ms).toISOString() : String(s)),
-  tolong: ([x]) => toNumber(x!, true),
-  toint: ([x]) => toNumber(x!, true),
-  toreal: ([x]) => toNumber(x!, false),
-  todouble: ([x]) => toNumber(x!, false),
-  strlen: ([s]) => (s === null ? null : [...String(s)].length),
-  strcat: (args) => args.map((a) => (a === null ? '' : String(a))).join(''),
-  iff: ([c, a, b]) => (c === true ? a! : b!),
-  iif: ([c, a, b]) => (c === true ? a! : b!),
-  case: (args) => {
-    for (let i = 0; i + 1 < args.length; i += 2) if (args[i] === true) return args[i + 1]!;
-    return args[args.length - 1]!;
-  },
-  now: (_, now) => new KDateTime(now),
-  ago: ([span], now) => {
-    if (!(span instanceof KTimespan)) throw new KqlRuntimeError('ago() takes a timespan');
-    return new KDateTime(now - span.ms);
-  },
-  bin: ([v, size]) => {
-    if (v === null || size === null) return null;
-    if (v instanceof KDateTime && size instanceof KTimespan) return new KDateTime(Math.floor(v.ms / size.ms) * size.ms);
-    if (typeof v === 'number' && typeof size === 'number') return Math.floor(v / size) * size;
-    throw new KqlRuntimeError('bin() needs (datetime, timespan) or (number, number)');
-  },
-  array_length: ([a]) => (Array.isArray(a) ? a.length : null),
-  array_sort_asc: ([a]) => (Array.isArray(a) ? [...a].sort((x, y) => (x === null ? 1 : y === null ? -1 : compare(x, y))) : null),
-  array_slice: ([a, s, e]) => {
-    if (!Array.isArray(a) || typeof s !== 'number' || typeof e !== 'number') return null;
-    const n = a.length;
-    const start = s < 0 ? Math.max(0, n + s) : s;
-    const end = e < 0 ? n + e : Math.min(e, n - 1);
-    return start > end ? [] : a.slice(start, end + 1);
-  },
-  set_has_element: ([a, v]) => (Array.isArray(a) ? a.some((x) => compare(x, v!) === 0) : null),
+const arity = (name: string, args: Compiled[], min: number, max = min) => {
+  if (args.length < min || args.length > max) throw new KqlRuntimeError(`${name}() takes ${min === max ? min : `${min} to ${max}`} arguments`);
 };
 
-function toNumber(x: KValue, integer: boolean): KValue {
+const bool = (f: Eval): Compiled => ({ f, type: T.bool });
+
+/** A range-membership function: the list parsed once when it is constant, else once per list value. */
+function inRanges(name: string, family: 4 | 6, args: Compiled[]): Compiled {
+  arity(name, args, 2);
+  const [ip, ranges] = args as [Compiled, Compiled];
+  const a = ip.f;
+  if (ranges.constant) {
+    const test = rangeTest(ranges.constant.value, family);
+    return bool((r) => test(a(r)));
+  }
+  const l = ranges.f;
+  return bool((r) => test2(a(r), l(r), family));
+}
+
+function test2(ip: KValue, ranges: KValue, family: 4 | 6): boolean | null {
+  return rangeTest(ranges, family)(ip);
+}
+
+function toNumber(x: KValue, t: StaticType, integer: boolean): KValue {
   if (x === null || x === '') return null;
-  if (x instanceof KTimespan || x instanceof KDateTime) return integer ? Math.trunc(x.ms * 10_000) : x.ms * 10_000;
-  const n = typeof x === 'boolean' ? Number(x) : Number(x);
+  // A datetime or timespan as a number is its count of 100-ns ticks, as in Kusto.
+  if (t.type === 'datetime' || t.type === 'timespan') return integer ? Math.trunc((x as number) * 10_000) : (x as number) * 10_000;
+  const n = Number(x);
   if (!Number.isFinite(n)) return null;
   return integer ? Math.trunc(n) : n;
 }
 
-/** The implementation of a scalar function, looked up once when a query is compiled. */
-export function scalarFunction(name: string): (args: KValue[], now: number) => KValue {
+function numeric(name: string, integer: boolean): FunctionCompiler {
+  return (args) => {
+    arity(name, args, 1);
+    const [x] = args as [Compiled];
+    const a = x.f;
+    const t = x.type;
+    return { f: (r) => toNumber(a(r), t, integer), type: integer ? T.long : T.real };
+  };
+}
+
+/** iff/case: the type of the first branch whose type is known. */
+function branchType(branches: Compiled[]): StaticType {
+  return branches.find((b) => !(b.constant && b.constant.value === null))?.type ?? T.dynamic;
+}
+
+function arraySortAsc(a: KValue): KValue {
+  return Array.isArray(a) ? [...a].sort((x, y) => (x === null ? 1 : y === null ? -1 : compare(x, y))) : null;
+}
+
+function arraySlice(a: KValue, s: KValue, e: KValue): KValue {
+  if (!Array.isArray(a) || typeof s !== 'number' || typeof e !== 'number') return null;
+  const n = a.length;
+  const start = s < 0 ? Math.max(0, n + s) : s;
+  const end = e < 0 ? n + e : Math.min(e, n - 1);
+  return start > end ? [] : a.slice(start, end + 1);
+}
+
+const FUNCTIONS: Record<string, FunctionCompiler> = {
+  not: (args) => {
+    arity('not', args, 1);
+    const a = args[0]!.f;
+    return bool((r) => {
+      const v = a(r);
+      return v === null ? null : !v;
+    });
+  },
+  isnull: (args) => {
+    arity('isnull', args, 1);
+    const a = args[0]!.f;
+    return bool((r) => a(r) === null);
+  },
+  isnotnull: (args) => {
+    arity('isnotnull', args, 1);
+    const a = args[0]!.f;
+    return bool((r) => a(r) !== null);
+  },
+  isempty: (args) => {
+    arity('isempty', args, 1);
+    const a = args[0]!.f;
+    return bool((r) => isEmpty(a(r)));
+  },
+  isnotempty: (args) => {
+    arity('isnotempty', args, 1);
+    const a = args[0]!.f;
+    return bool((r) => !isEmpty(a(r)));
+  },
+  coalesce: (args) => {
+    if (!args.length) throw new KqlRuntimeError('coalesce() takes at least one argument');
+    const fs = args.map((x) => x.f);
+    const lastF = fs[fs.length - 1]!;
+    const type = branchType(args);
+    if (fs.length === 2) {
+      const [a, b] = fs as [Eval, Eval];
+      return { f: (r) => { const v = a(r); return isEmpty(v) ? b(r) : v; }, type };
+    }
+    return {
+      f: (r) => {
+        for (let i = 0; i < fs.length - 1; i++) {
+          const v = fs[i]!(r);
+          if (!isEmpty(v)) return v;
+        }
+        return lastF(r);
+      },
+      type,
+    };
+  },
+  ipv4_is_in_any_range: (args) => inRanges('ipv4_is_in_any_range', 4, args),
+  ipv6_is_in_any_range: (args) => inRanges('ipv6_is_in_any_range', 6, args),
+  ipv4_is_in_range: (args) => {
+    arity('ipv4_is_in_range', args, 2);
+    const [ip, range] = args as [Compiled, Compiled];
+    const a = ip.f;
+    if (range.constant) {
+      const test = rangeTest([range.constant.value], 4);
+      return bool((r) => test(a(r)));
+    }
+    const b = range.f;
+    return bool((r) => rangeTest([b(r)], 4)(a(r)));
+  },
+  ipv4_is_private: (args) => {
+    arity('ipv4_is_private', args, 1);
+    const a = args[0]!.f;
+    const test = rangeTest(PRIVATE_V4, 4);
+    return bool((r) => test(a(r)));
+  },
+  parse_ipv4: (args) => {
+    arity('parse_ipv4', args, 1);
+    const a = args[0]!.f;
+    return { f: (r) => ipv4Number(a(r)), type: T.long };
+  },
+  tolower: (args) => {
+    arity('tolower', args, 1);
+    const [x] = args as [Compiled];
+    const a = x.f;
+    return { f: (r) => { const v = a(r); return v === null ? null : textOf(v, x.type).toLowerCase(); }, type: T.string };
+  },
+  toupper: (args) => {
+    arity('toupper', args, 1);
+    const [x] = args as [Compiled];
+    const a = x.f;
+    return { f: (r) => { const v = a(r); return v === null ? null : textOf(v, x.type).toUpperCase(); }, type: T.string };
+  },
+  tostring: (args) => {
+    arity('tostring', args, 1);
+    const [x] = args as [Compiled];
+    const a = x.f;
+    const t = x.type;
+    if (t.type === 'string') return { f: (r) => { const v = a(r); return v === null ? '' : v; }, type: T.string };
+    if (t.type === 'datetime') return { f: (r) => { const v = a(r); return v === null ? '' : isoOf(v as number); }, type: T.string };
+    return { f: (r) => textOf(a(r), t), type: T.string };
+  },
+  tolong: numeric('tolong', true),
+  toint: numeric('toint', true),
+  toreal: numeric('toreal', false),
+  todouble: numeric('todouble', false),
+  strlen: (args) => {
+    arity('strlen', args, 1);
+    const [x] = args as [Compiled];
+    const a = x.f;
+    return { f: (r) => { const v = a(r); return v === null ? null : [...textOf(v, x.type)].length; }, type: T.long };
+  },
+  strcat: (args) => {
+    const parts = args.map((x) => ({ f: x.f, t: x.type }));
+    return { f: (r) => parts.map((p) => textOf(p.f(r), p.t)).join(''), type: T.string };
+  },
+  iff: (args) => iff('iff', args),
+  iif: (args) => iff('iif', args),
+  case: (args) => {
+    if (args.length < 3 || args.length % 2 === 0) throw new KqlRuntimeError('case() takes predicate, value pairs and an else value');
+    const fs = args.map((x) => x.f);
+    const n = fs.length;
+    const type = branchType(args.filter((_, i) => i % 2 === 1 || i === n - 1));
+    return {
+      f: (r) => {
+        for (let i = 0; i + 1 < n; i += 2) if (fs[i]!(r) === true) return fs[i + 1]!(r);
+        return fs[n - 1]!(r);
+      },
+      type,
+    };
+  },
+  now: (args, ctx) => {
+    arity('now', args, 0);
+    const v = ctx.now;
+    return { f: () => v, type: T.datetime, constant: { value: v } };
+  },
+  ago: (args, ctx) => {
+    arity('ago', args, 1);
+    const [span] = args as [Compiled];
+    if (span.type.type !== 'timespan') throw new KqlRuntimeError('ago() takes a timespan');
+    const now = ctx.now;
+    if (span.constant) {
+      const v = span.constant.value === null ? null : now - (span.constant.value as number);
+      return { f: () => v, type: T.datetime, constant: { value: v } };
+    }
+    const a = span.f;
+    return { f: (r) => { const v = a(r); return v === null ? null : now - (v as number); }, type: T.datetime };
+  },
+  bin: (args) => {
+    arity('bin', args, 2);
+    const [v, size] = args as [Compiled, Compiled];
+    const okTime = v.type.type === 'datetime' && size.type.type === 'timespan';
+    const okNumber = isNumberValued(v.type) && v.type.type !== 'datetime' && isNumberValued(size.type) && size.type.type !== 'datetime';
+    if (!okTime && !okNumber) throw new KqlRuntimeError('bin() needs (datetime, timespan) or (number, number)');
+    const a = v.f;
+    const type = v.type;
+    if (size.constant) {
+      const s = size.constant.value as number | null;
+      if (s === null) return { f: () => null, type };
+      return { f: (r) => { const x = a(r) as number | null; return x === null ? null : Math.floor(x / s) * s; }, type };
+    }
+    const b = size.f;
+    return { f: (r) => { const x = a(r) as number | null; const s = b(r) as number | null; return x === null || s === null ? null : Math.floor(x / s) * s; }, type };
+  },
+  array_length: (args) => {
+    arity('array_length', args, 1);
+    const a = args[0]!.f;
+    return { f: (r) => { const v = a(r); return Array.isArray(v) ? v.length : null; }, type: T.long };
+  },
+  array_sort_asc: (args) => {
+    arity('array_sort_asc', args, 1);
+    const a = args[0]!.f;
+    return { f: (r) => arraySortAsc(a(r)), type: args[0]!.type };
+  },
+  array_slice: (args) => {
+    arity('array_slice', args, 3);
+    const [a, s, e] = args.map((x) => x.f) as [Eval, Eval, Eval];
+    return { f: (r) => arraySlice(a(r), s(r), e(r)), type: args[0]!.type };
+  },
+  set_has_element: (args) => {
+    arity('set_has_element', args, 2);
+    const [a, v] = args.map((x) => x.f) as [Eval, Eval];
+    return bool((r) => {
+      const arr = a(r);
+      const x = v(r);
+      return Array.isArray(arr) ? arr.some((e) => compare(e, x) === 0) : null;
+    });
+  },
+};
+
+function iff(name: string, args: Compiled[]): Compiled {
+  arity(name, args, 3);
+  const [c, a, b] = args.map((x) => x.f) as [Eval, Eval, Eval];
+  return { f: (r) => (c(r) === true ? a(r) : b(r)), type: branchType(args.slice(1)) };
+}
+
+/** The compiler of a scalar function, looked up once when a query is compiled. */
+export function scalarFunction(name: string): FunctionCompiler {
   const f = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
   if (!f) throw new KqlRuntimeError(`function ${name}() is outside the supported KQL subset (docs/engines.md)`);
   return f;

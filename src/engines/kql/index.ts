@@ -5,9 +5,9 @@ import { projectRows, type Row } from '../../events/model.js';
 import { loadTableSchemas, type TableSchema } from '../../kql-check/table-schemas.js';
 import { variantMapping } from '../../mapping/mapping.js';
 import type { BackendMapping } from '../../mapping/types.js';
-import type { Engine, EngineOutput, EngineRun } from '../types.js';
-import { KqlInterpreter, type KRow } from './interpret.js';
-import { KqlRuntimeError, fromEvent, toOutput } from './values.js';
+import type { Engine, EngineOutput, EngineRun, NativeEvent } from '../types.js';
+import { KqlInterpreter, type KqlTable } from './interpret.js';
+import { KqlRuntimeError } from './values.js';
 
 // Table schemas by folder: read once per process, whatever the number of runs.
 const tablesByDir = new Map<string, TableSchema[]>();
@@ -49,7 +49,7 @@ export const kqlEngine: Engine = {
 async function runKql(run: EngineRun, query: string, mapping: BackendMapping): Promise<Row[]> {
   const { rule, now } = run;
   const kqlTables = tablesOf(run.schemasDir);
-  const tables = new Map<string, () => AsyncIterable<KRow>>();
+  const tables = new Map<string, KqlTable<NativeEvent> | KqlTable>();
   for (const b of rule.branches) {
     const sm = mapping.sources[b.source]!;
     // A function call (ASIM's _Im_NetworkSession()) is a table named after the function, shaped like `schema`.
@@ -58,50 +58,46 @@ async function runKql(run: EngineRun, query: string, mapping: BackendMapping): P
     const schemaName = String(sm.settings.schema ?? table);
     const schema = kqlTables.find((t) => t.name === schemaName);
     if (!schema) throw new KqlRuntimeError(`kql engine: no schema for table ${schemaName}`);
-    const types: Record<string, string> = Object.fromEntries(schema.columns.map((c) => [c.name, c.type]));
-    const empty: KRow = Object.fromEntries(schema.columns.map((c) => [c.name, fromEvent(undefined, c.type)]));
-    // Rows are made lazily from the event stream: the interpreter's where/extend/project stream them on, and
-    // only summarize (open groups) and sort (result rows) hold state.
-    tables.set(table, async function* () {
-      for await (const { native } of run.read(b.source, mapping)) {
-        // Columns the mapping does not fill are empty in every row: they come from a shared prototype.
-        const row: KRow = Object.create(empty) as KRow;
-        for (const [k, v] of Object.entries(native)) if (k in types) row[k] = fromEvent(v, types[k]!);
-        yield row;
-      }
-    });
+    // Each read of the table is a new read of the events; the interpreter decodes the columns its query reads.
+    tables.set(table, { columns: schema.columns, read: () => run.read(b.source, mapping), fields: (e: NativeEvent) => e.native });
   }
   // Threat-intelligence lists live in the SIEM: their sample entries stand for the TI table's active indicators.
   for (const l of rule.sharedLists) {
     const table = l.external?.sentinel?.table;
     const schema = table && kqlTables.find((t) => t.name === table);
     if (!table || !schema || tables.has(table)) continue;
-    const rows = l.entries.map((e) => {
-      // One current row per sample (republished a day ago, valid for a month), as the table holds a live indicator.
-      const raw: Record<string, unknown> = {
-        TimeGenerated: now - 86_400_000, Id: `${l.name}:${e.line}`, ObservableKey: e.value.includes(':') ? 'ipv6-addr:value' : 'ipv4-addr:value',
-        ObservableValue: e.value, IsActive: true, IsDeleted: false, ValidUntil: now + 30 * 86_400_000, Data: { description: e.comment ?? '' },
-      };
-      return Object.fromEntries(schema.columns.map((c) => [c.name, fromEvent(raw[c.name], c.type)])) as KRow;
-    });
-    tables.set(table, async function* () {
-      yield* rows;
-    });
+    // One current row per sample (republished a day ago, valid for a month), as the table holds a live indicator.
+    const rows = l.entries.map((e) => ({
+      TimeGenerated: now - 86_400_000, Id: `${l.name}:${e.line}`, ObservableKey: e.value.includes(':') ? 'ipv6-addr:value' : 'ipv4-addr:value',
+      ObservableValue: e.value, IsActive: true, IsDeleted: false, ValidUntil: now + 30 * 86_400_000, Data: { description: e.comment ?? '' },
+    }));
+    tables.set(table, { columns: schema.columns, read: () => rows });
   }
   // A list's IPv4 and IPv6 lets read the same watchlist: read each file once per run.
-  const watchlists = new Map<string, KRow[] | undefined>();
+  const watchlists = new Map<string, KqlTable | undefined>();
   const watchlist = (alias: string) => {
     if (!watchlists.has(alias)) watchlists.set(alias, readWatchlist(path.join(run.distDir, 'sentinel', 'watchlists', `${alias}.csv`)));
     return watchlists.get(alias);
   };
   const interp = new KqlInterpreter(now, watchlist);
-  const out = await interp.run(query, (name) => tables.get(name)?.());
-  return out.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, toOutput(v)])));
+  const out = await interp.run(query, (name) => tables.get(name));
+  return out.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, emptyAsNull(v)])));
 }
 
+/** Output values: an empty string is no value (KQL strings are never null; the other engines' missing is null). */
+function emptyAsNull(v: unknown): unknown {
+  if (v === '') return null;
+  return Array.isArray(v) ? v.map(emptyAsNull) : v;
+}
+
+// WatchlistItem (a property bag of the row) is left null: detc's queries read SearchKey only.
+const WATCHLIST_COLUMNS = [
+  { name: 'SearchKey', type: 'string' }, { name: 'WatchlistItem', type: 'dynamic' }, { name: 'LastUpdatedTimeUTC', type: 'datetime' }, { name: '_DTItemId', type: 'string' },
+];
+
 /** A watchlist CSV as `_GetWatchlist()` returns it: SearchKey is the Value column. */
-function readWatchlist(file: string): KRow[] | undefined {
+function readWatchlist(file: string): KqlTable | undefined {
   if (!existsSync(file)) return undefined;
-  // WatchlistItem (a property bag) is outside the interpreter's value types; detc's queries read SearchKey only.
-  return readCsvRecords(readFileSync(file, 'utf8')).map((r) => ({ SearchKey: r.Value ?? '', WatchlistItem: null, LastUpdatedTimeUTC: null, _DTItemId: '' }));
+  const rows = readCsvRecords(readFileSync(file, 'utf8')).map((r) => ({ SearchKey: r.Value ?? '' }));
+  return { columns: WATCHLIST_COLUMNS, read: () => rows };
 }

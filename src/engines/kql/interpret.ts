@@ -1,81 +1,46 @@
-import { toEpochMs } from '../../events/model.js';
-import { hasTerm } from '../../events/terms.js';
-import { loadKusto } from '../../kql-check/kusto.js';
-import { isEmpty, scalarFunction } from './functions.js';
-import { KDateTime, KqlRuntimeError, KTimespan, compare, parseTimespanLiteral, valueKey, type KValue } from './values.js';
-
 // A KQL interpreter for the subset detc emits (docs/engines.md). It does not parse KQL itself: it walks the syntax
 // tree of Microsoft's Kusto.Language parser, so what it executes is what Sentinel would parse. Anything outside
 // the subset is a KqlRuntimeError naming the construct, never a silent skip.
+//
+// Compile once, execute many: the tree is turned into a plan before any row flows — each operator a closure that
+// pushes rows (arrays of slots, see layout.ts) to the next, each expression a closure over slots — and the rows
+// then stream through it. Only summarize (its groups), sort (its rows) and a join (its smaller side) hold state.
+import { Channels, argExtremeChannel, argExtremes, compileAggregate, type AggregateCall } from './aggregates.js';
+import { GroupIndex } from './group-index.js';
+import { Frame, Layout, computedCol, lazyCol, type Col, type Row } from './layout.js';
+import { readShared, streaming, tablePlan, unionPlan, type KqlTable, type KqlTables, type Plan, type ResultRow, type SharedSummary, type Sink, type Watchlists } from './plan.js';
+import { AGGREGATES, compileScalar, type Scope } from './scalar.js';
+import { kindOf, list, parseQuery, text, type Node } from './syntax.js';
+import { KqlRuntimeError, compare, outputOf, valueKey, type KValue, type StaticType } from './values.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Node = any;
-export type KRow = Record<string, KValue>;
-type Rows = AsyncIterable<KRow>;
-
-export interface KqlTables {
-  /** Rows of a table by name, or undefined for an unknown table. */
-  (name: string): Rows | undefined;
-}
-
-const AGGREGATES = new Set(['make_list', 'count', 'countif', 'dcount', 'dcountif', 'make_set', 'make_set_if', 'min', 'max', 'take_any', 'take_anyif', 'sum']);
-
-function kindOf(n: Node): string {
-  return String(n?.constructor?.$$name ?? '').replace('Kusto.Language.Syntax.', '');
-}
-
-function list(l: Node): Node[] {
-  const out: Node[] = [];
-  if (!l) return out;
-  for (let i = 0; i < l.Count; i++) {
-    const e = l.getItem(i);
-    out.push(e.Element !== undefined ? e.Element : e);
-  }
-  return out;
-}
-
-function text(n: Node): string {
-  return String(n.ToString()).trim();
-}
-
-/** Sentinel watchlists by alias, as `_GetWatchlist()` returns them (SearchKey, WatchlistItem, ...). */
-export type Watchlists = (alias: string) => KRow[] | undefined;
-
-/** A scalar expression compiled once: evaluated per row (and, in summarize, over the group's aggregate results). */
-type Scalar = (row: KRow, aggregates?: KValue[]) => KValue;
-/** A streaming operator compiled once (where, extend, project): the row it passes on, or undefined to drop it. */
-type Step = (row: KRow) => KRow | undefined;
-/**
- * A tabular expression as the interpreter runs it: a row source and the streaming steps applied to each row in one
- * loop, so a chain of where/extend/project costs one pass and no generator per operator.
- */
-interface Stream {
-  source: Rows;
-  steps: Step[];
-}
+export type { KqlTable, KqlTables, ResultRow, Watchlists } from './plan.js';
 
 export class KqlInterpreter {
   /** Values of `let name = toscalar(...)` statements. */
-  private readonly lets = new Map<string, KValue>();
+  private readonly lets = new Map<string, { value: KValue; type: StaticType }>();
+  /** The summaries of the expression being compiled that read straight from a table. */
+  private shared: SharedSummary[] = [];
 
   constructor(private readonly now: number, private readonly watchlists: Watchlists = () => undefined) {}
 
-  /**
-   * Parses and runs a query (`let x = toscalar(...);` statements, then one tabular expression); returns its rows.
-   * Each operator and expression is compiled into a closure once, before any row flows: no row walks the syntax tree.
-   */
-  async run(query: string, tables: KqlTables): Promise<KRow[]> {
-    const K = loadKusto();
-    const code = K.KustoCode.Parse(query);
-    const diags = code.GetDiagnostics();
-    if (diags.Count > 0) throw new KqlRuntimeError(`syntax error: ${diags.getItem(0).Message}`);
-    const statements = list(code.Syntax.Statements);
+  /** Parses and runs a query (`let x = toscalar(...);` statements, then one tabular expression); returns its rows. */
+  async run(query: string, tables: KqlTables): Promise<ResultRow[]> {
+    const statements = list(parseQuery(query).Statements);
     const last = statements.pop();
     if (!last || kindOf(last) !== 'ExpressionStatement') throw new KqlRuntimeError('the query must end with a tabular expression');
     for (const s of statements) await this.let(s, tables);
-    const out: KRow[] = [];
-    for await (const r of this.rows(this.tabular(last.Expression, tables))) out.push(r);
-    return out;
+    this.shared = [];
+    const plan = this.tabular(last.Expression, tables);
+    await readShared(this.shared);
+    // The result's columns are read at once (each row becomes a plain object when pushed): no row is kept.
+    const out = plan.layout.cols.map((c) => ({ name: c.name, slot: c.slot(), type: c.type }));
+    const rows: ResultRow[] = [];
+    await plan.open((r) => {
+      const o: ResultRow = {};
+      for (const c of out) o[c.name] = outputOf(r[c.slot] ?? null, c.type);
+      rows.push(o);
+    });
+    return rows;
   }
 
   /** `let name = toscalar(<tabular>);`: the first column of the first row, computed once. */
@@ -84,87 +49,287 @@ export class KqlInterpreter {
     if (kindOf(s) !== 'LetStatement' || kindOf(e) !== 'ToScalarExpression') {
       throw new KqlRuntimeError(`'${text(s).slice(0, 60)}': the supported let statements are let name = toscalar(...)`);
     }
+    const plan = this.tabular(e.Expression, tables);
+    const first = plan.layout.cols[0];
+    const slot = first?.slot();
     let value: KValue = null;
-    for await (const r of this.rows(this.tabular(e.Expression, tables))) {
-      value = Object.values(r)[0] ?? null;
-      break;
-    }
-    this.lets.set(String(s.Name.SimpleName), value);
+    let seen = false;
+    await plan.open((r) => {
+      if (seen || slot === undefined) return;
+      seen = true;
+      value = r[slot] ?? null;
+    });
+    this.lets.set(String(s.Name.SimpleName), { value, type: first?.type ?? { type: 'dynamic' } });
   }
 
-  /** The rows of a stream: its source with every step applied. */
-  private rows(s: Stream): Rows {
-    if (!s.steps.length) return s.source;
-    const { source, steps } = s;
-    return (async function* () {
-      next: for await (const r of source) {
-        let row: KRow | undefined = r;
-        for (const step of steps) {
-          row = step(row);
-          if (!row) continue next;
-        }
-        yield row;
-      }
-    })();
+  private scope(layout?: Layout): Scope {
+    return { now: this.now, lets: this.lets, layout };
   }
 
-  private tabular(n: Node, tables: KqlTables): Stream {
-    const from = (source: Rows): Stream => ({ source, steps: [] });
+  private tabular(n: Node, tables: KqlTables): Plan {
     switch (kindOf(n)) {
       case 'NameReference': {
-        const rows = tables(n.SimpleName);
-        if (!rows) throw new KqlRuntimeError(`unknown table '${n.SimpleName}'`);
-        return from(rows);
+        const table = tables(String(n.SimpleName));
+        if (!table) throw new KqlRuntimeError(`unknown table '${n.SimpleName}'`);
+        return tablePlan(table);
       }
       case 'ParenthesizedExpression':
         return this.tabular(n.Expression, tables);
       case 'UnionOperator':
-        return from(this.union(list(n.Expressions), tables));
+        return unionPlan(list(n.Expressions).map((p) => this.tabular(p, tables)));
       case 'PipeExpression':
         return this.operator(n.Operator, this.tabular(n.Expression, tables), tables);
       case 'FunctionCallExpression': {
-        const args = list(n.ArgumentList.Expressions);
-        // A parameterless call of a workspace function that stands for a table (ASIM's _Im_NetworkSession()).
-        if (!args.length && tables(String(n.Name.SimpleName))) return from(tables(String(n.Name.SimpleName))!);
-        if (String(n.Name.SimpleName) !== '_GetWatchlist' || args.length !== 1 || kindOf(args[0]) !== 'LiteralExpression') break;
-        const alias = String(literal(args[0]));
-        const rows = this.watchlists(alias);
-        if (!rows) throw new KqlRuntimeError(`_GetWatchlist('${alias}'): no such watchlist`);
-        return from((async function* () {
-          yield* rows;
-        })());
+        const name = String(n.Name.SimpleName);
+        if (name === '_GetWatchlist') return this.watchlist(n);
+        const table = this.workspaceFunction(n, tables);
+        if (table) return tablePlan(table);
+        break;
       }
     }
     throw new KqlRuntimeError(`'${text(n).slice(0, 40)}' (${kindOf(n)}) is not a supported tabular expression`);
   }
 
-  private async *union(parts: Node[], tables: KqlTables): Rows {
-    for (const p of parts) yield* this.rows(this.tabular(p, tables));
+  /**
+   * A call of a workspace function that stands for a table (ASIM's _Im_NetworkSession()): its rows are the table's,
+   * shaped by the function's declared schema. Parameterless calls only.
+   */
+  private workspaceFunction(n: Node, tables: KqlTables): KqlTable | undefined {
+    const args = list(n.ArgumentList.Expressions);
+    if (args.length) return undefined;
+    return tables(String(n.Name.SimpleName));
   }
 
-  private operator(op: Node, input: Stream, tables: KqlTables): Stream {
-    const then = (step: Step): Stream => ({ source: input.source, steps: [...input.steps, step] });
-    const after = (source: Rows): Stream => ({ source, steps: [] });
+  /** `_GetWatchlist('alias')`: the rows of the watchlist's CSV. */
+  private watchlist(n: Node): Plan {
+    const args = list(n.ArgumentList.Expressions);
+    if (args.length !== 1 || kindOf(args[0]) !== 'LiteralExpression') throw new KqlRuntimeError(`'${text(n).slice(0, 40)}': the supported form is _GetWatchlist('alias')`);
+    const alias = String(compileScalar(args[0], this.scope()).constant!.value);
+    const table = this.watchlists(alias);
+    if (!table) throw new KqlRuntimeError(`_GetWatchlist('${alias}'): no such watchlist`);
+    return tablePlan(table);
+  }
+
+  private operator(op: Node, input: Plan, tables: KqlTables): Plan {
     switch (kindOf(op)) {
-      case 'FilterOperator': {
-        const test = this.compile(op.Condition);
-        return then((r) => (test(r) === true ? r : undefined));
-      }
+      case 'FilterOperator':
+        return this.where(op, input);
       case 'ExtendOperator':
-        return then(this.extend(list(op.Expressions), true));
+        return this.extend(list(op.Expressions), input, true);
       case 'ProjectOperator':
-        return then(this.extend(list(op.Expressions), false));
+        return this.extend(list(op.Expressions), input, false);
       case 'SummarizeOperator':
-        return after(this.summarize(op, this.rows(input)));
+        return this.summarize(op, input);
       case 'SortOperator':
-        return after(this.sort(list(op.Expressions), this.rows(input)));
+        return this.sort(list(op.Expressions), input);
       case 'UnionOperator':
-        return after(this.union(list(op.Expressions), tables));
+        // `T | union (U)`: the piped rows, then each part's.
+        return unionPlan([input, ...list(op.Expressions).map((p) => this.tabular(p, tables))]);
       case 'JoinOperator':
-        return after(this.join(op, this.rows(input), tables));
+        return this.join(op, input, tables);
       default:
         throw new KqlRuntimeError(`operator '${String(op.GetFirstToken().Text)}' is outside the supported KQL subset (docs/engines.md)`);
     }
+  }
+
+  private where(op: Node, input: Plan): Plan {
+    // The slots the condition reads, for a summarize that can compute them before the rest of its columns.
+    const reads = new Set<number>();
+    const layout = new Layout(input.layout.frame, input.layout.cols.map((c) => ({ name: c.name, type: c.type, slot: () => {
+      const s = c.slot();
+      reads.add(s);
+      return s;
+    } })));
+    const test = compileScalar(op.Condition, this.scope(layout)).f;
+    if (input.filtered) return input.filtered(test, reads);
+    return streaming(input, input.layout, (sink) => (r) => {
+      if (test(r) === true) sink(r);
+    });
+  }
+
+  /**
+   * extend (`keep`: every input column stays) or project. Each expression is evaluated on the input row and
+   * written to a new slot of the same row; a bare column of a project is the input column renamed, not copied.
+   */
+  private extend(exprs: Node[], input: Plan, keep: boolean): Plan {
+    const scope = this.scope(input.layout);
+    const frame = input.layout.frame;
+    const cols: Col[] = [];
+    const computed: { slot: number; f: (r: Row) => KValue }[] = [];
+    for (const e of exprs) {
+      const [name, expr] = named(e);
+      const source = !keep && kindOf(expr) === 'NameReference' ? input.layout.find(String(expr.SimpleName)) : undefined;
+      if (source) {
+        cols.push({ name, type: source.type, slot: () => source.slot() });
+        continue;
+      }
+      const c = compileScalar(expr, scope);
+      const col = computedCol(frame, name, c.type);
+      cols.push(col);
+      computed.push({ slot: col.slot(), f: c.f });
+    }
+    const layout = keep ? input.layout.extended(cols) : new Layout(frame, cols);
+    if (!computed.length) return streaming(input, layout, (sink) => sink);
+    const n = computed.length;
+    const slots = computed.map((c) => c.slot);
+    const fs = computed.map((c) => c.f);
+    return streaming(input, layout, (sink) => (r) => {
+      for (let i = 0; i < n; i++) r[slots[i]!] = fs[i]!(r);
+      sink(r);
+    });
+  }
+
+  private sort(exprs: Node[], input: Plan): Plan {
+    const scope = this.scope(input.layout);
+    const keys = exprs.map((e) => {
+      const ordered = kindOf(e) === 'OrderedExpression';
+      const expr = ordered ? e.Expression : e;
+      const dir = ordered && e.Ordering?.AscOrDescKeyword ? String(e.Ordering.AscOrDescKeyword.Text) : 'desc';
+      if (ordered && e.Ordering?.NullsClause) throw new KqlRuntimeError('sort ... nulls first|last is outside the supported subset');
+      return { value: compileScalar(expr, scope).f, desc: dir === 'desc' };
+    });
+    input.layout.frame.retains = true;
+    return {
+      layout: input.layout,
+      async open(sink) {
+        const decorated: { r: Row; i: number; k: KValue[] }[] = [];
+        await input.open((r) => {
+          decorated.push({ r, i: decorated.length, k: keys.map((k) => k.value(r)) });
+        });
+        decorated.sort((a, b) => {
+          for (let j = 0; j < keys.length; j++) {
+            const x = a.k[j]!;
+            const y = b.k[j]!;
+            // Kusto: nulls first in ascending order, last in descending order.
+            if (x === null || y === null) {
+              if (x === y) continue;
+              return (x === null ? -1 : 1) * (keys[j]!.desc ? -1 : 1);
+            }
+            const c = compare(x, y);
+            if (c) return keys[j]!.desc ? -c : c;
+          }
+          return a.i - b.i;
+        });
+        for (const d of decorated) sink(d.r);
+      },
+    };
+  }
+
+  private summarize(op: Node, input: Plan): Plan {
+    if (list(op.Parameters).length) throw new KqlRuntimeError('summarize parameters (hints) are outside the supported subset');
+    const scope = this.scope(input.layout);
+    const aggregates = list(op.Aggregates);
+    const extremes = argExtremes(aggregates);
+    const channels = new Channels();
+    // Each aggregate column: its aggregate calls, compiled onto channels, and the expression over their results
+    // (`dcount(x) + 1` reads result 0), compiled with those results as its row.
+    const columns = aggregates.filter((e) => !extremes.some((x) => x.node === e)).map((e) => {
+      if (kindOf(e) !== 'SimpleNamedExpression') throw new KqlRuntimeError(`aggregate '${text(e)}' needs a name`);
+      const callNodes: Node[] = [];
+      collectAggregates(e.Expression, callNodes);
+      if (!callNodes.length) throw new KqlRuntimeError(`'${text(e)}' has no aggregate function`);
+      const calls = callNodes.map((c) => compileAggregate(c, scope, channels));
+      const value = compileScalar(e.Expression, { ...this.scope(), aggregates: new Map(callNodes.map((c, i) => [c, { index: i, type: calls[i]!.type }])) });
+      return { name: String(e.Name.SimpleName), calls, value };
+    });
+    const extremeChannels = extremes.map((x) => {
+      const cols = x.columns.map((c) => {
+        const col = input.layout.find(c);
+        if (!col) throw new KqlRuntimeError(`unknown column '${c}'`);
+        return col;
+      });
+      return { cols, channel: channels.channel(`arg:${text(x.node)}`, () => argExtremeChannel(x, cols.map((c) => c.slot()))) };
+    });
+    const by = op.ByClause ? list(op.ByClause.Expressions).map((e) => named(e)).map(([name, e]) => ({ name, value: compileScalar(e, scope) })) : [];
+
+    // The output rows: the by columns, the arg_max/arg_min columns, then the aggregate columns.
+    const frame = new Frame();
+    const byCols = by.map((k) => computedCol(frame, k.name, k.value.type));
+    const extremeCols = extremeChannels.map((x) => x.cols.map((c) => computedCol(frame, c.name, c.type)));
+    const aggCols = columns.map((a) => computedCol(frame, a.name, a.value.type));
+    const layout = new Layout(frame, [...byCols, ...extremeCols.flat(), ...aggCols]);
+
+    const nKeys = by.length;
+    const keyFs = by.map((k) => k.value.f);
+    const adds = channels.list.map((c) => c.add);
+    const inits = channels.list.map((c) => c.init);
+    const nChannels = adds.length;
+    const textKeys = by.some((k) => k.value.type.type === 'dynamic');
+    const accumulate = () => {
+      const index = new GroupIndex(nKeys, inits, textKeys);
+      const keys: KValue[] = new Array(nKeys);
+      const add: Sink = (r) => {
+        for (let i = 0; i < nKeys; i++) keys[i] = keyFs[i]!(r);
+        const g = index.get(keys);
+        for (let c = 0; c < nChannels; c++) g[nKeys + c] = adds[c]!(g[nKeys + c], r);
+      };
+      return { index, add };
+    };
+    // Groups computed ahead, in a read shared with other summaries of the same table.
+    let ahead: GroupIndex | undefined;
+    const chain = input.chain;
+    if (chain) {
+      this.shared.push({
+        table: chain.table,
+        start() {
+          const { index, add } = accumulate();
+          return { push: chain.attach(add), done: () => void (ahead = index) };
+        },
+      });
+    }
+    const groups = async (): Promise<GroupIndex> => {
+      let index = ahead;
+      ahead = undefined;
+      if (!index) {
+        const a = accumulate();
+        await input.open(a.add);
+        index = a.index;
+      }
+      // Without `by`, summarize yields one row even over no input (count() = 0, make_list() = []).
+      if (!nKeys) index.empty();
+      return index;
+    };
+    /**
+     * Emits a row per group. With `test` (a `where` right after the summarize), the columns it reads (`first`) are
+     * computed first and the others only for the groups it keeps: a high-cardinality stream makes many groups that
+     * the threshold drops, and their value sets are never sorted or sliced.
+     */
+    const emit = (index: GroupIndex, sink: Sink, test?: (r: Row) => KValue, first?: ReadonlySet<number>) => {
+      const slotsOfBy = byCols.map((c) => c.slot());
+      // Per column: its slot, its calls, and a scratch array for their results (read at once by its expression).
+      const outputs = columns.map((a, i) => ({ slot: aggCols[i]!.slot(), calls: a.calls, value: a.value.f, results: new Array<KValue>(a.calls.length) }));
+      const before = test ? outputs.filter((o) => first!.has(o.slot)) : [];
+      const after = test ? outputs.filter((o) => !first!.has(o.slot)) : outputs;
+      const extremeSlots = extremeChannels.map((x, i) => ({ channel: x.channel, slots: extremeCols[i]!.map((c) => c.slot()) }));
+      const fill = (g: unknown[], row: Row, list: typeof outputs) => {
+        for (const o of list) {
+          for (let j = 0; j < o.calls.length; j++) {
+            const c: AggregateCall = o.calls[j]!;
+            o.results[j] = c.result(g[nKeys + c.channel]);
+          }
+          row[o.slot] = o.value(o.results);
+        }
+      };
+      for (const g of index.groups) {
+        const row: Row = new Array(frame.width);
+        for (let i = 0; i < nKeys; i++) row[slotsOfBy[i]!] = g[i] as KValue;
+        for (const x of extremeSlots) {
+          const best = g[nKeys + x.channel] as KValue[] | undefined;
+          for (let j = 0; j < x.slots.length; j++) row[x.slots[j]!] = best?.[j] ?? null;
+        }
+        if (test) {
+          fill(g, row, before);
+          if (test(row) !== true) continue;
+        }
+        fill(g, row, after);
+        sink(row);
+      }
+    };
+    return {
+      layout,
+      open: async (sink) => emit(await groups(), sink),
+      filtered: (test, first) => ({ layout, open: async (sink) => emit(await groups(), sink, test, first) }),
+    };
   }
 
   /**
@@ -173,7 +338,7 @@ export class KqlInterpreter {
    * left side already has is renamed with a numeric suffix (SourceIP1), as Kusto does.
    * Keys are `Col` (same name on both sides) or `$left.A == $right.B`.
    */
-  private async *join(op: Node, input: Rows, tables: KqlTables): Rows {
+  private join(op: Node, input: Plan, tables: KqlTables): Plan {
     const params = list(op.Parameters).map((p) => [String(p.Name.ToString()).trim(), String(p.Expression.ToString()).trim()]);
     const kind = params.length === 1 && params[0]![0] === 'kind' ? params[0]![1] : undefined;
     if (kind !== 'leftanti' && kind !== 'inner') {
@@ -186,340 +351,105 @@ export class KqlInterpreter {
       return { left: m[1]!, right: m[2]! };
     });
     const right = this.tabular(op.Expression, tables);
-    // detc filters null keys before every join it emits, so how Kusto pairs them never matters; a null is refused.
-    const key = (r: KRow, side: 'left' | 'right') => {
-      const vals = on.map((c) => r[c[side]] ?? null);
-      const missing = on.find((c, i) => vals[i] === null);
-      if (missing) throw new KqlRuntimeError(`join: the ${side} side has a null '${missing[side]}'; null join keys are outside the supported subset (filter them first)`);
-      return vals.map(valueKey).join('\u0000');
-    };
+    const leftKey = joinKey(input.layout, on.map((c) => c.left), 'left');
+    const rightKey = joinKey(right.layout, on.map((c) => c.right), 'right');
     if (kind === 'leftanti') {
-      const seen = new Set<string>();
-      for await (const r of this.rows(right)) seen.add(key(r, 'right'));
-      for await (const l of input) if (!seen.has(key(l, 'left'))) yield l;
-      return;
+      return {
+        layout: input.layout,
+        async open(sink) {
+          const seen = new Set<unknown>();
+          await right.open((r) => void seen.add(rightKey(r)));
+          await input.open((l) => {
+            if (!seen.has(leftKey(l))) sink(l);
+          });
+        },
+      };
     }
     // Inner: index the left side and stream the right one. detc puts the smaller side on the left, as Kusto
-    // advises, so memory follows the probes rather than every session. Row order is not part of a join's result.
-    const left = new Map<string, KRow[]>();
-    for await (const l of input) {
-      const k = key(l, 'left');
-      const bucket = left.get(k) ?? [];
-      bucket.push(l);
-      left.set(k, bucket);
+    // advises, so memory follows the probes rather than every session. The index keeps only the left columns read
+    // after the join. Row order is not part of a join's result.
+    const frame = new Frame();
+    const fromLeft: { src: Col; dst: number }[] = [];
+    const fromRight: { src: Col; dst: number }[] = [];
+    const cols: Col[] = input.layout.cols.map((c) => lazyCol(frame, c.name, c.type, (dst) => fromLeft.push({ src: c, dst })));
+    const names = new Set(cols.map((c) => c.name));
+    for (const c of right.layout.cols) {
+      let name = c.name;
+      for (let n = 1; names.has(name); n++) name = `${c.name}${n}`;
+      names.add(name);
+      cols.push(lazyCol(frame, name, c.type, (dst) => fromRight.push({ src: c, dst })));
     }
-    for await (const r of this.rows(right)) {
-      for (const l of left.get(key(r, 'right')) ?? []) {
-        // for...in: the columns a row inherits from its table's empty-column prototype are columns too.
-        const out: KRow = {};
-        for (const name in l) out[name] = l[name]!;
-        for (const name in r) {
-          let target = name;
-          for (let n = 1; target in out; n++) target = `${name}${n}`;
-          out[target] = r[name]!;
-        }
-        yield out;
-      }
-    }
-  }
-
-  /** extend (`keep`: every input column stays) or project; each expression is evaluated on the input row. */
-  private extend(exprs: Node[], keep: boolean): Step {
-    const named = exprs.map((e) => this.named(e)).map(([name, expr]) => [name, this.compile(expr)] as const);
-    return (r) => {
-      // extend keeps every column, including those a row inherits from its table's empty-column prototype.
-      const out: KRow = keep ? Object.assign(Object.create(Object.getPrototypeOf(r) as object) as KRow, r) : {};
-      for (const [name, f] of named) out[name] = f(r);
-      return out;
+    return {
+      layout: new Layout(frame, cols),
+      async open(sink) {
+        const ls = fromLeft.map((x) => x.src.slot());
+        const ld = fromLeft.map((x) => x.dst);
+        const rs = fromRight.map((x) => x.src.slot());
+        const rd = fromRight.map((x) => x.dst);
+        const index = new Map<unknown, KValue[][]>();
+        await input.open((l) => {
+          const kept: KValue[] = new Array(ls.length);
+          for (let i = 0; i < ls.length; i++) kept[i] = l[ls[i]!]!;
+          const k = leftKey(l);
+          const bucket = index.get(k);
+          if (bucket) bucket.push(kept);
+          else index.set(k, [kept]);
+        });
+        await right.open((r) => {
+          const bucket = index.get(rightKey(r));
+          if (!bucket) return;
+          for (const kept of bucket) {
+            const out: Row = new Array(frame.width);
+            for (let i = 0; i < ld.length; i++) out[ld[i]!] = kept[i]!;
+            for (let i = 0; i < rd.length; i++) out[rd[i]!] = r[rs[i]!]!;
+            sink(out);
+          }
+        });
+      },
     };
   }
-
-  /** `Name = expr` → [Name, expr]; a bare column reference keeps its name. */
-  private named(e: Node): [string, Node] {
-    if (kindOf(e) === 'SimpleNamedExpression') return [String(e.Name.SimpleName ?? text(e.Name)), e.Expression];
-    if (kindOf(e) === 'NameReference') return [e.SimpleName, e];
-    if (kindOf(e) === 'FunctionCallExpression' && e.Name.SimpleName === 'bin') {
-      const first = list(e.ArgumentList.Expressions)[0];
-      if (kindOf(first) === 'NameReference') return [first.SimpleName, e];
-    }
-    throw new KqlRuntimeError(`expression '${text(e)}' needs a name (Name = ...) in the supported subset`);
-  }
-
-  private async *sort(exprs: Node[], input: Rows): Rows {
-    const keys = exprs.map((e) => {
-      const ordered = kindOf(e) === 'OrderedExpression';
-      const expr = ordered ? e.Expression : e;
-      const dir = ordered && e.Ordering?.AscOrDescKeyword ? String(e.Ordering.AscOrDescKeyword.Text) : 'desc';
-      if (ordered && e.Ordering?.NullsClause) throw new KqlRuntimeError('sort ... nulls first|last is outside the supported subset');
-      return { value: this.compile(expr), desc: dir === 'desc' };
-    });
-    const rows: KRow[] = [];
-    for await (const r of input) rows.push(r);
-    const decorated = rows.map((r, i) => ({ r, i, k: keys.map((k) => k.value(r)) }));
-    decorated.sort((a, b) => {
-      for (let j = 0; j < keys.length; j++) {
-        const x = a.k[j]!;
-        const y = b.k[j]!;
-        // Kusto: nulls first in ascending order, last in descending order.
-        if (x === null || y === null) {
-          if (x === y) continue;
-          return (x === null ? -1 : 1) * (keys[j]!.desc ? -1 : 1);
-        }
-        const c = compare(x, y);
-        if (c) return keys[j]!.desc ? -c : c;
-      }
-      return a.i - b.i;
-    });
-    for (const d of decorated) yield d.r;
-  }
-
-  private async *summarize(op: Node, input: Rows): Rows {
-    if (list(op.Parameters).length) throw new KqlRuntimeError('summarize parameters (hints) are outside the supported subset');
-    // arg_max(By, Col, ...) / arg_min: the columns of the row with the largest (smallest) By, named after the arguments.
-    const argExtremes = list(op.Aggregates).filter((e) => kindOf(e) === 'FunctionCallExpression' && ['arg_max', 'arg_min'].includes(String(e.Name.SimpleName))).map((e) => {
-      const args = list(e.ArgumentList.Expressions);
-      if (args.length < 2 || args.some((a) => kindOf(a) !== 'NameReference')) throw new KqlRuntimeError(`'${text(e)}': the supported form is arg_max(Column, Column, ...)`);
-      return { max: String(e.Name.SimpleName) === 'arg_max', columns: args.map((a) => String(a.SimpleName)), node: e };
-    });
-    // Each aggregate column: its aggregate calls (each with compiled arguments and a state factory) and the
-    // expression over their results (`dcount(x) + 1` reads result 0), all compiled before the first row.
-    const aggs = list(op.Aggregates).filter((e) => !argExtremes.some((x) => x.node === e)).map((e) => {
-      if (kindOf(e) !== 'SimpleNamedExpression') throw new KqlRuntimeError(`aggregate '${text(e)}' needs a name`);
-      const calls: Node[] = [];
-      collectAggregates(e.Expression, calls);
-      if (!calls.length) throw new KqlRuntimeError(`'${text(e)}' has no aggregate function`);
-      return {
-        name: String(e.Name.SimpleName),
-        calls: calls.map((c) => ({ node: c, args: list(c.ArgumentList.Expressions).map((x) => this.compile(x)) })),
-        value: this.compile(e.Expression, new Map(calls.map((c, i) => [c, i]))),
-      };
-    });
-    const by = op.ByClause ? list(op.ByClause.Expressions).map((e) => this.named(e)).map(([name, e]) => ({ name, value: this.compile(e) })) : [];
-    const fresh = () => ({ states: aggs.map((a) => a.calls.map((c) => newAccumulator(c.node))), extremes: argExtremes.map((): KValue[] | undefined => undefined) });
-    const groups = new Map<string, { keys: KValue[] } & ReturnType<typeof fresh>>();
-    for await (const r of input) {
-      const keys = by.map((k) => k.value(r));
-      const id = keys.map(valueKey).join('\u0000');
-      let g = groups.get(id);
-      if (!g) groups.set(id, (g = { keys, ...fresh() }));
-      for (let i = 0; i < aggs.length; i++) {
-        const calls = aggs[i]!.calls;
-        for (let j = 0; j < calls.length; j++) g.states[i]![j]!.add(calls[j]!.args.map((f) => f(r)));
-      }
-      argExtremes.forEach((x, i) => {
-        const values = x.columns.map((c) => r[c] ?? null);
-        const best = g!.extremes[i];
-        // Null By values never win; the first row wins a tie.
-        if (values[0] === null) return;
-        if (!best || best[0] === null || (x.max ? compare(values[0]!, best[0]!) > 0 : compare(values[0]!, best[0]!) < 0)) g!.extremes[i] = values;
-      });
-    }
-    // Without `by`, summarize yields one row even over no input (count() = 0, make_list() = []).
-    if (!by.length && !groups.size) groups.set('', { keys: [], ...fresh() });
-    for (const g of groups.values()) {
-      const row: KRow = {};
-      by.forEach((k, i) => (row[k.name] = g.keys[i]!));
-      argExtremes.forEach((x, i) => x.columns.forEach((c, j) => (row[c] = g.extremes[i]?.[j] ?? null)));
-      aggs.forEach((a, i) => (row[a.name] = a.value(row, g.states[i]!.map((s) => s.result()))));
-      yield row;
-    }
-  }
-
-  /**
-   * Compiles a scalar expression into a closure, once. `aggregates` maps the aggregate calls of a summarize column
-   * to the index of their result. Names resolve per row to a column, else to a let (as Kusto scopes them).
-   */
-  private compile(n: Node, aggregates?: Map<Node, number>): Scalar {
-    const sub = (x: Node) => this.compile(x, aggregates);
-    switch (kindOf(n)) {
-      case 'NameReference': {
-        const name = n.SimpleName as string;
-        const lets = this.lets;
-        return (row) => {
-          if (name in row) return row[name]!;
-          if (lets.has(name)) return lets.get(name)!;
-          throw new KqlRuntimeError(`unknown column '${name}'`);
-        };
-      }
-      case 'LiteralExpression': {
-        const v = literal(n);
-        return () => v;
-      }
-      case 'DynamicExpression': {
-        const t = n.LiteralValueInfo?.ValueText;
-        const v = t === undefined || t === null ? null : (JSON.parse(String(t)) as KValue);
-        return () => v;
-      }
-      case 'ParenthesizedExpression':
-        return sub(n.Expression);
-      case 'PrefixUnaryExpression': {
-        const f = sub(n.Expression);
-        const op = String(n.Operator.Text);
-        if (op === '+') return f;
-        if (op !== '-') throw new KqlRuntimeError(`unary '${op}' is outside the supported subset`);
-        return (row, agg) => {
-          const v = f(row, agg);
-          if (typeof v === 'number') return -v;
-          throw new KqlRuntimeError(`unary '-' on a non-number is outside the supported subset`);
-        };
-      }
-      case 'FunctionCallExpression': {
-        const index = aggregates?.get(n);
-        if (index !== undefined) return (_row, agg) => agg![index]!;
-        const name = String(n.Name.SimpleName);
-        if (AGGREGATES.has(name)) throw new KqlRuntimeError(`aggregate ${name}() outside summarize`);
-        const f = scalarFunction(name);
-        const args = list(n.ArgumentList.Expressions).map(sub);
-        const now = this.now;
-        return (row, agg) => f(args.map((a) => a(row, agg)), now);
-      }
-      case 'InExpression': {
-        const left = sub(n.Left);
-        const op = String(n.Operator.Text);
-        const ci = op.endsWith('~');
-        const negate = op.startsWith('!');
-        const parts = list(n.Right.Expressions);
-        if (parts.every((e) => kindOf(e) === 'LiteralExpression' && typeof literal(e) === 'string')) {
-          // A list of string literals: one set lookup per row (a string equals only strings).
-          const set = new Set(parts.map((e) => (ci ? String(literal(e)).toLowerCase() : String(literal(e)))));
-          return (row, agg) => {
-            const l = left(row, agg);
-            const hit = typeof l === 'string' && set.has(ci ? l.toLowerCase() : l);
-            return negate ? !hit : hit;
-          };
-        }
-        const values = parts.map(sub);
-        return (row, agg) => {
-          const l = left(row, agg);
-          // A dynamic array among the values (a let-bound list) stands for its elements.
-          const hit = values.some((f) => {
-            const v = f(row, agg);
-            return Array.isArray(v) ? v.some((x) => equals(l, x, ci)) : equals(l, v, ci);
-          });
-          return negate ? !hit : hit;
-        };
-      }
-      case 'HasAnyExpression': {
-        const left = sub(n.Left);
-        const values = list(n.Right.Expressions).map(sub);
-        return (row, agg) => {
-          const l = str(left(row, agg));
-          return values.some((f) => hasTerm(l, str(f(row, agg)), false));
-        };
-      }
-      case 'BinaryExpression':
-        return this.binary(n, aggregates);
-      default:
-        throw new KqlRuntimeError(`'${text(n).slice(0, 40)}' (${kindOf(n)}) is outside the supported KQL subset`);
-    }
-  }
-
-  private binary(n: Node, aggregates?: Map<Node, number>): Scalar {
-    const op = String(n.Operator.Text);
-    const L = this.compile(n.Left, aggregates);
-    const R = this.compile(n.Right, aggregates);
-    // Both sides as text (null as ""), for the string operators.
-    const text2 = (f: (l: string, r: string) => boolean): Scalar => (row, agg) => f(str(L(row, agg)), str(R(row, agg)));
-    switch (op) {
-      case 'and':
-        return (row, agg) => {
-          const l = L(row, agg);
-          if (l === false) return false;
-          const r = R(row, agg);
-          if (r === false) return false;
-          return l === null || r === null ? null : true;
-        };
-      case 'or':
-        return (row, agg) => {
-          const l = L(row, agg);
-          if (l === true) return true;
-          const r = R(row, agg);
-          if (r === true) return true;
-          return l === null || r === null ? null : false;
-        };
-      case '==':
-      case '!=': {
-        const negate = op === '!=';
-        return (row, agg) => {
-          const l = L(row, agg);
-          const r = R(row, agg);
-          return l === null || r === null ? null : equals(l, r, false) !== negate;
-        };
-      }
-      case '=~': return text2((l, r) => equals(l, r, true));
-      case '!~': return text2((l, r) => !equals(l, r, true));
-      case '<': case '<=': case '>': case '>=': {
-        const test = op === '<' ? (c: number) => c < 0 : op === '<=' ? (c: number) => c <= 0 : op === '>' ? (c: number) => c > 0 : (c: number) => c >= 0;
-        return (row, agg) => {
-          const l = L(row, agg);
-          const r = R(row, agg);
-          return l === null || r === null ? null : test(compare(l, r));
-        };
-      }
-      case '+': case '-': case '*': case '/': case '%':
-        return (row, agg) => arithmetic(op, L(row, agg), R(row, agg));
-      case 'has': return text2((l, r) => hasTerm(l, r, false));
-      case 'has_cs': return text2((l, r) => hasTerm(l, r, true));
-      case '!has': return text2((l, r) => !hasTerm(l, r, false));
-      case 'contains': return text2((l, r) => l.toLowerCase().includes(r.toLowerCase()));
-      case 'contains_cs': return text2((l, r) => l.includes(r));
-      case '!contains': return text2((l, r) => !l.toLowerCase().includes(r.toLowerCase()));
-      case 'startswith': return text2((l, r) => l.toLowerCase().startsWith(r.toLowerCase()));
-      case 'startswith_cs': return text2((l, r) => l.startsWith(r));
-      case 'endswith': return text2((l, r) => l.toLowerCase().endsWith(r.toLowerCase()));
-      case 'endswith_cs': return text2((l, r) => l.endsWith(r));
-      default:
-        throw new KqlRuntimeError(`operator '${op}' is outside the supported KQL subset (docs/engines.md)`);
-    }
-  }
 }
 
-function str(v: KValue): string {
-  if (v === null) return '';
-  if (v instanceof KDateTime) return new Date(v.ms).toISOString();
-  return String(v);
-}
-
-function equals(a: KValue, b: KValue, ci: boolean): boolean {
-  if (a === null || b === null) return false;
-  if (typeof a === 'string' && typeof b === 'string') return ci ? a.toLowerCase() === b.toLowerCase() : a === b;
-  return compare(a, b) === 0 && typeof a === typeof b;
-}
-
-function arithmetic(op: string, l: KValue, r: KValue): KValue {
-  if (l === null || r === null) return null;
-  if (l instanceof KDateTime && r instanceof KDateTime && op === '-') return new KTimespan(l.ms - r.ms);
-  if (l instanceof KDateTime && r instanceof KTimespan) return new KDateTime(op === '+' ? l.ms + r.ms : l.ms - r.ms);
-  if (l instanceof KTimespan && r instanceof KTimespan) {
-    if (op === '/') return l.ms / r.ms;
-    if (op === '+') return new KTimespan(l.ms + r.ms);
-    if (op === '-') return new KTimespan(l.ms - r.ms);
+/**
+ * A join key of a row: the value itself for one column of a scalar type, else a text key. detc filters null keys
+ * before every join it emits, so how Kusto pairs them never matters; a null is refused.
+ */
+function joinKey(layout: Layout, names: string[], side: 'left' | 'right'): (r: Row) => unknown {
+  const cols = names.map((name) => {
+    const c = layout.find(name);
+    if (!c) throw new KqlRuntimeError(`join: the ${side} side has no column '${name}'`);
+    return c;
+  });
+  const slots = cols.map((c) => c.slot());
+  const missing = (i: number) => new KqlRuntimeError(`join: the ${side} side has a null '${names[i]}'; null join keys are outside the supported subset (filter them first)`);
+  if (cols.length === 1 && cols[0]!.type.type !== 'dynamic') {
+    const s = slots[0]!;
+    return (r) => {
+      const v = r[s];
+      if (v === null || v === undefined) throw missing(0);
+      return v;
+    };
   }
-  if (typeof l === 'number' && typeof r === 'number') {
-    switch (op) {
-      case '+': return l + r;
-      case '-': return l - r;
-      case '*': return l * r;
-      case '/': return r === 0 ? null : l / r;
-      case '%': return r === 0 ? null : l % r;
+  return (r) => {
+    let k = '';
+    for (let i = 0; i < slots.length; i++) {
+      const v = r[slots[i]!];
+      if (v === null || v === undefined) throw missing(i);
+      k += `${valueKey(v)}\u0000`;
     }
-  }
-  throw new KqlRuntimeError(`'${op}' on these operand types is outside the supported subset`);
+    return k;
+  };
 }
 
-function literal(n: Node): KValue {
-  const info = n.LiteralValueInfo;
-  const v = info?.Value;
-  const t = info?.ValueText;
-  const typeName = v?.constructor?.$$name as string | undefined;
-  if (v === null || v === undefined) return typeof t === 'string' && text(n).startsWith('"') ? t : null;
-  if (typeof v === 'string') return v;
-  if (typeName === 'System.TimeSpan') return new KTimespan(parseTimespanLiteral(String(t)));
-  if (typeName === 'System.Boolean') return String(v) === 'True';
-  // A datetime literal without a zone is UTC in Kusto; Date.parse would read it in the machine's zone.
-  if (typeName === 'System.DateTime') return new KDateTime(toEpochMs(String(t)) ?? NaN);
-  if (typeName === 'System.Int64' || typeName === 'System.Int32' || typeName === 'System.Double') return Number(String(v));
-  throw new KqlRuntimeError(`literal '${text(n)}' is outside the supported subset`);
+/** `Name = expr` → [Name, expr]; a bare column reference keeps its name, as does `bin(Column, ...)`. */
+function named(e: Node): [string, Node] {
+  if (kindOf(e) === 'SimpleNamedExpression') return [String(e.Name.SimpleName ?? text(e.Name)), e.Expression];
+  if (kindOf(e) === 'NameReference') return [String(e.SimpleName), e];
+  if (kindOf(e) === 'FunctionCallExpression' && e.Name.SimpleName === 'bin') {
+    const first = list(e.ArgumentList.Expressions)[0];
+    if (kindOf(first) === 'NameReference') return [String(first.SimpleName), e];
+  }
+  throw new KqlRuntimeError(`expression '${text(e)}' needs a name (Name = ...) in the supported subset`);
 }
 
 function collectAggregates(n: Node, out: Node[]) {
@@ -529,80 +459,4 @@ function collectAggregates(n: Node, out: Node[]) {
     return;
   }
   for (let i = 0; i < n.ChildCount; i++) collectAggregates(n.GetChild(i), out);
-}
-
-interface Accumulator {
-  add(args: KValue[]): void;
-  result(): KValue;
-}
-
-function newAccumulator(call: Node): Accumulator {
-  const name = String(call.Name.SimpleName);
-  switch (name) {
-    case 'count': {
-      let n = 0;
-      return { add: () => n++, result: () => n };
-    }
-    case 'countif': {
-      let n = 0;
-      return { add: ([p]) => void (p === true && n++), result: () => n };
-    }
-    case 'sum': {
-      let s: number | null = null;
-      return { add: ([x]) => void (typeof x === 'number' && (s = (s ?? 0) + x)), result: () => s };
-    }
-    case 'dcount':
-    case 'dcountif': {
-      // Exact distinct count. Kusto's dcount is HyperLogLog; at the cardinalities of detection thresholds the
-      // default accuracy gives the exact figure (docs/semantics.md); an exact count keeps the engine deterministic.
-      const seen = new Set<string>();
-      return {
-        add: ([x, p]) => {
-          if (name === 'dcountif' && p !== true) return;
-          if (x !== null) seen.add(valueKey(x!));
-        },
-        result: () => seen.size,
-      };
-    }
-    case 'make_list': {
-      const all: KValue[] = [];
-      return { add: ([x]) => void (x !== null && x !== undefined && all.push(x)), result: () => all };
-    }
-    case 'make_set':
-    case 'make_set_if': {
-      const seen = new Map<string, KValue>();
-      return {
-        add: ([x, p]) => {
-          if (name === 'make_set_if' && p !== true) return;
-          if (x !== null && x !== undefined) seen.set(valueKey(x), x);
-        },
-        result: () => [...seen.values()],
-      };
-    }
-    case 'min':
-    case 'max': {
-      let best: KValue = null;
-      return {
-        add: ([x]) => {
-          if (x === null || isEmpty(x!)) return;
-          if (best === null || (name === 'min' ? compare(x!, best) < 0 : compare(x!, best) > 0)) best = x!;
-        },
-        result: () => best,
-      };
-    }
-    case 'take_any':
-    case 'take_anyif': {
-      let v: KValue | undefined;
-      return {
-        add: ([x, p]) => {
-          if (v !== undefined) return;
-          if (name === 'take_anyif' && p !== true) return;
-          v = x!;
-        },
-        result: () => (v === undefined ? null : v),
-      };
-    }
-    default:
-      throw new KqlRuntimeError(`aggregate ${name}() is outside the supported subset`);
-  }
 }
