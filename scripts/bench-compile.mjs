@@ -20,8 +20,7 @@ function uuid(seed) {
 }
 
 /** A repository of n rules: the project's lists and rules, then copies under fresh ids until there are n. */
-function repository(n) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), `detc-scale-${n}-`));
+function repository(n, dir = mkdtempSync(path.join(os.tmpdir(), `detc-scale-${n}-`))) {
   cpSync(path.join(root, 'rules/lists'), path.join(dir, 'rules/lists'), { recursive: true });
   mkdirSync(path.join(dir, 'rules/gen'), { recursive: true });
   for (let i = 0; i < n; i++) {
@@ -46,6 +45,13 @@ function build(dir, ...args) {
   if (r.status !== 0) throw new Error(`detc build failed in ${dir}:\n${r.stderr.slice(-2000)}`);
   const rss = Number(/MAXRSS (\d+)/.exec(r.stderr)?.[1] ?? 0) / 1024;
   return { seconds, rss };
+}
+
+// `--generate N DIR`: only write the repository (for profiling a build of it by hand).
+if (process.argv[2] === '--generate') {
+  const dir = repository(Number(process.argv[3]), path.resolve(process.argv[4]));
+  console.log(dir);
+  process.exit(0);
 }
 
 execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });

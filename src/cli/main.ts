@@ -6,7 +6,7 @@ import { DiagnosticError, formatDiagnostic, type Diagnostic } from '../load/diag
 import { fsDiagnostic, isFsError } from '../load/file-problems.js';
 
 import { EXIT, UsageError, type Io } from '../util/io.js';
-import { CHECK_HELP, checkCommand, parseReporter } from './check-command.js';
+import { CHECK_HELP, checkCommand, parseReporter, parseWorkers } from './check-command.js';
 import { emitReport } from '../report/emit.js';
 import { fromDiagnostics } from '../report/problems.js';
 import { COVERAGE_HELP, coverageCommand } from './coverage-command.js';
@@ -56,6 +56,8 @@ Options:
   --schemas DIR    KQL table schemas, one '.create table' file (*.csl) per table (default: ./schemas/kql, else detc's own)
   --cache DIR      Kusto.Language result cache (default: node_modules/.cache/detc, or DETC_CACHE_DIR)
   --no-cache       analyse every query again; read and write no cache (a cache never changes an output)
+  --workers N      threads for the Kusto.Language analysis (default: one per core, fewer for little work;
+                   1: the build's own thread). The output is the same for every N
   -q, --quiet      print errors and warnings only (no summary line)
   --verbose        also print each backend note (what a target dropped or approximated; all are in REPORT.md)
   -h, --help       show this help
@@ -71,7 +73,7 @@ Options:
   --rules DIR      rule folder (default: rules)
   --templates DIR  template folder (default: ./templates, else detc's own)
   --schemas DIR    KQL table schemas (default: ./schemas/kql, else detc's own)
-  --cache DIR, --no-cache   as for detc build
+  --cache DIR, --no-cache, --workers N   as for detc build
   --reporter NAME  human (default), junit, json, github (workflow annotations), sarif (SARIF 2.1.0)
   --output FILE    write the report to FILE instead of standard output
   -h, --help       show this help
@@ -146,6 +148,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         schemas: { type: 'string' },
         cache: { type: 'string' },
         'no-cache': { type: 'boolean' },
+        workers: { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         verbose: { type: 'boolean' },
         reporter: { type: 'string' },
@@ -159,6 +162,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     if (command === 'build' && (values.reporter !== undefined || values.output !== undefined)) throw new Error("reporters are options of validate, check and test");
     if (command === 'validate' && values.verbose !== undefined) throw new Error("'--verbose' is an option of build (it lists the backend notes)");
     parseReporter(values.reporter as string | undefined);
+    parseWorkers(values.workers as string | undefined);
   } catch (e) {
     io.err(`detc ${command}: ${(e as Error).message}\n\n${HELP[command]}`);
     return EXIT.usage;
@@ -171,7 +175,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   let result: BuildResult;
   let project: Project;
   try {
-    project = loadProject(io.cwd, { ...(values as { rules?: string; out?: string; templates?: string; schemas?: string; cache?: string }), noCache: values['no-cache'] === true });
+    project = loadProject(io.cwd, { ...(values as { rules?: string; out?: string; templates?: string; schemas?: string; cache?: string }), noCache: values['no-cache'] === true, workers: parseWorkers(values.workers as string | undefined) });
     result = compileAll(project);
   } catch (e) {
     if (e instanceof DiagnosticError && command === 'validate') {

@@ -41,7 +41,7 @@ export function compileAll(project: Project, rulesDir = project.rulesDir): Build
     notes.push(...result.notes);
   }
   const templatesDir = path.relative(cwd, project.templatesDir).split(path.sep).join('/');
-  const verified = project.targets.flatMap(({ target }) => (target.verify ? [target.verify({ rules, files, cwd, templatesDir, schemasDir: project.schemasDir, cacheDir: project.cacheDir })] : []));
+  const verified = project.targets.flatMap(({ target }) => (target.verify ? [target.verify({ rules, files, cwd, templatesDir, schemasDir: project.schemasDir, cacheDir: project.cacheDir, workers: project.workers })] : []));
   files.push({ path: 'REPORT.md', content: renderReport(rules, notes) });
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { rules, files, notes, diagnostics: loaded.diagnostics, verified };

@@ -19,6 +19,8 @@ function kustoVersion(): string {
 
 export interface KqlCheck {
   check(query: string): KqlProblem[];
+  /** The problems of each query, in order; a checker that can use several cores does (pool.ts). */
+  checkAll?(queries: string[]): KqlProblem[][];
 }
 
 /** How many checks a build answered from the cache and how many it analysed. */
@@ -27,15 +29,24 @@ export interface CacheStats {
   misses: number;
 }
 
+/** What `make` is told: how many queries the checker it builds is about to analyse (to size a worker pool). */
+export type MakeChecker = (work: number) => KqlCheck;
+
 /**
  * A checker that answers from `dir` when it can and analyses (with the checker `make` builds, on first need) when
- * it cannot, storing the result. Without `dir`, every query is analysed.
+ * it cannot, storing the result. Without `dir`, every query is analysed. `checkAll` looks every query up first and
+ * hands the misses to the analyser in one batch.
  */
-export function cachedChecker(make: () => KqlCheck, tables: TableSchema[], functions: FunctionSchema[], dir: string | undefined, stats: CacheStats = { hits: 0, misses: 0 }): KqlCheck {
+export function cachedChecker(make: MakeChecker, tables: TableSchema[], functions: FunctionSchema[], dir: string | undefined, stats: CacheStats = { hits: 0, misses: 0 }): Required<KqlCheck> {
   let checker: KqlCheck | undefined;
-  const analyse = (query: string) => (checker ??= make()).check(query);
+  const analyseAll = (queries: string[]): KqlProblem[][] => {
+    if (!queries.length) return [];
+    checker ??= make(queries.length);
+    stats.misses += queries.length;
+    return checker.checkAll ? checker.checkAll(queries) : queries.map((q) => checker!.check(q));
+  };
   if (!dir) {
-    return { check: (q) => (stats.misses++, analyse(q)) };
+    return { check: (q) => analyseAll([q])[0]!, checkAll: analyseAll };
   }
   const env = createHash('sha256')
     .update(JSON.stringify({
@@ -46,21 +57,19 @@ export function cachedChecker(make: () => KqlCheck, tables: TableSchema[], funct
     }))
     .digest('hex');
   const folder = path.join(dir, 'kql-check');
-  return {
-    check(query) {
-      const key = createHash('sha256').update(env).update('\u0000').update(query).digest('hex');
-      const file = path.join(folder, `${key}.json`);
-      const cached = read(file, key);
-      if (cached) {
-        stats.hits++;
-        return cached;
-      }
-      stats.misses++;
-      const problems = analyse(query);
-      write(folder, file, { format: FORMAT, key, problems });
-      return problems;
-    },
+  const checkAll = (queries: string[]): KqlProblem[][] => {
+    const keys = queries.map((q) => createHash('sha256').update(env).update('\u0000').update(q).digest('hex'));
+    const out = keys.map((key) => read(path.join(folder, `${key}.json`), key));
+    const missed = out.flatMap((p, i) => (p ? [] : [i]));
+    stats.hits += queries.length - missed.length;
+    const fresh = analyseAll(missed.map((i) => queries[i]!));
+    missed.forEach((i, j) => {
+      out[i] = fresh[j]!;
+      write(folder, path.join(folder, `${keys[i]}.json`), { format: FORMAT, key: keys[i], problems: fresh[j] });
+    });
+    return out as KqlProblem[][];
   };
+  return { check: (q) => checkAll([q])[0]!, checkAll };
 }
 
 function read(file: string, key: string): KqlProblem[] | undefined {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { cachedChecker, type CacheStats } from '../../kql-check/cache.js';
-import { KqlChecker, type KqlProblem } from '../../kql-check/check-kql.js';
+import { batchChecker } from '../../kql-check/schedule.js';
 import { loadFunctionSchemas, loadTableSchemas } from '../../kql-check/table-schemas.js';
 import { facts } from '../../load/diagnostic-facts.js';
 import { checkRuleFile, checkWatchlist, type RuleKey } from './deployable.js';
@@ -25,26 +25,24 @@ export function verifyKql(ctx: VerifyContext): VerifyResult {
   const tables = loadTableSchemas(schemasDir);
   const functions = [...own, ...builtin];
   const stats: CacheStats = { hits: 0, misses: 0 };
-  const checker = cachedChecker(() => new KqlChecker(tables, functions), tables, functions, ctx.cacheDir, stats);
-  const analysed = new Map<string, KqlProblem[]>();
-  const problemsOf = (query: string) => {
-    let p = analysed.get(query);
-    if (!p) analysed.set(query, (p = checker.check(query)));
-    return p;
-  };
+  const checker = cachedChecker((work) => batchChecker(tables, functions, work, ctx.workers), tables, functions, ctx.cacheDir, stats);
+  // The rule's files and those of its mapping variants (sentinel/<slug>.<variant>.kql, ...), each parsed once; then
+  // every distinct query is looked up or analysed in one batch (on several cores when there are many).
+  const byRule = ruleFiles(files);
+  const perRule = rules.map((rule) => ({ rule, own: byRule.get(rule.id) ?? [] }));
+  const distinct = [...new Set(perRule.flatMap(({ own }) => own.flatMap((f) => (f.query ? [f.query] : []))))];
+  const analysed = new Map(checker.checkAll(distinct).map((p, i) => [distinct[i]!, p]));
   const diags: Diagnostic[] = [];
   const deploy: Diagnostic[] = [];
   let checked = 0;
-  for (const rule of rules) {
-    // The rule's files and those of its mapping variants (sentinel/<slug>.<variant>.kql, ...), each parsed once.
-    const own = ruleFiles(rule.id, files);
+  for (const { rule, own } of perRule) {
     for (const f of own) {
       checked++;
       if (!f.query) {
         diags.push(diagnosticAt({ file: rule.file, line: 1, col: 1 }, facts.sentinelNoQuery(f.path)));
         continue;
       }
-      for (const p of problemsOf(f.query)) {
+      for (const p of analysed.get(f.query)!) {
         diags.push(diagnosticAt(rule.branches[0]!.pos, facts.kqlFinding(p.code, f.path, p.line, p.col, p.message, `${templatesDir}/sentinel`, path.basename(schemasDir))));
       }
     }
@@ -63,19 +61,23 @@ interface RuleFile {
   rule?: { props: Record<string, unknown>; kind: 'arm' | 'yaml' };
 }
 
-/** The Sentinel files the backend wrote for the rule (its .kql, .yaml, .arm.json and its variants'), parsed once. */
-function ruleFiles(ruleId: string, files: VerifyContext['files']): RuleFile[] {
-  return files
-    .filter((f) => f.rule === ruleId && /^sentinel\/[^/]+\.(kql|yaml|arm\.json)$/.test(f.path))
-    .map((f): RuleFile => {
-      if (f.path.endsWith('.kql')) return { path: f.path, query: withoutHeader(f.content) };
-      if (f.path.endsWith('.yaml')) {
-        const props = (parseYaml(f.content) ?? {}) as Record<string, unknown>;
-        return { path: f.path, query: props.query as string | undefined, rule: { props, kind: 'yaml' } };
-      }
+/** The Sentinel files the backend wrote for each rule (its .kql, .yaml, .arm.json and its variants'), parsed once, by rule id. */
+function ruleFiles(files: VerifyContext['files']): Map<string, RuleFile[]> {
+  const byRule = new Map<string, RuleFile[]>();
+  for (const f of files) {
+    if (!f.rule || !/^sentinel\/[^/]+\.(kql|yaml|arm\.json)$/.test(f.path)) continue;
+    let parsed: RuleFile;
+    if (f.path.endsWith('.kql')) parsed = { path: f.path, query: withoutHeader(f.content) };
+    else if (f.path.endsWith('.yaml')) {
+      const props = (parseYaml(f.content) ?? {}) as Record<string, unknown>;
+      parsed = { path: f.path, query: props.query as string | undefined, rule: { props, kind: 'yaml' } };
+    } else {
       const props = (JSON.parse(f.content) as ArmTemplate).resources?.[0]?.properties ?? {};
-      return { path: f.path, query: props.query as string | undefined, rule: { props, kind: 'arm' } };
-    });
+      parsed = { path: f.path, query: props.query as string | undefined, rule: { props, kind: 'arm' } };
+    }
+    byRule.set(f.rule, [...(byRule.get(f.rule) ?? []), parsed]);
+  }
+  return byRule;
 }
 
 /**
