@@ -218,6 +218,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     // The notes (what each backend dropped or approximated) are REPORT.md's content; printing all of them on every
     // build buried the summary, so by default the summary says how many there are and where.
     if (values.verbose) for (const n of notes) io.out(`${n.rule}: ${n.backend}: ${n.kind}: ${n.message}`);
+    if (values.verbose) io.out(cacheLine(result));
     const perBackend = [...new Set(notes.map((n) => n.backend))].map((b) => `${b} ${notes.filter((n) => n.backend === b).length}`).join(', ');
     const noteLine = notes.length
       ? `${notes.length} backend notes (${perBackend}) in ${outDir}/REPORT.md${values.verbose ? '' : ', --verbose prints them'}`
@@ -225,6 +226,13 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     io.out(`${result.rules.length} rules → ${result.files.length} files in ${outDir}/ (${[verifiedLine(result.verified), noteLine].filter(Boolean).join('; ')}) in ${secs}s`);
   }
   return EXIT.ok;
+}
+
+/** What the build took from the cache: rules not loaded again, files whose check was not run again. */
+function cacheLine(result: BuildResult): string {
+  const loaded = result.rules.length - result.reused;
+  const checks = result.verified.filter((v) => v.cached !== undefined).map((v) => `${v.cached ?? 0} of ${v.count} ${v.what}`).join(', ');
+  return `cache: ${result.reused} rules unchanged, ${loaded} loaded; from the cache: ${checks || 'no checks'}`;
 }
 
 function printDiagnostics(ds: Diagnostic[], io: Io) {
