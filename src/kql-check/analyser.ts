@@ -1,5 +1,14 @@
-import type { KqlProblem } from './check-kql.js';
 import type { FunctionSchema, TableSchema } from './table-schemas.js';
+
+/** An error Kusto.Language reports in a query. */
+export interface KqlProblem {
+  code: string;
+  message: string;
+  severity: string;
+  /** 1-based line and column inside the query text. */
+  line: number;
+  col: number;
+}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Kusto = any;

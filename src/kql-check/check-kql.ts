@@ -1,15 +1,8 @@
-import { makeAnalyser } from './analyser.js';
+import { makeAnalyser, type KqlProblem } from './analyser.js';
 import { loadKusto } from './kusto.js';
 import type { FunctionSchema, TableSchema } from './table-schemas.js';
 
-export interface KqlProblem {
-  code: string;
-  message: string;
-  severity: string;
-  /** 1-based line and column inside the query text. */
-  line: number;
-  col: number;
-}
+export type { KqlProblem } from './analyser.js';
 
 /** Kusto.Language with the given tables as the default database: parse, bind and report every error. */
 export class KqlChecker {

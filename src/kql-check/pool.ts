@@ -4,8 +4,7 @@
 // order of the queries, whichever worker answered first, so the output is the same as one thread's.
 import { createRequire } from 'node:module';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { makeAnalyser } from './analyser.js';
-import type { KqlProblem } from './check-kql.js';
+import { makeAnalyser, type KqlProblem } from './analyser.js';
 import type { FunctionSchema, TableSchema } from './table-schemas.js';
 
 /** What a worker replies: the problems of query `i`, or why it could not analyse it (or load Kusto.Language). */
