@@ -21,6 +21,8 @@ const reply = (message) => {
   Atomics.add(flag, 0, 1);
   Atomics.notify(flag, 0);
 };
+// A failure outside an analysis (none is expected) is still an answer, so the calling thread does not wait for it.
+process.on('uncaughtException', (e) => reply({ i: -1, error: String((e && e.stack) || e) }));
 let analyse;
 try {
   globalThis.Bridge = globalThis.Bridge || require(bridge);
@@ -57,6 +59,8 @@ export function analyseInPool(queries: string[], tables: TableSchema[], function
       const { port1, port2 } = new MessageChannel();
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
+        // Not the parent's options: under --input-type=module the source would run as a module, without require.
+        execArgv: [],
         workerData: {
           port: port2, signal, tables, functions,
           bridge: require.resolve('@kusto/language-service-next/bridge.js'),
