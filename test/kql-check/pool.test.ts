@@ -36,6 +36,16 @@ describe('the Kusto.Language worker pool', () => {
     expect(() => analyseInPool(queries.slice(0, 2), broken, functions, 2)).toThrow(/Kusto.Language worker: TypeError/);
   });
 
+  it('works when the build runs under --input-type=module (as `node -e` scripts and the benchmark start it)', () => {
+    // A worker inherits the parent's options unless told otherwise; its CommonJS source then ran as a module.
+    process.execArgv.push('--input-type=module');
+    try {
+      expect(analyseInPool(queries.slice(0, 2), tables, functions, 2)).toEqual(queries.slice(0, 2).map((q) => new KqlChecker(tables, functions).check(q)));
+    } finally {
+      process.execArgv.pop();
+    }
+  });
+
   it('uses one thread for little work and no more threads than queries', () => {
     expect(threadsFor(3)).toBe(1);
     expect(threadsFor(3, 8)).toBe(3);
