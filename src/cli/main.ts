@@ -214,7 +214,12 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     return EXIT.problems;
   }
   if (!values.quiet) {
-    const notes = result.notes.filter((x, i, all) => all.findIndex((y) => y.rule === x.rule && y.backend === x.backend && y.message === x.message) === i);
+    // The first of each (rule, backend, message), by a key set: a scan per note was quadratic in thousands of notes.
+    const seen = new Set<string>();
+    const notes = result.notes.filter((n) => {
+      const key = JSON.stringify([n.rule, n.backend, n.message]);
+      return !seen.has(key) && !!seen.add(key);
+    });
     // The notes (what each backend dropped or approximated) are REPORT.md's content; printing all of them on every
     // build buried the summary, so by default the summary says how many there are and where.
     if (values.verbose) for (const n of notes) io.out(`${n.rule}: ${n.backend}: ${n.kind}: ${n.message}`);
