@@ -48,6 +48,7 @@ const STALL_MS = 300_000;
  * load Kusto.Language or an analysis throws, as the in-thread analysis would.
  */
 export function analyseInPool(queries: string[], tables: TableSchema[], functions: FunctionSchema[], workers: number): KqlProblem[][] {
+  if (!queries.length) return [];
   const require = createRequire(import.meta.url);
   const signal = new SharedArrayBuffer(4);
   const flag = new Int32Array(signal);
