@@ -51,5 +51,9 @@ describe('the Kusto.Language worker pool', () => {
     expect(threadsFor(3, 8)).toBe(3);
     expect(threadsFor(500, 2)).toBe(2);
     expect(threadsFor(0, 4)).toBe(1);
+    // However many cores the machine reports, the default stays within a handful of workers (each holds its own
+    // Kusto.Language); --workers N is taken as given.
+    expect(threadsFor(100_000)).toBeLessThanOrEqual(8);
+    expect(threadsFor(100_000, 12)).toBe(12);
   });
 });
