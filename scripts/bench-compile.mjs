@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // npm run bench:compile: build times at repository scale. Generates repositories of N rules from the project's own
-// (each copy under a fresh id and name), then times whole `detc build` processes: cold (empty cache), warm (the same
-// inputs again), after one rule's name changed, and cold without the cache. Prints wall seconds, rules/s and peak RSS.
+// (each copy under a fresh id and name, with a query of its own), then times whole detc processes: build cold (empty
+// cache), warm (the same inputs again), after one rule's name changed, after another rule's threshold changed,
+// without the cache on every core and on one thread, and a cold `detc check`. Prints wall seconds, rules/s and peak
+// RSS (worker threads included), and checks that the cached, incremental and multi-threaded builds are byte-identical
+// to a build without a cache on one thread (exit 1 if not). BENCH_RULES_N=100,1000 (default) sets the sizes.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -20,8 +23,7 @@ function uuid(seed) {
 }
 
 /** A repository of n rules: the project's lists and rules, then copies under fresh ids until there are n. */
-function repository(n) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), `detc-scale-${n}-`));
+function repository(n, dir = mkdtempSync(path.join(os.tmpdir(), `detc-scale-${n}-`))) {
   cpSync(path.join(root, 'rules/lists'), path.join(dir, 'rules/lists'), { recursive: true });
   mkdirSync(path.join(dir, 'rules/gen'), { recursive: true });
   for (let i = 0; i < n; i++) {
@@ -37,32 +39,78 @@ function repository(n) {
   return dir;
 }
 
-/** One `detc build` process in `dir`: wall seconds and peak RSS (MiB). */
-function build(dir, ...args) {
-  const wrapper = `process.on('exit', () => process.stderr.write('\\nMAXRSS ' + process.resourceUsage().maxRSS + '\\n')); const { main } = await import(${JSON.stringify(path.join(root, 'lib/cli/main.js'))}); process.exitCode = await main(${JSON.stringify(['build', '-q', ...args])}, { cwd: ${JSON.stringify(dir)}, out: (s) => console.log(s), err: (s) => console.error(s) });`;
+/** One detc process (`build` or `check`) in `dir`: wall seconds, peak RSS (MiB, worker threads included), output. */
+function detc(dir, command, ...args) {
+  const wrapper = `process.on('exit', () => process.stderr.write('\\nMAXRSS ' + process.resourceUsage().maxRSS + '\\n')); const { main } = await import(${JSON.stringify(path.join(root, 'lib/cli/main.js'))}); process.exitCode = await main(${JSON.stringify([command, ...args])}, { cwd: ${JSON.stringify(dir)}, out: (s) => console.log(s), err: (s) => console.error(s) });`;
   const t0 = performance.now();
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', wrapper], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
   const seconds = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`detc build failed in ${dir}:\n${r.stderr.slice(-2000)}`);
+  if (r.status !== 0) throw new Error(`detc ${command} failed in ${dir}:\n${r.stderr.slice(-2000)}${r.stdout.slice(-2000)}`);
   const rss = Number(/MAXRSS (\d+)/.exec(r.stderr)?.[1] ?? 0) / 1024;
-  return { seconds, rss };
+  return { seconds, rss, out: r.stdout };
+}
+
+/** A hash of every file under `dir` (paths and bytes), to compare two builds' outputs. */
+function treeHash(dir) {
+  const h = createHash('sha256');
+  const walkAll = (d) => readdirSync(d).sort().forEach((f) => {
+    const p = path.join(d, f);
+    if (statSync(p).isDirectory()) walkAll(p);
+    else h.update(`${path.relative(dir, p)}\0`).update(readFileSync(p)).update('\0');
+  });
+  walkAll(dir);
+  return h.digest('hex');
+}
+
+/** Replaces the first match of `re` in the rule file `file`. */
+function edit(file, re, replace) {
+  const text = readFileSync(file, 'utf8');
+  if (!re.test(text)) throw new Error(`${file}: nothing matches ${re}`);
+  writeFileSync(file, text.replace(re, replace));
+}
+
+// `--generate N DIR`: only write the repository (for profiling a build of it by hand).
+if (process.argv[2] === '--generate') {
+  const dir = repository(Number(process.argv[3]), path.resolve(process.argv[4]));
+  console.log(dir);
+  process.exit(0);
 }
 
 execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
-console.log(`detc bench:compile (${os.cpus().length} cores, Node ${process.version})\n`);
-console.log('rules   run                        seconds   rules/s   peak RSS');
+console.log(`detc bench:compile (${os.cpus().length} cores, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')})\n`);
+console.log('rules   run                                  seconds   rules/s   peak RSS');
+let identical = true;
 for (const n of sizes) {
   const dir = repository(n);
   const cache = path.join(dir, '.cache');
   try {
-    const line = (what, r) => console.log(`${String(n).padStart(5)}   ${what.padEnd(24)} ${r.seconds.toFixed(2).padStart(9)} ${String(Math.round(n / r.seconds)).padStart(9)} ${`${Math.round(r.rss)} MiB`.padStart(10)}`);
-    line('cold (empty cache)', build(dir, '--cache', cache));
-    line('warm (same inputs)', build(dir, '--cache', cache));
-    const one = path.join(dir, 'rules/gen', readdirSync(path.join(dir, 'rules/gen'))[0]);
-    writeFileSync(one, readFileSync(one, 'utf8').replace(/^name: (.*)$/m, 'name: $1 renamed'));
-    line('one rule renamed', build(dir, '--cache', cache));
-    line('no cache', build(dir, '--no-cache'));
+    const line = (what, r) => console.log(`${String(n).padStart(5)}   ${what.padEnd(34)} ${r.seconds.toFixed(2).padStart(9)} ${String(Math.round(n / r.seconds)).padStart(9)} ${`${Math.round(r.rss)} MiB`.padStart(10)}`);
+    const same = (what, a, b) => {
+      const ok = treeHash(path.join(dir, a)) === treeHash(path.join(dir, b));
+      identical &&= ok;
+      console.log(`${String(n).padStart(5)}   ${what}: ${ok ? 'byte-identical' : 'DIFFERENT'}`);
+    };
+    line('build, cold (empty cache)', detc(dir, 'build', '-q', '--cache', cache, '--out', 'cold'));
+    line('build, warm (same inputs)', detc(dir, 'build', '-q', '--cache', cache, '--out', 'warm'));
+    same('warm = cold', 'warm', 'cold');
+    const gen = readdirSync(path.join(dir, 'rules/gen')).sort();
+    // One rule renamed: every file of the rule changes, its queries do not (no Kusto.Language analysis).
+    edit(path.join(dir, 'rules/gen', gen[0]), /^name: (.*)$/m, 'name: $1 renamed');
+    line('build, one rule renamed', detc(dir, 'build', '-q', '--cache', cache, '--out', 'cold'));
+    // One rule's threshold changed: its queries change and are analysed.
+    const tunable = gen.slice(1).find((f) => /\n    type: int\n    value: \d+/.test(readFileSync(path.join(dir, 'rules/gen', f), 'utf8')));
+    edit(path.join(dir, 'rules/gen', tunable), /(\n    type: int\n    value: )(\d+)/, (_, a, v) => `${a}${Number(v) + 1}`);
+    line("build, one rule's threshold changed", detc(dir, 'build', '-q', '--cache', cache, '--out', 'cold'));
+    line('build, no cache', detc(dir, 'build', '-q', '--no-cache', '--out', 'nocache'));
+    line('build, no cache, --workers 1', detc(dir, 'build', '-q', '--no-cache', '--workers', '1', '--out', 'one'));
+    same('incremental (cache, all cores) = no cache, one thread', 'cold', 'one');
+    same('no cache, all cores = no cache, one thread', 'nocache', 'one');
+    line('check, cold (empty cache)', detc(dir, 'check', '--cache', path.join(dir, '.cache-check'), '--out', 'one'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+if (!identical) {
+  console.error('\nOutputs differ between builds that must be byte-identical.');
+  process.exitCode = 1;
 }

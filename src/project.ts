@@ -27,6 +27,8 @@ export interface ProjectFlags {
   cache?: string;
   /** `--no-cache`: analyse every query, read and write no cache. */
   noCache?: boolean;
+  /** `--workers N`: threads for the Kusto.Language analysis (default: one per core, fewer for little work). */
+  workers?: number;
 }
 
 /** One enabled target as this project sets it up. */
@@ -60,6 +62,8 @@ export interface Project {
    * `cache` (a folder, or false), DETC_CACHE_DIR, else node_modules/.cache/detc in the project.
    */
   cacheDir?: string;
+  /** Threads for heavy checks (`--workers N`); undefined: one per core, fewer when the work is small. */
+  workers?: number;
   /** Severity of rules that leave theirs out (detc.config defaultSeverity). */
   defaultSeverity?: Severity;
   /** The enabled targets, in registry order, each set up. */
@@ -108,6 +112,7 @@ export function resolveProject(cwd: string, config: DetcConfig, flags: ProjectFl
     templatesDir,
     schemasDir: resolveDir(cwd, flags.schemas ?? config.schemas, 'schemas/kql'),
     cacheDir: cacheDir(cwd, config, flags),
+    workers: flags.workers,
     defaultSeverity: config.defaultSeverity,
     targets: available.filter((t) => enabled.includes(t.target)),
     available,

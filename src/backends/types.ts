@@ -61,6 +61,8 @@ export interface VerifyContext {
   schemasDir: string;
   /** Where a verifier may cache what it found for a given input (content-addressed), or undefined for no cache. */
   cacheDir?: string;
+  /** Threads a verifier may use for heavy checks (`--workers N`), or undefined for its own choice (one per core). */
+  workers?: number;
 }
 
 /** What a verifier checked, for the build's summary line ("66 KQL queries checked", "... pass Kusto.Language"). */

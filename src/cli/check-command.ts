@@ -33,10 +33,17 @@ Options:
   --base REF       also fail when a rule's generated output changed since the git ref REF but its version did
                    not (as the Azure-Sentinel repository enforces), naming the bump expected; shared lists
                    (rules/lists/) are taken as they are now, so a list edit alone needs no rule bump
-  --rules DIR, --out DIR, --templates DIR, --schemas DIR, --cache DIR, --no-cache   as for detc build
+  --rules DIR, --out DIR, --templates DIR, --schemas DIR, --cache DIR, --no-cache, --workers N   as for detc build
 
 Exit codes: 0 all checks pass, 1 a check failed, 2 usage, 3 internal error.
 `;
+
+/** `--workers N`: a whole number of threads, at least 1; undefined when not given. */
+export function parseWorkers(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[1-9][0-9]{0,3}$/.test(value)) throw new UsageError(`--workers takes a number of threads from 1 to 9999, not '${value}'`);
+  return Number(value);
+}
 
 export function parseReporter(value: string | undefined): ReporterName {
   const r = (value ?? 'human') as ReporterName;
@@ -48,7 +55,7 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
-      rules: { type: 'string' }, out: { type: 'string' }, templates: { type: 'string' }, schemas: { type: 'string' }, cache: { type: 'string' }, 'no-cache': { type: 'boolean' },
+      rules: { type: 'string' }, out: { type: 'string' }, templates: { type: 'string' }, schemas: { type: 'string' }, cache: { type: 'string' }, 'no-cache': { type: 'boolean' }, workers: { type: 'string' },
       reporter: { type: 'string' }, output: { type: 'string' }, base: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -59,7 +66,7 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
     return EXIT.ok;
   }
   const reporter = parseReporter(values.reporter);
-  const project = loadProject(io.cwd, { ...values, noCache: values['no-cache'] === true });
+  const project = loadProject(io.cwd, { ...values, noCache: values['no-cache'] === true, workers: parseWorkers(values.workers) });
   const engines = runners(project.targets.map((t) => t.target));
   const outName = project.outName;
   const started = Date.now();

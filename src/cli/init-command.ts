@@ -107,8 +107,8 @@ jobs:
         with:
           node-version: 20
       - run: npm install
-      # Kusto.Language results, keyed by content (query, table schemas, parser version): a rolling cache that
-      # any run may restore; a stale or foreign entry is ignored, never trusted.
+      # detc's build cache (Kusto.Language results, loaded rules, files checked clean), keyed by content: a rolling
+      # cache that any run may restore; a stale or foreign entry is ignored, never trusted.
       - uses: actions/cache@v4
         with:
           path: .detc-cache

@@ -6,7 +6,7 @@ import { DiagnosticError, formatDiagnostic, type Diagnostic } from '../load/diag
 import { fsDiagnostic, isFsError } from '../load/file-problems.js';
 
 import { EXIT, UsageError, type Io } from '../util/io.js';
-import { CHECK_HELP, checkCommand, parseReporter } from './check-command.js';
+import { CHECK_HELP, checkCommand, parseReporter, parseWorkers } from './check-command.js';
 import { emitReport } from '../report/emit.js';
 import { fromDiagnostics } from '../report/problems.js';
 import { COVERAGE_HELP, coverageCommand } from './coverage-command.js';
@@ -56,6 +56,8 @@ Options:
   --schemas DIR    KQL table schemas, one '.create table' file (*.csl) per table (default: ./schemas/kql, else detc's own)
   --cache DIR      Kusto.Language result cache (default: node_modules/.cache/detc, or DETC_CACHE_DIR)
   --no-cache       analyse every query again; read and write no cache (a cache never changes an output)
+  --workers N      threads for the Kusto.Language analysis (default: one per core, fewer for little work;
+                   1: the build's own thread). The output is the same for every N
   -q, --quiet      print errors and warnings only (no summary line)
   --verbose        also print each backend note (what a target dropped or approximated; all are in REPORT.md)
   -h, --help       show this help
@@ -71,7 +73,7 @@ Options:
   --rules DIR      rule folder (default: rules)
   --templates DIR  template folder (default: ./templates, else detc's own)
   --schemas DIR    KQL table schemas (default: ./schemas/kql, else detc's own)
-  --cache DIR, --no-cache   as for detc build
+  --cache DIR, --no-cache, --workers N   as for detc build
   --reporter NAME  human (default), junit, json, github (workflow annotations), sarif (SARIF 2.1.0)
   --output FILE    write the report to FILE instead of standard output
   -h, --help       show this help
@@ -146,6 +148,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         schemas: { type: 'string' },
         cache: { type: 'string' },
         'no-cache': { type: 'boolean' },
+        workers: { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         verbose: { type: 'boolean' },
         reporter: { type: 'string' },
@@ -159,6 +162,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     if (command === 'build' && (values.reporter !== undefined || values.output !== undefined)) throw new Error("reporters are options of validate, check and test");
     if (command === 'validate' && values.verbose !== undefined) throw new Error("'--verbose' is an option of build (it lists the backend notes)");
     parseReporter(values.reporter as string | undefined);
+    parseWorkers(values.workers as string | undefined);
   } catch (e) {
     io.err(`detc ${command}: ${(e as Error).message}\n\n${HELP[command]}`);
     return EXIT.usage;
@@ -171,7 +175,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   let result: BuildResult;
   let project: Project;
   try {
-    project = loadProject(io.cwd, { ...(values as { rules?: string; out?: string; templates?: string; schemas?: string; cache?: string }), noCache: values['no-cache'] === true });
+    project = loadProject(io.cwd, { ...(values as { rules?: string; out?: string; templates?: string; schemas?: string; cache?: string }), noCache: values['no-cache'] === true, workers: parseWorkers(values.workers as string | undefined) });
     result = compileAll(project);
   } catch (e) {
     if (e instanceof DiagnosticError && command === 'validate') {
@@ -210,10 +214,16 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     return EXIT.problems;
   }
   if (!values.quiet) {
-    const notes = result.notes.filter((x, i, all) => all.findIndex((y) => y.rule === x.rule && y.backend === x.backend && y.message === x.message) === i);
+    // The first of each (rule, backend, message), by a key set: a scan per note was quadratic in thousands of notes.
+    const seen = new Set<string>();
+    const notes = result.notes.filter((n) => {
+      const key = JSON.stringify([n.rule, n.backend, n.message]);
+      return !seen.has(key) && !!seen.add(key);
+    });
     // The notes (what each backend dropped or approximated) are REPORT.md's content; printing all of them on every
     // build buried the summary, so by default the summary says how many there are and where.
     if (values.verbose) for (const n of notes) io.out(`${n.rule}: ${n.backend}: ${n.kind}: ${n.message}`);
+    if (values.verbose) io.out(cacheLine(result));
     const perBackend = [...new Set(notes.map((n) => n.backend))].map((b) => `${b} ${notes.filter((n) => n.backend === b).length}`).join(', ');
     const noteLine = notes.length
       ? `${notes.length} backend notes (${perBackend}) in ${outDir}/REPORT.md${values.verbose ? '' : ', --verbose prints them'}`
@@ -221,6 +231,13 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     io.out(`${result.rules.length} rules → ${result.files.length} files in ${outDir}/ (${[verifiedLine(result.verified), noteLine].filter(Boolean).join('; ')}) in ${secs}s`);
   }
   return EXIT.ok;
+}
+
+/** What the build took from the cache: rules not loaded again, files whose check was not run again. */
+function cacheLine(result: BuildResult): string {
+  const loaded = result.rules.length - result.reused;
+  const checks = result.verified.filter((v) => v.cached !== undefined).map((v) => `${v.cached ?? 0} of ${v.count} ${v.what}`).join(', ');
+  return `cache: ${result.reused} rules unchanged, ${loaded} loaded; from the cache: ${checks || 'no checks'}`;
 }
 
 function printDiagnostics(ds: Diagnostic[], io: Io) {

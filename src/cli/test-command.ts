@@ -59,7 +59,7 @@ export async function testCommand(args: string[], io: Io): Promise<number> {
     io.err(`detc test: ${project.outName}/ does not exist; run 'detc build' first`);
     return EXIT.problems;
   }
-  const loaded = loadRules(project.rulesDir, io.cwd, { defaultSeverity: project.defaultSeverity });
+  const loaded = loadRules(project.rulesDir, io.cwd, { defaultSeverity: project.defaultSeverity }, project.cacheDir);
   const { fixtures: allFixtures, diagnostics } = loadFixtures(loaded.rules, io.cwd, project.rulesDir);
   const errors = [...loaded.diagnostics, ...diagnostics].filter((d) => d.severity === 'error');
   if (errors.length) throw new DiagnosticError(errors);

@@ -15,6 +15,8 @@ export interface BuildResult {
   diagnostics: Diagnostic[];
   /** What each enabled target's verifier checked, in target order (Sentinel: the KQL queries). */
   verified: VerifyResult[];
+  /** How many rules were taken unchanged from the cache instead of being loaded again. */
+  reused: number;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface BuildResult {
  */
 export function compileAll(project: Project, rulesDir = project.rulesDir): BuildResult {
   const { cwd } = project;
-  const loaded = loadRules(rulesDir, cwd, { defaultSeverity: project.defaultSeverity });
+  const loaded = loadRules(rulesDir, cwd, { defaultSeverity: project.defaultSeverity }, project.cacheDir);
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new DiagnosticError(loaded.diagnostics);
   const rules = [...loaded.rules].sort((a, b) => a.slug.localeCompare(b.slug));
@@ -41,10 +43,10 @@ export function compileAll(project: Project, rulesDir = project.rulesDir): Build
     notes.push(...result.notes);
   }
   const templatesDir = path.relative(cwd, project.templatesDir).split(path.sep).join('/');
-  const verified = project.targets.flatMap(({ target }) => (target.verify ? [target.verify({ rules, files, cwd, templatesDir, schemasDir: project.schemasDir, cacheDir: project.cacheDir })] : []));
+  const verified = project.targets.flatMap(({ target }) => (target.verify ? [target.verify({ rules, files, cwd, templatesDir, schemasDir: project.schemasDir, cacheDir: project.cacheDir, workers: project.workers })] : []));
   files.push({ path: 'REPORT.md', content: renderReport(rules, notes) });
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { rules, files, notes, diagnostics: loaded.diagnostics, verified };
+  return { rules, files, notes, diagnostics: loaded.diagnostics, verified, reused: loaded.reused };
 }
 
 /** "66 KQL queries checked" (or "... pass Kusto.Language" with `passed`) for each verifier, joined. */

@@ -10,9 +10,12 @@ export function renderReport(rules: Rule[], notes: BackendNote[]): string {
     'A backend not listed under a rule expresses it exactly.',
     '',
   ];
+  // Notes by rule file, in their order, found once (not a scan of every note per rule: there are thousands).
+  const byRule = new Map<string, BackendNote[]>();
+  for (const n of notes) byRule.set(n.rule, [...(byRule.get(n.rule) ?? []), n]);
   for (const rule of rules) {
     lines.push(`## ${rule.name}`, '', `\`${rule.file}\` (${rule.id}, version ${rule.version})`, '');
-    const mine = notes.filter((n) => n.rule === rule.file);
+    const mine = byRule.get(rule.file) ?? [];
     if (!mine.length) lines.push('Every backend expresses this rule exactly.', '');
     for (const backend of [...new Set(mine.map((n) => n.backend))]) {
       lines.push(`- **${backend}**`);

@@ -95,7 +95,12 @@ function swapIn(staging: string, out: string, backup: string, changed: string[],
     throw Object.assign(new Error(`${out} is not a folder`), { code: 'ENOTDIR', path: out });
   }
   const oldPaths = listFiles(out);
-  for (const p of oldPaths) {
+  const keep = new Set(all);
+  // Only what this swap replaces or removes is backed up: an unchanged file is never touched (a one-rule rebuild
+  // of thousands of files links a handful, not all of them).
+  const changedSet = new Set(changed);
+  const touched = oldPaths.filter((p) => changedSet.has(p) || !keep.has(p));
+  for (const p of touched) {
     const b = path.join(backup, p);
     mkdirSync(path.dirname(b), { recursive: true });
     try {
@@ -104,7 +109,6 @@ function swapIn(staging: string, out: string, backup: string, changed: string[],
       copyFileSync(path.join(out, p), b); // a file system without hard links
     }
   }
-  const keep = new Set(all);
   const moved: string[] = [];
   try {
     for (const p of changed) {
@@ -123,7 +127,7 @@ function swapIn(staging: string, out: string, backup: string, changed: string[],
     try {
       const oldSet = new Set(oldPaths);
       for (const p of moved) if (!oldSet.has(p)) rmSync(path.join(out, p), { force: true });
-      for (const p of oldPaths) {
+      for (const p of touched) {
         const target = path.join(out, p);
         if (sameFile(target, path.join(backup, p))) continue;
         mkdirSync(path.dirname(target), { recursive: true });

@@ -8,6 +8,11 @@ export type KustoNamespace = any;
 
 let kusto: KustoNamespace | undefined;
 
+/** Whether this thread has loaded Kusto.Language (a build that finds everything in its cache must not). */
+export function kustoLoaded(): boolean {
+  return kusto !== undefined;
+}
+
 export function loadKusto(): KustoNamespace {
   if (!kusto) {
     const require = createRequire(import.meta.url);

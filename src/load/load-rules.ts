@@ -6,6 +6,7 @@ import { facts } from './diagnostic-facts.js';
 import { fsReason, isFsError } from './file-problems.js';
 import { DiagnosticError, diagnosticAt, type Diagnostic } from './diagnostics.js';
 import { RuleLowering } from './lower.js';
+import { RuleLoadCache } from './rule-cache.js';
 import { readUtf8 } from './text-file.js';
 import type { LoadOptions } from './options.js';
 
@@ -18,6 +19,8 @@ import { YamlSource } from './yaml-source.js';
 export interface LoadResult {
   rules: Rule[];
   diagnostics: Diagnostic[];
+  /** How many rules came unchanged from the cache (not parsed or lowered again). */
+  reused: number;
 }
 
 /**
@@ -99,18 +102,22 @@ export function loadRuleText(file: string, text: string, opts: LoadOptions = {})
   return { rule, diagnostics: [...syntax, ...lowering.diagnostics], src };
 }
 
-/** Loads every rule under `dir`. Paths in diagnostics are relative to `cwd`. */
-export function loadRules(dir: string, cwd = process.cwd(), opts: LoadOptions = {}): LoadResult {
+/**
+ * Loads every rule under `dir`. Paths in diagnostics are relative to `cwd`. With `cacheDir`, a rule loaded cleanly
+ * before from the same text and lists is taken from there (rule-cache.ts).
+ */
+export function loadRules(dir: string, cwd = process.cwd(), opts: LoadOptions = {}, cacheDir?: string): LoadResult {
   const rules: Rule[] = [];
   const diagnostics: Diagnostic[] = [];
   const files = findRuleFiles(dir, diagnostics, cwd);
-  if (!files.length && diagnostics.length) return { rules, diagnostics };
+  if (!files.length && diagnostics.length) return { rules, diagnostics, reused: 0 };
   if (!files.length) {
     diagnostics.push(diagnosticAt({ file: rel(dir, cwd), line: 1, col: 1 }, facts.noRuleFiles()));
   }
   const shared = loadSharedLists(dir, cwd, opts.today);
   diagnostics.push(...shared.diagnostics);
   opts = { ...opts, sharedLists: opts.sharedLists ?? shared.lists };
+  const cache = new RuleLoadCache(cacheDir, opts);
   const ids = new Map<string, string>();
   const slugs = new Map<string, string>();
   for (const f of files) {
@@ -127,25 +134,27 @@ export function loadRules(dir: string, cwd = process.cwd(), opts: LoadOptions = 
       diagnostics.push(read.diagnostic);
       continue;
     }
-    const r = loadRuleText(file, read.text, opts);
+    let r: { rule?: Rule; diagnostics: Diagnostic[]; src?: YamlSource } | undefined = cache.get(file, read.text);
+    if (!r) cache.put(file, read.text, (r = loadRuleText(file, read.text, opts)));
     diagnostics.push(...r.diagnostics);
     if (!r.rule) continue;
-    const src = r.src;
+    // A rule from the cache has no parsed source; the rare duplicate parses it for the position.
+    const src = () => r.src ?? new YamlSource(file, read.text);
     const prevId = ids.get(r.rule.id.toLowerCase());
     if (prevId) {
-      diagnostics.push(src.diagnostic(['id'], facts.duplicateRuleId(r.rule.id, prevId)));
+      diagnostics.push(src().diagnostic(['id'], facts.duplicateRuleId(r.rule.id, prevId)));
       continue;
     }
     const prevSlug = slugs.get(r.rule.slug);
     if (prevSlug) {
-      diagnostics.push(src.diagnostic([], facts.duplicateSlug(r.rule.slug, prevSlug)));
+      diagnostics.push(src().diagnostic([], facts.duplicateSlug(r.rule.slug, prevSlug)));
       continue;
     }
     ids.set(r.rule.id.toLowerCase(), file);
     slugs.set(r.rule.slug, file);
     rules.push(r.rule);
   }
-  return { rules, diagnostics };
+  return { rules, diagnostics, reused: cache.reused };
 }
 
 function rel(p: string, cwd: string): string {

@@ -1,11 +1,12 @@
 import { sigmaUnexpressible } from '../backends/sigma/limits.js';
 import { sigmaBackend } from '../backends/sigma/index.js';
 import { sigmaEngine } from '../engines/sigma/index.js';
-import { docsOfRule, ownersOf, parseSigmaFiles } from '../engines/sigma/select.js';
+import { ownersOf } from '../engines/sigma/select.js';
 import { readPeriodSeconds } from '../ir/analysis.js';
 import type { Rule } from '../ir/types.js';
 import { facts } from '../load/diagnostic-facts.js';
 import { DiagnosticError, diagnosticAt, type Diagnostic } from '../load/diagnostics.js';
+import { sigmaDocs } from './sigma-docs.js';
 import type { Target, VerifyContext, VerifyResult } from './target.js';
 
 /**
@@ -18,7 +19,7 @@ import type { Target, VerifyContext, VerifyResult } from './target.js';
 export function verifySigmaIdentity(ctx: VerifyContext): VerifyResult {
   const files = ctx.files.filter((f) => f.target === 'sigma' || (f.target === undefined && f.path.startsWith('sigma/')));
   const problems: { rule?: Rule; message: string }[] = [];
-  const docs = parseSigmaFiles(files);
+  const docs = sigmaDocs(files, ctx.cacheDir);
   const ruleOfFile = new Map(files.map((f) => [f.path, f.rule]));
   const seen = (key: 'id' | 'name') => {
     const first = new Map<string, string>();
@@ -38,12 +39,19 @@ export function verifySigmaIdentity(ctx: VerifyContext): VerifyResult {
     if (paths.has(f.path)) problems.push({ rule: ctx.rules.find((r) => r.id === f.rule), message: `dist-rules/${f.path} is written for two rules (${paths.get(f.path)} and ${f.rule})` });
     else paths.set(f.path, f.rule);
   }
+  // Each document's owners and each rule's files, worked out once (not once per rule: repositories hold thousands).
+  const ruleIds = new Set(ctx.rules.map((r) => r.id));
+  const docsOf = new Map<string, typeof docs>();
+  const filesOf = new Map<string, Set<string>>();
+  for (const d of docs) for (const o of ownersOf(d.doc)) docsOf.set(o, [...(docsOf.get(o) ?? []), d]);
+  for (const f of files) if (f.rule !== undefined) filesOf.set(f.rule, (filesOf.get(f.rule) ?? new Set()).add(f.path));
   for (const d of docs) {
-    if (!ownersOf(d.doc).some((o) => ctx.rules.some((r) => r.id === o))) problems.push({ message: `dist-rules/${d.file}: a Sigma document that names no rule's id (neither as id nor under related)` });
+    if (!ownersOf(d.doc).some((o) => ruleIds.has(o))) problems.push({ message: `dist-rules/${d.file}: a Sigma document that names no rule's id (neither as id nor under related)` });
   }
   for (const rule of ctx.rules) {
-    const own = new Set(files.filter((f) => f.rule === rule.id).map((f) => f.path));
-    const mine = docsOfRule(rule.id, docs);
+    const own = filesOf.get(rule.id) ?? new Set<string>();
+    // As docsOfRule selects them: the documents naming the rule id, in file order.
+    const mine = docsOf.get(rule.id) ?? [];
     const picked = new Set(mine.map((d) => d.file));
     for (const f of picked) if (!own.has(f)) problems.push({ rule, message: `the Sigma engine would read dist-rules/${f}, which is not this rule's file` });
     for (const d of docs) if (own.has(d.file) && !mine.includes(d)) problems.push({ rule, message: `a document of dist-rules/${d.file} ('${String(d.doc.title)}') does not name the rule id ${rule.id}` });

@@ -26,13 +26,14 @@ describe('what detc build prints (issue 13, item 13)', () => {
     expect(lines[0]).toMatch(/^1 rules → \d+ files in dist-rules\/ \(\d+ KQL queries checked, \d+ SPL searches checked, \d+ Sigma documents checked; [1-9]\d* backend notes \(.*sigma [1-9]\d*.*\) in dist-rules\/REPORT\.md, --verbose prints them\) in [\d.]+s$/);
   });
 
-  it('--verbose prints each note before the summary; -q prints nothing', async () => {
+  it('--verbose prints each note, then what came from the cache, before the summary; -q prints nothing', async () => {
     const v = await run(dir, 'build', '--verbose');
     expect(v.code).toBe(0);
     const lines = v.out.split('\n');
     const count = Number(/(\d+) backend notes/.exec(lines.at(-1)!)![1]);
-    expect(lines.slice(0, -1)).toHaveLength(count);
-    for (const l of lines.slice(0, -1)) expect(l).toMatch(/^rules\/nmap\.yml: (sentinel|splunk|sigma): (dropped|approximated): /);
+    expect(lines.at(-2)).toMatch(/^cache: \d+ rules unchanged, \d+ loaded; from the cache: \d+ of \d+ KQL queries$/);
+    expect(lines.slice(0, -2)).toHaveLength(count);
+    for (const l of lines.slice(0, -2)) expect(l).toMatch(/^rules\/nmap\.yml: (sentinel|splunk|sigma): (dropped|approximated): /);
     const q = await run(dir, 'build', '-q');
     expect([q.code, q.out, q.err]).toEqual([0, '', '']);
   });

@@ -66,7 +66,7 @@ describe('the Kusto.Language check: one analysis per distinct query, remembered 
     expect(second.err).toBe(first.err);
     // Every entry rewritten as "no problems" under another key: ignored, the query is analysed again.
     const folder = path.join(d, 'node_modules/.cache/detc/kql-check');
-    for (const f of readdirSync(folder)) writeFileSync(path.join(folder, f), JSON.stringify({ format: 1, key: 'f'.repeat(64), problems: [] }));
+    for (const f of readdirSync(folder)) writeFileSync(path.join(folder, f), JSON.stringify({ format: 1, key: 'f'.repeat(64), value: [] }));
     const third = await run(d, 'validate');
     expect(third.code).toBe(1);
     expect(third.err).toBe(first.err);

@@ -62,11 +62,12 @@ describe('the Kusto.Language result cache', () => {
     writeFileSync(file, readFileSync(file, 'utf8').slice(0, 20));
     expect(cachedChecker(a.make, T, [], dir).check('T | where B == 1')).toEqual([problem]);
     // A well-formed entry of another key (a copied or forged file) that would hide the error.
-    const forged = JSON.parse(readFileSync(file, 'utf8')) as { key: string; problems: unknown[] };
-    writeFileSync(file, JSON.stringify({ ...forged, key: '0'.repeat(64), problems: [] }));
+    const forged = JSON.parse(readFileSync(file, 'utf8')) as { key: string; value: unknown[] };
+    expect(forged.value).toEqual([problem]);
+    writeFileSync(file, JSON.stringify({ ...forged, key: '0'.repeat(64), value: [] }));
     expect(cachedChecker(a.make, T, [], dir).check('T | where B == 1')).toEqual([problem]);
     // The right key with problems of the wrong shape.
-    writeFileSync(file, JSON.stringify({ ...forged, problems: [{ code: 1 }] }));
+    writeFileSync(file, JSON.stringify({ ...forged, value: [{ code: 1 }] }));
     expect(cachedChecker(a.make, T, [], dir).check('T | where B == 1')).toEqual([problem]);
     expect(a.calls).toHaveLength(4);
   });

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { cachedChecker, type CacheStats } from '../../kql-check/cache.js';
-import { KqlChecker, type KqlProblem } from '../../kql-check/check-kql.js';
+import { cachedChecker, kqlEnvironment, type CacheStats } from '../../kql-check/cache.js';
+import { CleanFiles } from '../../kql-check/clean-files.js';
+import { batchChecker } from '../../kql-check/schedule.js';
 import { loadFunctionSchemas, loadTableSchemas } from '../../kql-check/table-schemas.js';
 import { facts } from '../../load/diagnostic-facts.js';
 import { checkRuleFile, checkWatchlist, type RuleKey } from './deployable.js';
@@ -24,35 +25,47 @@ export function verifyKql(ctx: VerifyContext): VerifyResult {
   const builtin = loadFunctionSchemas(path.join(PACKAGE_ROOT, 'schemas/kql')).filter((f) => !own.some((o) => o.name === f.name));
   const tables = loadTableSchemas(schemasDir);
   const functions = [...own, ...builtin];
-  const stats: CacheStats = { hits: 0, misses: 0 };
-  const checker = cachedChecker(() => new KqlChecker(tables, functions), tables, functions, ctx.cacheDir, stats);
-  const analysed = new Map<string, KqlProblem[]>();
-  const problemsOf = (query: string) => {
-    let p = analysed.get(query);
-    if (!p) analysed.set(query, (p = checker.check(query)));
-    return p;
-  };
+  const stats: CacheStats = { hits: 0, misses: 0, analysed: new Set() };
+  const checker = cachedChecker((work) => batchChecker(tables, functions, work, ctx.workers), tables, functions, ctx.cacheDir, stats);
+  // A rule's files (and those of its mapping variants, sentinel/<slug>.<variant>.kql, ...) found clean before with
+  // the same bytes are not checked again; the others are parsed once, and every distinct query is looked up or
+  // analysed in one batch (on several cores when there are many).
+  const clean = new CleanFiles(ctx.cacheDir, 'sentinel-verified', kqlEnvironment(tables, functions));
+  const byRule = emittedByRule(files);
+  const perRule = rules.map((rule) => {
+    const emitted = byRule.get(rule.id) ?? [];
+    const reused = clean.has(emitted);
+    return { rule, emitted, reused, own: reused ? [] : emitted.map(parseRuleFile) };
+  });
+  const distinct = [...new Set(perRule.flatMap(({ own }) => own.flatMap((f) => (f.query ? [f.query] : []))))];
+  const analysed = new Map(checker.checkAll(distinct).map((p, i) => [distinct[i]!, p]));
   const diags: Diagnostic[] = [];
   const deploy: Diagnostic[] = [];
   let checked = 0;
-  for (const rule of rules) {
-    // The rule's files and those of its mapping variants (sentinel/<slug>.<variant>.kql, ...), each parsed once.
-    const own = ruleFiles(rule.id, files);
+  let reused = 0;
+  for (const { rule, emitted, own, reused: skip } of perRule) {
+    checked += emitted.length;
+    if (skip) {
+      reused += emitted.length;
+      continue;
+    }
+    const found = diags.length + deploy.length;
     for (const f of own) {
-      checked++;
+      if (f.query && !stats.analysed!.has(f.query)) reused++;
       if (!f.query) {
         diags.push(diagnosticAt({ file: rule.file, line: 1, col: 1 }, facts.sentinelNoQuery(f.path)));
         continue;
       }
-      for (const p of problemsOf(f.query)) {
+      for (const p of analysed.get(f.query)!) {
         diags.push(diagnosticAt(rule.branches[0]!.pos, facts.kqlFinding(p.code, f.path, p.line, p.col, p.message, `${templatesDir}/sentinel`, path.basename(schemasDir))));
       }
     }
     deploy.push(...deployability(rule, own));
+    if (diags.length + deploy.length === found) clean.add(emitted);
   }
   diags.push(...deploy, ...watchlists(ctx));
   if (diags.length) throw new DiagnosticError(diags);
-  return { count: checked, what: 'KQL queries', by: 'Kusto.Language', cached: stats.hits };
+  return { count: checked, what: 'KQL queries', by: 'Kusto.Language', cached: reused };
 }
 
 /** One emitted Sentinel file of a rule, read back: its query, and for a rule YAML or ARM template its properties. */
@@ -63,19 +76,29 @@ interface RuleFile {
   rule?: { props: Record<string, unknown>; kind: 'arm' | 'yaml' };
 }
 
-/** The Sentinel files the backend wrote for the rule (its .kql, .yaml, .arm.json and its variants'), parsed once. */
-function ruleFiles(ruleId: string, files: VerifyContext['files']): RuleFile[] {
-  return files
-    .filter((f) => f.rule === ruleId && /^sentinel\/[^/]+\.(kql|yaml|arm\.json)$/.test(f.path))
-    .map((f): RuleFile => {
-      if (f.path.endsWith('.kql')) return { path: f.path, query: withoutHeader(f.content) };
-      if (f.path.endsWith('.yaml')) {
-        const props = (parseYaml(f.content) ?? {}) as Record<string, unknown>;
-        return { path: f.path, query: props.query as string | undefined, rule: { props, kind: 'yaml' } };
-      }
-      const props = (JSON.parse(f.content) as ArmTemplate).resources?.[0]?.properties ?? {};
-      return { path: f.path, query: props.query as string | undefined, rule: { props, kind: 'arm' } };
-    });
+type Emitted = VerifyContext['files'][number];
+
+/** The Sentinel files the backend wrote for each rule (its .kql, .yaml, .arm.json and its variants'), by rule id. */
+function emittedByRule(files: VerifyContext['files']): Map<string, Emitted[]> {
+  const byRule = new Map<string, Emitted[]>();
+  for (const f of files) {
+    if (!f.rule || !/^sentinel\/[^/]+\.(kql|yaml|arm\.json)$/.test(f.path)) continue;
+    const list = byRule.get(f.rule) ?? [];
+    list.push(f);
+    byRule.set(f.rule, list);
+  }
+  return byRule;
+}
+
+/** One emitted file read back: its query and, for a rule YAML or ARM template, its properties. */
+function parseRuleFile(f: Emitted): RuleFile {
+  if (f.path.endsWith('.kql')) return { path: f.path, query: withoutHeader(f.content) };
+  if (f.path.endsWith('.yaml')) {
+    const props = (parseYaml(f.content) ?? {}) as Record<string, unknown>;
+    return { path: f.path, query: props.query as string | undefined, rule: { props, kind: 'yaml' } };
+  }
+  const props = (JSON.parse(f.content) as ArmTemplate).resources?.[0]?.properties ?? {};
+  return { path: f.path, query: props.query as string | undefined, rule: { props, kind: 'arm' } };
 }
 
 /**

@@ -1,0 +1,49 @@
+import type { FunctionSchema, TableSchema } from './table-schemas.js';
+
+/** An error Kusto.Language reports in a query. */
+export interface KqlProblem {
+  code: string;
+  message: string;
+  severity: string;
+  /** 1-based line and column inside the query text. */
+  line: number;
+  col: number;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Kusto = any;
+
+/**
+ * Kusto.Language with the given tables and functions as the default database: returns the function that parses,
+ * binds and reports every error of a query. Self-contained on purpose (no imports, no names from outside its body):
+ * the worker pool (pool.ts) ships its source text to each worker thread, so the main thread and the workers run one
+ * and the same analysis.
+ */
+export function makeAnalyser(K: Kusto, tables: TableSchema[], functions: FunctionSchema[]): (query: string) => KqlProblem[] {
+  const typeName: Record<string, string> = {
+    string: 'String', int: 'Int', long: 'Long', real: 'Real', decimal: 'Decimal', datetime: 'DateTime',
+    timespan: 'TimeSpan', bool: 'Bool', guid: 'Guid', dynamic: 'Dynamic',
+  };
+  const S = K.Symbols;
+  const symbols = [
+    ...tables.map((t) => new S.TableSymbol.$ctor4(t.name, t.columns.map((c) => new S.ColumnSymbol(c.name, S.ScalarTypes[typeName[c.type]!])))),
+    // Body-based symbols: Kusto.Language binds the body, so argument count and result columns are checked.
+    ...functions.map((f) => new S.FunctionSymbol.$ctor16(f.name, f.parameters, f.body, '')),
+  ];
+  const db = new S.DatabaseSymbol.ctor('detc', symbols);
+  const cluster = new S.ClusterSymbol.ctor('detc', [db]);
+  const globals = K.GlobalState.Default.WithCluster(cluster).WithDatabase(db);
+  return (query) => {
+    const diags = K.KustoCode.ParseAndAnalyze(query, globals).GetDiagnostics();
+    const out: KqlProblem[] = [];
+    for (let i = 0; i < diags.Count; i++) {
+      const d = diags.getItem(i);
+      if (d.Severity !== 'Error') continue;
+      const before = query.slice(0, d.Start);
+      const line = before.split('\n').length;
+      const col = d.Start - before.lastIndexOf('\n');
+      out.push({ code: d.Code, message: d.Message, severity: d.Severity, line, col });
+    }
+    return out;
+  };
+}

@@ -1,0 +1,105 @@
+// Kusto.Language analysis on several cores. Each worker thread loads Kusto.Language and builds the schema's global
+// state once, then analyses the queries it is handed one at a time. The calling thread blocks (Atomics.wait) and
+// collects the replies with receiveMessageOnPort, so the build stays synchronous; results are returned in the
+// order of the queries, whichever worker answered first, so the output is the same as one thread's.
+import { createRequire } from 'node:module';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { makeAnalyser, type KqlProblem } from './analyser.js';
+import type { FunctionSchema, TableSchema } from './table-schemas.js';
+
+/** What a worker replies: the problems of query `i`, or why it could not analyse it (or load Kusto.Language). */
+type Reply = { i: number; problems: KqlProblem[] } | { i: number; error: string };
+
+// Runs as CommonJS in the worker (eval), so it needs no compiled file of its own: the same source text runs under
+// the test runner (TypeScript sources) and from lib/.
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { port, signal, bridge, kusto, tables, functions } = workerData;
+const flag = new Int32Array(signal);
+const reply = (message) => {
+  port.postMessage(message);
+  Atomics.add(flag, 0, 1);
+  Atomics.notify(flag, 0);
+};
+// A failure outside an analysis (none is expected) is still an answer, so the calling thread does not wait for it.
+process.on('uncaughtException', (e) => reply({ i: -1, error: String((e && e.stack) || e) }));
+let analyse;
+try {
+  globalThis.Bridge = globalThis.Bridge || require(bridge);
+  require(kusto);
+  analyse = (${makeAnalyser.toString()})(globalThis.Kusto.Language, tables, functions);
+} catch (e) {
+  analyse = () => { throw e; };
+}
+port.on('message', ({ i, query }) => {
+  try {
+    reply({ i, problems: analyse(query) });
+  } catch (e) {
+    reply({ i, error: String((e && e.stack) || e) });
+  }
+});
+`;
+
+/** No reply from any worker for this long means one died without a word (out of memory): a detc bug, not a wait. */
+const STALL_MS = 300_000;
+
+/**
+ * The problems of each query, analysed by `workers` threads (at most one per query). Throws if a worker cannot
+ * load Kusto.Language or an analysis throws, as the in-thread analysis would.
+ */
+export function analyseInPool(queries: string[], tables: TableSchema[], functions: FunctionSchema[], workers: number): KqlProblem[][] {
+  if (!queries.length) return [];
+  const require = createRequire(import.meta.url);
+  const signal = new SharedArrayBuffer(4);
+  const flag = new Int32Array(signal);
+  const n = Math.max(1, Math.min(workers, queries.length));
+  const pool: { worker: Worker; port: MessagePort }[] = [];
+  const results: (KqlProblem[] | undefined)[] = new Array(queries.length);
+  try {
+    for (let w = 0; w < n; w++) {
+      const { port1, port2 } = new MessageChannel();
+      const worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        // Not the parent's options: under --input-type=module the source would run as a module, without require.
+        execArgv: [],
+        workerData: {
+          port: port2, signal, tables, functions,
+          bridge: require.resolve('@kusto/language-service-next/bridge.js'),
+          kusto: require.resolve('@kusto/language-service-next/Kusto.Language.Bridge.js'),
+        },
+        transferList: [port2],
+      });
+      worker.unref();
+      pool.push({ worker, port: port1 });
+    }
+    // Two queries in flight per worker, so a worker never idles while its next query is on the way.
+    let next = 0;
+    const send = (w: number) => {
+      if (next < queries.length) pool[w]!.port.postMessage({ i: next, query: queries[next++] });
+    };
+    for (let w = 0; w < n; w++) (send(w), send(w));
+    let done = 0;
+    let seen = 0;
+    while (done < queries.length) {
+      if (Atomics.wait(flag, 0, seen, STALL_MS) === 'timed-out' && Atomics.load(flag, 0) === seen) {
+        throw new Error(`Kusto.Language worker pool: no answer for ${STALL_MS / 1000} s (${done} of ${queries.length} queries analysed)`);
+      }
+      seen = Atomics.load(flag, 0);
+      for (let w = 0; w < n; w++) {
+        for (let m = receiveMessageOnPort(pool[w]!.port); m; m = receiveMessageOnPort(pool[w]!.port)) {
+          const r = m.message as Reply;
+          if ('error' in r) throw new Error(`Kusto.Language worker: ${r.error}`);
+          results[r.i] = r.problems;
+          done++;
+          send(w);
+        }
+      }
+    }
+    return results as KqlProblem[][];
+  } finally {
+    for (const { worker, port } of pool) {
+      port.close();
+      void worker.terminate();
+    }
+  }
+}

@@ -1,0 +1,38 @@
+// Where the Kusto.Language analyses of a build run: in the build's own thread when the work is small (a worker
+// thread costs a second load of Kusto.Language), else on a pool of worker threads (pool.ts), one per core.
+import os from 'node:os';
+import type { KqlCheck } from './cache.js';
+import { KqlChecker } from './check-kql.js';
+import { analyseInPool } from './pool.js';
+import type { FunctionSchema, TableSchema } from './table-schemas.js';
+
+/** Below this many queries per thread, one more thread costs more (loading Kusto.Language) than it saves. */
+const QUERIES_PER_WORKER = 24;
+/**
+ * What one worker holds at its peak, with a margin (Kusto.Language and its global state: about 270 MiB, from the
+ * peak RSS of builds with and without the pool). A CI container may report the host's 64 cores but allow a few
+ * GiB, so the default never plans more workers than free memory holds, nor more than MAX_DEFAULT_WORKERS.
+ */
+const BYTES_PER_WORKER = 400 * 2 ** 20;
+const MAX_DEFAULT_WORKERS = 8;
+
+/**
+ * How many threads analyse `work` queries: `workers` when given (`--workers N`), else one per core and per
+ * QUERIES_PER_WORKER queries, within free memory and MAX_DEFAULT_WORKERS; never more than there are queries.
+ * 1 means the build's own thread.
+ */
+export function threadsFor(work: number, workers?: number): number {
+  const fit = Math.floor(os.freemem() / BYTES_PER_WORKER);
+  const wanted = workers ?? Math.min(os.availableParallelism(), MAX_DEFAULT_WORKERS, fit, Math.floor(work / QUERIES_PER_WORKER));
+  return Math.max(1, Math.min(wanted, work));
+}
+
+/** A checker for a batch of `work` queries: in this thread, or on a pool sized by threadsFor. */
+export function batchChecker(tables: TableSchema[], functions: FunctionSchema[], work: number, workers?: number): KqlCheck {
+  const threads = threadsFor(work, workers);
+  if (threads <= 1) return new KqlChecker(tables, functions);
+  return {
+    check: (q) => analyseInPool([q], tables, functions, 1)[0]!,
+    checkAll: (queries) => analyseInPool(queries, tables, functions, threads),
+  };
+}
