@@ -8,6 +8,49 @@ export type Row = Record<string, unknown>;
 /** Canonical events: an array, or a stream read once. */
 export type Events = Iterable<Row> | AsyncIterable<Row>;
 
+/**
+ * Events read from files in one piece per chunk: `times[i]` is the time of `rows[i]` in ms, read once by the
+ * reader (which refuses an event without a valid time), so no later stage parses it again.
+ */
+export interface EventBatch {
+  rows: Row[];
+  times: number[];
+}
+
+/**
+ * Events that can also be read batch by batch (the file readers); iterating them event by event still works.
+ * `timeField` is the canonical field the batches' times were read from.
+ */
+export interface BatchedEvents extends AsyncIterable<Row> {
+  readonly timeField: string;
+  batches(): AsyncIterable<EventBatch>;
+}
+
+export function isBatched(events: Events): events is BatchedEvents {
+  return typeof (events as Partial<BatchedEvents>).batches === 'function';
+}
+
+/**
+ * Events in batches with their times (ms, NaN when not a time), whatever their kind: a batched reader's own
+ * batches (when its times are of `timeField`), else batches made from the array or stream. Each call is a new read.
+ */
+export async function* batchesOf(events: Events, timeField: string, size = 1024): AsyncGenerator<EventBatch> {
+  if (isBatched(events) && events.timeField === timeField) {
+    yield* events.batches();
+    return;
+  }
+  let batch: EventBatch = { rows: [], times: [] };
+  for await (const e of events as AsyncIterable<Row>) {
+    batch.rows.push(e);
+    batch.times.push(toEpochMs(e[timeField]) ?? Number.NaN);
+    if (batch.rows.length >= size) {
+      yield batch;
+      batch = { rows: [], times: [] };
+    }
+  }
+  if (batch.rows.length) yield batch;
+}
+
 /** Canonical missing: absent, null, undefined or the empty string (docs/semantics.md, "Missing values"). */
 export function isMissing(v: unknown): boolean {
   return v === undefined || v === null || v === '';
@@ -63,11 +106,17 @@ export const PLAUSIBLE_TIMES = { from: Date.UTC(2000, 0, 1), to: Date.UTC(2100, 
  * PLAUSIBLE_TIMES, which is what epoch seconds read as milliseconds (January 1970) or microseconds (year 58000) give.
  */
 export function eventTimeProblem(v: unknown): string | undefined {
+  const t = eventTime(v);
+  return typeof t === 'string' ? t : undefined;
+}
+
+/** An event time of a file in ms, or why `v` is not one (eventTimeProblem's message): the time is read once. */
+export function eventTime(v: unknown): number | string {
   if (isMissing(v)) return 'the event has no time';
   const t = toEpochMs(v);
   const unit = 'ISO 8601 (2026-11-23T11:30:00Z; without a zone it is UTC) or milliseconds since the epoch';
   if (t === undefined) return `${JSON.stringify(v)} is not a time: write ${unit}`;
-  if (t >= PLAUSIBLE_TIMES.from && t < PLAUSIBLE_TIMES.to) return undefined;
+  if (t >= PLAUSIBLE_TIMES.from && t < PLAUSIBLE_TIMES.to) return t;
   const read = Math.abs(t) <= 8.64e15 ? new Date(t).toISOString() : 'no date at all';
   const seconds = typeof v === 'number' && v * 1000 >= PLAUSIBLE_TIMES.from && v * 1000 < PLAUSIBLE_TIMES.to;
   return `${JSON.stringify(v)} reads as ${read}, outside 2000-2099${seconds ? ` (epoch seconds? canonical numeric times are milliseconds: ${v * 1000})` : ''}: write ${unit}`;
