@@ -5,11 +5,11 @@ import { EventFiles } from '../events/event-files.js';
 import { BUILTIN_EVENT_FORMATS, eventFormats } from '../events/formats.js';
 import { eventInputs } from '../events/inputs.js';
 import { projectRows, toEpochMs } from '../events/model.js';
-import { parallelReader } from '../events/parallel-read.js';
 import { terminalReadProgress } from './read-progress.js';
 import { DiagnosticError } from '../load/diagnostics.js';
 import { loadRuleText } from '../load/load-rules.js';
 import { loadSharedLists } from '../load/shared-lists.js';
+import { parallelReader } from '../ingest/parallel-read.js';
 import { readUtf8 } from '../load/text-file.js';
 import { loadProject, nativeFormats, runOptions } from '../project.js';
 import { allTargets, runners } from '../targets/index.js';
@@ -62,7 +62,8 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   // The same reading of a time as the events' (no zone: UTC), so --now and the events agree on every machine.
   const now = toEpochMs(values.now);
   if (now === undefined) throw new UsageError('--now needs an ISO 8601 time, e.g. 2026-11-23T12:00:00Z');
-  const project = loadProject(io.cwd, { ...values, out: values.dist });
+  const flags = { rules: values.rules, templates: values.templates, schemas: values.schemas, out: values.dist };
+  const project = loadProject(io.cwd, flags);
   const natives = nativeFormats(project);
   const format = values.format ?? 'canonical';
   const formats = eventFormats(natives);
@@ -90,7 +91,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     format,
     source: rule.branches[0]!.source,
     natives,
-    split: threads > 1 ? parallelReader(threads, natives) : undefined,
+    split: threads > 1 ? parallelReader({ threads, cwd: io.cwd, flags, natives }) : undefined,
     progress: progress?.update,
   });
 

@@ -46,8 +46,8 @@ export async function* textLines(text: string): AsyncGenerator<Line> {
 }
 
 export class EventFormatError extends Error {
-  constructor(readonly file: string, readonly line: number, message: string) {
-    super(`${file}:${line}: ${message}`);
+  constructor(readonly file: string, readonly line: number, readonly reason: string) {
+    super(`${file}:${line}: ${reason}`);
     this.name = 'EventFormatError';
   }
 }

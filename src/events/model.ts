@@ -84,6 +84,8 @@ export function toEpochMs(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? undefined : v.getTime();
   if (typeof v !== 'string') return undefined;
+  const fast = isoUtcMs(v);
+  if (fast !== undefined) return fast;
   const m = ISO_TIME.exec(v.trim());
   if (!m) return undefined;
   const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [number, number, number, number, number, number];
@@ -96,6 +98,33 @@ export function toEpochMs(v: unknown): number | undefined {
   const [zh, zm] = [Number(zone[2]), Number(zone[3] ?? 0)];
   if (zh > 23 || zm > 59) return undefined;
   return utc - (zone[1] === '+' ? 1 : -1) * (zh * 60 + zm) * 60_000;
+}
+
+/**
+ * The common shape of exported times, `2026-11-23T11:30:00Z` or with milliseconds (`.123Z`), read digit by digit:
+ * the same instant as the general reading below, several times faster. Undefined for any other text, which the
+ * general reading then judges.
+ */
+function isoUtcMs(v: string): number | undefined {
+  const len = v.length;
+  if ((len !== 20 && len !== 24) || v.charCodeAt(len - 1) !== 90 /* Z */ || v.charCodeAt(10) !== 84 /* T */) return undefined;
+  if (v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58) return undefined;
+  if (len === 24 && v.charCodeAt(19) !== 46 /* . */) return undefined;
+  const num = (from: number, to: number): number => {
+    let n = 0;
+    for (let i = from; i < to; i++) {
+      const d = v.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return -1;
+      n = n * 10 + d;
+    }
+    return n;
+  };
+  const [y, mo, d, h, mi, s] = [num(0, 4), num(5, 7), num(8, 10), num(11, 13), num(14, 16), num(17, 19)] as const;
+  const ms = len === 24 ? num(20, 23) : 0;
+  if (y < 0 || ms < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) return undefined;
+  // Date.UTC rolls 2026-02-31 over into March: such text is left to the general reading, which refuses it.
+  if (d > 28 && d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) return undefined;
+  return Date.UTC(y, mo - 1, d, h, mi, s, ms);
 }
 
 /** Event times detc accepts from files: 2000-01-01 up to 2100-01-01 (UTC). Outside is a unit or format mistake. */

@@ -81,7 +81,7 @@ export async function evaluateBranch(rule: Rule, branch: Branch, events: AsyncIt
     const keys = by.map((k) => e[k]);
     if (keys.some(isMissing)) return;
     const window = Math.floor(t / size) * size;
-    const id = JSON.stringify([window, ...keys]);
+    const id = window + JSON.stringify(keys);
     let g = groups.get(id);
     if (!g) {
       g = { window, keys: keys.map((k) => (typeof k === 'string' ? intern(k) : k)), ...acc.newSlots() };

@@ -1,0 +1,37 @@
+// A decoding thread of `detc run --threads`: reads byte ranges of event files (each starting at a line) into
+// canonical events with their times, and posts them back in batches. Errors carry the line within the range; the
+// reading thread adds the lines before it.
+import { createReadStream } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { readEventBatches } from '../events/formats.js';
+import { EventFormatError, lineBatches } from '../events/lines.js';
+import { loadProject, nativeFormats, type ProjectFlags } from '../project.js';
+import type { RangeMessage, RangeTask } from './parallel-read.js';
+
+const { cwd, flags } = workerData as { cwd: string; flags: ProjectFlags };
+// The same project as the reading thread's, so a target's export is mapped with the same mapping.
+const natives = nativeFormats(loadProject(cwd, flags));
+const port = parentPort!;
+
+port.on('message', (task: RangeTask) => void decodeRange(task));
+
+async function decodeRange(task: RangeTask): Promise<void> {
+  const post = (m: RangeMessage) => port.postMessage(m);
+  let lines = 0;
+  try {
+    const input = createReadStream(task.file, { start: task.start, end: task.end - 1, highWaterMark: 1 << 20 });
+    const counted = (async function* () {
+      for await (const b of lineBatches(input)) {
+        lines += b.lines.length;
+        yield b;
+      }
+    })();
+    for await (const b of readEventBatches(counted, task.format, task.source, task.name, natives)) {
+      if (b.rows.length) post({ id: task.id, kind: 'batch', rows: b.rows, times: b.times, bytes: b.bytes });
+    }
+    post({ id: task.id, kind: 'end', lines });
+  } catch (e) {
+    if (e instanceof EventFormatError) post({ id: task.id, kind: 'error', line: e.line, reason: e.reason });
+    else post({ id: task.id, kind: 'fatal', message: (e as Error).stack ?? String(e) });
+  }
+}
