@@ -9,7 +9,7 @@ import { terminalReadProgress } from './read-progress.js';
 import { DiagnosticError } from '../load/diagnostics.js';
 import { loadRuleText } from '../load/load-rules.js';
 import { loadSharedLists } from '../load/shared-lists.js';
-import { parallelReader } from '../ingest/parallel-read.js';
+import { parallelReader, portableNatives } from '../ingest/parallel-read.js';
 import { readUtf8 } from '../load/text-file.js';
 import { loadProject, nativeFormats, runOptions } from '../project.js';
 import { allTargets, runners } from '../targets/index.js';
@@ -62,8 +62,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   // The same reading of a time as the events' (no zone: UTC), so --now and the events agree on every machine.
   const now = toEpochMs(values.now);
   if (now === undefined) throw new UsageError('--now needs an ISO 8601 time, e.g. 2026-11-23T12:00:00Z');
-  const flags = { rules: values.rules, templates: values.templates, schemas: values.schemas, out: values.dist };
-  const project = loadProject(io.cwd, flags);
+  const project = loadProject(io.cwd, { ...values, out: values.dist });
   const natives = nativeFormats(project);
   const format = values.format ?? 'canonical';
   const formats = eventFormats(natives);
@@ -91,7 +90,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     format,
     source: rule.branches[0]!.source,
     natives,
-    split: threads > 1 ? parallelReader({ threads, cwd: io.cwd, flags, natives }) : undefined,
+    split: threads > 1 ? parallelReader({ threads, natives: portableNatives(project) }) : undefined,
     progress: progress?.update,
   });
 

@@ -5,12 +5,10 @@ import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { readEventBatches } from '../events/formats.js';
 import { EventFormatError, lineBatches } from '../events/lines.js';
-import { loadProject, nativeFormats, type ProjectFlags } from '../project.js';
-import type { RangeMessage, RangeTask } from './parallel-read.js';
+import { nativeFormatsOf, type PortableNatives, type RangeMessage, type RangeTask } from './parallel-read.js';
 
-const { cwd, flags } = workerData as { cwd: string; flags: ProjectFlags };
-// The same project as the reading thread's, so a target's export is mapped with the same mapping.
-const natives = nativeFormats(loadProject(cwd, flags));
+// The reading thread's own mappings, so a target's export is mapped exactly as it would map it.
+const natives = nativeFormatsOf(workerData as PortableNatives);
 const port = parentPort!;
 
 port.on('message', (task: RangeTask) => void decodeRange(task));

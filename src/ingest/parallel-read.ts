@@ -7,7 +7,9 @@ import type { NativeFormat } from '../events/formats.js';
 import type { EventInput } from '../events/inputs.js';
 import { EventFormatError } from '../events/lines.js';
 import type { EventBatch } from '../events/model.js';
-import type { ProjectFlags } from '../project.js';
+import { fromNativeConverter, type NativeConventions } from '../mapping/native.js';
+import type { BackendMapping } from '../mapping/types.js';
+import type { Project } from '../project.js';
 
 /** One byte range of a file for a worker: `[start, end)`, starting at the beginning of a line. */
 export interface RangeTask {
@@ -33,12 +35,21 @@ export const PARALLEL_MIN_BYTES = 8 << 20;
 /** Bytes per range: small enough that the ranges decoded ahead of the reader stay a few megabytes each. */
 const RANGE_BYTES = 4 << 20;
 
+/** The export formats of a project's targets as plain data, which a worker thread can be given. */
+export type PortableNatives = Record<string, { layout: NativeFormat['layout']; mapping: BackendMapping; native: NativeConventions }>;
+
+export function portableNatives(project: Project): PortableNatives {
+  return Object.fromEntries(project.available.flatMap(({ target, mapping }) => (target.exportLayout ? [[target.name, { layout: target.exportLayout, mapping, native: target.native }]] : [])));
+}
+
+/** The export formats again, as project.ts's nativeFormats makes them: each target's mapping read backwards. */
+export function nativeFormatsOf(natives: PortableNatives): Record<string, NativeFormat> {
+  return Object.fromEntries(Object.entries(natives).map(([name, n]) => [name, { layout: n.layout, converter: (source: string) => fromNativeConverter(source, n.mapping, n.native) }]));
+}
+
 export interface ParallelOptions {
   threads: number;
-  cwd: string;
-  /** The project flags of the run, so that each worker loads the same project (mappings) as the caller. */
-  flags: ProjectFlags;
-  natives: Record<string, NativeFormat>;
+  natives: PortableNatives;
   /** The worker script (default: decode-worker.js beside this module). */
   workerUrl?: URL;
   minBytes?: number;
@@ -60,7 +71,7 @@ export function parallelReader(opts: ParallelOptions): (input: EventInput, forma
   };
 }
 
-function linesAreIndependent(file: string, format: string, natives: Record<string, NativeFormat>): boolean {
+function linesAreIndependent(file: string, format: string, natives: PortableNatives): boolean {
   const native = Object.hasOwn(natives, format) ? natives[format] : undefined;
   if (native) return native.layout === 'json-lines' || firstByte(file) === 0x7b; // `{`: JSON, not CSV
   return format === 'canonical' || format === 'cef';
@@ -115,7 +126,7 @@ async function* readRanges(input: EventInput, format: string, source: string, op
   const file = input.path!;
   const ranges = lineRanges(file, input.size!, opts.rangeBytes ?? RANGE_BYTES);
   const url = opts.workerUrl ?? new URL('./decode-worker.js', import.meta.url);
-  const workers = Array.from({ length: Math.min(opts.threads, ranges.length) }, () => new Worker(url, { workerData: { cwd: opts.cwd, flags: opts.flags } }));
+  const workers = Array.from({ length: Math.min(opts.threads, ranges.length) }, () => new Worker(url, { workerData: opts.natives }));
   const states = ranges.map((): RangeState => ({ batches: [] }));
   let failure: Error | undefined;
   const idle: Worker[] = [];
