@@ -2,8 +2,8 @@
 // native mapping of the events, and the shape of the output rows. Each engine only interprets its language.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { toNumber, type Row } from '../events/model.js';
-import { lookbackWindow } from '../events/time.js';
+import { batchesOf, toNumber, type Row } from '../events/model.js';
+import { lookbackTest } from '../events/time.js';
 import { DATA_SOURCES } from '../ir/sources.js';
 import type { OutputColumn, Rule } from '../ir/types.js';
 import { toNativeConverter } from '../mapping/native.js';
@@ -25,8 +25,23 @@ export function targetRunner(target: RunTarget, engine: Engine): Runner {
       const limits = target.limits(rule, mapping);
       // A rule the target cannot express has no output to run.
       if (limits.cannotExpress) return { engine: engine.name, rows: [], keys: [], ignores: ['rule'] };
-      const inWindow = lookbackWindow(rule, opts.now, target.readPeriodSeconds(rule));
+      const inWindow = lookbackTest(rule, opts.now, target.readPeriodSeconds(rule));
       const reads = eventReads(events, `${engine.name} engine`);
+      const batches = (source: string, m: BackendMapping): AsyncIterable<NativeEvent[]> => {
+        const toNative = toNativeConverter(source, m, target.native);
+        const stream = reads();
+        return (async function* () {
+          // Batches of events with their times read once by the reader (file inputs) or here (arrays, streams).
+          for await (const { rows, times } of batchesOf(stream, DATA_SOURCES[source]!.time)) {
+            const out: NativeEvent[] = [];
+            for (let i = 0; i < rows.length; i++) {
+              const t = times[i]!;
+              if (inWindow(t)) out.push({ native: toNative(rows[i]!), event: rows[i]!, time: t });
+            }
+            if (out.length) yield out;
+          }
+        })();
+      };
       const out = await engine.run({
         rule,
         now: opts.now,
@@ -40,16 +55,13 @@ export function targetRunner(target: RunTarget, engine: Engine): Runner {
           return readFileSync(file, 'utf8');
         },
         read(source: string, m: BackendMapping = mapping): AsyncIterable<NativeEvent> {
-          const time = DATA_SOURCES[source]!.time;
-          const toNative = toNativeConverter(source, m, target.native);
-          const stream = reads();
+          const read = batches(source, m);
           return (async function* () {
-            for await (const event of stream) {
-              const t = inWindow(event[time]);
-              if (t === undefined) continue;
-              yield { native: toNative(event), event, time: t };
-            }
+            for await (const b of read) yield* b;
           })();
+        },
+        batches(source: string, m: BackendMapping = mapping): AsyncIterable<NativeEvent[]> {
+          return batches(source, m);
         },
       });
       const columns = rule.branches[0]!.output;

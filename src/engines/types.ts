@@ -71,6 +71,8 @@ export interface EngineRun {
    * (or a variant's). Each call is a new read: a one-shot stream allows one, and a second throws.
    */
   read(source: string, mapping?: BackendMapping): AsyncIterable<NativeEvent>;
+  /** The same read in batches (an array per chunk of the input): fewer async steps per event. */
+  batches(source: string, mapping?: BackendMapping): AsyncIterable<NativeEvent[]>;
   /** Whether `read` may be called more than once. */
   rereadable: boolean;
 }

@@ -1,15 +1,13 @@
-import { eventTimeProblem, type Row } from './model.js';
+import { eventTime, type EventBatch, type Row } from './model.js';
 import { DATA_SOURCES } from '../ir/sources.js';
 import { splitCsv } from './csv.js';
-import { EventFormatError, type Line } from './lines.js';
+import { EventFormatError, type Line, type LineBatch } from './lines.js';
 
 /** Formats every project reads, whatever its targets: canonical JSON lines, CEF syslog and Zeek conn.log. */
 export const BUILTIN_EVENT_FORMATS = ['canonical', 'cef', 'zeek'] as const;
 export type EventFormat = string;
 
 type Lines = AsyncIterable<Line>;
-/** An event and the line it starts on. */
-type Numbered = { row: Row; n: number };
 
 /**
  * A target's own export format (named after the target: `sentinel`, `splunk`): how its rows are laid out, and the
@@ -33,25 +31,68 @@ export function eventFormats(natives: Record<string, NativeFormat>): string[] {
  * bug shows up as a disagreement between engines, not as a silently different input.
  */
 export async function* readEvents(lines: Lines, format: EventFormat, source: string, file: string, natives: Record<string, NativeFormat>): AsyncGenerator<Row> {
+  const decode = eventDecoder(format, source, file, natives);
+  let batch: LineBatch = { lines: [], first: 1, bytes: 0 };
+  for await (const l of lines) {
+    // Line by line: an error stops the stream at its line, after the events before it.
+    batch = l.notUtf8 === undefined ? { lines: [l.line], first: l.n, bytes: 0 } : { lines: [], first: l.n, bytes: 0, notUtf8: l.notUtf8 };
+    yield* decode.batch(batch).rows;
+  }
+  decode.end();
+}
+
+/** Canonical events of batches of lines, in batches with their times (see eventDecoder). */
+export async function* readEventBatches(batches: AsyncIterable<LineBatch>, format: EventFormat, source: string, file: string, natives: Record<string, NativeFormat>): AsyncGenerator<EventBatch & { bytes: number }> {
+  const decode = eventDecoder(format, source, file, natives);
+  for await (const b of batches) yield { ...decode.batch(b), bytes: b.bytes };
+  decode.end();
+}
+
+/** Decodes the lines of one input, batch after batch, into canonical events with their times read once. */
+export interface EventDecoder {
+  /** The events the lines complete; throws EventFormatError naming the line of the first problem. */
+  batch(lines: LineBatch): EventBatch;
+  /** The input ended: throws when it ends inside a record. */
+  end(): void;
+}
+
+/** A format's reading of one line: calls `emit` with each event the line completes, and the line it started on. */
+interface LineReader {
+  line(line: string, n: number, emit: (row: Row, n: number) => void): void;
+  end?(): void;
+}
+
+export function eventDecoder(format: EventFormat, source: string, file: string, natives: Record<string, NativeFormat>): EventDecoder {
   // Every format ends in canonical events, whose time the event model judges: a time that is not one, or one far
   // from now (epoch seconds read as milliseconds), would otherwise drop the event silently from every lookback.
   const timeField = DATA_SOURCES[source]?.time ?? 'time';
-  for await (const { row, n } of numberedEvents(utf8Lines(lines, file), format, source, file, natives)) {
-    const problem = eventTimeProblem(row[timeField]);
-    if (problem) throw new EventFormatError(file, n, `${timeField}: ${problem}`);
-    yield row;
-  }
+  let reader: LineReader | undefined;
+  let out: EventBatch = { rows: [], times: [] };
+  const emit = (row: Row, n: number) => {
+    const t = eventTime(row[timeField]);
+    if (typeof t === 'string') throw new EventFormatError(file, n, `${timeField}: ${t}`);
+    out.rows.push(row);
+    out.times.push(t);
+  };
+  return {
+    batch(b) {
+      // Made on the first batch, as the line-by-line reader did on its first line: a format error names line 1.
+      reader ??= lineReader(format, source, file, natives);
+      out = { rows: [], times: [] };
+      const { lines, first } = b;
+      for (let i = 0; i < lines.length; i++) reader.line(lines[i]!, first + i, emit);
+      // The lines' own byte that is not UTF-8: read leniently, its values would hold U+FFFD and match nothing.
+      if (b.notUtf8 !== undefined) throw new EventFormatError(file, first + lines.length, `byte 0x${b.notUtf8.toString(16).toUpperCase().padStart(2, '0')} is not UTF-8: save the events as UTF-8`);
+      return out;
+    },
+    end() {
+      reader ??= lineReader(format, source, file, natives);
+      reader.end?.();
+    },
+  };
 }
 
-/** The lines, refusing one whose bytes are not UTF-8: read leniently, its values would hold U+FFFD and match nothing. */
-async function* utf8Lines(lines: Lines, file: string): AsyncGenerator<Line> {
-  for await (const l of lines) {
-    if (l.notUtf8 !== undefined) throw new EventFormatError(file, l.n, `byte 0x${l.notUtf8.toString(16).toUpperCase().padStart(2, '0')} is not UTF-8: save the events as UTF-8`);
-    yield l;
-  }
-}
-
-async function* numberedEvents(lines: Lines, format: EventFormat, source: string, file: string, natives: Record<string, NativeFormat>): AsyncGenerator<Numbered> {
+function lineReader(format: EventFormat, source: string, file: string, natives: Record<string, NativeFormat>): LineReader {
   const native = Object.hasOwn(natives, format) ? natives[format] : undefined;
   if (native) {
     let convert: (o: Row) => Row;
@@ -60,90 +101,105 @@ async function* numberedEvents(lines: Lines, format: EventFormat, source: string
     } catch {
       throw new EventFormatError(file, 1, `no ${format} mapping for source ${source}`);
     }
-    yield* native.layout === 'json-or-csv' ? jsonOrCsvRows(lines, file, convert) : jsonLines(lines, file, convert);
-    return;
+    return native.layout === 'json-or-csv' ? jsonOrCsvRows(file, convert) : jsonLines(file, convert);
   }
   switch (format) {
     case 'canonical':
-      yield* jsonLines(lines, file, (o) => o);
-      return;
+      return jsonLines(file, (o) => o);
     case 'cef':
       if (source !== 'network_connection') throw new EventFormatError(file, 1, 'cef events are network_connection events');
-      for await (const { line, n } of lines) {
-        if (!line.trim()) continue;
-        yield { row: parseCef(line, file, n), n };
-      }
-      return;
+      return {
+        line(line, n, emit) {
+          if (line.trim()) emit(parseCef(line, file, n), n);
+        },
+      };
     case 'zeek':
       if (source !== 'network_connection') throw new EventFormatError(file, 1, 'zeek conn.log events are network_connection events');
-      yield* zeekConn(lines, file);
-      return;
+      return zeekConn(file);
     default:
       throw new EventFormatError(file, 1, `unknown event format '${format}' (${eventFormats(natives).join(', ')})`);
   }
 }
 
-async function* jsonLines(lines: Lines, file: string, convert: (o: Row) => Row): AsyncGenerator<Numbered> {
-  for await (const { line, n } of lines) {
-    const t = line.trim();
-    if (!t) continue;
-    let o: unknown;
+function jsonLines(file: string, convert: (o: Row) => Row): LineReader {
+  return {
+    line(line, n, emit) {
+      const o = jsonObject(line, file, n);
+      if (o) emit(convert(o), n);
+    },
+  };
+}
+
+/** The JSON object of one line, or undefined for a blank line. */
+function jsonObject(line: string, file: string, n: number): Row | undefined {
+  // JSON.parse skips the surrounding blanks itself; only a blank line needs telling apart.
+  if (line.charCodeAt(0) !== 123 /* { */ && !line.trim()) return undefined;
+  let o: unknown;
+  try {
+    o = JSON.parse(line);
+  } catch {
+    // Blanks JSON does not skip (a byte order mark, a no-break space) are trimmed, as text around an object.
     try {
-      o = JSON.parse(t);
+      o = JSON.parse(line.trim());
     } catch (e) {
       throw new EventFormatError(file, n, `not a JSON object: ${(e as Error).message}`);
     }
-    if (!o || typeof o !== 'object' || Array.isArray(o)) throw new EventFormatError(file, n, 'each line must be one JSON object');
-    yield { row: convert(o as Row), n };
   }
+  if (!o || typeof o !== 'object' || Array.isArray(o)) throw new EventFormatError(file, n, 'each line must be one JSON object');
+  return o as Row;
 }
 
 /**
  * JSON lines, or CSV with a header row of column names (told by the first line), as Log Analytics exports are.
  * CSV cells are text; the converter makes numbers of the integer fields.
  */
-async function* jsonOrCsvRows(lines: Lines, file: string, convert: (o: Row) => Row): AsyncGenerator<Numbered> {
+function jsonOrCsvRows(file: string, convert: (o: Row) => Row): LineReader {
   let header: string[] | undefined;
   /** Columns whose header says ` [UTC]` (the Log Analytics portal's export): their times are UTC. */
-  let utc = new Set<number>();
+  let utc: boolean[] = [];
   let json: boolean | undefined;
   let pending = '';
   let pendingStart = 0;
-  for await (const { line, n } of lines) {
-    if (json === undefined) {
-      if (!line.trim()) continue;
-      json = line.trim().startsWith('{');
-    }
-    if (json) {
-      yield* jsonLines((async function* () { yield { line, n }; })(), file, convert);
-      continue;
-    }
-    const record = pending ? `${pending}\n${line}` : line;
-    const cells = splitCsv(record);
-    if (!cells) {
-      if (!pending) pendingStart = n;
-      pending = record;
-      continue;
-    }
-    // A record continued over several lines is reported on the line it starts on.
-    const start = pending ? pendingStart : n;
-    pending = '';
-    if (!header) {
-      const names = cells.map((c) => c.replace(/^\uFEFF/, ''));
-      utc = new Set(names.map((c, i) => (/ \[UTC\]$/.test(c) ? i : -1)).filter((i) => i >= 0));
-      header = names.map((c) => c.replace(/ \[UTC\]$/, ''));
-      continue;
-    }
-    if (cells.length === 1 && cells[0] === '') continue;
-    if (cells.length !== header.length) throw new EventFormatError(file, start, `expected ${header.length} columns, got ${cells.length}`);
-    const o: Row = {};
-    header.forEach((h, i) => {
-      const v = cells[i]!;
-      if (v !== '') o[h] = utc.has(i) ? portalTime(v) : v;
-    });
-    yield { row: convert(o), n: start };
-  }
-  if (pending) throw new EventFormatError(file, pendingStart, 'unterminated quoted CSV field');
+  return {
+    line(line, n, emit) {
+      if (json === undefined) {
+        if (!line.trim()) return;
+        json = line.trim().startsWith('{');
+      }
+      if (json) {
+        const o = jsonObject(line, file, n);
+        if (o) emit(convert(o), n);
+        return;
+      }
+      const record = pending ? `${pending}\n${line}` : line;
+      const cells = splitCsv(record);
+      if (!cells) {
+        if (!pending) pendingStart = n;
+        pending = record;
+        return;
+      }
+      // A record continued over several lines is reported on the line it starts on.
+      const start = pending ? pendingStart : n;
+      pending = '';
+      if (!header) {
+        const names = cells.map((c) => c.replace(/^\uFEFF/, ''));
+        utc = names.map((c) => / \[UTC\]$/.test(c));
+        header = names.map((c) => c.replace(/ \[UTC\]$/, ''));
+        return;
+      }
+      if (cells.length === 1 && cells[0] === '') return;
+      if (cells.length !== header.length) throw new EventFormatError(file, start, `expected ${header.length} columns, got ${cells.length}`);
+      const o: Row = {};
+      for (let i = 0; i < header.length; i++) {
+        const v = cells[i]!;
+        if (v !== '') o[header[i]!] = utc[i] ? portalTime(v) : v;
+      }
+      emit(convert(o), start);
+    },
+    end() {
+      if (pending) throw new EventFormatError(file, pendingStart, 'unterminated quoted CSV field');
+    },
+  };
 }
 
 /**
@@ -242,7 +298,7 @@ const ZEEK: Record<string, string> = {
 };
 
 /** Zeek conn.log as TSV (with its #separator/#fields header) or as JSON lines. `ts` is epoch seconds. */
-async function* zeekConn(lines: Lines, file: string): AsyncGenerator<Numbered> {
+function zeekConn(file: string): LineReader {
   let fields: string[] | undefined;
   let sep = '\t';
   const fieldNames = Object.keys(DATA_SOURCES.network_connection!.fields);
@@ -260,31 +316,33 @@ async function* zeekConn(lines: Lines, file: string): AsyncGenerator<Numbered> {
     if (e.protocol === 'icmp') delete e.dst_port, delete e.src_port;
     return e;
   };
-  for await (const { line, n } of lines) {
-    if (!line.trim()) continue;
-    if (line.startsWith('#separator')) {
-      sep = line.slice('#separator'.length).trim().replace(/\\x([0-9a-f]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
-      continue;
-    }
-    if (line.startsWith('#fields')) {
-      fields = line.split(sep).slice(1);
-      continue;
-    }
-    if (line.startsWith('#')) continue;
-    if (line.trimStart().startsWith('{')) {
-      let o: unknown;
-      try {
-        o = JSON.parse(line);
-      } catch (e) {
-        throw new EventFormatError(file, n, `not a JSON object: ${(e as Error).message}`);
-      }
-      yield { row: convert(o as Record<string, unknown>), n };
-      continue;
-    }
-    if (!fields) throw new EventFormatError(file, n, 'Zeek TSV needs a #fields header line before the data');
-    const cells = line.split(sep);
-    // A header naming fewer (or more) fields than a row has shifts or drops columns without a word: refuse it.
-    if (cells.length !== fields.length) throw new EventFormatError(file, n, `${cells.length} fields, but the #fields header names ${fields.length} (${fields.join(' ')})`);
-    yield { row: convert(Object.fromEntries(fields.map((f, i) => [f, cells[i]]))), n };
-  }
+  return {
+    line(line, n, emit) {
+        if (!line.trim()) return;
+        if (line.startsWith('#separator')) {
+          sep = line.slice('#separator'.length).trim().replace(/\\x([0-9a-f]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+          return;
+        }
+        if (line.startsWith('#fields')) {
+          fields = line.split(sep).slice(1);
+          return;
+        }
+        if (line.startsWith('#')) return;
+        if (line.trimStart().startsWith('{')) {
+          let o: unknown;
+          try {
+            o = JSON.parse(line);
+          } catch (e) {
+            throw new EventFormatError(file, n, `not a JSON object: ${(e as Error).message}`);
+          }
+          emit(convert(o as Record<string, unknown>), n);
+          return;
+        }
+        if (!fields) throw new EventFormatError(file, n, 'Zeek TSV needs a #fields header line before the data');
+        const cells = line.split(sep);
+        // A header naming fewer (or more) fields than a row has shifts or drops columns without a word: refuse it.
+        if (cells.length !== fields.length) throw new EventFormatError(file, n, `${cells.length} fields, but the #fields header names ${fields.length} (${fields.join(' ')})`);
+        emit(convert(Object.fromEntries(fields.map((f, i) => [f, cells[i]]))), n);
+    },
+  };
 }

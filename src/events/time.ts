@@ -7,10 +7,16 @@ import { toEpochMs } from './model.js';
  * gives an event time in ms, or undefined when the time is missing or outside the window.
  */
 export function lookbackWindow(rule: Rule, now: number, periodSeconds = readPeriodSeconds(rule)): (time: unknown) => number | undefined {
-  // A first-seen rule also reads its baseline before the lookback.
-  const from = now - periodSeconds * 1000;
+  const inWindow = lookbackTest(rule, now, periodSeconds);
   return (time) => {
     const t = toEpochMs(time);
-    return t === undefined || t < from || t >= now ? undefined : t;
+    return t === undefined || !inWindow(t) ? undefined : t;
   };
+}
+
+/** The same window over times already read (ms; NaN, not a time, is outside). */
+export function lookbackTest(rule: Rule, now: number, periodSeconds = readPeriodSeconds(rule)): (ms: number) => boolean {
+  // A first-seen rule also reads its baseline before the lookback.
+  const from = now - periodSeconds * 1000;
+  return (t) => t >= from && t < now;
 }

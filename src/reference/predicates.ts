@@ -1,6 +1,6 @@
 import { windowMatch } from '../ir/analysis.js';
 import type { Branch, Condition, NumberPredicate, Predicate, StringOp } from '../ir/types.js';
-import { cidrContains, parseCidr, parseIp, type ParsedCidr } from '../util/ip.js';
+import { cidrContains, parseCidr, parseIp, type IpAddress, type ParsedCidr } from '../util/ip.js';
 import { hasTerm } from '../events/terms.js';
 import { isMissing, toNumber, type Row } from '../events/model.js';
 import { assertNever } from '../util/assert-never.js';
@@ -39,11 +39,19 @@ function compilePredicate(p: Predicate): (row: Row) => boolean {
       return (r) => isMissing(r[field]) !== p.exists;
     case 'cidr': {
       const ranges = p.ranges.map((x) => parseCidr(x.text) as ParsedCidr);
+      // IPv4 ranges as 32-bit network and mask: no big integers per event.
+      const v4 = ranges.filter((c) => c.family === 4).map((c) => ({ net: Number(c.network), mask: c.prefix ? (~0 << (32 - c.prefix)) >>> 0 : 0 }));
+      const v6 = ranges.filter((c) => c.family === 6);
       return (r) => {
         const v = r[field];
         if (typeof v !== 'string') return false;
-        const ip = parseIp(v);
-        return !!ip && ranges.some((c) => cidrContains(c, ip));
+        const ip = lastIp(v);
+        if (!ip) return false;
+        if (ip.family === 4) {
+          for (const c of v4) if (((last.v4 & c.mask) >>> 0) === c.net) return true;
+          return false;
+        }
+        return v6.some((c) => cidrContains(c, ip));
       };
     }
     case 'number': {
@@ -67,6 +75,17 @@ function compilePredicate(p: Predicate): (row: Row) => boolean {
     default:
       return assertNever(p, 'predicate');
   }
+}
+
+/** The last address parsed, with its IPv4 value as a number: the CIDR tests of a rule read the same field in turn. */
+const last: { text?: string; ip: IpAddress | null; v4: number } = { ip: null, v4: 0 };
+function lastIp(text: string): IpAddress | null {
+  if (text !== last.text) {
+    last.text = text;
+    last.ip = parseIp(text);
+    last.v4 = last.ip?.family === 4 ? Number(last.ip.value) : 0;
+  }
+  return last.ip;
 }
 
 /** True when an event (at time `t`, ms) falls in one of the branch's suppression windows. */

@@ -19,7 +19,7 @@ const LAYERS: string[][] = [
   ['targets'],
   ['config'],
   ['project'],
-  ['compile', 'verify', 'coverage'],
+  ['compile', 'verify', 'coverage', 'ingest'],
   ['report'],
   ['cli'],
 ];
