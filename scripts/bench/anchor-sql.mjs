@@ -33,10 +33,23 @@ function ipv4Range(cidr) {
   return [lo, lo + size - 1];
 }
 
-/** `x` is in one of the ranges: a plain OR of integer intervals (x is null for a value that is not IPv4). */
-const inRanges = (x, cidrs) => {
-  const ranges = cidrs.map(ipv4Range).filter(Boolean);
-  return ranges.length ? `(${ranges.map(([lo, hi]) => `${x} BETWEEN ${lo} AND ${hi}`).join(' OR ')})` : 'false';
+/** The IPv4 address in text `col` as an integer; null when the text is not one (detc's parser is as strict). */
+const ip4 = (col) => `CASE WHEN regexp_full_match(${col}, '(0|[1-9]\\d{0,2})(\\.(0|[1-9]\\d{0,2})){3}') THEN
+  (try_cast(split_part(${col}, '.', 1) AS UTINYINT)::BIGINT << 24) + (try_cast(split_part(${col}, '.', 2) AS UTINYINT)::BIGINT << 16)
+  + (try_cast(split_part(${col}, '.', 3) AS UTINYINT)::BIGINT << 8) + try_cast(split_part(${col}, '.', 4) AS UTINYINT) END`;
+
+/**
+ * The non-null text `col` is in none of the ranges, as a plain AND of ORs (no NOT above them). Each range first
+ * checks the first octet as text (an address in the range starts with one of its first octets and a dot: there are
+ * no leading zeros), and DuckDB evaluates the later terms of an OR only on rows the earlier ones left undecided,
+ * so the address is parsed only for the few rows that could be in a range.
+ */
+const outsideRanges = (col, cidrs) => {
+  const terms = cidrs.map(ipv4Range).filter(Boolean).map(([lo, hi]) => {
+    const firsts = Array.from({ length: Math.floor(hi / 2 ** 24) - Math.floor(lo / 2 ** 24) + 1 }, (_, i) => `NOT starts_with(${col}, '${Math.floor(lo / 2 ** 24) + i}.')`);
+    return `((${firsts.join(' AND ')}) OR coalesce(${ip4(col)} NOT BETWEEN ${lo} AND ${hi}, true))`;
+  });
+  return terms.length ? terms.join(' AND ') : 'true';
 };
 
 /** The rule's YAML and the shared lists' values (via detc's own list loader: data only). */
@@ -51,29 +64,22 @@ async function ruleData(root, ruleFile) {
 }
 
 /**
- * The events of the lookback as the SQL sees them: times in epoch ms, the source as an IPv4 integer (null when not
- * IPv4), the red-team suppression windows applied, and `excluded` for the rules' shared CIDR exclusions.
+ * The events of the lookback as the SQL sees them (times in epoch ms, '' as null), with the suppression windows
+ * applied; and the condition "the source is present and in none of the rules' excluded ranges".
  */
 function eventsCte(file, nowMs, lookbackMs, d, suppress) {
-  const ip4 = `CASE WHEN regexp_full_match(SourceIP, '\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}')
-      AND list_bool_and(list_transform(string_split(SourceIP, '.'), o -> o::INTEGER <= 255))
-    THEN (split_part(SourceIP, '.', 1)::BIGINT << 24) + (split_part(SourceIP, '.', 2)::BIGINT << 16)
-      + (split_part(SourceIP, '.', 3)::BIGINT << 8) + split_part(SourceIP, '.', 4)::BIGINT END`;
-  const suppressed = (suppress ? d.windows('red_team_windows') : []).flatMap(({ cidr, start, end }) => {
-    const r = ipv4Range(cidr);
-    return r ? [`(src4 BETWEEN ${r[0]} AND ${r[1]} AND t >= ${start} AND t < ${end})`] : [];
-  });
-  const excluded = ['non_public_ranges', 'authorized_vulnerability_scanners', 'internet_research_scanners', 'health_check_sources'].map((l) => inRanges('src4', d.list(l)));
-  return `raw AS (
-    SELECT epoch_ms(TimeGenerated) AS t, nullif(SourceIP, '') AS src, ${ip4} AS src4, nullif(DestinationIP, '') AS dst,
+  const suppressed = (suppress ? d.windows('red_team_windows') : []).map(({ cidr, start, end }) => `(src IS NULL OR t < ${start} OR t >= ${end} OR (${outsideRanges('src', [cidr])}))`);
+  const lists = ['non_public_ranges', 'authorized_vulnerability_scanners', 'internet_research_scanners', 'health_check_sources'];
+  const cte = `raw AS (
+    SELECT epoch_ms(TimeGenerated) AS t, nullif(SourceIP, '') AS src, nullif(DestinationIP, '') AS dst,
       DestinationPort AS port, nullif(DeviceAction, '') AS action, nullif(DeviceVendor, '') AS vendor,
       nullif(DeviceProduct, '') AS product, SentBytes AS sent, ReceivedBytes AS recv
     FROM read_json(${quote(file)}, format = 'newline_delimited', columns = ${COLUMNS})
   ),
   ev AS (
-    SELECT *, coalesce(${excluded.join(' OR ')}, false) AS excluded FROM raw
-    WHERE t >= ${nowMs - lookbackMs} AND t < ${nowMs}${suppressed.length ? ` AND NOT coalesce(${suppressed.join(' OR ')}, false)` : ''}
+    SELECT * FROM raw WHERE t >= ${nowMs - lookbackMs} AND t < ${nowMs}${suppressed.map((x) => ` AND ${x}`).join('')}
   )`;
+  return { cte, publicSource: `src IS NOT NULL AND ${outsideRanges('src', lists.flatMap(d.list))}` };
 }
 
 /** ip-block-scan: distinct ports or hosts per public source and 5-minute window. */
@@ -81,14 +87,15 @@ async function ipBlockScan(root, file, nowMs, suppress) {
   const d = await ruleData(root, 'rules/network/ip-block-scan.yml');
   const bucket = durationMs(d.param('bucket'));
   const [ports, hosts, sweepMax, singleMax] = ['port_threshold', 'host_threshold', 'sweep_max_ports', 'single_host_max_hosts'].map(d.param);
-  return `WITH ${eventsCte(file, nowMs, durationMs(d.rule.schedule.lookback), d, suppress)},
+  const ev = eventsCte(file, nowMs, durationMs(d.rule.schedule.lookback), d, suppress);
+  return `WITH ${ev.cte},
   grp AS (
     SELECT (t // ${bucket}) * ${bucket} AS TimeGenerated, src AS SourceIP,
       count(DISTINCT port) AS UniqueDestPorts, count(DISTINCT dst) AS UniqueDestHosts, count(*) AS TotalConnections,
       list_sort(list_distinct(list(port::VARCHAR)))[1:50] AS DestinationPorts,
       list_sort(list_distinct(list(dst)))[1:20] AS SampledDestHosts,
       min(t) AS EarliestEvent, max(t) AS LatestEvent, any_value(vendor) AS DeviceVendor, any_value(product) AS DeviceProduct
-    FROM ev WHERE src IS NOT NULL AND NOT excluded
+    FROM ev WHERE ${ev.publicSource}
     GROUP BY ALL
     HAVING UniqueDestPorts >= ${ports} OR UniqueDestHosts >= ${hosts}
   )
@@ -114,8 +121,9 @@ async function scanFollowedByAccess(root, file, nowMs, suppress) {
   // Compared case-insensitively; a missing action or byte count makes the predicate false, never null.
   const completed = d.list('completed_actions').map((a) => quote(a.toLowerCase())).join(', ');
   const session = (e) => `coalesce(lower(${e}action) IN (${completed}) AND ${e}sent >= ${minBytes} AND ${e}recv > 0, false)`;
-  return `WITH ${eventsCte(file, nowMs, durationMs(d.rule.schedule.lookback), d, suppress)},
-  scan AS (SELECT *, (t // ${hour}) * ${hour} AS win FROM ev WHERE src IS NOT NULL AND NOT excluded AND NOT ${session('')}),
+  const ev = eventsCte(file, nowMs, durationMs(d.rule.schedule.lookback), d, suppress);
+  return `WITH ${ev.cte},
+  scan AS (SELECT *, (t // ${hour}) * ${hour} AS win FROM ev WHERE ${ev.publicSource} AND NOT ${session('')}),
   grp AS (
     SELECT win AS TimeGenerated, src AS SourceIP, count(DISTINCT dst) AS UniqueDestHosts,
       count(DISTINCT port) AS UniqueDestPorts, count(*) AS ScanConnections,

@@ -87,26 +87,32 @@ function scanSources(alerting) {
  * ip-block-scan's stream: `rows` rows over the hour before NOW (12 windows of 5 minutes), the planted sources'
  * probes spread evenly through every window, and between them benign traffic. `cardinality: 'high'`: every benign
  * row from a random source (nearly every row its own group); `'low'`: from a pool of `pool` recurring clients,
- * each to at most 3 hosts and 3 ports (never an alert). Alerts: `scanners` × 12.
+ * each to at most 3 hosts and 3 ports (never an alert). Alerts: `scanners` × 12. Two scans fall just outside the
+ * lookback (in the minute before it, and at NOW itself, which the half-open lookback leaves out).
  */
 export function generateScanStream(file, { rows, seed = 1, cardinality = 'high', scanners = 40, pool = 5000 }) {
   const rnd = random(seed);
   const planted = scanSources(scanners);
   const probes = 30;
+  const total = planted.length * probes;
   const clients = Array.from({ length: pool }, () => anyUnicast(rnd));
   const start = NOW_MS - 60 * MIN;
+  const outside = (t, src, j) => ({ t, src, dst: `203.0.113.${j}`, dport: 1 + j, action: 'deny', sent: 60, recv: 0, device: 0 });
+  const inside = rows - 2 * probes;
   function* gen() {
+    for (let j = 0; j < probes; j++) yield outside(start - MIN + j * 1000, '45.201.1.1', j);
     for (let w = 0; w < 12; w++) {
-      const count = Math.floor(((w + 1) * rows) / 12) - Math.floor((w * rows) / 12);
-      const every = Math.floor(count / (planted.length * probes));
-      if (every < 1) throw new Error(`${rows} rows are too few for ${planted.length} planted sources × ${probes} probes × 12 windows`);
+      const count = Math.floor(((w + 1) * inside) / 12) - Math.floor((w * inside) / 12);
+      if (count < total) throw new Error(`${rows} rows are too few for ${planted.length} planted sources × ${probes} probes × 12 windows`);
+      let q = 0;
       for (let p = 0; p < count; p++) {
         const t = start + w * 5 * MIN + Math.floor((p * 5 * MIN) / count);
-        const q = p / every;
-        if (p % every === 0 && q < planted.length * probes) {
+        // The q-th planted probe of the window sits at row floor(q × count / total): spread over the whole window.
+        if (q < total && p === Math.floor((q * count) / total)) {
           const s = planted[q % planted.length];
           const [dst, dport] = s.probe(Math.floor(q / planted.length));
-          yield { t, src: s.src, sport: 40000 + (q % 20000), dst, dport, action: 'deny', sent: 60, recv: 0, device: s.device };
+          yield { t, src: s.src, dst, dport, action: 'deny', sent: 60, recv: 0, device: s.device };
+          q++;
           continue;
         }
         const allow = rnd() < 0.7;
@@ -115,37 +121,54 @@ export function generateScanStream(file, { rows, seed = 1, cardinality = 'high',
         const dst = cardinality === 'high' ? `203.0.113.${Math.floor(rnd() * 256)}` : `203.0.113.${Math.floor(rnd() * 3)}`;
         const dport = cardinality === 'high' ? PORTS[Math.floor(rnd() * PORTS.length)] : PORTS[Math.floor(rnd() * 3)];
         yield {
-          t, src, sport: 1024 + Math.floor(rnd() * 64000), dst, dport, action: allow ? 'allow' : 'deny',
+          t, src, dst, dport, action: allow ? 'allow' : 'deny',
           sent: allow ? 300 + Math.floor(rnd() * 2000) : 60, recv: allow ? 1000 + Math.floor(rnd() * 20000) : 0,
           // A source keeps its device (the rule's DeviceVendor is `any` of the group's values).
           device: cardinality === 'high' ? Math.floor(rnd() * 3) : c % 3,
         };
       }
     }
+    for (let j = 0; j < probes; j++) yield outside(NOW_MS, '45.201.1.2', j);
   }
   return writeRows(file, gen());
 }
 
 /**
  * scan-followed-by-access's stream: `rows` rows over the two hours before NOW. Benign clients (a pool of 2,000)
- * open sessions and have some connections denied (never a scan). `scanners` public sources sweep 12 hosts in each
- * hour, and by the scanner's kind then: access a probed host 20 minutes later; access an unprobed host, and a probed
- * one at the instant of its probe (neither matches); access at exactly an hour after the probe and one second later;
- * send a 199-byte and a reply-less connection (probes, not sessions) and an `Accept`ed session; or nothing.
+ * open sessions and have some connections denied (never a scan). `scanners` public sources scan in each hour and,
+ * by their kind, then: access a probed host 20 minutes later; access an unprobed host, and a probed one at the
+ * instant of its probe (neither matches); access exactly an hour after the probe, and one second later; send a
+ * 199-byte and a reply-less connection (probes, not sessions), an `Accept`ed session and one of exactly 200 bytes;
+ * nothing; scan 20 ports of one host, then access it; sweep exactly 10 hosts, or 9, then access one; or sweep 20
+ * hosts across the hour boundary (10 in each row) and access one host of each half. Sources that would alert but
+ * are excluded (private, health check) or suppressed (red-team window), and a scan before the lookback whose
+ * session falls inside it, check the SQL's filters.
  */
 export function generateFollowedBy(file, { rows, seed = 1, scanners = 40 }) {
   const rnd = random(seed);
   const start = NOW_MS - 120 * MIN;
   const planted = [];
-  const session = (t, src, dst, dport, extra = {}) => ({ t, src, sport: 50000, dst, dport, action: 'allow', sent: 900, recv: 5000, device: 0, ...extra });
+  const session = (t, src, dst, dport, extra = {}) => ({ t, src, dst, dport, action: 'allow', sent: 900, recv: 5000, device: 0, ...extra });
+  const sweep = (src, t0, hosts, port = () => 443) => hosts.forEach((dst, j) => planted.push({ t: t0 + j * 5000, src, dst, dport: port(j), action: ['deny', 'drop', 'reset'][j % 3], sent: 60, recv: 0, device: 0 }));
+  const hostsOf = (s, n) => Array.from({ length: n }, (_, j) => `203.0.113.${20 + ((j + s) % 30)}`);
   for (let s = 0; s < scanners; s++) {
     const src = `${[45, 89, 185, 193][s % 4]}.${60 + s}.${(s * 7) % 256}.${9 + s}`;
+    const kind = s % 9;
+    if (kind === 8) {
+      // 10:59:10 + 5 s per host: hosts 0-9 before 11:00, 10-19 after; each hour's row has exactly 10 hosts.
+      const t0 = start + 59 * MIN + 10_000;
+      const hosts = hostsOf(s, 20);
+      sweep(src, t0, hosts);
+      planted.push(session(t0 + 2 * 5000 + 6 * MIN, src, hosts[2], 443), session(t0 + 15 * 5000 + 10 * MIN, src, hosts[15], 443));
+      continue;
+    }
     for (let w = 0; w < 2; w++) {
       const t0 = start + w * 60 * MIN + ((s * 73) % 50) * MIN + s * 1000;
-      const hosts = Array.from({ length: 12 }, (_, j) => `203.0.113.${20 + ((j + s) % 30)}`);
-      hosts.forEach((dst, j) => planted.push({ t: t0 + j * 5000, src, sport: 41000 + j, dst, dport: s % 2 ? 22 : 443, action: ['deny', 'drop', 'reset'][j % 3], sent: 60, recv: 0, device: 0 }));
+      const hosts = hostsOf(s, kind === 6 ? 10 : kind === 7 ? 9 : 12);
       const probeOf = (j) => t0 + j * 5000;
-      switch (s % 5) {
+      if (kind === 5) sweep(src, t0, Array(20).fill(hosts[0]), (j) => 8000 + j);
+      else sweep(src, t0, hosts, () => (s % 2 ? 22 : 443));
+      switch (kind) {
         case 0:
           planted.push(session(probeOf(3) + 20 * MIN, src, hosts[3], 443));
           break;
@@ -160,13 +183,28 @@ export function generateFollowedBy(file, { rows, seed = 1, scanners = 40 }) {
             session(probeOf(1) + 5 * MIN, src, hosts[1], 443, { sent: 199 }),
             session(probeOf(2) + 5 * MIN, src, hosts[2], 443, { recv: 0 }),
             session(probeOf(7) + 30 * MIN, src, hosts[7], 80, { action: 'Accept' }),
+            session(probeOf(8) + 31 * MIN, src, hosts[8], 80, { sent: 200 }),
           );
           break;
-        default:
+        case 4:
+          break;
+        case 5:
+          planted.push(session(probeOf(19) + 10 * MIN, src, hosts[0], 8080));
+          break;
+        default: // 6 and 7: 10 hosts (a row) or 9 (none), then an access
+          planted.push(session(probeOf(0) + 15 * MIN, src, hosts[0], 443));
           break;
       }
     }
   }
+  for (const src of ['10.20.30.40', '168.63.129.16', '198.51.100.201']) {
+    const hosts = hostsOf(0, 12);
+    sweep(src, start + 30 * MIN, hosts);
+    planted.push(session(start + 40 * MIN, src, hosts[0], 443));
+  }
+  // Before the lookback: a scan at 09:50 and a session at 10:05 (the rule never sees the scan).
+  sweep('45.202.1.1', start - 10 * MIN, hostsOf(1, 12));
+  planted.push(session(start + 5 * MIN, '45.202.1.1', hostsOf(1, 12)[0], 443));
   planted.sort((a, b) => a.t - b.t);
   const background = rows - planted.length;
   if (background < 0) throw new Error(`${rows} rows are too few for ${planted.length} planted events`);
@@ -178,7 +216,7 @@ export function generateFollowedBy(file, { rows, seed = 1, scanners = 40 }) {
       const c = Math.floor(rnd() * 2000);
       const allow = rnd() < 0.8;
       yield {
-        t, src: `100.${64 + (c % 60)}.${Math.floor(c / 60)}.${1 + (c % 250)}`, sport: 1024 + Math.floor(rnd() * 64000),
+        t, src: `100.${64 + (c % 60)}.${Math.floor(c / 60)}.${1 + (c % 250)}`,
         dst: `203.0.113.${Math.floor(rnd() * 5)}`, dport: PORTS[Math.floor(rnd() * 4)], action: allow ? 'allow' : 'deny',
         sent: allow ? 300 + Math.floor(rnd() * 2000) : 60, recv: allow ? 1000 + Math.floor(rnd() * 20000) : 0, device: c % 3,
       };
