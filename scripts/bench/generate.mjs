@@ -60,7 +60,7 @@ const anyUnicast = (rnd) => ip(((1 + Math.floor(rnd() * 223)) << 24 >>> 0) + Mat
 
 /**
  * The planted sources of ip-block-scan, each probing 30 times in every 5-minute window. The `alerting` ones cover
- * the four ScanType branches (one at exactly the thresholds, 15 hosts and 20 ports); two near misses (19 ports, 14
+ * the four ScanType branches (three at the thresholds: 15 hosts, 20 ports, or both); two near misses (19 ports, 14
  * hosts) and five sources that would alert but are excluded (private, authorized scanner, research scanner, health
  * check, red-team window) check the SQL's >= and exclusions.
  */
@@ -70,9 +70,9 @@ function scanSources(alerting) {
     const src = `${[45, 89, 185, 193][s % 4]}.${33 + s}.${(s * 3) % 256}.${7 + s}`;
     const probe = [
       (j) => [`203.0.113.${s % 200}`, 1 + j], // Port Scan (single host): 30 ports, 1 host
-      (j) => [`203.0.113.${100 + (j % 20)}`, 445], // IP Block Sweep: 20 hosts, 1 port
+      (j) => [`203.0.113.${100 + (j % 15)}`, 445], // IP Block Sweep at the host threshold: 15 hosts, 1 port
       (j) => [`203.0.113.${j % 15}`, 1000 + (j % 20)], // Full Network Scan at the thresholds: 15 hosts, 20 ports
-      (j) => [`203.0.113.${50 + (j % 8)}`, 2000 + (j % 25)], // Unknown Scan Pattern: 8 hosts, 25 ports
+      (j) => [`203.0.113.${50 + (j % 8)}`, 2000 + (j % 20)], // Unknown Scan Pattern at the port threshold: 8 hosts, 20 ports
     ][s % 4];
     out.push({ src, device: s % 3, probe });
   }
