@@ -62,10 +62,10 @@ export function lookupCommand(rest: string, lookups: Lookups): (e: SEvent) => SE
   return (e) => {
     const v = e[eventField!];
     const found = v === undefined || v === null || Array.isArray(v) ? undefined : find(asString(v));
-    const out: SEvent = { ...e };
-    if (found !== undefined) out[as!] = found;
-    else delete out[as!];
-    return out;
+    // The row belongs to the search (src/engines/spl/plan.ts): it is changed in place.
+    if (found !== undefined) e[as!] = found;
+    else if (as! in e) delete e[as!];
+    return e;
   };
 }
 
