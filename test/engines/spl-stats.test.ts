@@ -23,7 +23,7 @@ function valuesOf(v: SValue | undefined): string[] {
 }
 
 function model(rows: SEvent[], by: string[], field: string): SEvent[] {
-  const groups = new Map<string, { keys: SValue[]; vals: SValue[][]; n: number }>();
+  const groups = new Map<string, { keys: SValue[]; vals: string[][]; n: number }>();
   for (const r of rows) {
     const keys = by.map((f) => r[f] ?? null);
     if (keys.some((k) => k === null || k === '')) continue;

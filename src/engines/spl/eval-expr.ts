@@ -85,18 +85,19 @@ function constantOf(e: Expr): SValue {
 
 export class ExprParser {
   private i = 0;
-  constructor(private readonly toks: Tok[], private readonly text: string) {}
+  /** `fields` collects the names of the fields the expression reads (a search's plan copies only those). */
+  constructor(private readonly toks: Tok[], private readonly text: string, private readonly fields?: Set<string>) {}
 
-  static parse(text: string): Expr {
-    const p = new ExprParser(tokenizeExpr(text), text);
+  static parse(text: string, fields?: Set<string>): Expr {
+    const p = new ExprParser(tokenizeExpr(text), text, fields);
     const e = p.or();
     if (p.i !== p.toks.length) throw new SplRuntimeError(`unexpected '${p.toks[p.i]!.v}' in: ${text}`);
     return e;
   }
 
   /** Parses one expression from a token list and reports where it stopped (for `eval a=x, b=y`). */
-  static parsePrefix(toks: Tok[], start: number, text: string): { expr: Expr; next: number } {
-    const p = new ExprParser(toks, text);
+  static parsePrefix(toks: Tok[], start: number, text: string, fields?: Set<string>): { expr: Expr; next: number } {
+    const p = new ExprParser(toks, text, fields);
     p.i = start;
     return { expr: p.or(), next: p.i };
   }
@@ -236,6 +237,7 @@ export class ExprParser {
         return callFunction(t.v, args);
       }
       const name = t.v;
+      this.fields?.add(name);
       return (e) => {
         const v = e[name];
         return v === undefined ? null : v;

@@ -52,19 +52,19 @@ export function readLookups(distDir: string): Map<string, LookupTable> {
  * the first row of the table that matches. The table is indexed once: a map of its key texts (lower-cased when the
  * match is case-insensitive), or for a CIDR field its ranges in row order.
  */
-export function lookupCommand(rest: string, lookups: Lookups): (e: SEvent) => SEvent {
+export function lookupCommand(rest: string, lookups: Lookups, fields?: Set<string>): (e: SEvent) => SEvent {
   const m = /^(\w+)\s+(\w+)(?:\s+AS\s+(\w+))?\s+OUTPUT\s+(\w+)(?:\s+AS\s+(\w+))?$/i.exec(rest);
   if (!m) throw new SplRuntimeError(`only 'lookup <name> <field> [AS <field>] OUTPUT <field> [AS <field>]' is supported, got: lookup ${rest}`);
   const [, name, key, eventField = key, output, as = output] = m as unknown as [string, string, string, string | undefined, string, string | undefined];
   const table = lookups(name);
   if (!table) throw new SplRuntimeError(`lookup ${name} is not defined in any app's transforms.conf`);
   const find = rowFinder(table, key, output);
+  fields?.add(eventField!).add(as!);
   return (e) => {
     const v = e[eventField!];
     const found = v === undefined || v === null || Array.isArray(v) ? undefined : find(asString(v));
     // The row belongs to the search (src/engines/spl/plan.ts): it is changed in place.
-    if (found !== undefined) e[as!] = found;
-    else if (as! in e) delete e[as!];
+    e[as!] = found;
     return e;
   };
 }

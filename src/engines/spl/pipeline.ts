@@ -98,16 +98,21 @@ export function compilePipeline(spl: string, ctx: SearchContext): Plan {
   const commands = splitPipeline(spl);
   let rows: Plan['rows'] | undefined;
   const stages: Stage[] = [];
+  // Every field a command reads or writes; and whether a command keeps only named fields (stats, table, fields),
+  // so that fields named nowhere cannot reach the output and the rows need not carry them.
+  const fields = new Set<string>();
+  let projected = false;
   for (const [i, text] of commands.entries()) {
     const cmd = parseCommand(withNow(text, ctx.now));
     if (i === 0) {
       rows = generatingCommand(cmd, ctx);
       continue;
     }
-    stages.push(commandStage(cmd, ctx));
+    stages.push(commandStage(cmd, ctx, fields));
+    if (cmd.name === 'stats' || cmd.name === 'table' || (cmd.name === 'fields' && !cmd.rest.startsWith('-'))) projected = true;
   }
   if (!rows) throw new SplRuntimeError('empty search');
-  return { rows, stages };
+  return { rows, stages, row: projected ? rowMaker([...fields]) : (e) => ({ ...e }) };
 }
 
 interface Command {
@@ -147,48 +152,60 @@ function generatingCommand({ name, rest, text }: Command, ctx: SearchContext): P
 const STREAMING_AND_TRANSFORMING = new Set(['search', 'where', 'eval', 'lookup', 'bin', 'bucket', 'stats', 'eventstats', 'rename', 'sort', 'table', 'fields', 'append', 'join']);
 
 /** Every command after the first: one case per command. */
-function commandStage({ name, rest, text }: Command, ctx: SearchContext): Stage {
+function commandStage({ name, rest, text }: Command, ctx: SearchContext, fields: Set<string>): Stage {
   switch (name) {
     case 'datamodel':
       throw new SplRuntimeError(`'datamodel' is a generating command: it must start the search, got: ${text}`);
     case 'search': {
-      const keep = compileSearch(rest);
+      const keep = compileSearch(rest, fields);
       return step((row) => (keep(row) ? row : undefined));
     }
     case 'where':
-      return step(whereStep(rest));
+      return step(whereStep(rest, fields));
     case 'eval':
-      return step(evalStep(rest));
+      return step(evalStep(rest, fields));
     case 'lookup':
-      return step(lookupCommand(rest, ctx.lookups));
+      return step(lookupCommand(rest, ctx.lookups, fields));
     case 'bin':
     case 'bucket':
-      return step(binStep(rest));
+      return step(binStep(rest, fields));
     case 'stats':
-      return statsStage(rest);
+      return statsStage(rest, fields);
     case 'eventstats':
-      return eventstatsStage(rest);
+      return eventstatsStage(rest, fields);
     case 'rename':
-      return step(renameStep(rest));
+      return step(renameStep(rest, fields));
     case 'sort':
-      return sortStage(rest);
+      return sortStage(rest, fields);
     case 'table':
-      return step(tableStep(fieldList(rest)));
+      return step(tableStep(fieldList(rest), fields));
     case 'fields':
-      if (rest.startsWith('-')) return step(dropFieldsStep(fieldList(rest.slice(1))));
-      return step(tableStep(fieldList(rest.replace(/^\+\s*/, ''))));
+      if (rest.startsWith('-')) return step(dropFieldsStep(fieldList(rest.slice(1)), fields));
+      return step(tableStep(fieldList(rest.replace(/^\+\s*/, '')), fields));
     case 'append': {
       const sub = /^\[([\s\S]*)\]$/.exec(rest);
       if (!sub) throw new SplRuntimeError(`append needs a [subsearch]: ${text}`);
       return appendStage(compilePipeline(sub[1]!.trim(), ctx));
     }
     case 'join': {
-      const { options, fields, subsearch } = parseJoin(rest, closingBracket);
-      return joinStage(options, fields, compilePipeline(subsearch, ctx));
+      const { options, fields: joinFields, subsearch } = parseJoin(rest, closingBracket);
+      return joinStage(options, joinFields, compilePipeline(subsearch, ctx), fields);
     }
     default:
       throw new SplRuntimeError(`command '${name}' is outside the supported SPL subset (docs/engines.md)`);
   }
+}
+
+/**
+ * A copy of an event with exactly the fields a search names, every row of one shape: generated once per search as
+ * an object literal with those keys, so the fused steps read and write fields of one hidden class. Field names are
+ * written as JSON string literals (data, never code); a name that an object literal would read as its prototype
+ * falls back to a plain copy.
+ */
+function rowMaker(fields: string[]): (e: SEvent) => SEvent {
+  if (fields.includes('__proto__')) return (e) => ({ ...e });
+  const body = `return {${fields.map((f) => `${JSON.stringify(f)}: e[${JSON.stringify(f)}]`).join(', ')}};`;
+  return new Function('e', body) as (e: SEvent) => SEvent;
 }
 
 /** The index of the `]` closing the `[` at `open` (brackets in quoted strings do not count), or -1. */

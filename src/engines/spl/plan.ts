@@ -27,6 +27,8 @@ export type Stage =
 /** A compiled search: where its rows come from, and its stages in order. */
 export interface Plan {
   rows: () => AsyncIterable<SEvent>;
+  /** The search's own copy of an event. */
+  row: (event: SEvent) => SEvent;
   stages: Stage[];
 }
 
@@ -38,10 +40,22 @@ export function step(f: Step): Stage {
 export async function runPlan(plan: Plan): Promise<SEvent[]> {
   for (const s of plan.stages) if (s.kind === 'sink' && s.prepare) await s.prepare();
   const out: SEvent[] = [];
-  const head = connect(plan.stages, { push: (r) => void out.push(r), end: () => undefined });
-  for await (const row of plan.rows()) head.push({ ...row });
+  const head = connect(plan.stages, { push: (r) => void out.push(withoutAbsent(r)), end: () => undefined });
+  const copy = plan.row;
+  for await (const event of plan.rows()) head.push(copy(event));
   head.end();
   return out;
+}
+
+/** A result row without the fields it holds as undefined (absent). */
+function withoutAbsent(row: SEvent): SEvent {
+  for (const k in row) {
+    if (row[k] !== undefined) continue;
+    const out: SEvent = {};
+    for (const f in row) if (row[f] !== undefined) out[f] = row[f];
+    return out;
+  }
+  return row;
 }
 
 /** The stages as one sink, each feeding the next; consecutive steps fused into one. */

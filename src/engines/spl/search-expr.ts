@@ -37,11 +37,12 @@ function valueMatcher(pattern: string): (v: SValue) => boolean {
   return (v) => (Array.isArray(v) ? v.some(one) : one(v));
 }
 
-function term(text: string): (e: SEvent) => boolean {
+function term(text: string, fields: Set<string> | undefined): (e: SEvent) => boolean {
   if (text === '*') return () => true;
   const m = /^([^\s=!<>]+)(!=|<=|>=|=|<|>)(.*)$/.exec(text);
   if (!m) throw new SplRuntimeError(`free-text search term '${text}' is outside the supported subset; use field=value`);
   const [, field, op, raw] = m as unknown as [string, string, string, string];
+  fields?.add(field);
   const value = raw.startsWith('"') ? raw.slice(1, -1).replace(/\\(["\\])/g, '$1') : raw;
   const present = (e: SEvent) => e[field] !== undefined && e[field] !== null && e[field] !== '';
   switch (op) {
@@ -65,7 +66,8 @@ function term(text: string): (e: SEvent) => boolean {
   }
 }
 
-export function compileSearch(text: string): (e: SEvent) => boolean {
+/** A search expression as a test of a row; `fields` collects the names of the fields it reads. */
+export function compileSearch(text: string, fields?: Set<string>): (e: SEvent) => boolean {
   const toks = tokenize(text);
   let i = 0;
   const atom = (): ((e: SEvent) => boolean) => {
@@ -82,7 +84,7 @@ export function compileSearch(text: string): (e: SEvent) => boolean {
       i++;
       return x;
     }
-    if (t.t === 'term') return term(t.v);
+    if (t.t === 'term') return term(t.v, fields);
     throw new SplRuntimeError(`unexpected '${t.v}' in search: ${text}`);
   };
   // OR binds tighter than AND in the search command.

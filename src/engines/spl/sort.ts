@@ -2,7 +2,7 @@ import type { Stage } from './plan.js';
 import { SplRuntimeError, splunkCompare, type SEvent } from './values.js';
 
 /** `sort [N] [+|-]field ...`: no N keeps 10,000 rows (Splunk's default), `sort 0` all; missing values sort last. */
-export function sortStage(rest: string): Stage {
+export function sortStage(rest: string, fields: Set<string>): Stage {
   const toks = rest.trim().split(/\s+/).filter(Boolean);
   let limit = 10000; // Splunk's default when no count is given.
   if (toks[0] && /^\d+$/.test(toks[0])) limit = Number(toks.shift()) || Infinity;
@@ -19,6 +19,7 @@ export function sortStage(rest: string): Stage {
     }
     if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(t)) throw new SplRuntimeError(`sort by '${t}' is outside the supported subset`);
     keys.push({ field: t, desc });
+    fields.add(t);
   }
   const order = (a: SEvent, b: SEvent): number => {
     for (const k of keys) {

@@ -298,9 +298,19 @@ export class Aggregation {
 
 // --- The commands ---
 
+/** The fields an aggregation reads and writes, for the search's row shape. */
+function mention(aggs: Aggregate[], by: string[], fields: Set<string>): void {
+  for (const a of aggs) {
+    if (a.field !== undefined) fields.add(a.field);
+    fields.add(a.as);
+  }
+  for (const f of by) fields.add(f);
+}
+
 /** stats: one row per group at the end of the input (BY fields null or empty drop the row). */
-export function statsStage(rest: string): Stage {
+export function statsStage(rest: string, fields: Set<string>): Stage {
   const { aggs, by } = parseStats(rest, 'stats');
+  mention(aggs, by, fields);
   const agg = new Aggregation(aggs, by);
   return {
     kind: 'sink',
@@ -316,8 +326,9 @@ export function statsStage(rest: string): Stage {
 }
 
 /** eventstats: the stats of each event's group added to every event (events are held until the input ends). */
-export function eventstatsStage(rest: string): Stage {
+export function eventstatsStage(rest: string, fields: Set<string>): Stage {
   const { aggs, by } = parseStats(rest, 'eventstats');
+  mention(aggs, by, fields);
   const agg = new Aggregation(aggs, by);
   const rows: SEvent[] = [];
   const groups: (Group | undefined)[] = [];

@@ -79,7 +79,8 @@ function joinKey(fields: string[]): (e: SEvent) => string | undefined {
  * text); at most `max` of them, in subsearch order; no match drops the row (type=inner). Only the subsearch's rows
  * that can join are kept, by key.
  */
-export function joinStage(options: JoinOptions, fields: string[], subsearch: Plan): Stage {
+export function joinStage(options: JoinOptions, fields: string[], subsearch: Plan, mentioned: Set<string>): Stage {
+  for (const f of fields) mentioned.add(f);
   const index = new Map<string, SEvent[]>();
   const keyOf = joinKey(fields);
   return {
@@ -98,11 +99,21 @@ export function joinStage(options: JoinOptions, fields: string[], subsearch: Pla
         const k = keyOf(e);
         const matches = k === undefined ? undefined : index.get(k);
         if (!matches) return;
-        for (const r of matches) next.push(options.overwrite ? { ...e, ...r } : { ...r, ...e });
+        for (const r of matches) next.push(options.overwrite ? merge(e, r) : merge(r, e));
       },
       end: () => next.end(),
     }),
   };
+}
+
+/** A row with the fields of `over` written over those of `base` (fields `over` lacks keep their values). */
+function merge(base: SEvent, over: SEvent): SEvent {
+  const out: SEvent = { ...base };
+  for (const k in over) {
+    const v = over[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
 }
 
 /** append: the main search's rows, then the subsearch's. */

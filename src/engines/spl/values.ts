@@ -1,6 +1,10 @@
 // SPL values: strings, numbers, booleans (from comparisons), null, and multivalue fields (arrays of strings).
 export type SValue = null | string | number | boolean | SValue[];
-export type SEvent = Record<string, SValue>;
+/**
+ * A row. A field holding undefined is absent, like a field left out: a search's rows are made with every field it
+ * names (src/engines/spl/plan.ts), so removing a field sets it to undefined instead of changing the row's shape.
+ */
+export type SEvent = Record<string, SValue | undefined>;
 
 export class SplRuntimeError extends Error {}
 
