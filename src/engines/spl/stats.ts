@@ -3,9 +3,10 @@ import type { Stage } from './plan.js';
 import { SplRuntimeError, asNumber, asString, splunkCompare, type SEvent, type SValue } from './values.js';
 
 // stats and eventstats: aggregate functions over groups. The query's functions are turned once into collectors
-// (one per function kind and field: dc(f) and values(f) share one set of f), and a group is its key values plus
-// one state slot per collector, each as small as what it holds: a count is a number, a set of one value is that
-// string, a few values an array, more a Set. Memory grows with the groups and their distinct values, not the rows.
+// (one per function kind and field: dc(f) and values(f) share one set of f), and a group is one array: its key
+// values, then one state slot per collector, each as small as what it holds: a count is a number, a set of one
+// value is that string, a few values an array, more a Set. The texts a group keeps are interned (each row brings
+// its own copy of "443" or a vendor name). Memory grows with the groups and their distinct values, not the rows.
 
 export type StatsFunction = 'count' | 'dc' | 'values' | 'list' | 'min' | 'max' | 'first' | 'last' | 'sum' | 'avg';
 
@@ -60,20 +61,35 @@ type StringSet = undefined | string | string[] | Set<string>;
 const SMALL_SET = 16;
 
 function setAdd(s: StringSet, x: string): StringSet {
-  if (s === undefined) return x;
-  if (typeof s === 'string') return s === x ? s : [s, x];
+  if (s === undefined) return intern(x);
+  if (typeof s === 'string') return s === x ? s : [s, intern(x)];
   if (Array.isArray(s)) {
     if (s.includes(x)) return s;
     if (s.length < SMALL_SET) {
-      s.push(x);
+      s.push(intern(x));
       return s;
     }
     const set = new Set(s);
-    set.add(x);
+    set.add(intern(x));
     return set;
   }
-  s.add(x);
+  if (!s.has(x)) s.add(intern(x));
   return s;
+}
+
+/**
+ * One copy of each text kept in group state. The table is shared by every search and never cleared, so it is
+ * bounded: past its limit new texts are kept as they come (a table of every distinct value would grow with the
+ * input). Texts are interned when a group first keeps them, not on every row.
+ */
+const INTERNED = new Map<string, string>();
+const INTERN_LIMIT = 1 << 16;
+
+function intern(x: string): string {
+  const y = INTERNED.get(x);
+  if (y !== undefined) return y;
+  if (INTERNED.size < INTERN_LIMIT) INTERNED.set(x, x);
+  return x;
 }
 
 function setSize(s: StringSet): number {
@@ -100,8 +116,8 @@ function eachValue<S>(v: SValue | undefined, state: S, add: (state: S, x: string
 
 const addToSet = (s: StringSet, x: string): StringSet => setAdd(s, x);
 const addToList = (s: string[] | undefined, x: string): string[] | undefined => {
-  if (s === undefined) return [x];
-  if (s.length < 100) s.push(x);
+  if (s === undefined) return [intern(x)];
+  if (s.length < 100) s.push(intern(x));
   return s;
 };
 const addPresent = (n: number): number => n + 1;
@@ -157,7 +173,8 @@ function collect(kind: CollectorKind, state: unknown, v: SValue | undefined): un
 
 /** first()/last(): a row's values, one as a string, several as a multivalue; null when it has none. */
 function firstOf(v: SValue | undefined): SValue {
-  const xs = eachValue(v, [] as string[], (s, x) => (s.push(x), s));
+  if (typeof v === 'string' && v !== '') return intern(v);
+  const xs = eachValue(v, [] as string[], (s, x) => (s.push(intern(x)), s));
   return xs.length === 0 ? null : xs.length === 1 ? xs[0]! : xs;
 }
 
@@ -188,11 +205,8 @@ function result(fn: StatsFunction, state: unknown): SValue {
 
 // --- Groups ---
 
-/** A group: the first row's values of the BY fields, and one state per collector. */
-export interface Group {
-  keys: SValue[];
-  slots: unknown[];
-}
+/** A group: the first row's values of the BY fields, then one state per collector. */
+export type Group = unknown[];
 
 /** One level of the group index: a BY field's values (arrays by their JSON text). */
 interface Level {
@@ -251,7 +265,8 @@ export class Aggregation {
       const found = map.get(k);
       if (last) {
         if (found) return found as Group;
-        const g: Group = { keys: keys.slice(), slots: this.kinds.map(initial) };
+        const g: Group = keys.slice();
+        for (const kind of this.kinds) g.push(initial(kind));
         map.set(k, g);
         this.groups.push(g);
         return g;
@@ -265,24 +280,24 @@ export class Aggregation {
   add(row: SEvent): Group | undefined {
     const g = this.groupOf(row);
     if (!g) return undefined;
-    const { kinds, fields, } = this;
-    const slots = g.slots;
+    const { kinds, fields } = this;
+    const base = this.by.length;
     for (let i = 0; i < kinds.length; i++) {
       const f = fields[i];
-      slots[i] = collect(kinds[i]!, slots[i], f === undefined ? undefined : row[f]);
+      g[base + i] = collect(kinds[i]!, g[base + i], f === undefined ? undefined : row[f]);
     }
     return g;
   }
 
   /** The group of a stats without BY over no rows: one row of empty aggregates. */
   emptyGroup(): Group {
-    return { keys: [], slots: this.kinds.map(initial) };
+    return this.kinds.map(initial);
   }
 
   /** The aggregates of a group as fields (null results are left out), written into `into`. */
   results(g: Group, into: SEvent): SEvent {
     for (const o of this.outputs) {
-      const v = result(o.fn, g.slots[o.slot]);
+      const v = result(o.fn, g[this.by.length + o.slot]);
       if (v !== null) into[o.as] = v;
     }
     return into;
@@ -291,7 +306,7 @@ export class Aggregation {
   /** A stats output row: the BY fields, then the aggregates. */
   row(g: Group): SEvent {
     const out: SEvent = {};
-    for (let i = 0; i < this.by.length; i++) out[this.by[i]!] = g.keys[i]!;
+    for (let i = 0; i < this.by.length; i++) out[this.by[i]!] = g[i] as SValue;
     return this.results(g, out);
   }
 }
