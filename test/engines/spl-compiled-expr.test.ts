@@ -53,3 +53,59 @@ describe('SPL expressions with literal arguments', () => {
     }
   });
 });
+
+describe('SPL boolean logic', () => {
+  // Three-valued logic as documented (null is unknown), with OR/XOR < AND < NOT, checked on random expressions
+  // against a plain left-nested binary evaluator.
+  type Node = { op: 'OR' | 'XOR' | 'AND'; l: Node; r: Node } | { op: 'NOT'; x: Node } | { op: 'field'; name: string };
+  const model = (n: Node, row: SEvent): boolean | null => {
+    switch (n.op) {
+      case 'field': return (row[n.name] ?? null) as boolean | null;
+      case 'NOT': { const v = model(n.x, row); return v === null ? null : !v; }
+      case 'AND': { const a = model(n.l, row); if (a === false) return false; const b = model(n.r, row); if (b === false) return false; return a === null || b === null ? null : true; }
+      case 'OR': { const a = model(n.l, row); if (a === true) return true; const b = model(n.r, row); if (b === true) return true; return a === null || b === null ? null : false; }
+      case 'XOR': { const a = model(n.l, row); const b = model(n.r, row); return a === null || b === null ? null : a !== b; }
+    }
+  };
+  const text = (n: Node): string => (n.op === 'field' ? n.name : n.op === 'NOT' ? `NOT (${text(n.x)})` : `(${text(n.l)}) ${n.op} (${text(n.r)})`);
+  // Also the flat spelling, where precedence decides: OR and XOR chains left to right, AND tighter.
+  const flat = (ops: string[], names: string[]) => names.map((f, i) => (i ? `${ops[i - 1]} ${f}` : f)).join(' ');
+  const flatModel = (ops: string[], names: string[]): Node => {
+    // AND binds tighter: group AND runs first, then fold OR/XOR left to right.
+    const terms: Node[] = [{ op: 'field', name: names[0]! }];
+    const between: ('OR' | 'XOR')[] = [];
+    ops.forEach((op, i) => {
+      const f: Node = { op: 'field', name: names[i + 1]! };
+      if (op === 'AND') terms[terms.length - 1] = { op: 'AND', l: terms[terms.length - 1]!, r: f };
+      else { between.push(op as 'OR' | 'XOR'); terms.push(f); }
+    });
+    return between.reduce<Node>((acc, op, i) => ({ op, l: acc, r: terms[i + 1]! }), terms[0]!);
+  };
+  it('n-ary AND and OR runs give the left-nested binary answers, with XOR and NOT mixed in', () => {
+    let s = 5;
+    const r = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+    const names = ['a', 'b', 'c', 'd', 'e'];
+    const gen = (depth: number): Node => {
+      const k = r();
+      if (depth === 0 || k < 0.3) return { op: 'field', name: names[Math.floor(r() * names.length)]! };
+      if (k < 0.4) return { op: 'NOT', x: gen(depth - 1) };
+      return { op: (['OR', 'XOR', 'AND'] as const)[Math.floor(r() * 3)]!, l: gen(depth - 1), r: gen(depth - 1) };
+    };
+    const rows: SEvent[] = [];
+    for (let i = 0; i < 40; i++) {
+      const row: SEvent = {};
+      for (const f of names) { const v = [true, false, null][Math.floor(r() * 3)]!; if (v !== null) row[f] = v; }
+      rows.push(row);
+    }
+    for (let i = 0; i < 300; i++) {
+      const n = gen(4);
+      const e = ExprParser.parse(text(n));
+      for (const row of rows) expect(e(row), text(n)).toBe(model(n, row));
+      const len = 2 + Math.floor(r() * 5);
+      const ops = Array.from({ length: len - 1 }, () => ['OR', 'XOR', 'AND'][Math.floor(r() * 3)]!);
+      const fs = Array.from({ length: len }, () => names[Math.floor(r() * names.length)]!);
+      const f = ExprParser.parse(flat(ops, fs));
+      for (const row of rows) expect(f(row), flat(ops, fs)).toBe(model(flatModel(ops, fs), row));
+    }
+  });
+});

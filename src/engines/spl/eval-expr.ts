@@ -1,3 +1,4 @@
+import { fieldReader } from './field-access.js';
 import { cidrMatcher, type CidrMatcher } from './ip-match.js';
 import { SplRuntimeError, asNumber, asString, splunkCompare, pcreToRegExp, type SEvent, type SValue } from './values.js';
 
@@ -105,28 +106,30 @@ export class ExprParser {
   private peek(): Tok | undefined { return this.toks[this.i]; }
   private isWord(w: string): boolean { const t = this.peek(); return t?.t === 'id' && t.v === w; }
 
+  // A run of ORs (or of ANDs) is one n-ary test over its operands, left to right and short-circuiting: the same
+  // answers as the left-nested binary form, with one call per operand.
   private or(): Expr {
-    let left = this.and();
+    const parts = [this.and()];
+    const ops: string[] = [];
     while (this.isWord('OR') || this.isWord('XOR')) {
-      const op = this.peek()!.v;
+      ops.push(this.peek()!.v);
       this.i++;
-      const l = left;
-      const r = this.and();
-      left = op === 'OR'
-        ? (e) => { const a = l(e); if (a === true) return true; const b = r(e); if (b === true) return true; return a === null || b === null ? null : false; }
-        : (e) => { const a = l(e); const b = r(e); return a === null || b === null ? null : Boolean(a) !== Boolean(b); };
+      parts.push(this.and());
     }
-    return left;
+    let run = [parts[0]!];
+    for (let k = 0; k < ops.length; k++) {
+      if (ops[k] === 'OR') run.push(parts[k + 1]!);
+      else run = [xor(anyTrue(run), parts[k + 1]!)];
+    }
+    return anyTrue(run);
   }
   private and(): Expr {
-    let left = this.not();
+    const parts = [this.not()];
     while (this.isWord('AND')) {
       this.i++;
-      const l = left;
-      const r = this.not();
-      left = (e) => { const a = l(e); if (a === false) return false; const b = r(e); if (b === false) return false; return a === null || b === null ? null : true; };
+      parts.push(this.not());
     }
-    return left;
+    return allTrue(parts);
   }
   private not(): Expr {
     if (this.isWord('NOT')) {
@@ -238,13 +241,44 @@ export class ExprParser {
       }
       const name = t.v;
       this.fields?.add(name);
-      return (e) => {
-        const v = e[name];
-        return v === undefined ? null : v;
-      };
+      return fieldReader(name);
     }
     throw new SplRuntimeError(`unexpected '${t.v}' in: ${this.text}`);
   }
+}
+
+/** `a OR b OR ...`: true if one is true, else null if one is null, else false. */
+function anyTrue(parts: Expr[]): Expr {
+  if (parts.length === 1) return parts[0]!;
+  const n = parts.length;
+  return (e) => {
+    let unknown = false;
+    for (let i = 0; i < n; i++) {
+      const v = parts[i]!(e);
+      if (v === true) return true;
+      if (v === null) unknown = true;
+    }
+    return unknown ? null : false;
+  };
+}
+
+/** `a AND b AND ...`: false if one is false, else null if one is null, else true. */
+function allTrue(parts: Expr[]): Expr {
+  if (parts.length === 1) return parts[0]!;
+  const n = parts.length;
+  return (e) => {
+    let unknown = false;
+    for (let i = 0; i < n; i++) {
+      const v = parts[i]!(e);
+      if (v === false) return false;
+      if (v === null) unknown = true;
+    }
+    return unknown ? null : true;
+  };
+}
+
+function xor(l: Expr, r: Expr): Expr {
+  return (e) => { const a = l(e); const b = r(e); return a === null || b === null ? null : Boolean(a) !== Boolean(b); };
 }
 
 /** The test of a comparison operator on splunkCompare's result, chosen when the expression is compiled. */
