@@ -265,8 +265,10 @@ export class Aggregation {
       const found = map.get(k);
       if (last) {
         if (found) return found as Group;
-        const g: Group = keys.slice();
-        for (const kind of this.kinds) g.push(initial(kind));
+        // Made at its final size: growing an array by push reallocates its storage.
+        const g: Group = new Array<unknown>(keys.length + this.kinds.length);
+        for (let j = 0; j < keys.length; j++) g[j] = keys[j];
+        for (let j = 0; j < this.kinds.length; j++) g[keys.length + j] = initial(this.kinds[j]!);
         map.set(k, g);
         this.groups.push(g);
         return g;
