@@ -1,5 +1,5 @@
 import { lookupCommand, type Lookups } from './lookup.js';
-import { runPlan, step, type Plan, type Stage } from './plan.js';
+import { runPlan, step, type EventSource, type Plan, type Stage } from './plan.js';
 import { compileSearch } from './search-expr.js';
 import { sortStage } from './sort.js';
 import { eventstatsStage, statsStage } from './stats.js';
@@ -13,7 +13,8 @@ import { SplRuntimeError, type SEvent } from './values.js';
 // (plan.ts) and then run: no text is parsed and no expression is built per event.
 
 type Stream = AsyncIterable<SEvent>;
-export type DatamodelSource = (model: string, dataset: string) => Stream;
+/** The events of a data model's dataset, as rows or as items carrying a row (plan.ts). */
+export type DatamodelSource = (model: string, dataset: string) => EventSource;
 
 /**
  * Replaces `name` macro calls with their definitions (no arguments), repeatedly (macros may use macros). As in

@@ -24,9 +24,15 @@ export type Stage =
    */
   | { kind: 'sink'; sink: (next: Sink) => Sink; prepare?: () => Promise<void> };
 
+/**
+ * The events a generating command reads: rows, or items that carry one (`row` picks it out), so that a caller's
+ * stream of wrapped events is read without a second async generator in between.
+ */
+export type EventSource = AsyncIterable<SEvent> | { items: AsyncIterable<unknown>; row: (item: unknown) => SEvent };
+
 /** A compiled search: where its rows come from, and its stages in order. */
 export interface Plan {
-  rows: () => AsyncIterable<SEvent>;
+  rows: () => EventSource;
   /** The search's own copy of an event. */
   row: (event: SEvent) => SEvent;
   stages: Stage[];
@@ -42,7 +48,12 @@ export async function runPlan(plan: Plan): Promise<SEvent[]> {
   const out: SEvent[] = [];
   const head = connect(plan.stages, { push: (r) => void out.push(withoutAbsent(r)), end: () => undefined });
   const copy = plan.row;
-  for await (const event of plan.rows()) head.push(copy(event));
+  const source = plan.rows();
+  if (Symbol.asyncIterator in source) for await (const event of source) head.push(copy(event));
+  else {
+    const pick = source.row;
+    for await (const item of source.items) head.push(copy(pick(item)));
+  }
   head.end();
   return out;
 }
