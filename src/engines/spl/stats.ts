@@ -60,35 +60,34 @@ function collectorKind(fn: StatsFunction, field: string | undefined): CollectorK
 type StringSet = undefined | string | string[] | Set<string>;
 const SMALL_SET = 16;
 
-function setAdd(s: StringSet, x: string): StringSet {
-  if (s === undefined) return intern(x);
-  if (typeof s === 'string') return s === x ? s : [s, intern(x)];
+function setAdd(s: StringSet, x: string, texts: Texts): StringSet {
+  if (s === undefined) return intern(texts, x);
+  if (typeof s === 'string') return s === x ? s : [s, intern(texts, x)];
   if (Array.isArray(s)) {
     if (s.includes(x)) return s;
     if (s.length < SMALL_SET) {
-      s.push(intern(x));
+      s.push(intern(texts, x));
       return s;
     }
     const set = new Set(s);
-    set.add(intern(x));
+    set.add(intern(texts, x));
     return set;
   }
-  if (!s.has(x)) s.add(intern(x));
+  if (!s.has(x)) s.add(intern(texts, x));
   return s;
 }
 
 /**
- * One copy of each text kept in group state. The table is shared by every search and never cleared, so it is
- * bounded: past its limit new texts are kept as they come (a table of every distinct value would grow with the
- * input). Texts are interned when a group first keeps them, not on every row.
+ * One copy of each text kept in group state, per aggregation. Texts are interned when a group first keeps them,
+ * not on every row; past a limit new texts are kept as they come, so that the table stays small beside the state.
  */
-const INTERNED = new Map<string, string>();
+type Texts = Map<string, string>;
 const INTERN_LIMIT = 1 << 16;
 
-function intern(x: string): string {
-  const y = INTERNED.get(x);
+function intern(texts: Texts, x: string): string {
+  const y = texts.get(x);
   if (y !== undefined) return y;
-  if (INTERNED.size < INTERN_LIMIT) INTERNED.set(x, x);
+  if (texts.size < INTERN_LIMIT) texts.set(x, x);
   return x;
 }
 
@@ -106,21 +105,22 @@ interface Sum {
 }
 
 /** The values a function sees in a field: none for null or "", each non-empty element of a multivalue, as text. */
-function eachValue<S>(v: SValue | undefined, state: S, add: (state: S, x: string) => S): S {
+function eachValue<S>(v: SValue | undefined, state: S, add: (state: S, x: string, texts: Texts) => S, texts: Texts): S {
   if (v === undefined || v === null || v === '') return state;
-  if (typeof v === 'string') return add(state, v);
-  if (!Array.isArray(v)) return add(state, String(v));
-  for (const x of v) if (x !== null && x !== '') state = add(state, asString(x));
+  if (typeof v === 'string') return add(state, v, texts);
+  if (!Array.isArray(v)) return add(state, String(v), texts);
+  for (const x of v) if (x !== null && x !== '') state = add(state, asString(x), texts);
   return state;
 }
 
-const addToSet = (s: StringSet, x: string): StringSet => setAdd(s, x);
-const addToList = (s: string[] | undefined, x: string): string[] | undefined => {
-  if (s === undefined) return [intern(x)];
-  if (s.length < 100) s.push(intern(x));
+const addToSet = (s: StringSet, x: string, texts: Texts): StringSet => setAdd(s, x, texts);
+const addToList = (s: string[] | undefined, x: string, texts: Texts): string[] | undefined => {
+  if (s === undefined) return [intern(texts, x)];
+  if (s.length < 100) s.push(intern(texts, x));
   return s;
 };
 const addPresent = (n: number): number => n + 1;
+const addToArray = (xs: string[], x: string, texts: Texts): string[] => (xs.push(intern(texts, x)), xs);
 const addMin = (best: SValue, x: string): SValue => (best === null || splunkCompare(x, best) < 0 ? asNumber(x) ?? x : best);
 const addMax = (best: SValue, x: string): SValue => (best === null || splunkCompare(x, best) > 0 ? asNumber(x) ?? x : best);
 const addSum = (s: Sum | undefined, x: string): Sum | undefined => {
@@ -138,26 +138,26 @@ function finite(v: SValue | undefined): v is number {
 }
 
 /** One collector's update of a group's slot with a row's value of its field. */
-function collect(kind: CollectorKind, state: unknown, v: SValue | undefined): unknown {
+function collect(kind: CollectorKind, state: unknown, v: SValue | undefined, texts: Texts): unknown {
   switch (kind) {
     case 'rows':
       return (state as number) + 1;
     case 'present':
-      return eachValue(v, 0, addPresent) > 0 ? (state as number) + 1 : state;
+      return eachValue(v, 0, addPresent, texts) > 0 ? (state as number) + 1 : state;
     case 'set':
-      return eachValue(v, state as StringSet, addToSet);
+      return eachValue(v, state as StringSet, addToSet, texts);
     case 'list':
-      return eachValue(v, state as string[] | undefined, addToList);
+      return eachValue(v, state as string[] | undefined, addToList, texts);
     case 'min':
       if (finite(v) && (state === null || typeof state === 'number')) return state === null || v < state ? v + 0 : state;
-      return eachValue(v, state as SValue, addMin);
+      return eachValue(v, state as SValue, addMin, texts);
     case 'max':
       if (finite(v) && (state === null || typeof state === 'number')) return state === null || v > state ? v + 0 : state;
-      return eachValue(v, state as SValue, addMax);
+      return eachValue(v, state as SValue, addMax, texts);
     case 'first':
-      return state === null ? firstOf(v) : state;
+      return state === null ? firstOf(v, texts) : state;
     case 'last':
-      return firstOf(v) ?? state;
+      return firstOf(v, texts) ?? state;
     case 'sum':
       if (finite(v)) {
         if (state === undefined) return { s: v + 0, n: 1 };
@@ -165,16 +165,16 @@ function collect(kind: CollectorKind, state: unknown, v: SValue | undefined): un
         (state as Sum).n++;
         return state;
       }
-      return eachValue(v, state as Sum | undefined, addSum);
+      return eachValue(v, state as Sum | undefined, addSum, texts);
     default:
       return assertNever(kind, 'collector');
   }
 }
 
 /** first()/last(): a row's values, one as a string, several as a multivalue; null when it has none. */
-function firstOf(v: SValue | undefined): SValue {
-  if (typeof v === 'string' && v !== '') return intern(v);
-  const xs = eachValue(v, [] as string[], (s, x) => (s.push(intern(x)), s));
+function firstOf(v: SValue | undefined, texts: Texts): SValue {
+  if (typeof v === 'string' && v !== '') return intern(texts, v);
+  const xs = eachValue(v, [] as string[], addToArray, texts);
   return xs.length === 0 ? null : xs.length === 1 ? xs[0]! : xs;
 }
 
@@ -222,6 +222,7 @@ export class Aggregation {
   private readonly outputs: { fn: StatsFunction; as: string; slot: number }[] = [];
   private readonly root: Level = { values: new Map() };
   private readonly keys: SValue[];
+  private readonly texts: Texts = new Map();
 
   constructor(aggs: Aggregate[], readonly by: string[]) {
     const slotOf = new Map<string, number>();
@@ -286,7 +287,7 @@ export class Aggregation {
     const base = this.by.length;
     for (let i = 0; i < kinds.length; i++) {
       const f = fields[i];
-      g[base + i] = collect(kinds[i]!, g[base + i], f === undefined ? undefined : row[f]);
+      g[base + i] = collect(kinds[i]!, g[base + i], f === undefined ? undefined : row[f], this.texts);
     }
     return g;
   }
