@@ -1,4 +1,5 @@
 import { assertNever } from '../../util/assert-never.js';
+import { fieldReader } from './field-access.js';
 import type { Stage } from './plan.js';
 import { SplRuntimeError, asNumber, asString, splunkCompare, type SEvent, type SValue } from './values.js';
 
@@ -218,7 +219,9 @@ interface Level {
 export class Aggregation {
   readonly groups: Group[] = [];
   private readonly kinds: CollectorKind[] = [];
-  private readonly fields: (string | undefined)[] = [];
+  /** Each collector's field, as a reader (field-access.ts); undefined for count without a field. */
+  private readonly fields: (((row: SEvent) => SValue) | undefined)[] = [];
+  private readonly byFields: ((row: SEvent) => SValue)[];
   private readonly outputs: { fn: StatsFunction; as: string; slot: number }[] = [];
   private readonly root: Level = { values: new Map() };
   private readonly keys: SValue[];
@@ -233,20 +236,21 @@ export class Aggregation {
       if (slot === undefined) {
         slotOf.set(id, (slot = this.kinds.length));
         this.kinds.push(kind);
-        this.fields.push(a.field);
+        this.fields.push(a.field === undefined ? undefined : fieldReader(a.field));
       }
       this.outputs.push({ fn: a.fn, as: a.as, slot });
     }
     this.keys = new Array<SValue>(by.length);
+    this.byFields = by.map(fieldReader);
   }
 
   /** The group of a row (created on its first row), or undefined when a BY field is null or empty (dropped). */
   groupOf(row: SEvent): Group | undefined {
-    const by = this.by;
+    const by = this.byFields;
     const keys = this.keys;
     for (let i = 0; i < by.length; i++) {
-      const v = row[by[i]!];
-      if (v === undefined || v === null || v === '') return undefined;
+      const v = by[i]!(row);
+      if (v === null || v === '') return undefined;
       keys[i] = v;
     }
     let level: Level = this.root;
@@ -287,7 +291,7 @@ export class Aggregation {
     const base = this.by.length;
     for (let i = 0; i < kinds.length; i++) {
       const f = fields[i];
-      g[base + i] = collect(kinds[i]!, g[base + i], f === undefined ? undefined : row[f], this.texts);
+      g[base + i] = collect(kinds[i]!, g[base + i], f === undefined ? undefined : f(row), this.texts);
     }
     return g;
   }
