@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExprParser } from '../../src/engines/spl/eval-expr.js';
+import { generated } from '../../src/engines/spl/expr-codegen.js';
 import type { SEvent, SValue } from '../../src/engines/spl/values.js';
 
 // eval/where functions prepare literal arguments once (a range, a value list, a pattern, a comparison's right
@@ -100,12 +101,41 @@ describe('SPL boolean logic', () => {
     for (let i = 0; i < 300; i++) {
       const n = gen(4);
       const e = ExprParser.parse(text(n));
-      for (const row of rows) expect(e(row), text(n)).toBe(model(n, row));
+      const g = generated(e);
+      for (const row of rows) {
+        expect(e(row), text(n)).toBe(model(n, row));
+        expect(g(row), `generated: ${text(n)}`).toBe(model(n, row));
+      }
       const len = 2 + Math.floor(r() * 5);
       const ops = Array.from({ length: len - 1 }, () => ['OR', 'XOR', 'AND'][Math.floor(r() * 3)]!);
       const fs = Array.from({ length: len }, () => names[Math.floor(r() * names.length)]!);
       const f = ExprParser.parse(flat(ops, fs));
       for (const row of rows) expect(f(row), flat(ops, fs)).toBe(model(flatModel(ops, fs), row));
+    }
+  });
+});
+
+describe('SPL generated boolean expressions', () => {
+  it('give what the closures give, on random expressions over every kind of leaf', () => {
+    let s = 9;
+    const r = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+    const pick = <T,>(xs: T[]): T => xs[Math.floor(r() * xs.length)]!;
+    const leaves = ['a', 'b', 'isnull(a)', 'isnotnull(b)', 'a="x"', 'b!=2', 'c>=10', 'true()', 'false()', 'null()', '"x"', '0', '1', '-0', 'cidrmatch("10.0.0.0/8", c)', 'in(a, "x", "y")', 'if(a="x", b, null())', "'__proto__'", '"say \\"hi\\""'];
+    const gen = (d: number): string => {
+      const k = r();
+      if (d === 0 || k < 0.3) return pick(leaves);
+      if (k < 0.45) return `NOT (${gen(d - 1)})`;
+      if (k < 0.55) return `isnull(${gen(d - 1)})`;
+      if (k < 0.6) return `isnotnull(${gen(d - 1)})`;
+      return Array.from({ length: 2 + Math.floor(r() * 3) }, () => `(${gen(d - 1)})`).join(` ${pick(['AND', 'OR', 'XOR'])} `);
+    };
+    const values: (SValue | undefined)[] = [undefined, null, true, false, 'x', 'y', '', 0, 2, '2', 10, '10.1.2.3', ['x', 'z']];
+    const rows: SEvent[] = Array.from({ length: 60 }, () => ({ a: pick(values), b: pick(values), c: pick(values) }));
+    for (let i = 0; i < 400; i++) {
+      const text = gen(4);
+      const e = ExprParser.parse(text);
+      const g = generated(e);
+      for (const row of rows) expect(g(row), text).toEqual(e(row));
     }
   });
 });

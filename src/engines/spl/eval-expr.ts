@@ -1,3 +1,4 @@
+import { describe } from './expr-codegen.js';
 import { fieldReader } from './field-access.js';
 import { cidrMatcher, type CidrMatcher } from './ip-match.js';
 import { SplRuntimeError, asNumber, asString, splunkCompare, pcreToRegExp, type SEvent, type SValue } from './values.js';
@@ -73,7 +74,7 @@ const CONSTANTS = new WeakMap<Expr, SValue>();
 function constant(v: SValue): Expr {
   const e: Expr = () => v;
   CONSTANTS.set(e, v);
-  return e;
+  return describe(e, { k: 'const', value: v });
 }
 
 function isConstant(e: Expr | undefined): e is Expr {
@@ -135,7 +136,7 @@ export class ExprParser {
     if (this.isWord('NOT')) {
       this.i++;
       const x = this.not();
-      return (e) => { const v = x(e); return v === null ? null : !v; };
+      return describe((e) => { const v = x(e); return v === null ? null : !v; }, { k: 'not', x });
     }
     return this.comparison();
   }
@@ -241,7 +242,7 @@ export class ExprParser {
       }
       const name = t.v;
       this.fields?.add(name);
-      return fieldReader(name);
+      return describe(fieldReader(name), { k: 'field', name });
     }
     throw new SplRuntimeError(`unexpected '${t.v}' in: ${this.text}`);
   }
@@ -251,7 +252,7 @@ export class ExprParser {
 function anyTrue(parts: Expr[]): Expr {
   if (parts.length === 1) return parts[0]!;
   const n = parts.length;
-  return (e) => {
+  return describe((e) => {
     let unknown = false;
     for (let i = 0; i < n; i++) {
       const v = parts[i]!(e);
@@ -259,14 +260,14 @@ function anyTrue(parts: Expr[]): Expr {
       if (v === null) unknown = true;
     }
     return unknown ? null : false;
-  };
+  }, { k: 'any', parts });
 }
 
 /** `a AND b AND ...`: false if one is false, else null if one is null, else true. */
 function allTrue(parts: Expr[]): Expr {
   if (parts.length === 1) return parts[0]!;
   const n = parts.length;
-  return (e) => {
+  return describe((e) => {
     let unknown = false;
     for (let i = 0; i < n; i++) {
       const v = parts[i]!(e);
@@ -274,7 +275,7 @@ function allTrue(parts: Expr[]): Expr {
       if (v === null) unknown = true;
     }
     return unknown ? null : true;
-  };
+  }, { k: 'all', parts });
 }
 
 function xor(l: Expr, r: Expr): Expr {
@@ -313,8 +314,8 @@ function callFunction(name: string, args: Expr[]): Expr {
     if (args.length < min || args.length > max) throw new SplRuntimeError(`${name}() takes ${min === max ? min : `${min}..${max}`} arguments`);
   };
   switch (name) {
-    case 'isnull': arity(1); return (e) => args[0]!(e) === null;
-    case 'isnotnull': arity(1); return (e) => args[0]!(e) !== null;
+    case 'isnull': arity(1); return describe((e) => args[0]!(e) === null, { k: 'isnull', x: args[0]! });
+    case 'isnotnull': arity(1); return describe((e) => args[0]!(e) !== null, { k: 'isnotnull', x: args[0]! });
     case 'null': arity(0); return constant(null);
     case 'true': arity(0); return constant(true);
     case 'false': arity(0); return constant(false);

@@ -1,5 +1,6 @@
 import { parseDuration } from '../../load/duration.js';
 import { ExprParser, tokenizeExpr, type Expr } from './eval-expr.js';
+import { generated } from './expr-codegen.js';
 import type { Step } from './plan.js';
 import { SplRuntimeError, asNumber, type SEvent } from './values.js';
 
@@ -44,7 +45,7 @@ function parseAssignments(text: string, fields: Set<string>): [string, Expr][] {
 
 /** `where expr`: keeps the rows where it is true (not null, not false). */
 export function whereStep(text: string, fields: Set<string>): Step {
-  const e = ExprParser.parse(text, fields);
+  const e = generated(ExprParser.parse(text, fields));
   return (row) => (e(row) === true ? row : undefined);
 }
 
