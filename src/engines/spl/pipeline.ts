@@ -99,10 +99,11 @@ export function compilePipeline(spl: string, ctx: SearchContext): Plan {
   const commands = splitPipeline(spl);
   let rows: Plan['rows'] | undefined;
   const stages: Stage[] = [];
-  // Every field a command reads or writes; and whether a command keeps only named fields (stats, table, fields),
-  // so that fields named nowhere cannot reach the output and the rows need not carry them.
+  // Every field a command reads or writes, up to the first command that keeps only named fields (stats, table,
+  // fields): fields named nowhere before it cannot reach the output, and the rows after it are new rows, so the
+  // search's copy of an event carries only the fields named up to there.
   const fields = new Set<string>();
-  let projected = false;
+  let kept: string[] | undefined;
   for (const [i, text] of commands.entries()) {
     const cmd = parseCommand(withNow(text, ctx.now));
     if (i === 0) {
@@ -110,10 +111,10 @@ export function compilePipeline(spl: string, ctx: SearchContext): Plan {
       continue;
     }
     stages.push(commandStage(cmd, ctx, fields));
-    if (cmd.name === 'stats' || cmd.name === 'table' || (cmd.name === 'fields' && !cmd.rest.startsWith('-'))) projected = true;
+    if (!kept && (cmd.name === 'stats' || cmd.name === 'table' || (cmd.name === 'fields' && !cmd.rest.startsWith('-')))) kept = [...fields];
   }
   if (!rows) throw new SplRuntimeError('empty search');
-  return { rows, stages, row: projected ? rowMaker([...fields]) : (e) => ({ ...e }) };
+  return { rows, stages, row: kept ? rowMaker(kept) : (e) => ({ ...e }) };
 }
 
 interface Command {
