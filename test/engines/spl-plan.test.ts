@@ -44,4 +44,18 @@ describe('SPL plan: each command names the fields it reads', () => {
     const all = await run('| datamodel M D flat | eval gone=null() | where q="c"');
     expect(Object.keys(all[0]!)).not.toContain('gone');
   });
+
+  it('append runs its subsearch fully and adds its rows after the main rows, through the commands that follow', async () => {
+    expect(await run('| datamodel M D flat | stats count AS n | append [| datamodel M D flat | where k="x" | stats count AS m] | eval both=coalesce(n, m)')).toEqual([
+      { n: 3, both: 3 },
+      { m: 2, both: 2 },
+    ]);
+  });
+
+  it('fields - removes fields in place; sort N keeps the first N rows', async () => {
+    expect(await run('| datamodel M D flat | fields - ip, gone, _time | sort 2 q')).toEqual([
+      { p: '3', q: 'a', k: 'x' },
+      { p: '10', q: 'b', k: 'y' },
+    ]);
+  });
 });
