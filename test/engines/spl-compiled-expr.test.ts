@@ -120,7 +120,7 @@ describe('SPL generated boolean expressions', () => {
     let s = 9;
     const r = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
     const pick = <T,>(xs: T[]): T => xs[Math.floor(r() * xs.length)]!;
-    const leaves = ['a', 'b', 'isnull(a)', 'isnotnull(b)', 'a="x"', 'b!=2', 'c>=10', 'true()', 'false()', 'null()', '"x"', '0', '1', '-0', 'cidrmatch("10.0.0.0/8", c)', 'in(a, "x", "y")', 'if(a="x", b, null())', "'__proto__'", '"say \\"hi\\""'];
+    const leaves = ['a', 'b', 'isnull(a)', 'isnotnull(b)', 'a="x"', 'b!=2', 'c>=10', 'true()', 'false()', 'null()', '"x"', '0', '1', '-0', 'cidrmatch("10.0.0.0/8", c)', 'cidrmatch("fc00::/7", a)', 'a<"x"', 'c>"10"', 'b<=1e400', 'a=true()', 'c!=-0', 'b>-2.5', 'in(a, "x", "y")', 'if(a="x", b, null())', "'__proto__'", '"say \\"hi\\""'];
     const gen = (d: number): string => {
       const k = r();
       if (d === 0 || k < 0.3) return pick(leaves);
@@ -129,7 +129,7 @@ describe('SPL generated boolean expressions', () => {
       if (k < 0.6) return `isnotnull(${gen(d - 1)})`;
       return Array.from({ length: 2 + Math.floor(r() * 3) }, () => `(${gen(d - 1)})`).join(` ${pick(['AND', 'OR', 'XOR'])} `);
     };
-    const values: (SValue | undefined)[] = [undefined, null, true, false, 'x', 'y', '', 0, 2, '2', 10, '10.1.2.3', ['x', 'z']];
+    const values: (SValue | undefined)[] = [undefined, null, true, false, 'x', 'y', '', 0, -0, 2, '2', 10, ' 10', Infinity, NaN, 'True', '10.1.2.3', 'fd00::1', ['x', 'z'], ['10.1.2.3', 'y'], ['10.1.2.3'], [], ['1', 3]];
     const rows: SEvent[] = Array.from({ length: 60 }, () => ({ a: pick(values), b: pick(values), c: pick(values) }));
     for (let i = 0; i < 400; i++) {
       const text = gen(4);

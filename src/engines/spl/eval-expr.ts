@@ -149,12 +149,12 @@ export class ExprParser {
       const test = comparisonTest(t.v);
       const compare = isConstant(right) ? compareWith(constantOf(right)) : undefined;
       if (compare) {
-        return (e) => {
+        const valueTest = (a: SValue): boolean => (Array.isArray(a) ? a.some((x) => test(compare(x))) : test(compare(a)));
+        const b = constantOf(right);
+        return describe((e) => {
           const a = left(e);
-          if (a === null) return null;
-          if (Array.isArray(a)) return a.some((x) => test(compare(x)));
-          return test(compare(a));
-        };
+          return a === null ? null : valueTest(a);
+        }, { k: 'compare', left, op: t.v, number: asNumber(b), text: asString(b), test: valueTest });
       }
       return (e) => {
         const a = left(e);
@@ -415,10 +415,11 @@ function callFunction(name: string, args: Expr[]): Expr {
         const c = constantOf(args[0]);
         const inRange = c === null ? undefined : cidrMatcher(asString(c));
         if (!inRange) return () => false;
-        return (e) => {
+        const test = (ip: SValue) => inRange(asString(ip));
+        return describe((e) => {
           const ip = address(e);
-          return ip !== null && inRange(asString(ip));
-        };
+          return ip !== null && test(ip);
+        }, { k: 'cidr', x: address, inRange, test });
       }
       const ranges = new Map<string, CidrMatcher | undefined>();
       return (e) => {
