@@ -104,16 +104,34 @@ export function compilePipeline(spl: string, ctx: SearchContext): Plan {
   // search's copy of an event carries only the fields named up to there.
   const fields = new Set<string>();
   let kept: string[] | undefined;
+  // Per stage: the fields its command names, and whether it keeps only named fields.
+  const named: Set<string>[] = [];
+  const keeps: boolean[] = [];
   for (const [i, text] of commands.entries()) {
     const cmd = parseCommand(withNow(text, ctx.now));
     if (i === 0) {
       rows = generatingCommand(cmd, ctx);
       continue;
     }
-    stages.push(commandStage(cmd, ctx, fields));
-    if (!kept && (cmd.name === 'stats' || cmd.name === 'table' || (cmd.name === 'fields' && !cmd.rest.startsWith('-')))) kept = [...fields];
+    const own = new Set<string>();
+    stages.push(commandStage(cmd, ctx, own));
+    for (const f of own) fields.add(f);
+    const keepsNamed = cmd.name === 'stats' || cmd.name === 'table' || (cmd.name === 'fields' && !cmd.rest.startsWith('-'));
+    named.push(own);
+    keeps.push(keepsNamed);
+    if (!kept && keepsNamed) kept = [...fields];
   }
   if (!rows) throw new SplRuntimeError('empty search');
+  // A stage that adds fields to rows (join) needs to keep only those named from the next stage up to the next
+  // command that keeps only named fields; without such a command every field may reach the output.
+  stages.forEach((s, i) => {
+    if (s.kind !== 'sink' || !s.keepFields) return;
+    const end = keeps.indexOf(true, i + 1);
+    if (end < 0) return;
+    const later = new Set<string>();
+    for (let j = i + 1; j <= end; j++) for (const f of named[j]!) later.add(f);
+    s.keepFields(later);
+  });
   return { rows, stages, row: kept ? rowMaker(kept) : (e) => ({ ...e }) };
 }
 

@@ -22,7 +22,13 @@ export type Stage =
    * A command that holds rows or emits several per row. `prepare` runs before the first row (a subsearch is read
    * fully first, as in Splunk).
    */
-  | { kind: 'sink'; sink: (next: Sink) => Sink; prepare?: () => Promise<void> };
+  | {
+    kind: 'sink';
+    sink: (next: Sink) => Sink;
+    prepare?: () => Promise<void>;
+    /** Told, when a later command keeps only named fields, which fields of the rows it adds can matter (join). */
+    keepFields?: (fields: Set<string>) => void;
+  };
 
 /**
  * The events a generating command reads: rows, or items that carry one (`row` picks it out), so that a caller's

@@ -83,12 +83,19 @@ export function joinStage(options: JoinOptions, fields: string[], subsearch: Pla
   for (const f of fields) mentioned.add(f);
   const index = new Map<string, SEvent[]>();
   const keyOf = joinKey(fields);
+  // The subsearch fields that can matter after the join, when the search says so (keepFields): the others are
+  // not kept in the index.
+  let keep: string[] | undefined;
   return {
     kind: 'sink',
+    keepFields(later) {
+      keep = [...new Set([...fields, ...later])];
+    },
     async prepare() {
-      for (const r of await runPlan(subsearch)) {
-        const k = keyOf(r);
+      for (const row of await runPlan(subsearch)) {
+        const k = keyOf(row);
         if (k === undefined) continue;
+        const r = keep ? only(row, keep) : row;
         const rows = index.get(k);
         if (!rows) index.set(k, [r]);
         else if (rows.length < options.max) rows.push(r);
@@ -104,6 +111,12 @@ export function joinStage(options: JoinOptions, fields: string[], subsearch: Pla
       end: () => next.end(),
     }),
   };
+}
+
+function only(row: SEvent, fields: string[]): SEvent {
+  const out: SEvent = {};
+  for (const f of fields) if (row[f] !== undefined) out[f] = row[f];
+  return out;
 }
 
 /** A row with the fields of `over` written over those of `base` (fields `over` lacks keep their values). */
