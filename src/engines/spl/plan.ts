@@ -6,6 +6,7 @@ import type { SEvent } from './values.js';
 // sort, join, append) are sinks: they hold what they must and pass rows on at the end or as they match.
 //
 // Rows belong to the search: its source hands each stage a copy of the event, so steps change rows in place.
+// A plan runs once: its stages hold that run's state (groups, held rows, a subsearch's index).
 
 /** A streaming command: the row, changed in place, or undefined when the row is dropped. */
 export type Step = (row: SEvent) => SEvent | undefined;
