@@ -1,4 +1,6 @@
-import { cidrContains, parseCidr, parseIp } from '../../util/ip.js';
+import { describe } from './expr-codegen.js';
+import { fieldReader } from './field-access.js';
+import { cidrMatcher, type CidrMatcher } from './ip-match.js';
 import { SplRuntimeError, asNumber, asString, splunkCompare, pcreToRegExp, type SEvent, type SValue } from './values.js';
 
 // The eval/where expression language (Splunk "Evaluation functions"): precedence, from loosest: OR/XOR, AND,
@@ -64,20 +66,40 @@ export function tokenizeExpr(s: string): Tok[] {
 
 export type Expr = (e: SEvent) => SValue;
 
+// Expressions are compiled once into closures. Literals are remembered as constants so that a function whose
+// pattern, range or value list is a literal (cidrmatch("10.0.0.0/8", ip), in(x, "a", "b"), match(x, "re"))
+// prepares it once instead of on every event.
+const CONSTANTS = new WeakMap<Expr, SValue>();
+
+function constant(v: SValue): Expr {
+  const e: Expr = () => v;
+  CONSTANTS.set(e, v);
+  return describe(e, { k: 'const', value: v });
+}
+
+function isConstant(e: Expr | undefined): e is Expr {
+  return e !== undefined && CONSTANTS.has(e);
+}
+
+function constantOf(e: Expr): SValue {
+  return CONSTANTS.get(e)!;
+}
+
 export class ExprParser {
   private i = 0;
-  constructor(private readonly toks: Tok[], private readonly text: string) {}
+  /** `fields` collects the names of the fields the expression reads (a search's plan copies only those). */
+  constructor(private readonly toks: Tok[], private readonly text: string, private readonly fields?: Set<string>) {}
 
-  static parse(text: string): Expr {
-    const p = new ExprParser(tokenizeExpr(text), text);
+  static parse(text: string, fields?: Set<string>): Expr {
+    const p = new ExprParser(tokenizeExpr(text), text, fields);
     const e = p.or();
     if (p.i !== p.toks.length) throw new SplRuntimeError(`unexpected '${p.toks[p.i]!.v}' in: ${text}`);
     return e;
   }
 
   /** Parses one expression from a token list and reports where it stopped (for `eval a=x, b=y`). */
-  static parsePrefix(toks: Tok[], start: number, text: string): { expr: Expr; next: number } {
-    const p = new ExprParser(toks, text);
+  static parsePrefix(toks: Tok[], start: number, text: string, fields?: Set<string>): { expr: Expr; next: number } {
+    const p = new ExprParser(toks, text, fields);
     p.i = start;
     return { expr: p.or(), next: p.i };
   }
@@ -85,34 +107,36 @@ export class ExprParser {
   private peek(): Tok | undefined { return this.toks[this.i]; }
   private isWord(w: string): boolean { const t = this.peek(); return t?.t === 'id' && t.v === w; }
 
+  // A run of ORs (or of ANDs) is one n-ary test over its operands, left to right and short-circuiting: the same
+  // answers as the left-nested binary form, with one call per operand.
   private or(): Expr {
-    let left = this.and();
+    const parts = [this.and()];
+    const ops: string[] = [];
     while (this.isWord('OR') || this.isWord('XOR')) {
-      const op = this.peek()!.v;
+      ops.push(this.peek()!.v);
       this.i++;
-      const l = left;
-      const r = this.and();
-      left = op === 'OR'
-        ? (e) => { const a = l(e); if (a === true) return true; const b = r(e); if (b === true) return true; return a === null || b === null ? null : false; }
-        : (e) => { const a = l(e); const b = r(e); return a === null || b === null ? null : Boolean(a) !== Boolean(b); };
+      parts.push(this.and());
     }
-    return left;
+    let run = [parts[0]!];
+    for (let k = 0; k < ops.length; k++) {
+      if (ops[k] === 'OR') run.push(parts[k + 1]!);
+      else run = [xor(anyTrue(run), parts[k + 1]!)];
+    }
+    return anyTrue(run);
   }
   private and(): Expr {
-    let left = this.not();
+    const parts = [this.not()];
     while (this.isWord('AND')) {
       this.i++;
-      const l = left;
-      const r = this.not();
-      left = (e) => { const a = l(e); if (a === false) return false; const b = r(e); if (b === false) return false; return a === null || b === null ? null : true; };
+      parts.push(this.not());
     }
-    return left;
+    return allTrue(parts);
   }
   private not(): Expr {
     if (this.isWord('NOT')) {
       this.i++;
       const x = this.not();
-      return (e) => { const v = x(e); return v === null ? null : !v; };
+      return describe((e) => { const v = x(e); return v === null ? null : !v; }, { k: 'not', x });
     }
     return this.comparison();
   }
@@ -122,13 +146,22 @@ export class ExprParser {
     if (t?.t === 'op' && ['=', '==', '!=', '<', '<=', '>', '>='].includes(t.v)) {
       this.i++;
       const right = this.additive();
-      const op = t.v;
+      const test = comparisonTest(t.v);
+      const compare = isConstant(right) ? compareWith(constantOf(right)) : undefined;
+      if (compare) {
+        const valueTest = (a: SValue): boolean => (Array.isArray(a) ? a.some((x) => test(compare(x))) : test(compare(a)));
+        const b = constantOf(right);
+        return describe((e) => {
+          const a = left(e);
+          return a === null ? null : valueTest(a);
+        }, { k: 'compare', left, op: t.v, number: asNumber(b), text: asString(b), test: valueTest });
+      }
       return (e) => {
         const a = left(e);
         const b = right(e);
         if (a === null || b === null) return null;
-        if (Array.isArray(a)) return a.some((x) => cmp(op, x, b));
-        return cmp(op, a, b);
+        if (Array.isArray(a)) return a.some((x) => test(splunkCompare(x, b)));
+        return test(splunkCompare(a, b));
       };
     }
     return left;
@@ -184,8 +217,8 @@ export class ExprParser {
     const t = this.peek();
     if (!t) throw new SplRuntimeError(`expression ends early: ${this.text}`);
     this.i++;
-    if (t.t === 'num') { const n = Number(t.v); return () => n; }
-    if (t.t === 'str') { const s = t.v; return () => s; }
+    if (t.t === 'num') return constant(Number(t.v));
+    if (t.t === 'str') return constant(t.v);
     if (t.t === '(') {
       const e = this.or();
       if (this.peek()?.t !== ')') throw new SplRuntimeError(`missing ) in: ${this.text}`);
@@ -208,22 +241,72 @@ export class ExprParser {
         return callFunction(t.v, args);
       }
       const name = t.v;
-      return (e) => (name in e ? e[name]! : null);
+      this.fields?.add(name);
+      return describe(fieldReader(name), { k: 'field', name });
     }
     throw new SplRuntimeError(`unexpected '${t.v}' in: ${this.text}`);
   }
 }
 
-function cmp(op: string, a: SValue, b: SValue): boolean {
-  const c = splunkCompare(a, b);
+/** `a OR b OR ...`: true if one is true, else null if one is null, else false. */
+function anyTrue(parts: Expr[]): Expr {
+  if (parts.length === 1) return parts[0]!;
+  const n = parts.length;
+  return describe((e) => {
+    let unknown = false;
+    for (let i = 0; i < n; i++) {
+      const v = parts[i]!(e);
+      if (v === true) return true;
+      if (v === null) unknown = true;
+    }
+    return unknown ? null : false;
+  }, { k: 'any', parts });
+}
+
+/** `a AND b AND ...`: false if one is false, else null if one is null, else true. */
+function allTrue(parts: Expr[]): Expr {
+  if (parts.length === 1) return parts[0]!;
+  const n = parts.length;
+  return describe((e) => {
+    let unknown = false;
+    for (let i = 0; i < n; i++) {
+      const v = parts[i]!(e);
+      if (v === false) return false;
+      if (v === null) unknown = true;
+    }
+    return unknown ? null : true;
+  }, { k: 'all', parts });
+}
+
+function xor(l: Expr, r: Expr): Expr {
+  return (e) => { const a = l(e); const b = r(e); return a === null || b === null ? null : Boolean(a) !== Boolean(b); };
+}
+
+/** The test of a comparison operator on splunkCompare's result, chosen when the expression is compiled. */
+function comparisonTest(op: string): (c: number) => boolean {
   switch (op) {
-    case '=': case '==': return c === 0;
-    case '!=': return c !== 0;
-    case '<': return c < 0;
-    case '<=': return c <= 0;
-    case '>': return c > 0;
-    default: return c >= 0;
+    case '=': case '==': return (c) => c === 0;
+    case '!=': return (c) => c !== 0;
+    case '<': return (c) => c < 0;
+    case '<=': return (c) => c <= 0;
+    case '>': return (c) => c > 0;
+    default: return (c) => c >= 0;
   }
+}
+
+/** splunkCompare(x, b) for a literal b (never null), with b's number and text worked out once. */
+function compareWith(b: SValue): ((x: SValue) => number) | undefined {
+  if (b === null || Array.isArray(b)) return undefined;
+  const y = asNumber(b);
+  const t = asString(b);
+  return (x) => {
+    if (y !== undefined) {
+      const n = asNumber(x);
+      if (n !== undefined) return n - y;
+    }
+    const s = asString(x);
+    return s < t ? -1 : s > t ? 1 : 0;
+  };
 }
 
 function callFunction(name: string, args: Expr[]): Expr {
@@ -231,11 +314,11 @@ function callFunction(name: string, args: Expr[]): Expr {
     if (args.length < min || args.length > max) throw new SplRuntimeError(`${name}() takes ${min === max ? min : `${min}..${max}`} arguments`);
   };
   switch (name) {
-    case 'isnull': arity(1); return (e) => args[0]!(e) === null;
-    case 'isnotnull': arity(1); return (e) => args[0]!(e) !== null;
-    case 'null': arity(0); return () => null;
-    case 'true': arity(0); return () => true;
-    case 'false': arity(0); return () => false;
+    case 'isnull': arity(1); return describe((e) => args[0]!(e) === null, { k: 'isnull', x: args[0]! });
+    case 'isnotnull': arity(1); return describe((e) => args[0]!(e) !== null, { k: 'isnotnull', x: args[0]! });
+    case 'null': arity(0); return constant(null);
+    case 'true': arity(0); return constant(true);
+    case 'false': arity(0); return constant(false);
     case 'lower': arity(1); return (e) => { const v = args[0]!(e); return v === null ? null : Array.isArray(v) ? v.map((x) => asString(x).toLowerCase()) : asString(v).toLowerCase(); };
     case 'upper': arity(1); return (e) => { const v = args[0]!(e); return v === null ? null : asString(v).toUpperCase(); };
     case 'len': arity(1); return (e) => { const v = args[0]!(e); return v === null ? null : [...asString(v)].length; };
@@ -269,6 +352,18 @@ function callFunction(name: string, args: Expr[]): Expr {
     case 'coalesce': return (e) => { for (const a of args) { const v = a(e); if (v !== null) return v; } return null; };
     case 'in': {
       if (args.length < 2) throw new SplRuntimeError('in() needs a field and values');
+      const listed = args.slice(1);
+      if (listed.every(isConstant) && listed.every((a) => constantOf(a) !== null && !Array.isArray(constantOf(a)))) {
+        // Literal values: equal under splunkCompare and as text is equal as text (a literal is never NaN).
+        const texts = new Set(listed.map((a) => asString(constantOf(a))));
+        const field = args[0]!;
+        return (e) => {
+          const v = field(e);
+          if (v === null) return false;
+          if (!Array.isArray(v)) return texts.has(asString(v));
+          return v.some((x) => texts.has(asString(x)));
+        };
+      }
       return (e) => {
         const v = args[0]!(e);
         if (v === null) return false;
@@ -279,6 +374,16 @@ function callFunction(name: string, args: Expr[]): Expr {
     }
     case 'match': {
       arity(2);
+      if (isConstant(args[1]) && constantOf(args[1]) !== null) {
+        const re = pcreToRegExp(asString(constantOf(args[1])));
+        const subject = args[0]!;
+        return (e) => {
+          const v = subject(e);
+          if (v === null) return null;
+          if (!Array.isArray(v)) return re.test(asString(v));
+          return v.some((x) => re.test(asString(x)));
+        };
+      }
       const cache = new Map<string, RegExp>();
       return (e) => {
         const v = args[0]!(e);
@@ -293,24 +398,38 @@ function callFunction(name: string, args: Expr[]): Expr {
     }
     case 'like': {
       arity(2);
+      const literal = isConstant(args[1]) && constantOf(args[1]) !== null ? likeRegExp(asString(constantOf(args[1]))) : undefined;
       return (e) => {
         const v = args[0]!(e);
+        if (v === null) return null;
+        if (literal) return literal.test(asString(v));
         const p = args[1]!(e);
-        if (v === null || p === null) return null;
-        const re = new RegExp(`^${asString(p).replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '[\\s\\S]*').replace(/_/g, '[\\s\\S]')}$`, 'u');
-        return re.test(asString(v));
+        if (p === null) return null;
+        return likeRegExp(asString(p)).test(asString(v));
       };
     }
     case 'cidrmatch': {
       arity(2);
+      const address = args[1]!;
+      if (isConstant(args[0])) {
+        const c = constantOf(args[0]);
+        const inRange = c === null ? undefined : cidrMatcher(asString(c));
+        if (!inRange) return () => false;
+        const test = (ip: SValue) => inRange(asString(ip));
+        return describe((e) => {
+          const ip = address(e);
+          return ip !== null && test(ip);
+        }, { k: 'cidr', x: address, inRange, test });
+      }
+      const ranges = new Map<string, CidrMatcher | undefined>();
       return (e) => {
         const c = args[0]!(e);
-        const ip = args[1]!(e);
+        const ip = address(e);
         if (c === null || ip === null) return false;
-        const range = parseCidr(asString(c));
-        const addr = parseIp(asString(ip));
-        if (typeof range === 'string' || !addr) return false;
-        return cidrContains(range, addr);
+        const text = asString(c);
+        if (!ranges.has(text)) ranges.set(text, cidrMatcher(text));
+        const inRange = ranges.get(text);
+        return inRange !== undefined && inRange(asString(ip));
       };
     }
     case 'mvindex': {
@@ -332,4 +451,9 @@ function callFunction(name: string, args: Expr[]): Expr {
     default:
       throw new SplRuntimeError(`eval function ${name}() is outside the supported SPL subset (docs/engines.md)`);
   }
+}
+
+/** like()'s pattern: % any run of characters, _ one character, the rest literal. */
+function likeRegExp(p: string): RegExp {
+  return new RegExp(`^${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '[\\s\\S]*').replace(/_/g, '[\\s\\S]')}$`, 'u');
 }

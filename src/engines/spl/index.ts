@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Row } from '../../events/model.js';
-import type { Engine, EngineOutput, EngineRun } from '../types.js';
+import type { Engine, EngineOutput, EngineRun, NativeEvent } from '../types.js';
 import { appFiles, readLookups } from './lookup.js';
 import { expandMacros, runPipeline } from './pipeline.js';
+import type { EventSource } from './plan.js';
 import { SplRuntimeError, type SEvent } from './values.js';
 
 /** Macros of every app under dist-rules/splunk/ (default/macros.conf), for expanding `name` calls. */
@@ -44,16 +45,13 @@ export const splEngine: Engine = {
     const { rule } = run;
     const query = run.readEmitted(`splunk/${rule.slug}.spl`);
     const spl = expandMacros(query.trim(), readMacros(run.distDir));
-    const source = (model: string, dataset: string): AsyncIterable<SEvent> => {
+    const source = (model: string, dataset: string): EventSource => {
       const branch = rule.branches.find((b) => {
         const s = run.mapping.sources[b.source]?.settings;
         return s?.datamodel === model && s?.dataset === dataset;
       });
       if (!branch) throw new SplRuntimeError(`data model ${model}.${dataset} is not the source of any branch of ${rule.slug}`);
-      const stream = run.read(branch.source);
-      return (async function* () {
-        for await (const { native } of stream) yield native as SEvent;
-      })();
+      return { items: run.read(branch.source), row: (item) => (item as NativeEvent).native as SEvent };
     };
     const rows: Row[] = [];
     const lookups = readLookups(run.distDir);

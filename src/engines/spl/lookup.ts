@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readCsvRecords } from '../../events/csv.js';
-import { cidrContains, parseCidr, parseIp } from '../../util/ip.js';
+import { cidrMatcher, type CidrMatcher } from './ip-match.js';
 import { SplRuntimeError, asString, type SEvent } from './values.js';
 
 /** A lookup definition (transforms.conf stanza) with its CSV rows. */
@@ -47,28 +47,46 @@ export function readLookups(distDir: string): Map<string, LookupTable> {
   return out;
 }
 
-/** `lookup <name> <field> [AS <event field>] OUTPUT <field> [AS <new field>]`, one match per event (max_matches = 1). */
-export function lookupCommand(rest: string, lookups: Lookups): (e: SEvent) => SEvent {
+/**
+ * `lookup <name> <field> [AS <event field>] OUTPUT <field> [AS <new field>]`, one match per event (max_matches = 1):
+ * the first row of the table that matches. The table is indexed once: a map of its key texts (lower-cased when the
+ * match is case-insensitive), or for a CIDR field its ranges in row order.
+ */
+export function lookupCommand(rest: string, lookups: Lookups, fields?: Set<string>): (e: SEvent) => SEvent {
   const m = /^(\w+)\s+(\w+)(?:\s+AS\s+(\w+))?\s+OUTPUT\s+(\w+)(?:\s+AS\s+(\w+))?$/i.exec(rest);
   if (!m) throw new SplRuntimeError(`only 'lookup <name> <field> [AS <field>] OUTPUT <field> [AS <field>]' is supported, got: lookup ${rest}`);
   const [, name, key, eventField = key, output, as = output] = m as unknown as [string, string, string, string | undefined, string, string | undefined];
   const table = lookups(name);
   if (!table) throw new SplRuntimeError(`lookup ${name} is not defined in any app's transforms.conf`);
-  const matches = (row: Record<string, string>, v: string): boolean => {
-    const cell = row[key!] ?? '';
-    if (table.cidrField === key) {
-      const range = parseCidr(cell);
-      const ip = parseIp(v);
-      return typeof range !== 'string' && !!ip && cidrContains(range, ip);
-    }
-    return table.caseSensitive ? cell === v : cell.toLowerCase() === v.toLowerCase();
-  };
+  const find = rowFinder(table, key, output);
+  fields?.add(eventField!).add(as!);
   return (e) => {
     const v = e[eventField!];
-    const out: SEvent = { ...e };
-    const row = v === undefined || v === null || Array.isArray(v) ? undefined : table.rows.find((r) => matches(r, asString(v)));
-    if (row) out[as!] = row[output!] ?? null;
-    else delete out[as!];
-    return out;
+    const found = v === undefined || v === null || Array.isArray(v) ? undefined : find(asString(v));
+    // The row belongs to the search (src/engines/spl/plan.ts): it is changed in place.
+    e[as!] = found;
+    return e;
   };
+}
+
+/** The output value of the first row whose key matches a text (null when that row lacks it), or undefined. */
+function rowFinder(table: LookupTable, key: string, output: string): (v: string) => string | null | undefined {
+  if (table.cidrField === key) {
+    const ranges: { inRange: CidrMatcher; value: string | null }[] = [];
+    for (const row of table.rows) {
+      const inRange = cidrMatcher(row[key] ?? '');
+      if (inRange) ranges.push({ inRange, value: row[output] ?? null });
+    }
+    return (v) => {
+      for (const r of ranges) if (r.inRange(v)) return r.value;
+      return undefined;
+    };
+  }
+  const fold = table.caseSensitive ? (x: string) => x : (x: string) => x.toLowerCase();
+  const index = new Map<string, string | null>();
+  for (const row of table.rows) {
+    const cell = fold(row[key] ?? '');
+    if (!index.has(cell)) index.set(cell, row[output] ?? null);
+  }
+  return (v) => index.get(fold(v));
 }

@@ -1,4 +1,4 @@
-import { cidrContains, parseCidr, parseIp } from '../../util/ip.js';
+import { cidrMatcher } from './ip-match.js';
 import { SplRuntimeError, asString, type SEvent, type SValue } from './values.js';
 
 // The `search` command's expression language (for filter macros users edit to tune a rule). Its rules differ from
@@ -23,33 +23,38 @@ function tokenize(s: string): Tok[] {
   return out;
 }
 
-function valueMatches(v: SValue, pattern: string): boolean {
-  const xs = Array.isArray(v) ? v : [v];
-  const cidr = pattern.includes('/') ? parseCidr(pattern) : undefined;
+/** The test of one value against a search pattern (case-insensitive, `*` wildcards, a CIDR range), built once. */
+function valueMatcher(pattern: string): (v: SValue) => boolean {
+  const inRange = pattern.includes('/') ? cidrMatcher(pattern) : undefined;
   const re = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[\\s\\S]*')}$`, 'iu');
-  return xs.some((x) => {
+  const one = (x: SValue): boolean => {
     if (x === null) return false;
     const s = asString(x);
-    if (cidr && typeof cidr !== 'string') {
-      const ip = parseIp(s);
-      if (ip) return cidrContains(cidr, ip);
-    }
+    // The pattern as text holds a '/', so it matches no address: an address outside the range fails both tests.
+    if (inRange && inRange(s)) return true;
     return re.test(s);
-  });
+  };
+  return (v) => (Array.isArray(v) ? v.some(one) : one(v));
 }
 
-function term(text: string): (e: SEvent) => boolean {
+function term(text: string, fields: Set<string> | undefined): (e: SEvent) => boolean {
   if (text === '*') return () => true;
   const m = /^([^\s=!<>]+)(!=|<=|>=|=|<|>)(.*)$/.exec(text);
   if (!m) throw new SplRuntimeError(`free-text search term '${text}' is outside the supported subset; use field=value`);
   const [, field, op, raw] = m as unknown as [string, string, string, string];
+  fields?.add(field);
   const value = raw.startsWith('"') ? raw.slice(1, -1).replace(/\\(["\\])/g, '$1') : raw;
   const present = (e: SEvent) => e[field] !== undefined && e[field] !== null && e[field] !== '';
   switch (op) {
-    case '=':
-      return (e) => (value === '*' ? present(e) : present(e) && valueMatches(e[field]!, value));
-    case '!=':
-      return (e) => present(e) && !valueMatches(e[field]!, value);
+    case '=': {
+      if (value === '*') return present;
+      const matches = valueMatcher(value);
+      return (e) => present(e) && matches(e[field]!);
+    }
+    case '!=': {
+      const matches = valueMatcher(value);
+      return (e) => present(e) && !matches(e[field]!);
+    }
     default: {
       const n = Number(value);
       return (e) => {
@@ -61,7 +66,8 @@ function term(text: string): (e: SEvent) => boolean {
   }
 }
 
-export function compileSearch(text: string): (e: SEvent) => boolean {
+/** A search expression as a test of a row; `fields` collects the names of the fields it reads. */
+export function compileSearch(text: string, fields?: Set<string>): (e: SEvent) => boolean {
   const toks = tokenize(text);
   let i = 0;
   const atom = (): ((e: SEvent) => boolean) => {
@@ -78,7 +84,7 @@ export function compileSearch(text: string): (e: SEvent) => boolean {
       i++;
       return x;
     }
-    if (t.t === 'term') return term(t.v);
+    if (t.t === 'term') return term(t.v, fields);
     throw new SplRuntimeError(`unexpected '${t.v}' in search: ${text}`);
   };
   // OR binds tighter than AND in the search command.

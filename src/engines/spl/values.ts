@@ -1,15 +1,26 @@
 // SPL values: strings, numbers, booleans (from comparisons), null, and multivalue fields (arrays of strings).
 export type SValue = null | string | number | boolean | SValue[];
-export type SEvent = Record<string, SValue>;
+/**
+ * A row. A field holding undefined is absent, like a field left out: a search's rows are made with every field it
+ * names (src/engines/spl/plan.ts), so removing a field sets it to undefined instead of changing the row's shape.
+ */
+export type SEvent = Record<string, SValue | undefined>;
 
 export class SplRuntimeError extends Error {}
 
 /** A number when the value is numeric (Splunk compares numerically when both sides are numbers). */
 export function asNumber(v: SValue): number | undefined {
   if (typeof v === 'number') return v;
-  if (typeof v === 'string' && v.trim() !== '' && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v.trim())) return Number(v);
+  if (typeof v !== 'string' || v === '') return undefined;
+  // Most text is no number: its first character says so without a regular expression.
+  const c = v.charCodeAt(0);
+  if (!((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46 || c <= 32 || c === 160 || c >= 0x1680)) return undefined;
+  const t = v.trim();
+  if (t !== '' && NUMBER.test(t)) return Number(v);
   return undefined;
 }
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 export function asString(v: SValue): string {
   if (v === null) return '';

@@ -1,0 +1,21 @@
+import type { SEvent, SValue } from './values.js';
+
+// A field read compiled for one field name. A closure over the name shares one property-load site among all
+// fields (a megamorphic lookup on every read); a function generated per name has its own site, which sees the
+// one row shape of a search (plan.ts) and so stays a direct load. The name is written as a JSON string literal:
+// data, never code.
+
+const readers = new Map<string, (row: SEvent) => SValue>();
+
+/** The value of a field of a row, null when the row lacks it. */
+export function fieldReader(name: string): (row: SEvent) => SValue {
+  let read = readers.get(name);
+  if (!read) {
+    // A literal `__proto__` key would read the prototype: that one name is read as an own property only.
+    read = name === '__proto__'
+      ? (row) => (Object.hasOwn(row, name) ? row[name] ?? null : null)
+      : (new Function(`return function read(row) { const v = row[${JSON.stringify(name)}]; return v === undefined ? null : v; };`)() as (row: SEvent) => SValue);
+    readers.set(name, read);
+  }
+  return read;
+}

@@ -1,0 +1,118 @@
+import type { SEvent } from './values.js';
+
+// The executable form of a search: every command compiled once into a stage, then rows pushed through. Streaming
+// commands (search, where, eval, lookup, bin, rename, fields, table) are steps, and a run of consecutive steps is
+// fused into one function called once per row. Commands that need more than the row at hand (stats, eventstats,
+// sort, join, append) are sinks: they hold what they must and pass rows on at the end or as they match.
+//
+// Rows belong to the search: its source hands each stage a copy of the event, so steps change rows in place.
+// A plan runs once: its stages hold that run's state (groups, held rows, a subsearch's index).
+
+/** A streaming command: the row, changed in place, or undefined when the row is dropped. */
+export type Step = (row: SEvent) => SEvent | undefined;
+
+/** Where rows go: one row at a time, then the end of the input. */
+export interface Sink {
+  push(row: SEvent): void;
+  end(): void;
+}
+
+export type Stage =
+  | { kind: 'step'; step: Step }
+  /**
+   * A command that holds rows or emits several per row. `prepare` runs before the first row (a subsearch is read
+   * fully first, as in Splunk).
+   */
+  | {
+    kind: 'sink';
+    sink: (next: Sink) => Sink;
+    prepare?: () => Promise<void>;
+    /** Told, when a later command keeps only named fields, which fields of the rows it adds can matter (join). */
+    keepFields?: (fields: Set<string>) => void;
+  };
+
+/**
+ * The events a generating command reads: rows, or items that carry one (`row` picks it out), so that a caller's
+ * stream of wrapped events is read without a second async generator in between.
+ */
+export type EventSource = AsyncIterable<SEvent> | { items: AsyncIterable<unknown>; row: (item: unknown) => SEvent };
+
+/** A compiled search: where its rows come from, and its stages in order. */
+export interface Plan {
+  rows: () => EventSource;
+  /** The search's own copy of an event. */
+  row: (event: SEvent) => SEvent;
+  stages: Stage[];
+}
+
+export function step(f: Step): Stage {
+  return { kind: 'step', step: f };
+}
+
+/** Runs a plan to its end; the rows that leave its last stage, in order. */
+export async function runPlan(plan: Plan): Promise<SEvent[]> {
+  for (const s of plan.stages) if (s.kind === 'sink' && s.prepare) await s.prepare();
+  const out: SEvent[] = [];
+  const head = connect(plan.stages, { push: (r) => void out.push(withoutAbsent(r)), end: () => undefined });
+  const copy = plan.row;
+  const source = plan.rows();
+  if (Symbol.asyncIterator in source) for await (const event of source) head.push(copy(event));
+  else {
+    const pick = source.row;
+    for await (const item of source.items) head.push(copy(pick(item)));
+  }
+  head.end();
+  return out;
+}
+
+/** A result row without the fields it holds as undefined (absent). */
+function withoutAbsent(row: SEvent): SEvent {
+  for (const k in row) {
+    if (row[k] !== undefined) continue;
+    const out: SEvent = {};
+    for (const f in row) if (row[f] !== undefined) out[f] = row[f];
+    return out;
+  }
+  return row;
+}
+
+/** The stages as one sink, each feeding the next; consecutive steps fused into one. */
+function connect(stages: Stage[], last: Sink): Sink {
+  let next = last;
+  let run: Step[] = [];
+  const flush = () => {
+    if (run.length) next = stepSink(fuse(run), next);
+    run = [];
+  };
+  for (let i = stages.length - 1; i >= 0; i--) {
+    const s = stages[i]!;
+    if (s.kind === 'step') {
+      run.unshift(s.step);
+      continue;
+    }
+    flush();
+    next = s.sink(next);
+  }
+  flush();
+  return next;
+}
+
+function fuse(steps: Step[]): Step {
+  if (steps.length === 1) return steps[0]!;
+  const n = steps.length;
+  return (row) => {
+    let r: SEvent | undefined = row;
+    for (let i = 0; i < n && r !== undefined; i++) r = steps[i]!(r);
+    return r;
+  };
+}
+
+function stepSink(f: Step, next: Sink): Sink {
+  return {
+    push(row) {
+      const r = f(row);
+      if (r !== undefined) next.push(r);
+    },
+    end: () => next.end(),
+  };
+}

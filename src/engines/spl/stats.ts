@@ -1,0 +1,381 @@
+import { assertNever } from '../../util/assert-never.js';
+import { fieldReader } from './field-access.js';
+import type { Stage } from './plan.js';
+import { SplRuntimeError, asNumber, asString, splunkCompare, type SEvent, type SValue } from './values.js';
+
+// stats and eventstats: aggregate functions over groups. The query's functions are turned once into collectors
+// (one per function kind and field: dc(f) and values(f) share one set of f), and a group is one array: its key
+// values, then one state slot per collector, each as small as what it holds: a count is a number, a set of one
+// value is that string, a few values an array, more a Set. The texts a group keeps are interned (each row brings
+// its own copy of "443" or a vendor name). Memory grows with the groups and their distinct values, not the rows.
+
+export type StatsFunction = 'count' | 'dc' | 'values' | 'list' | 'min' | 'max' | 'first' | 'last' | 'sum' | 'avg';
+
+const STATS_FUNCTIONS: readonly StatsFunction[] = ['count', 'dc', 'values', 'list', 'min', 'max', 'first', 'last', 'sum', 'avg'];
+
+export interface Aggregate {
+  fn: StatsFunction;
+  field?: string;
+  as: string;
+}
+
+/** `<fn>(f) [AS name] ... [BY f ...]`; `command` names the command in errors. */
+export function parseStats(rest: string, command: string): { aggs: Aggregate[]; by: string[] } {
+  const byMatch = /\s+by\s+([\s\S]+)$/i.exec(rest);
+  const aggText = byMatch ? rest.slice(0, byMatch.index) : rest;
+  const by = byMatch ? byMatch[1]!.split(/[\s,]+/).filter(Boolean) : [];
+  const aggs: Aggregate[] = [];
+  const re = /\s*([a-z_]+)(?:\(([^)]*)\))?(?:\s+AS\s+([A-Za-z_][A-Za-z0-9_]*))?\s*,?/giy;
+  let m: RegExpExecArray | null;
+  let last = 0;
+  while (last < aggText.length && (m = re.exec(aggText))) {
+    if (m[0].trim() === '') break;
+    last = re.lastIndex;
+    const fn = m[1]!.toLowerCase();
+    const field = m[2]?.trim() || undefined;
+    if (!(STATS_FUNCTIONS as readonly string[]).includes(fn)) throw new SplRuntimeError(`${command} function ${fn}() is outside the supported subset`);
+    aggs.push({ fn: fn as StatsFunction, field, as: m[3] ?? (field ? `${fn}(${field})` : fn) });
+  }
+  if (aggText.slice(last).trim()) throw new SplRuntimeError(`cannot parse ${command} near '${aggText.slice(last).trim()}'`);
+  return { aggs, by };
+}
+
+// --- Collectors: what a group keeps per function kind and field. ---
+
+type CollectorKind = 'rows' | 'present' | 'set' | 'list' | 'min' | 'max' | 'first' | 'last' | 'sum';
+
+function collectorKind(fn: StatsFunction, field: string | undefined): CollectorKind {
+  switch (fn) {
+    case 'count': return field === undefined ? 'rows' : 'present';
+    case 'dc': case 'values': return 'set';
+    case 'sum': case 'avg': return 'sum';
+    case 'list': case 'min': case 'max': case 'first': case 'last': return fn;
+    default: return assertNever(fn, 'stats function');
+  }
+}
+
+/**
+ * dc() and values() compare values as strings ("1", "1.0" and "01" are distinct; Search Reference, "How field
+ * values are processed"). A set starts as nothing, then one string, then a short array, then a Set.
+ */
+type StringSet = undefined | string | string[] | Set<string>;
+const SMALL_SET = 16;
+
+function setAdd(s: StringSet, x: string, texts: Texts): StringSet {
+  if (s === undefined) return intern(texts, x);
+  if (typeof s === 'string') return s === x ? s : [s, intern(texts, x)];
+  if (Array.isArray(s)) {
+    if (s.includes(x)) return s;
+    if (s.length < SMALL_SET) {
+      s.push(intern(texts, x));
+      return s;
+    }
+    const set = new Set(s);
+    set.add(intern(texts, x));
+    return set;
+  }
+  if (!s.has(x)) s.add(intern(texts, x));
+  return s;
+}
+
+/**
+ * One copy of each text kept in group state, per aggregation. Texts are interned when a group first keeps them,
+ * not on every row; past a limit new texts are kept as they come, so that the table stays small beside the state.
+ */
+type Texts = Map<string, string>;
+const INTERN_LIMIT = 1 << 16;
+
+function intern(texts: Texts, x: string): string {
+  const y = texts.get(x);
+  if (y !== undefined) return y;
+  if (texts.size < INTERN_LIMIT) texts.set(x, x);
+  return x;
+}
+
+function setSize(s: StringSet): number {
+  return s === undefined ? 0 : typeof s === 'string' ? 1 : Array.isArray(s) ? s.length : s.size;
+}
+
+function setValues(s: StringSet): string[] {
+  return s === undefined ? [] : typeof s === 'string' ? [s] : [...s];
+}
+
+interface Sum {
+  s: number;
+  n: number;
+}
+
+/** The values a function sees in a field: none for null or "", each non-empty element of a multivalue, as text. */
+function eachValue<S>(v: SValue | undefined, state: S, add: (state: S, x: string, texts: Texts) => S, texts: Texts): S {
+  if (v === undefined || v === null || v === '') return state;
+  if (typeof v === 'string') return add(state, v, texts);
+  if (!Array.isArray(v)) return add(state, String(v), texts);
+  for (const x of v) if (x !== null && x !== '') state = add(state, asString(x), texts);
+  return state;
+}
+
+const addToSet = (s: StringSet, x: string, texts: Texts): StringSet => setAdd(s, x, texts);
+const addToList = (s: string[] | undefined, x: string, texts: Texts): string[] | undefined => {
+  if (s === undefined) return [intern(texts, x)];
+  if (s.length < 100) s.push(intern(texts, x));
+  return s;
+};
+const addPresent = (n: number): number => n + 1;
+const addToArray = (xs: string[], x: string, texts: Texts): string[] => (xs.push(intern(texts, x)), xs);
+const addMin = (best: SValue, x: string): SValue => (best === null || splunkCompare(x, best) < 0 ? asNumber(x) ?? x : best);
+const addMax = (best: SValue, x: string): SValue => (best === null || splunkCompare(x, best) > 0 ? asNumber(x) ?? x : best);
+const addSum = (s: Sum | undefined, x: string): Sum | undefined => {
+  const k = asNumber(x);
+  if (k === undefined) return s;
+  if (s === undefined) return { s: k, n: 1 };
+  s.s += k;
+  s.n++;
+  return s;
+};
+
+/** A finite number's text reads back as the same number: min, max and sum skip the round trip through text. */
+function finite(v: SValue | undefined): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+/** One collector's update of a group's slot with a row's value of its field. */
+function collect(kind: CollectorKind, state: unknown, v: SValue | undefined, texts: Texts): unknown {
+  switch (kind) {
+    case 'rows':
+      return (state as number) + 1;
+    case 'present':
+      return eachValue(v, 0, addPresent, texts) > 0 ? (state as number) + 1 : state;
+    case 'set':
+      return eachValue(v, state as StringSet, addToSet, texts);
+    case 'list':
+      return eachValue(v, state as string[] | undefined, addToList, texts);
+    case 'min':
+      if (finite(v) && (state === null || typeof state === 'number')) return state === null || v < state ? v + 0 : state;
+      return eachValue(v, state as SValue, addMin, texts);
+    case 'max':
+      if (finite(v) && (state === null || typeof state === 'number')) return state === null || v > state ? v + 0 : state;
+      return eachValue(v, state as SValue, addMax, texts);
+    case 'first':
+      return state === null ? firstOf(v, texts) : state;
+    case 'last':
+      return firstOf(v, texts) ?? state;
+    case 'sum':
+      if (finite(v)) {
+        if (state === undefined) return { s: v + 0, n: 1 };
+        (state as Sum).s += v;
+        (state as Sum).n++;
+        return state;
+      }
+      return eachValue(v, state as Sum | undefined, addSum, texts);
+    default:
+      return assertNever(kind, 'collector');
+  }
+}
+
+/** first()/last(): a row's values, one as a string, several as a multivalue; null when it has none. */
+function firstOf(v: SValue | undefined, texts: Texts): SValue {
+  if (typeof v === 'string' && v !== '') return intern(texts, v);
+  const xs = eachValue(v, [] as string[], addToArray, texts);
+  return xs.length === 0 ? null : xs.length === 1 ? xs[0]! : xs;
+}
+
+function initial(kind: CollectorKind): unknown {
+  switch (kind) {
+    case 'rows': case 'present': return 0;
+    case 'set': case 'list': case 'sum': return undefined;
+    case 'min': case 'max': case 'first': case 'last': return null;
+    default: return assertNever(kind, 'collector');
+  }
+}
+
+function result(fn: StatsFunction, state: unknown): SValue {
+  switch (fn) {
+    case 'count': return state as number;
+    case 'dc': return setSize(state as StringSet);
+    case 'values': {
+      const xs = setValues(state as StringSet);
+      return xs.length ? xs.sort() : null;
+    }
+    case 'list': return (state as string[] | undefined) ?? null;
+    case 'min': case 'max': case 'first': case 'last': return state as SValue;
+    case 'sum': return state === undefined ? null : (state as Sum).s;
+    case 'avg': return state === undefined ? null : (state as Sum).s / (state as Sum).n;
+    default: return assertNever(fn, 'stats function');
+  }
+}
+
+// --- Groups ---
+
+/** A group: the first row's values of the BY fields, then one state per collector. */
+export type Group = unknown[];
+
+/** One level of the group index: a BY field's values (arrays by their JSON text). */
+interface Level {
+  values: Map<string | number | boolean, Level | Group>;
+  arrays?: Map<string, Level | Group>;
+}
+
+/** The aggregation of one stats or eventstats command, planned once: its collectors, outputs and group index. */
+export class Aggregation {
+  readonly groups: Group[] = [];
+  private readonly kinds: CollectorKind[] = [];
+  /** Each collector's field, as a reader (field-access.ts); undefined for count without a field. */
+  private readonly fields: (((row: SEvent) => SValue) | undefined)[] = [];
+  private readonly byFields: ((row: SEvent) => SValue)[];
+  private readonly outputs: { fn: StatsFunction; as: string; slot: number }[] = [];
+  private readonly root: Level = { values: new Map() };
+  private readonly keys: SValue[];
+  private readonly texts: Texts = new Map();
+
+  constructor(aggs: Aggregate[], readonly by: string[]) {
+    const slotOf = new Map<string, number>();
+    for (const a of aggs) {
+      const kind = collectorKind(a.fn, a.field);
+      const id = `${kind}\u0000${a.field ?? ''}`;
+      let slot = slotOf.get(id);
+      if (slot === undefined) {
+        slotOf.set(id, (slot = this.kinds.length));
+        this.kinds.push(kind);
+        this.fields.push(a.field === undefined ? undefined : fieldReader(a.field));
+      }
+      this.outputs.push({ fn: a.fn, as: a.as, slot });
+    }
+    this.keys = new Array<SValue>(by.length);
+    this.byFields = by.map(fieldReader);
+  }
+
+  /** The group of a row (created on its first row), or undefined when a BY field is null or empty (dropped). */
+  groupOf(row: SEvent): Group | undefined {
+    const by = this.byFields;
+    const keys = this.keys;
+    for (let i = 0; i < by.length; i++) {
+      const v = by[i]!(row);
+      if (v === null || v === '') return undefined;
+      keys[i] = v;
+    }
+    let level: Level = this.root;
+    for (let i = 0; ; i++) {
+      const v = i < keys.length ? keys[i]! : '';
+      const last = i >= keys.length - 1;
+      let map: Map<string | number | boolean, Level | Group>;
+      let k: string | number | boolean;
+      if (Array.isArray(v)) {
+        map = level.arrays ??= new Map();
+        k = JSON.stringify(v);
+      } else {
+        map = level.values;
+        // The key text of a value is its JSON: NaN and the infinities are all `null`, one group.
+        k = typeof v === 'number' && !Number.isFinite(v) ? NaN : (v as string | number | boolean);
+      }
+      const found = map.get(k);
+      if (last) {
+        if (found) return found as Group;
+        // Made at its final size: growing an array by push reallocates its storage.
+        const g: Group = new Array<unknown>(keys.length + this.kinds.length);
+        for (let j = 0; j < keys.length; j++) g[j] = keys[j];
+        for (let j = 0; j < this.kinds.length; j++) g[keys.length + j] = initial(this.kinds[j]!);
+        map.set(k, g);
+        this.groups.push(g);
+        return g;
+      }
+      if (found) level = found as Level;
+      else map.set(k, (level = { values: new Map() }));
+    }
+  }
+
+  /** Adds a row to its group; returns the group (undefined when the row has none). */
+  add(row: SEvent): Group | undefined {
+    const g = this.groupOf(row);
+    if (!g) return undefined;
+    const { kinds, fields } = this;
+    const base = this.by.length;
+    for (let i = 0; i < kinds.length; i++) {
+      const f = fields[i];
+      g[base + i] = collect(kinds[i]!, g[base + i], f === undefined ? undefined : f(row), this.texts);
+    }
+    return g;
+  }
+
+  /** The group of a stats without BY over no rows: one row of empty aggregates. */
+  emptyGroup(): Group {
+    return this.kinds.map(initial);
+  }
+
+  /** The aggregates of a group as fields (null results are left out), written into `into`. */
+  results(g: Group, into: SEvent): SEvent {
+    for (const o of this.outputs) {
+      const v = result(o.fn, g[this.by.length + o.slot]);
+      if (v !== null) into[o.as] = v;
+    }
+    return into;
+  }
+
+  /** A stats output row: the BY fields, then the aggregates. */
+  row(g: Group): SEvent {
+    const out: SEvent = {};
+    for (let i = 0; i < this.by.length; i++) out[this.by[i]!] = g[i] as SValue;
+    return this.results(g, out);
+  }
+}
+
+// --- The commands ---
+
+/** The fields an aggregation reads and writes, for the search's row shape. */
+function mention(aggs: Aggregate[], by: string[], fields: Set<string>): void {
+  for (const a of aggs) {
+    if (a.field !== undefined) fields.add(a.field);
+    fields.add(a.as);
+  }
+  for (const f of by) fields.add(f);
+}
+
+/** stats: one row per group at the end of the input (BY fields null or empty drop the row). */
+export function statsStage(rest: string, fields: Set<string>): Stage {
+  const { aggs, by } = parseStats(rest, 'stats');
+  mention(aggs, by, fields);
+  const agg = new Aggregation(aggs, by);
+  return {
+    kind: 'sink',
+    sink: (next) => ({
+      push: (row) => void agg.add(row),
+      end() {
+        if (!by.length && agg.groups.length === 0) next.push(agg.row(agg.emptyGroup()));
+        for (const g of agg.groups) next.push(agg.row(g));
+        next.end();
+      },
+    }),
+  };
+}
+
+/** eventstats: the stats of each event's group added to every event (events are held until the input ends). */
+export function eventstatsStage(rest: string, fields: Set<string>): Stage {
+  const { aggs, by } = parseStats(rest, 'eventstats');
+  mention(aggs, by, fields);
+  const agg = new Aggregation(aggs, by);
+  const rows: SEvent[] = [];
+  const groups: (Group | undefined)[] = [];
+  return {
+    kind: 'sink',
+    sink: (next) => ({
+      push(row) {
+        rows.push(row);
+        groups.push(agg.add(row));
+      },
+      end() {
+        // Each group's aggregates are worked out once, then written into its events.
+        const results = new Map<Group, SEvent>();
+        for (let i = 0; i < rows.length; i++) {
+          const g = groups[i];
+          const row = rows[i]!;
+          if (g) {
+            let r = results.get(g);
+            if (!r) results.set(g, (r = agg.results(g, {})));
+            Object.assign(row, r);
+          }
+          next.push(row);
+        }
+        next.end();
+      },
+    }),
+  };
+}

@@ -1,0 +1,111 @@
+import { parseDuration } from '../../load/duration.js';
+import { ExprParser, tokenizeExpr, type Expr } from './eval-expr.js';
+import { generated } from './expr-codegen.js';
+import type { Step } from './plan.js';
+import { SplRuntimeError, asNumber, type SEvent } from './values.js';
+
+// The streaming commands: one row in, that row (changed in place) or nothing out.
+
+/** `eval a=expr, b=expr`: each assignment sees the results of the previous ones (left to right, as Splunk). */
+export function evalStep(text: string, fields: Set<string>): Step {
+  const assignments = parseAssignments(text, fields);
+  for (const [name] of assignments) fields.add(name);
+  const names = assignments.map(([name]) => name);
+  const exprs = assignments.map(([, expr]) => expr);
+  const n = assignments.length;
+  return (row) => {
+    for (let i = 0; i < n; i++) {
+      const v = exprs[i]!(row);
+      const name = names[i]!;
+      // A null result removes the field.
+      row[name] = v === null ? undefined : typeof v === 'boolean' ? (v ? 'True' : 'False') : v;
+    }
+    return row;
+  };
+}
+
+function parseAssignments(text: string, fields: Set<string>): [string, Expr][] {
+  const toks = tokenizeExpr(text);
+  const out: [string, Expr][] = [];
+  let i = 0;
+  while (i < toks.length) {
+    const name = toks[i];
+    const eq = toks[i + 1];
+    if (name?.t !== 'id' || eq?.t !== 'op' || eq.v !== '=') throw new SplRuntimeError(`eval expects field=expression: ${text}`);
+    const { expr, next } = ExprParser.parsePrefix(toks, i + 2, text, fields);
+    out.push([name.v, expr]);
+    i = next;
+    if (i < toks.length) {
+      if (toks[i]!.t !== ',') throw new SplRuntimeError(`unexpected '${toks[i]!.v}' in eval: ${text}`);
+      i++;
+    }
+  }
+  return out;
+}
+
+/** `where expr`: keeps the rows where it is true (not null, not false). */
+export function whereStep(text: string, fields: Set<string>): Step {
+  const e = generated(ExprParser.parse(text, fields));
+  return (row) => (e(row) === true ? row : undefined);
+}
+
+/** `bin [span=<n><unit>] <field> [span=...] [AS <newfield>]`: windows aligned to the epoch. */
+export function binStep(rest: string, fields: Set<string>): Step {
+  const m = /^(?:span=(\d+)(s|m|h|d)\s+)?([A-Za-z_][A-Za-z0-9_.]*)(?:\s+span=(\d+)(s|m|h|d))?(?:\s+AS\s+([A-Za-z_][A-Za-z0-9_.]*))?$/i.exec(rest.trim());
+  if (!m || (!m[1] && !m[4])) throw new SplRuntimeError(`only 'bin span=<n><s|m|h|d> <field> [AS <new>]' is supported, got: bin ${rest}`);
+  const field = m[3]!;
+  const span = parseDuration(m[1] ? `${m[1]}${m[2]}` : `${m[4]}${m[5]}`)!;
+  const target = m[6] ?? field;
+  fields.add(field).add(target);
+  return (row) => {
+    const v = row[field];
+    const n = typeof v === 'number' ? v : asNumber(v ?? null);
+    if (n !== undefined) row[target] = Math.floor(n / span) * span;
+    return row;
+  };
+}
+
+export function fieldList(text: string): string[] {
+  return text.split(/[\s,]+/).filter(Boolean);
+}
+
+/** `rename a AS b, ...`: a row without a keeps its b. */
+export function renameStep(rest: string, fields: Set<string>): Step {
+  const pairs = rest.split(',').map((p) => {
+    const m = /^\s*(\S+)\s+AS\s+(\S+)\s*$/i.exec(p);
+    if (!m) throw new SplRuntimeError(`rename expects 'a AS b, ...': ${rest}`);
+    return [m[1]!.replace(/^"|"$/g, ''), m[2]!.replace(/^"|"$/g, '')] as const;
+  });
+  for (const [a, b] of pairs) fields.add(a).add(b);
+  return (row) => {
+    for (const [a, b] of pairs) {
+      const v = row[a];
+      if (v === undefined) continue;
+      row[b] = v;
+      row[a] = undefined;
+    }
+    return row;
+  };
+}
+
+/** `table f ...` and `fields f ...`: those fields, in that order. */
+export function tableStep(fields: string[], mentioned: Set<string>): Step {
+  for (const f of fields) mentioned.add(f);
+  return (row) => {
+    const out: SEvent = {};
+    for (const f of fields) {
+      const v = row[f];
+      if (v !== undefined) out[f] = v;
+    }
+    return out;
+  };
+}
+
+/** `fields - f ...`: the row without those fields. */
+export function dropFieldsStep(fields: string[], mentioned: Set<string>): Step {
+  for (const f of fields) mentioned.add(f);
+  return (row) => {
+    for (const f of fields) if (row[f] !== undefined) row[f] = undefined;
+    return row;
+  };
+}
