@@ -180,8 +180,9 @@ function generatingCommand({ name, rest, text }: Command, ctx: SearchContext): P
 function commandStage({ name, rest, text }: Command, ctx: SearchContext, fields: Set<string>): Stage {
   switch (name) {
     case 'datamodel':
+      throw new SplRuntimeError(`'datamodel' is a generating command: it must start the search, got: ${text}`);
     case 'tstats':
-      throw new SplRuntimeError(`'${name}' is a generating command: it must start the search, got: ${text}`);
+      throw new SplRuntimeError(`tstats is a generating command: it must start its search, got: ${text}`);
     case 'search': {
       const keep = compileSearch(rest, fields);
       return step((row) => (keep(row) ? row : undefined));
