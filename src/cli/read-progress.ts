@@ -11,7 +11,8 @@ const EVERY_MS = 250;
 export function terminalReadProgress(stream: NodeJS.WriteStream = process.stderr, env = process.env): { update(p: ReadProgress): void; done(): void } | undefined {
   if (!stream.isTTY || env.CI) return undefined;
   let start = 0;
-  let last = 0;
+  // The first update always draws: performance.now() counts from the thread's start, which may be under a quarter second ago.
+  let last = -Infinity;
   let shown = false;
   let seen = 0;
   const clear = () => shown && stream.write(`\r${' '.repeat(Math.max(20, (stream.columns ?? 80) - 1))}\r`);
