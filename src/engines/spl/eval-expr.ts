@@ -250,32 +250,27 @@ export class ExprParser {
 
 /** `a OR b OR ...`: true if one is true, else null if one is null, else false. */
 function anyTrue(parts: Expr[]): Expr {
-  if (parts.length === 1) return parts[0]!;
-  const n = parts.length;
-  return describe((e) => {
-    let unknown = false;
-    for (let i = 0; i < n; i++) {
-      const v = parts[i]!(e);
-      if (v === true) return true;
-      if (v === null) unknown = true;
-    }
-    return unknown ? null : false;
-  }, { k: 'any', parts });
+  return junction(parts, true, 'any');
 }
 
 /** `a AND b AND ...`: false if one is false, else null if one is null, else true. */
 function allTrue(parts: Expr[]): Expr {
+  return junction(parts, false, 'all');
+}
+
+/** Three-valued OR (`decisive` true) and AND (false): one decisive part decides, else null if one is null. */
+function junction(parts: Expr[], decisive: boolean, k: 'any' | 'all'): Expr {
   if (parts.length === 1) return parts[0]!;
   const n = parts.length;
   return describe((e) => {
     let unknown = false;
     for (let i = 0; i < n; i++) {
       const v = parts[i]!(e);
-      if (v === false) return false;
+      if (v === decisive) return decisive;
       if (v === null) unknown = true;
     }
-    return unknown ? null : true;
-  }, { k: 'all', parts });
+    return unknown ? null : !decisive;
+  }, { k, parts });
 }
 
 function xor(l: Expr, r: Expr): Expr {
