@@ -27,7 +27,7 @@ describe('the typescript engine runs the emitted module as it is on disk', () =>
     // port_threshold (20) as compiled: the one comparison `n >= 20`.
     expect(text.match(/n >= 20\b/g)).toHaveLength(1);
     writeFileSync(file, text.replace(/n >= 20\b/, 'n >= 21'));
-    const t = await run(dir, 'test', '--reporter', 'json');
+    const t = await run(dir, 'test', '--rule', 'rules/network/ip-block-scan.yml', '--reporter', 'json');
     expect(t.code).toBe(1);
     const failed = (JSON.parse(t.out) as { tests: { engine: string; ok: boolean; rule?: string }[] }).tests.filter((x) => !x.ok);
     expect(failed.length).toBeGreaterThan(0);
