@@ -36,10 +36,11 @@ function notesOf(rule: Rule): BackendNote[] {
   for (const b of rule.branches) {
     for (const s of b.suppressions) notes.push(note(b.name, `suppress: the ${s.windows.length} window(s) of $${s.list} are compiled into the module; rebuild and redeploy when the list changes`));
   }
-  for (const l of rule.sharedLists) {
-    if (l.external) notes.push(note('*', `list ${l.name} is read from a live store: the module takes its current entries as detector options (options.lists.${l.name}); detc test gives it the list's sample entries`));
-    else if (l.type !== 'window') notes.push(note('*', `list ${l.name}: its ${l.entries.length} entries are compiled into the module; rebuild and redeploy when the list changes`));
+  for (const l of rule.sharedLists.filter((x) => x.external)) {
+    notes.push(note('*', `list ${l.name} is read from a live store: the module takes its current entries as detector options (options.lists.${l.name}); detc test gives it the list's sample entries`));
   }
+  const built = rule.sharedLists.filter((l) => !l.external && l.type !== 'window');
+  if (built.length) notes.push(note('*', `shared lists compiled into the module: ${built.map((l) => `${l.name} (${l.entries.length} entries)`).join(', ')}; rebuild and redeploy when one changes`));
   return notes;
 }
 
