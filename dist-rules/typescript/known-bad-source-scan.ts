@@ -357,6 +357,7 @@ function keyText(values: readonly unknown[]): string {
 function isAsync<T>(events: Iterable<T> | AsyncIterable<T>): events is AsyncIterable<T> {
   return typeof (events as Partial<AsyncIterable<T>>)[Symbol.asyncIterator] === 'function';
 }
+
 /** How far back a run reads: the lookback, plus a first-seen baseline. */
 const READ_PERIOD_MS = 3600000;
 
@@ -622,4 +623,3 @@ function toAlert0(r: Row0): Alert {
     DeviceProduct: r.DeviceProduct
   };
 }
-

@@ -351,6 +351,7 @@ function keyText(values: readonly unknown[]): string {
 function isAsync<T>(events: Iterable<T> | AsyncIterable<T>): events is AsyncIterable<T> {
   return typeof (events as Partial<AsyncIterable<T>>)[Symbol.asyncIterator] === 'function';
 }
+
 /** How far back a run reads: the lookback, plus a first-seen baseline. */
 const READ_PERIOD_MS = 3600000;
 
@@ -474,4 +475,3 @@ function toAlert0(r: Row0): Alert {
     InitiatingProcessFileName: r.InitiatingProcessFileName
   };
 }
-
