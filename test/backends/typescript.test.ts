@@ -89,6 +89,24 @@ describe('the TypeScript backend', () => {
     }
   });
 
+  it('reads the field names of its mapping, also names that are not identifiers (source.ip)', async () => {
+    const { rules } = loadRules(path.join(ROOT, 'rules'), ROOT);
+    const rule = rules.find((r) => r.slug === 'ip-block-scan')!;
+    const renamed = structuredClone(mappings.typescript);
+    renamed.sources.network_connection!.fields.src_ip!.name = 'source.ip';
+    renamed.sources.network_connection!.fields.dst_port!.name = "dst'port";
+    const { files } = typescriptBackend.compile([rule], { templateDir: path.join(ROOT, 'templates/typescript'), mapping: renamed });
+    const text = files[0]!.content;
+    expect(text).toContain('readonly "source.ip"?: string | null;');
+    expect(verifyTypescript({ rules: [rule], files: files.map((f) => ({ ...f, target: 'typescript' })), cwd: ROOT, templatesDir: 'templates', schemasDir: '' })).toMatchObject({ count: 1 });
+    const plain = (await importModule(compile([rule]).files[0]!.content, 'a.ts')) as unknown as { detect(e: unknown[], now: number): Promise<unknown[]> };
+    const mod = (await importModule(text, 'b.ts')) as unknown as { detect(e: unknown[], now: number): Promise<unknown[]> };
+    const events = Array.from({ length: 40 }, (_, i) => ({ time: at(10 + (i % 3)), src_ip: '198.51.100.7', dst_ip: `203.0.113.${i % 5}`, dst_port: i }));
+    const alerts = await plain.detect(events, NOW);
+    expect(alerts).toHaveLength(1);
+    expect(await mod.detect(events.map(({ src_ip, dst_port, ...e }) => ({ ...e, 'source.ip': src_ip, "dst'port": dst_port })), NOW)).toEqual(alerts);
+  });
+
   it('type-checks all modules in one strict program with only the ES2022 library (no Node, no DOM)', () => {
     const rule = hostileRule();
     const { files } = compile([rule]);

@@ -29,6 +29,18 @@ export function importModule(source: string, fileName: string): Promise<Detectio
   return m;
 }
 
+/**
+ * The part of a module a disagreement report shows: the rule's compiled code, from its first constant on (the API
+ * and the runtime helpers before it are the same in every module), or the whole file if it has been reshaped.
+ */
+function ruleCode(source: string, rel: string): string {
+  const lines = source.split('\n');
+  const at = lines.findIndex((l) => l.startsWith('const READ_PERIOD_MS'));
+  if (at < 0) return source;
+  const from = lines[at - 1]?.trimStart().startsWith('/**') ? at - 1 : at;
+  return [`// dist-rules/${rel}, from line ${from + 1}:`, ...lines.slice(from)].join('\n');
+}
+
 export const typescriptEngine: Engine = {
   name: 'typescript',
   async run(run: EngineRun) {
@@ -43,6 +55,6 @@ export const typescriptEngine: Engine = {
     const [first, ...others] = [...new Set(run.rule.branches.map((b) => b.source))];
     const more = others.map((s) => toNativeConverter(s, run.mapping, TYPESCRIPT_NATIVE));
     for await (const e of run.read(first!)) detector.push(more.length ? Object.assign({}, ...more.map((f) => f(e.event)), e.native) : e.native);
-    return { rows: detector.alerts(), query };
+    return { rows: detector.alerts(), query: ruleCode(query, rel) };
   },
 };
