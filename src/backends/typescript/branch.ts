@@ -2,7 +2,7 @@
 // baseline, suppressions, followed_by's follow-ups, where, grouping, accumulating) and `finish()` the per-group work
 // (having, followed_by's pairing, classify, derive, sort). The meaning is the reference evaluator's
 // (src/reference/evaluate.ts, docs/semantics.md) statement for statement; only the shape is compiled.
-import { windowMatch } from '../../ir/analysis.js';
+import { conditionFields, windowMatch } from '../../ir/analysis.js';
 import { DATA_SOURCES } from '../../ir/sources.js';
 import type { Branch, Condition, FieldType, OutputColumn, Rule } from '../../ir/types.js';
 import { aggregateCode, type FieldAccess } from './aggregates.js';
@@ -92,9 +92,15 @@ export function branchCode(m: BranchModule, b: Branch, i: number, alertColumns: 
   // row without it does in the reference evaluator).
   const defined = new Set<string>();
   const onColumns = (c: Condition) => conditionExpr(c, { scope: m.scope, value: (f) => (defined.has(f) ? id(local(f)) : id('undefined')), externalRanges: m.externalRanges });
-  const define = (column: string, value: Expr): Stmt => {
+  // Only columns something reads become locals (the output, having, classify, derive): no unused local.
+  const needed = new Set<string>(b.output.map((o) => o.name));
+  conditionFields(b.having, needed);
+  for (const c of b.classifications) for (const k of c.cases) conditionFields(k.when, needed);
+  for (const d of b.derived) needed.add(d.from).add(d.to);
+  const define = (column: string, value: Expr): Stmt[] => {
+    if (!needed.has(column)) return [];
     defined.add(column);
-    return constDecl(local(column), value);
+    return [constDecl(local(column), value)];
   };
 
   // ── types of the branch ──
@@ -166,9 +172,9 @@ export function branchCode(m: BranchModule, b: Branch, i: number, alertColumns: 
     const out: Stmt[] = [];
     for (const c of b.classifications) {
       const value = c.cases.reduceRight<Expr>((acc, k) => cond(onColumns(k.when), lit(k.then), acc), lit(c.otherwise));
-      out.push(define(c.as, value));
+      out.push(...define(c.as, value));
     }
-    for (const d of b.derived) out.push(define(d.as, call('durationSeconds', [defined.has(d.from) ? id(local(d.from)) : id('undefined'), defined.has(d.to) ? id(local(d.to)) : id('undefined')])));
+    for (const d of b.derived) out.push(...define(d.as, call('durationSeconds', [defined.has(d.from) ? id(local(d.from)) : id('undefined'), defined.has(d.to) ? id(local(d.to)) : id('undefined')])));
     out.push(exprStmt(method(rows, 'push', [obj(b.output.map((o) => [o.name, defined.has(o.name) ? id(local(o.name)) : lit(null)]))])));
     return out;
   };
@@ -177,7 +183,7 @@ export function branchCode(m: BranchModule, b: Branch, i: number, alertColumns: 
     for (const o of b.output) {
       if (!o.field) continue;
       const v = event(o.field);
-      push.push(define(o.name, o.field === source.time ? bin(call('eventTime', [v]), '??', lit(null)) : exprOrNull(v)));
+      push.push(...define(o.name, o.field === source.time ? bin(call('eventTime', [v]), '??', lit(null)) : exprOrNull(v)));
     }
     push.push(...rowStmts());
   } else {
@@ -208,9 +214,9 @@ export function branchCode(m: BranchModule, b: Branch, i: number, alertColumns: 
     // ── finish: the per-group work ──
     const body: Stmt[] = [];
     if (b.firstSeen) body.push(ifStmt(method('seenBefore', 'has', [get(g, 'key')]), cont()));
-    body.push(define(agg.windowAs, get(g, 'window')));
-    agg.by.forEach((k, j) => body.push(define(k.as, get(g, keyLocals[j]!))));
-    for (const a of agg.aggregates) body.push(define(a.as, groupCode.finish(a, get(g, 'state'))));
+    body.push(...define(agg.windowAs, get(g, 'window')));
+    agg.by.forEach((k, j) => body.push(...define(k.as, get(g, keyLocals[j]!))));
+    for (const a of agg.aggregates) body.push(...define(a.as, groupCode.finish(a, get(g, 'state'))));
     if (b.having) body.push(ifStmt(not(onColumns(b.having)), cont()));
     if (follow && followCode) {
       const probe = id('probe');
@@ -222,7 +228,7 @@ export function branchCode(m: BranchModule, b: Branch, i: number, alertColumns: 
       ]));
       // A group with no follow-up does not alert.
       body.push(ifStmt(bin(get('f', 'count'), '===', lit(0)), cont()));
-      for (const a of follow.aggregates) body.push(define(a.as, followCode.finish(a, id('f'))));
+      for (const a of follow.aggregates) body.push(...define(a.as, followCode.finish(a, id('f'))));
     }
     body.push(...rowStmts());
     finish.push(forOf('g', id('groups'), body));
@@ -232,7 +238,7 @@ export function branchCode(m: BranchModule, b: Branch, i: number, alertColumns: 
     const y = id('y');
     const compare = b.sort.map((s) => {
       const c = call('compareValues', [get(x, s.column), get(y, s.column)]);
-      return s.order === 'asc' ? c : f_neg(c);
+      return s.order === 'asc' ? c : negated(c);
     });
     finish.push(exprStmt(method(rows, 'sort', [arrow([['x', tref(rowType)], ['y', tref(rowType)]], or(compare))])));
   }
@@ -278,8 +284,8 @@ export function branchCode(m: BranchModule, b: Branch, i: number, alertColumns: 
   }
 }
 
-/** `-x` */
-function f_neg(x: Expr): Expr {
+/** `0 - x`: a descending comparison (never -0, so `||` moves on to the next key on a tie). */
+function negated(x: Expr): Expr {
   return bin(lit(0), '-', x);
 }
 

@@ -23,6 +23,8 @@ export function verifyTypescript(ctx: VerifyContext): VerifyResult {
       noEmit: true,
       isolatedModules: true,
       noFallthroughCasesInSwitch: true,
+      // A module must also compile in projects that refuse unused declarations.
+      noUnusedLocals: true,
     },
   });
   const byPath = new Map<string, Artifact>();
