@@ -4,5 +4,6 @@ import { createRequire } from 'node:module';
 import { main } from '../../src/cli/main.js';
 
 const code = await main(process.argv.slice(2), { cwd: process.cwd(), out: () => undefined, err: (s) => void process.stderr.write(`${s}\n`) });
-const loaded = Object.keys(createRequire(import.meta.url).cache).filter((k) => /[\\/](ts-morph|@ts-morph)[\\/]/.test(k));
+// Its package.json does not count: detc's code version (the key of its caches) reads each dependency's version.
+const loaded = Object.keys(createRequire(import.meta.url).cache).filter((k) => /[\\/](ts-morph|@ts-morph)[\\/]/.test(k) && !k.endsWith('package.json'));
 process.stdout.write(JSON.stringify({ code, tsMorph: loaded.length > 0 }));
