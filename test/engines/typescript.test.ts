@@ -60,13 +60,17 @@ describe('the typescript engine runs the emitted module as it is on disk', () =>
     // A cache of its own: the typescript engine finds a module it transpiled before there (see below).
     const env = { ...process.env, DETC_CACHE_DIR: mkdtempSync(path.join(dir, 'cache-')) };
     const loads = (...argv: string[]) => JSON.parse(execFileSync(viteNode, [helper, ...argv], { cwd: ROOT, encoding: 'utf8', env })) as { code: number; tsMorph: boolean };
+    const ts = (...argv: string[]) => {
+      const { code, tsMorph } = loads(...argv);
+      return { code, tsMorph };
+    };
     const runArgs = ['run', 'rules/network/ip-block-scan.yml', '--events', 'rules/network/ip-block-scan.fixtures/port-scan-20.jsonl', '--now', '2026-11-23T12:00:00Z'];
-    expect(loads('--help')).toEqual({ code: 0, tsMorph: false });
-    expect(loads(...runArgs, '--engine', 'kql')).toEqual({ code: 0, tsMorph: false });
+    expect(ts('--help')).toEqual({ code: 0, tsMorph: false });
+    expect(ts(...runArgs, '--engine', 'kql')).toEqual({ code: 0, tsMorph: false });
     // The control: the typescript engine does load it, to transpile a module it has not seen.
-    expect(loads(...runArgs, '--engine', 'typescript')).toEqual({ code: 0, tsMorph: true });
+    expect(ts(...runArgs, '--engine', 'typescript')).toEqual({ code: 0, tsMorph: true });
     // The same module again: its JavaScript comes from the cache, and TypeScript is not loaded.
-    expect(loads(...runArgs, '--engine', 'typescript')).toEqual({ code: 0, tsMorph: false });
+    expect(ts(...runArgs, '--engine', 'typescript')).toEqual({ code: 0, tsMorph: false });
   }, 120_000);
 
   it('caches the JavaScript of a module by its exact text: an edited module is transpiled anew, a corrupt entry is ignored', () => {
