@@ -122,7 +122,7 @@ export function resolveProject(cwd: string, config: DetcConfig, flags: ProjectFl
 
 /** What every engine run of this project is given (with `now`): the output folder it reads, mappings, schemas. */
 export function runOptions(project: Project, distDir = project.outDir): Omit<RunOptions, 'now'> {
-  return { distDir, mappings: project.mappings, schemasDir: project.schemasDir };
+  return { distDir, mappings: project.mappings, schemasDir: project.schemasDir, cacheDir: project.cacheDir };
 }
 
 /** The targets' own event export formats (`--format sentinel`), read through the targets' mappings. */

@@ -21,7 +21,7 @@ export interface RuleMetadata {
 export const metadata: RuleMetadata = {
   id: "76ab0a3c-1507-43dc-b0b9-0e4b398980d8",
   name: "Low-and-slow scan of many hosts from a public source",
-  version: "1.2.0",
+  version: "1.2.1",
   severity: "medium",
   tactics: ["reconnaissance"],
   techniques: ["T1595.001"],
@@ -277,9 +277,25 @@ function distinctValue(v: unknown): string | number {
   return toNumber(v) ?? String(v);
 }
 
-/** The first `limit` values in text order (UTF-16 code units), numbers too. */
-function textOrder(values: ReadonlySet<string | number>, limit: number | undefined): (string | number)[] {
-  return [...values].sort((x, y) => (String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0)).slice(0, limit);
+/**
+ * Adds a value to a group's distinct values, kept as nothing, one value, or a Set from the second distinct value on:
+ * most groups of a busy stream see one event, and a Set per group would be most of the memory.
+ */
+function addDistinct(values: undefined | string | number | Set<string | number>, v: string | number): string | number | Set<string | number> {
+  if (values === undefined) return v;
+  if (typeof values === 'object') return values.add(v);
+  return values === v ? values : new Set([values, v]);
+}
+
+/** How many distinct values a group holds. */
+function distinctSize(values: undefined | string | number | Set<string | number>): number {
+  return values === undefined ? 0 : typeof values === 'object' ? values.size : 1;
+}
+
+/** The first `limit` distinct values in text order (UTF-16 code units), numbers too. */
+function textOrder(values: undefined | string | number | Set<string | number>, limit: number | undefined): (string | number)[] {
+  const all = values === undefined ? [] : typeof values === 'object' ? [...values] : [values];
+  return all.sort((x, y) => (String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0)).slice(0, limit);
 }
 
 /** The order of `sort`: missing first, numbers numerically, anything else as text. */
@@ -373,11 +389,9 @@ interface Row0 {
 
 interface State0 {
   count: number;
-  a0: Set<string | number>;
-  a1: Set<string | number>;
-  a3: Set<string | number>;
-  a4: Set<string | number>;
-  a5: Set<string | number>;
+  a0: undefined | string | number | Set<string | number>;
+  a1: undefined | string | number | Set<string | number>;
+  a5: undefined | string | number | Set<string | number>;
   a6: number | undefined;
   a7: number | undefined;
   a8: string | undefined;
@@ -387,11 +401,9 @@ interface State0 {
 function newState0(): State0 {
   return {
     count: 0,
-    a0: new Set<string | number>(),
-    a1: new Set<string | number>(),
-    a3: new Set<string | number>(),
-    a4: new Set<string | number>(),
-    a5: new Set<string | number>(),
+    a0: undefined,
+    a1: undefined,
+    a5: undefined,
     a6: undefined,
     a7: undefined,
     a8: undefined,
@@ -399,54 +411,30 @@ function newState0(): State0 {
   };
 }
 
-function accumulate0(g: State0, e: DetectionEvent): void {
+function accumulate0(g: State0, e: DetectionEvent, t: number): void {
   g.count++;
   {
     const v = e.dst_ip;
     if (!isMissing(v)) {
-      g.a0.add(distinctValue(v));
+      g.a0 = addDistinct(g.a0, distinctValue(v));
     }
   }
   {
     const v = e.dst_port;
     if (!isMissing(v)) {
-      g.a1.add(distinctValue(v));
-    }
-  }
-  {
-    const v = e.dst_port;
-    if (!isMissing(v)) {
-      g.a3.add(distinctValue(v));
-    }
-  }
-  {
-    const v = e.dst_ip;
-    if (!isMissing(v)) {
-      g.a4.add(distinctValue(v));
+      g.a1 = addDistinct(g.a1, distinctValue(v));
     }
   }
   {
     const v = e.action;
     if (!isMissing(v)) {
-      g.a5.add(distinctValue(v));
+      g.a5 = addDistinct(g.a5, distinctValue(v));
     }
   }
-  {
-    const v = e.time;
-    if (!isMissing(v)) {
-      const n = eventTime(v);
-      if (n !== undefined && (g.a6 === undefined || n < g.a6))
-        g.a6 = n;
-    }
-  }
-  {
-    const v = e.time;
-    if (!isMissing(v)) {
-      const n = eventTime(v);
-      if (n !== undefined && (g.a7 === undefined || n > g.a7))
-        g.a7 = n;
-    }
-  }
+  if (g.a6 === undefined || t < g.a6)
+    g.a6 = t;
+  if (g.a7 === undefined || t > g.a7)
+    g.a7 = t;
   {
     const v = e.device_vendor;
     if (!isMissing(v)) {
@@ -510,17 +498,17 @@ function branch0(now: number): {
         inWindow.set(key, g);
         groups.push(g);
       }
-      accumulate0(g.state, e);
+      accumulate0(g.state, e, t);
     },
     finish: (): Row0[] => {
       for (const g of groups) {
         const c_TimeGenerated = g.window;
         const c_SourceIP = g.k0;
-        const c_UniqueDestHosts = g.state.a0.size;
-        const c_UniqueDestPorts = g.state.a1.size;
+        const c_UniqueDestHosts = distinctSize(g.state.a0);
+        const c_UniqueDestPorts = distinctSize(g.state.a1);
         const c_TotalConnections = g.state.count;
-        const c_DestinationPorts = textOrder(g.state.a3, 20);
-        const c_SampledDestHosts = textOrder(g.state.a4, 20);
+        const c_DestinationPorts = textOrder(g.state.a1, 20);
+        const c_SampledDestHosts = textOrder(g.state.a0, 20);
         const c_Actions = textOrder(g.state.a5, 5);
         const c_EarliestEvent = g.state.a6 ?? null;
         const c_LatestEvent = g.state.a7 ?? null;

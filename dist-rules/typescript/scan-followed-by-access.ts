@@ -21,7 +21,7 @@ export interface RuleMetadata {
 export const metadata: RuleMetadata = {
   id: "6f0d5c1e-2b7a-4c39-9e84-3a1f7d2c5b60",
   name: "Scan followed by access to a scanned host",
-  version: "1.1.0",
+  version: "1.1.1",
   severity: "high",
   tactics: ["reconnaissance", "initial-access"],
   techniques: ["T1595.001", "T1190"],
@@ -278,9 +278,25 @@ function distinctValue(v: unknown): string | number {
   return toNumber(v) ?? String(v);
 }
 
-/** The first `limit` values in text order (UTF-16 code units), numbers too. */
-function textOrder(values: ReadonlySet<string | number>, limit: number | undefined): (string | number)[] {
-  return [...values].sort((x, y) => (String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0)).slice(0, limit);
+/**
+ * Adds a value to a group's distinct values, kept as nothing, one value, or a Set from the second distinct value on:
+ * most groups of a busy stream see one event, and a Set per group would be most of the memory.
+ */
+function addDistinct(values: undefined | string | number | Set<string | number>, v: string | number): string | number | Set<string | number> {
+  if (values === undefined) return v;
+  if (typeof values === 'object') return values.add(v);
+  return values === v ? values : new Set([values, v]);
+}
+
+/** How many distinct values a group holds. */
+function distinctSize(values: undefined | string | number | Set<string | number>): number {
+  return values === undefined ? 0 : typeof values === 'object' ? values.size : 1;
+}
+
+/** The first `limit` distinct values in text order (UTF-16 code units), numbers too. */
+function textOrder(values: undefined | string | number | Set<string | number>, limit: number | undefined): (string | number)[] {
+  const all = values === undefined ? [] : typeof values === 'object' ? [...values] : [values];
+  return all.sort((x, y) => (String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0)).slice(0, limit);
 }
 
 /** The order of `sort`: missing first, numbers numerically, anything else as text. */
@@ -410,9 +426,8 @@ interface Row0 {
 
 interface State0 {
   count: number;
-  a0: Set<string | number>;
-  a1: Set<string | number>;
-  a3: Set<string | number>;
+  a0: undefined | string | number | Set<string | number>;
+  a1: undefined | string | number | Set<string | number>;
   a4: number | undefined;
   a5: number | undefined;
 }
@@ -420,57 +435,37 @@ interface State0 {
 function newState0(): State0 {
   return {
     count: 0,
-    a0: new Set<string | number>(),
-    a1: new Set<string | number>(),
-    a3: new Set<string | number>(),
+    a0: undefined,
+    a1: undefined,
     a4: undefined,
     a5: undefined
   };
 }
 
-function accumulate0(g: State0, e: DetectionEvent): void {
+function accumulate0(g: State0, e: DetectionEvent, t: number): void {
   g.count++;
   {
     const v = e.dst_ip;
     if (!isMissing(v)) {
-      g.a0.add(distinctValue(v));
+      g.a0 = addDistinct(g.a0, distinctValue(v));
     }
   }
   {
     const v = e.dst_port;
     if (!isMissing(v)) {
-      g.a1.add(distinctValue(v));
+      g.a1 = addDistinct(g.a1, distinctValue(v));
     }
   }
-  {
-    const v = e.dst_ip;
-    if (!isMissing(v)) {
-      g.a3.add(distinctValue(v));
-    }
-  }
-  {
-    const v = e.time;
-    if (!isMissing(v)) {
-      const n = eventTime(v);
-      if (n !== undefined && (g.a4 === undefined || n < g.a4))
-        g.a4 = n;
-    }
-  }
-  {
-    const v = e.time;
-    if (!isMissing(v)) {
-      const n = eventTime(v);
-      if (n !== undefined && (g.a5 === undefined || n > g.a5))
-        g.a5 = n;
-    }
-  }
+  if (g.a4 === undefined || t < g.a4)
+    g.a4 = t;
+  if (g.a5 === undefined || t > g.a5)
+    g.a5 = t;
 }
 
 interface State0Follow {
   count: number;
-  a0: Set<string | number>;
-  a2: Set<string | number>;
-  a3: Set<string | number>;
+  a0: undefined | string | number | Set<string | number>;
+  a3: undefined | string | number | Set<string | number>;
   a4: number | undefined;
   a5: number | undefined;
 }
@@ -478,50 +473,31 @@ interface State0Follow {
 function newState0Follow(): State0Follow {
   return {
     count: 0,
-    a0: new Set<string | number>(),
-    a2: new Set<string | number>(),
-    a3: new Set<string | number>(),
+    a0: undefined,
+    a3: undefined,
     a4: undefined,
     a5: undefined
   };
 }
 
-function accumulate0Follow(g: State0Follow, e: DetectionEvent): void {
+function accumulate0Follow(g: State0Follow, e: DetectionEvent, t: number): void {
   g.count++;
   {
     const v = e.dst_ip;
     if (!isMissing(v)) {
-      g.a0.add(distinctValue(v));
-    }
-  }
-  {
-    const v = e.dst_ip;
-    if (!isMissing(v)) {
-      g.a2.add(distinctValue(v));
+      g.a0 = addDistinct(g.a0, distinctValue(v));
     }
   }
   {
     const v = e.dst_port;
     if (!isMissing(v)) {
-      g.a3.add(distinctValue(v));
+      g.a3 = addDistinct(g.a3, distinctValue(v));
     }
   }
-  {
-    const v = e.time;
-    if (!isMissing(v)) {
-      const n = eventTime(v);
-      if (n !== undefined && (g.a4 === undefined || n < g.a4))
-        g.a4 = n;
-    }
-  }
-  {
-    const v = e.time;
-    if (!isMissing(v)) {
-      const n = eventTime(v);
-      if (n !== undefined && (g.a5 === undefined || n > g.a5))
-        g.a5 = n;
-    }
-  }
+  if (g.a4 === undefined || t < g.a4)
+    g.a4 = t;
+  if (g.a5 === undefined || t > g.a5)
+    g.a5 = t;
 }
 
 interface Group0 {
@@ -599,7 +575,7 @@ function branch0(now: number): {
         inWindow.set(key, g);
         groups.push(g);
       }
-      accumulate0(g.state, e);
+      accumulate0(g.state, e, t);
       const probed = e.dst_ip;
       if (!isMissing(probed)) {
         const text = String(probed);
@@ -612,10 +588,10 @@ function branch0(now: number): {
       for (const g of groups) {
         const c_TimeGenerated = g.window;
         const c_SourceIP = g.k0;
-        const c_UniqueDestHosts = g.state.a0.size;
-        const c_UniqueDestPorts = g.state.a1.size;
+        const c_UniqueDestHosts = distinctSize(g.state.a0);
+        const c_UniqueDestPorts = distinctSize(g.state.a1);
         const c_ScanConnections = g.state.count;
-        const c_SampledDestHosts = textOrder(g.state.a3, 20);
+        const c_SampledDestHosts = textOrder(g.state.a0, 20);
         const c_ScanStart = g.state.a4 ?? null;
         const c_ScanEnd = g.state.a5 ?? null;
         if (!(numberTest10(c_UniqueDestHosts) || numberTest11(c_UniqueDestPorts)))
@@ -624,13 +600,13 @@ function branch0(now: number): {
         for (const c of followUps.get(g.key) ?? []) {
           const probe = g.probes.get(c.same);
           if (probe !== undefined && c.t > probe && c.t <= probe + 3600000)
-            accumulate0Follow(f, c.event);
+            accumulate0Follow(f, c.event, c.t);
         }
         if (f.count === 0)
           continue;
-        const c_AccessedHosts = f.a0.size;
+        const c_AccessedHosts = distinctSize(f.a0);
         const c_AccessConnections = f.count;
-        const c_AccessedHostList = textOrder(f.a2, 20);
+        const c_AccessedHostList = textOrder(f.a0, 20);
         const c_AccessedPorts = textOrder(f.a3, 20);
         const c_FirstAccess = f.a4 ?? null;
         const c_LastAccess = f.a5 ?? null;

@@ -20,6 +20,11 @@ export interface RunOptions {
   mappings: Record<string, BackendMapping>;
   /** The project's table schemas folder (schemas/kql, else detc's own): the column types of native Sentinel rows. */
   schemasDir: string;
+  /**
+   * detc's content cache (util/content-cache.ts), or undefined under `--no-cache`: engines keep there what they
+   * derive from an emitted file's text alone (the TypeScript engine: the module's JavaScript).
+   */
+  cacheDir?: string;
 }
 
 /**
@@ -64,6 +69,8 @@ export interface EngineRun {
   /** The target's field mapping. */
   mapping: BackendMapping;
   schemasDir: string;
+  /** detc's content cache, or undefined when off (RunOptions.cacheDir). */
+  cacheDir?: string;
   /** An emitted file (path relative to dist-rules/), as it is on disk; a missing file says to run 'detc build'. */
   readEmitted(rel: string): string;
   /**

@@ -211,9 +211,25 @@ function distinctValue(v: unknown): string | number {
   return toNumber(v) ?? String(v);
 }
 
-/** The first `limit` values in text order (UTF-16 code units), numbers too. */
-function textOrder(values: ReadonlySet<string | number>, limit: number | undefined): (string | number)[] {
-  return [...values].sort((x, y) => (String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0)).slice(0, limit);
+/**
+ * Adds a value to a group's distinct values, kept as nothing, one value, or a Set from the second distinct value on:
+ * most groups of a busy stream see one event, and a Set per group would be most of the memory.
+ */
+function addDistinct(values: undefined | string | number | Set<string | number>, v: string | number): string | number | Set<string | number> {
+  if (values === undefined) return v;
+  if (typeof values === 'object') return values.add(v);
+  return values === v ? values : new Set([values, v]);
+}
+
+/** How many distinct values a group holds. */
+function distinctSize(values: undefined | string | number | Set<string | number>): number {
+  return values === undefined ? 0 : typeof values === 'object' ? values.size : 1;
+}
+
+/** The first `limit` distinct values in text order (UTF-16 code units), numbers too. */
+function textOrder(values: undefined | string | number | Set<string | number>, limit: number | undefined): (string | number)[] {
+  const all = values === undefined ? [] : typeof values === 'object' ? [...values] : [values];
+  return all.sort((x, y) => (String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0)).slice(0, limit);
 }
 
 /** The order of `sort`: missing first, numbers numerically, anything else as text. */

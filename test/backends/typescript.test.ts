@@ -113,4 +113,26 @@ describe('the TypeScript backend', () => {
     const withNode = files.map((f) => ({ ...f, target: 'typescript', content: `${f.content}\nexport const pid: number = process.pid;\n` }));
     expect(() => verifyTypescript({ rules: [rule], files: withNode, cwd: ROOT, templatesDir: 'templates', schemasDir: '' })).toThrow(/Cannot find name 'process'/);
   });
+
+  it('keeps one compact distinct state per field for distinct_count and values, exact from none to one to many values', async () => {
+    const { rules } = loadRules(path.join(ROOT, 'rules'), ROOT);
+    const rule = rules.find((r) => r.slug === 'ip-block-scan')!;
+    const { text, mod } = await load(rule);
+    // UniqueDestPorts and DestinationPorts read dst_port, UniqueDestHosts and SampledDestHosts dst_ip: two states.
+    expect(text.match(/= addDistinct\(/g)).toHaveLength(2);
+    expect(text).not.toMatch(/new Set<string \| number>\(\)/);
+    // 22 and "22" are one value; a group with every dst_ip equal holds one host, another many.
+    const events = [
+      ...Array.from({ length: 25 }, (_, i) => ({ time: at(10), src_ip: '203.0.113.5', dst_ip: '10.1.1.1', dst_port: i === 0 ? '22' : i === 1 ? 22 : 1000 + i })),
+      ...Array.from({ length: 16 }, (_, i) => ({ time: at(10), src_ip: '203.0.113.6', dst_ip: `10.1.2.${i}`, dst_port: 443 })),
+      { time: at(10), src_ip: '203.0.113.7', dst_ip: '10.1.3.1', dst_port: 80 },
+    ];
+    const alerts = await mod.detect(events, NOW);
+    const by = (ip: string) => alerts.find((a) => a.SourceIP === ip);
+    expect(by('203.0.113.5')).toMatchObject({ UniqueDestPorts: 24, UniqueDestHosts: 1, SampledDestHosts: ['10.1.1.1'] });
+    expect((by('203.0.113.5')!.DestinationPorts as unknown[]).slice(0, 3)).toEqual([1002, 1003, 1004]);
+    expect(by('203.0.113.6')).toMatchObject({ UniqueDestPorts: 1, UniqueDestHosts: 16, DestinationPorts: [443] });
+    expect((by('203.0.113.6')!.SampledDestHosts as unknown[])).toHaveLength(16);
+    expect(by('203.0.113.7')).toBeUndefined();
+  });
 });

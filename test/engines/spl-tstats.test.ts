@@ -33,6 +33,33 @@ describe('SPL engine: tstats', () => {
     ]);
   });
 
+  it('by-values holding any character are one group per tuple (a separator inside a value does not join tuples)', async () => {
+    const events: SEvent[] = [
+      { _time: 1, src_ip: 'a\u0001b', dest_ip: 'c' },
+      { _time: 2, src_ip: 'a', dest_ip: 'b\u0001c' },
+      { _time: 3, src_ip: 'a', dest_ip: 'b\u0001c' },
+      { _time: 4, src_ip: '\u0001', dest_ip: '' , dest_port: '1' },
+      { _time: 5, src_ip: '["a","b"]', dest_ip: 'x' },
+    ];
+    expect(await run(`| tstats count min(_time) AS first ${FROM} by All_Traffic.src_ip All_Traffic.dest_ip`, events)).toEqual([
+      { 'All_Traffic.src_ip': 'a\u0001b', 'All_Traffic.dest_ip': 'c', count: 1, first: 1 },
+      { 'All_Traffic.src_ip': 'a', 'All_Traffic.dest_ip': 'b\u0001c', count: 2, first: 2 },
+      { 'All_Traffic.src_ip': '["a","b"]', 'All_Traffic.dest_ip': 'x', count: 1, first: 5 },
+    ]);
+  });
+
+  it('multivalue by-fields give a row per value, and count(f), sum, avg, latest read every value', async () => {
+    const events: SEvent[] = [
+      { _time: 10, src_ip: 'a', dest_port: ['22', '', '80'], bytes: ['1', 'x', '2'] },
+      { _time: 20, src_ip: 'a', dest_port: '22', bytes: '4' },
+      { _time: 30, src_ip: 'a', dest_port: [null, ''], bytes: '8' },
+    ];
+    expect(await run(`| tstats count(All_Traffic.dest_port) AS c sum(All_Traffic.bytes) AS s avg(All_Traffic.bytes) AS v latest(All_Traffic.bytes) AS l ${FROM} by All_Traffic.src_ip All_Traffic.dest_port`, events)).toEqual([
+      { 'All_Traffic.src_ip': 'a', 'All_Traffic.dest_port': '22', c: 2, s: 7, v: 7 / 3, l: '4' },
+      { 'All_Traffic.src_ip': 'a', 'All_Traffic.dest_port': '80', c: 1, s: 3, v: 1.5, l: ['1', 'x', '2'] },
+    ]);
+  });
+
   it('an event missing a by-field is left out, unless fillnull_value stands in for it', async () => {
     const events: SEvent[] = [{ _time: 1, src_ip: 'a', dest_ip: 'x' }, { _time: 2, src_ip: 'a' }, { _time: 3, src_ip: 'a', dest_ip: '' }];
     expect(await run(`| tstats count ${FROM} by All_Traffic.src_ip All_Traffic.dest_ip`, events)).toEqual([

@@ -7,6 +7,7 @@ import { projectRows, type Row } from '../../src/events/model.js';
 import { loadRules } from '../../src/load/load-rules.js';
 import { referenceEngine } from '../../src/reference/index.js';
 import { runners } from '../../src/targets/index.js';
+import { transpiled } from '../../src/engines/typescript/index.js';
 import { buildDist, cleanDists, engineOpts } from '../helpers/dist.js';
 import { run } from '../helpers/cli.js';
 
@@ -56,13 +57,35 @@ describe('the typescript engine runs the emitted module as it is on disk', () =>
   it('is loaded only by the commands that need it: not by detc --help, nor by detc run --engine kql', () => {
     const helper = path.join(ROOT, 'test/helpers/modules-loaded-by.ts');
     const viteNode = path.join(ROOT, 'node_modules/.bin/vite-node');
-    const loads = (...argv: string[]) => JSON.parse(execFileSync(viteNode, [helper, ...argv], { cwd: ROOT, encoding: 'utf8' })) as { code: number; tsMorph: boolean };
+    // A cache of its own: the typescript engine finds a module it transpiled before there (see below).
+    const env = { ...process.env, DETC_CACHE_DIR: mkdtempSync(path.join(dir, 'cache-')) };
+    const loads = (...argv: string[]) => JSON.parse(execFileSync(viteNode, [helper, ...argv], { cwd: ROOT, encoding: 'utf8', env })) as { code: number; tsMorph: boolean };
+    const ts = (...argv: string[]) => {
+      const { code, tsMorph } = loads(...argv);
+      return { code, tsMorph };
+    };
     const runArgs = ['run', 'rules/network/ip-block-scan.yml', '--events', 'rules/network/ip-block-scan.fixtures/port-scan-20.jsonl', '--now', '2026-11-23T12:00:00Z'];
-    expect(loads('--help')).toEqual({ code: 0, tsMorph: false });
-    expect(loads(...runArgs, '--engine', 'kql')).toEqual({ code: 0, tsMorph: false });
-    // The control: the typescript engine does load it.
-    expect(loads(...runArgs, '--engine', 'typescript')).toEqual({ code: 0, tsMorph: true });
+    expect(ts('--help')).toEqual({ code: 0, tsMorph: false });
+    expect(ts(...runArgs, '--engine', 'kql')).toEqual({ code: 0, tsMorph: false });
+    // The control: the typescript engine does load it, to transpile a module it has not seen.
+    expect(ts(...runArgs, '--engine', 'typescript')).toEqual({ code: 0, tsMorph: true });
+    // The same module again: its JavaScript comes from the cache, and TypeScript is not loaded.
+    expect(ts(...runArgs, '--engine', 'typescript')).toEqual({ code: 0, tsMorph: false });
   }, 120_000);
+
+  it('caches the JavaScript of a module by its exact text: an edited module is transpiled anew, a corrupt entry is ignored', () => {
+    const cacheDir = mkdtempSync(path.join(dir, 'cache-'));
+    const source = 'export const threshold: number = 20;\n';
+    const edited = 'export const threshold: number = 21;\n';
+    expect(transpiled(source, 'a.ts', cacheDir)).toContain('threshold = 20');
+    const entries = () => readdirSync(path.join(cacheDir, 'typescript-js')).filter((f) => f.endsWith('.json'));
+    expect(entries()).toHaveLength(1);
+    expect(transpiled(edited, 'a.ts', cacheDir)).toContain('threshold = 21');
+    expect(entries()).toHaveLength(2);
+    for (const f of entries()) writeFileSync(path.join(cacheDir, 'typescript-js', f), '{"format":1,"key":"x","value":"export const threshold = 99;"}');
+    expect(transpiled(source, 'a.ts', cacheDir)).toContain('threshold = 20');
+    expect(transpiled(edited, 'a.ts', undefined)).toContain('threshold = 21');
+  });
 });
 
 /** Every canonical JSON-lines event of a fixture folder. */

@@ -1,8 +1,10 @@
 // Aggregates → a state type, a constructor and an accumulate function per list of aggregates (the group's, and
-// followed_by's over the matched follow-ups), with one straight-line statement per aggregate.
+// followed_by's over the matched follow-ups), with one straight-line statement per aggregate. distinct_count and
+// values over the same field share one state (the runtime's compact distinct values), and min/max of the event time
+// read the time the caller has already read.
 import type { Aggregate } from '../../ir/types.js';
 import { assertNever } from '../../util/assert-never.js';
-import { arrayOf, assign, bin, block, call, constDecl, exprStmt, fn, get, id, iface, ifStmt, increment, kw, lit, method, newExpr, not, obj, param, ret, tref, union, type Expr, type Member, type Stmt, type TypeNode } from './ast.js';
+import { arrayOf, assign, bin, block, call, constDecl, fn, get, id, iface, ifStmt, increment, kw, lit, not, obj, param, ret, tref, union, type Expr, type Member, type Stmt, type TypeNode } from './ast.js';
 
 /** How an aggregate list reads an event's field, and the TypeScript type of a present value of a field. */
 export interface FieldAccess {
@@ -32,18 +34,29 @@ export function aggregateCode(aggregates: Aggregate[], name: string, access: Fie
   const members: Member[] = [{ name: 'count', type: kw('number') }];
   const init: [string, Expr][] = [['count', lit(0)]];
   const body: Stmt[] = [increment(get('g', 'count'))];
-  const valueSet = () => tref('Set', [union([kw('string'), kw('number')])]);
+  const distinctType = () => union([kw('undefined'), kw('string'), kw('number'), tref('Set', [union([kw('string'), kw('number')])])]);
+  // The state of each aggregate: its own slot, or the slot of the first distinct_count/values over its field.
+  const slots = aggregates.map((_, i) => slot(i));
+  const distinctSlot = new Map<string, string>();
   aggregates.forEach((a, i) => {
     if (a.fn === 'count' || !a.field) return;
     const s = slot(i);
+    if (a.fn === 'distinct_count' || a.fn === 'values') {
+      const shared = distinctSlot.get(a.field);
+      if (shared !== undefined) {
+        slots[i] = shared;
+        return;
+      }
+      distinctSlot.set(a.field, s);
+    }
     const v = id('v');
     const present = (then: Stmt[]): Stmt => block([constDecl('v', access.read(id('e'), a.field!)), ifStmt(not(call('isMissing', [v])), then)]);
     switch (a.fn) {
       case 'distinct_count':
       case 'values':
-        members.push({ name: s, type: valueSet() });
-        init.push([s, newExpr('Set', [], [union([kw('string'), kw('number')])])]);
-        body.push(present([exprStmt(method(get('g', s), 'add', [call('distinctValue', [v])]))]));
+        members.push({ name: s, type: distinctType() });
+        init.push([s, id('undefined')]);
+        body.push(present([assign(get('g', s), call('addDistinct', [get('g', s), call('distinctValue', [v])]))]));
         break;
       case 'min':
       case 'max': {
@@ -51,7 +64,12 @@ export function aggregateCode(aggregates: Aggregate[], name: string, access: Fie
         init.push([s, id('undefined')]);
         const n = id('n');
         const better = bin(get('g', s), '===', id('undefined'));
-        const read = call(a.field === access.timeField ? 'eventTime' : 'toNumber', [v]);
+        if (a.field === access.timeField) {
+          // The event's time, read once by the caller (an event without one is not accumulated).
+          body.push(ifStmt(bin(better, '||', bin(id('t'), a.fn === 'min' ? '<' : '>', get('g', s))), assign(get('g', s), id('t'))));
+          break;
+        }
+        const read = call('toNumber', [v]);
         body.push(present([
           constDecl('n', read),
           ifStmt(bin(bin(n, '!==', id('undefined')), '&&', bin(better, '||', bin(n, a.fn === 'min' ? '<' : '>', get('g', s)))), assign(get('g', s), n)),
@@ -73,7 +91,7 @@ export function aggregateCode(aggregates: Aggregate[], name: string, access: Fie
   const decls = [
     iface(stateType, members),
     fn(newState, [], tref(stateType), [ret(obj(init, true))]),
-    fn(accumulate, [param('g', tref(stateType)), param('e', tref('DetectionEvent'))], kw('void'), body),
+    fn(accumulate, [param('g', tref(stateType)), param('e', tref('DetectionEvent')), param('t', kw('number'))], kw('void'), body),
   ];
   return {
     decls,
@@ -81,14 +99,14 @@ export function aggregateCode(aggregates: Aggregate[], name: string, access: Fie
     newState,
     accumulate,
     finish(a, state) {
-      const i = aggregates.indexOf(a);
+      const s = slots[aggregates.indexOf(a)]!;
       switch (a.fn) {
         case 'count': return get(state, 'count');
-        case 'distinct_count': return get(get(state, slot(i)), 'size');
-        case 'values': return call('textOrder', [get(state, slot(i)), lit(a.limit)]);
+        case 'distinct_count': return call('distinctSize', [get(state, s)]);
+        case 'values': return call('textOrder', [get(state, s), lit(a.limit)]);
         case 'min':
         case 'max':
-        case 'any': return bin(get(state, slot(i)), '??', lit(null));
+        case 'any': return bin(get(state, s), '??', lit(null));
         default: return assertNever(a.fn, 'aggregate function');
       }
     },

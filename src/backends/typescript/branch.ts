@@ -199,7 +199,7 @@ export function branchCode(m: BranchModule, b: Branch, i: number, alertColumns: 
       exprStmt(method('inWindow', 'set', [id('key'), g])),
       exprStmt(method('groups', 'push', [g])),
     ]));
-    push.push(exprStmt(call(groupCode.accumulate, [get(g, 'state'), e])));
+    push.push(exprStmt(call(groupCode.accumulate, [get(g, 'state'), e, t])));
     if (follow) {
       // The group's first event time per value of `same`: the probe of that host.
       const probes = get(g, 'probes');
@@ -224,7 +224,7 @@ export function branchCode(m: BranchModule, b: Branch, i: number, alertColumns: 
       body.push(constDecl('f', call(followCode.newState, [])));
       body.push(forOf('c', bin(method('followUps', 'get', [get(g, 'key')]), '??', arr([])), [
         constDecl('probe', method(get(g, 'probes'), 'get', [get(c, 'same')])),
-        ifStmt(and([bin(probe, '!==', id('undefined')), bin(get(c, 't'), '>', probe), bin(get(c, 't'), '<=', bin(probe, '+', lit(follow.withinSeconds * 1000)))]), exprStmt(call(followCode.accumulate, [id('f'), get(c, 'event')]))),
+        ifStmt(and([bin(probe, '!==', id('undefined')), bin(get(c, 't'), '>', probe), bin(get(c, 't'), '<=', bin(probe, '+', lit(follow.withinSeconds * 1000)))]), exprStmt(call(followCode.accumulate, [id('f'), get(c, 'event'), get(c, 't')]))),
       ]));
       // A group with no follow-up does not alert.
       body.push(ifStmt(bin(get('f', 'count'), '===', lit(0)), cont()));

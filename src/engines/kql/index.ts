@@ -79,7 +79,7 @@ async function runKql(run: EngineRun, query: string, mapping: BackendMapping): P
     if (!watchlists.has(alias)) watchlists.set(alias, readWatchlist(path.join(run.distDir, 'sentinel', 'watchlists', `${alias}.csv`)));
     return watchlists.get(alias);
   };
-  const interp = new KqlInterpreter(now, watchlist);
+  const interp = new KqlInterpreter(now, watchlist, run.cacheDir);
   const out = await interp.run(query, (name) => tables.get(name));
   return out.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, emptyAsNull(v)])));
 }

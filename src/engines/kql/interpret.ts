@@ -10,7 +10,8 @@ import { GroupIndex } from './group-index.js';
 import { Frame, Layout, computedCol, lazyCol, type Col, type Row } from './layout.js';
 import { readShared, streaming, tablePlan, unionPlan, type KqlTable, type KqlTables, type Plan, type ResultRow, type SharedSummary, type Sink, type Watchlists } from './plan.js';
 import { AGGREGATES, compileScalar, type Scope } from './scalar.js';
-import { kindOf, list, parseQuery, text, type Node } from './syntax.js';
+import { kindOf, list, text, type Node } from './syntax.js';
+import { queryTree } from './syntax-tree.js';
 import { KqlRuntimeError, compare, outputOf, valueKey, type KValue, type StaticType } from './values.js';
 
 export type { KqlTable, KqlTables, ResultRow, Watchlists } from './plan.js';
@@ -21,11 +22,12 @@ export class KqlInterpreter {
   /** The summaries of the expression being compiled that read straight from a table. */
   private shared: SharedSummary[] = [];
 
-  constructor(private readonly now: number, private readonly watchlists: Watchlists = () => undefined) {}
+  /** `cacheDir`: detc's content cache, where the syntax tree of a query text is kept (syntax-tree.ts), or none. */
+  constructor(private readonly now: number, private readonly watchlists: Watchlists = () => undefined, private readonly cacheDir?: string) {}
 
   /** Parses and runs a query (`let x = toscalar(...);` statements, then one tabular expression); returns its rows. */
   async run(query: string, tables: KqlTables): Promise<ResultRow[]> {
-    const statements = list(parseQuery(query).Statements);
+    const statements = list(queryTree(query, this.cacheDir).Statements);
     const last = statements.pop();
     if (!last || kindOf(last) !== 'ExpressionStatement') throw new KqlRuntimeError('the query must end with a tabular expression');
     for (const s of statements) await this.let(s, tables);

@@ -42,7 +42,7 @@ export function compileScalar(n: Node, scope: Scope): Compiled {
       return constant(l.value, l.type);
     }
     case 'DynamicExpression': {
-      const t = n.LiteralValueInfo?.ValueText;
+      const t = n.LiteralValueInfo?.text;
       const v = t === undefined || t === null ? null : (JSON.parse(String(t)) as KValue);
       return constant(v, T.dynamic);
     }

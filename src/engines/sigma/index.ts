@@ -8,6 +8,7 @@ import { isAbsent, type Row } from '../../events/model.js';
 import type { Engine, EngineOutput, EngineRun } from '../types.js';
 import { compileCondition } from './condition.js';
 import { SigmaRuntimeError, compileSelection, type ItemMatcher } from './values.js';
+import { CorrelationGroups, addValue, valueCount } from './correlation-groups.js';
 import { docsOfRule, parseSigmaFiles, type SigmaDoc } from './select.js';
 
 /** The Sigma documents emitted for a rule: every document in dist-rules/sigma that names the rule's id (select.ts). */
@@ -83,6 +84,7 @@ export const sigmaEngine: Engine = {
     if (!agg) throw new SigmaRuntimeError(`${rule.slug}: correlation rules for a rule without aggregation`);
     const sigmaField = (canonical: string) => run.mapping.sources[branch.source]!.fields[canonical]!.name;
     const columnFor = new Map(agg.by.map((k) => [sigmaField(k.field), k.as]));
+    const tests: ItemMatcher[] = [];
     const plans = correlations.map((c) => {
       const corr = c.doc.correlation as Record<string, unknown>;
       const type = String(corr.type);
@@ -99,29 +101,33 @@ export const sigmaEngine: Engine = {
       if (!span) throw new SigmaRuntimeError(`${c.file}: bad timespan '${String(corr.timespan)}'`);
       const cond = (corr.condition ?? {}) as Record<string, unknown>;
       if (type === 'value_count' && typeof cond.field !== 'string') throw new SigmaRuntimeError(`${c.file}: value_count needs condition.field`);
-      return { matchers, groupBy, span: span * 1000, field: cond.field as string | undefined, test: conditionTest(cond), type, groups: new Map<string, { window: number; keys: unknown[]; values: Set<string>; count: number }>() };
+      return { matchers: matchers.map((m) => (tests.includes(m) ? tests.indexOf(m) : tests.push(m) - 1)), groupBy, span: span * 1000, field: cond.field as string | undefined, test: conditionTest(cond), type, groups: new CorrelationGroups(groupBy.length) };
     });
-    for await (const { native, time: t } of run.read(branch.source)) {
-      for (const p of plans) {
-        if (!p.matchers.some((m) => m(native))) continue;
-        // As a Sigma consumer groups and counts: '' is a value there; only an absent or null field is not.
-        const keys = p.groupBy.map((g) => native[g]);
-        if (keys.some((k) => isAbsent(k))) continue;
-        const window = Math.floor(t / p.span) * p.span;
-        const id = JSON.stringify([window, ...keys]);
-        let g = p.groups.get(id);
-        if (!g) p.groups.set(id, (g = { window, keys, values: new Set(), count: 0 }));
-        g.count++;
-        if (p.field !== undefined) {
-          const v = native[p.field];
-          if (!isAbsent(v)) g.values.add(String(v));
+    // Each detection rule is tested once per event, however many correlations read it.
+    const hit: boolean[] = new Array<boolean>(tests.length);
+    const keys: unknown[] = [];
+    for await (const batch of run.batches(branch.source)) {
+      for (const { native, time: t } of batch) {
+        for (let i = 0; i < tests.length; i++) hit[i] = tests[i]!(native);
+        for (const p of plans) {
+          if (!p.matchers.some((i) => hit[i])) continue;
+          // As a Sigma consumer groups and counts: '' is a value there; only an absent or null field is not.
+          let absent = false;
+          for (let i = 0; i < p.groupBy.length; i++) if (isAbsent((keys[i] = native[p.groupBy[i]!]))) absent = true;
+          if (absent) continue;
+          const g = p.groups.get(Math.floor(t / p.span) * p.span, keys);
+          g.count++;
+          if (p.field !== undefined) {
+            const v = native[p.field];
+            if (!isAbsent(v)) addValue(g, String(v));
+          }
         }
       }
     }
     const alerts = new Map<string, Row>();
     for (const p of plans) {
-      for (const g of p.groups.values()) {
-        if (!p.test(p.type === 'value_count' ? g.values.size : g.count)) continue;
+      for (const g of p.groups.all) {
+        if (!p.test(p.type === 'value_count' ? valueCount(g) : g.count)) continue;
         const row: Row = { [agg.windowAs]: new Date(g.window).toISOString() };
         p.groupBy.forEach((f, i) => (row[columnFor.get(f)!] = g.keys[i]));
         alerts.set(JSON.stringify(row), row);

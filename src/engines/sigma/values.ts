@@ -1,5 +1,6 @@
 import { isAbsent } from '../../events/model.js';
-import { cidrContains, parseCidr, parseIp } from '../../util/ip.js';
+import { cidrMatcher } from '../../util/cidr-match.js';
+import { parseCidr } from '../../util/ip.js';
 
 // Sigma value matching (specification v2.1, appendix "modifiers"), for the modifiers detc emits and a few more.
 // Anything else is a SigmaRuntimeError naming the modifier.
@@ -151,12 +152,13 @@ export function compileItem(key: string, raw: unknown): ItemMatcher {
     const ranges = values.map((v) => {
       const c = parseCidr(String(v));
       if (typeof c === 'string') throw new SigmaRuntimeError(`invalid cidr value: ${c}`);
-      return c;
+      return cidrMatcher(String(v))!;
     });
     return (e) => {
       const v = get(e);
-      const ip = typeof v === 'string' ? parseIp(v) : null;
-      return !!ip && ranges.some((r) => cidrContains(r, ip));
+      if (typeof v !== 'string') return false;
+      for (const inRange of ranges) if (inRange(v)) return true;
+      return false;
     };
   }
   const numeric = ['gt', 'gte', 'lt', 'lte'].find((m) => mods.includes(m));

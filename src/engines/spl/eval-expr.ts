@@ -1,6 +1,6 @@
 import { describe } from './expr-codegen.js';
 import { fieldReader } from './field-access.js';
-import { cidrMatcher, type CidrMatcher } from './ip-match.js';
+import { cidrMatcher, type CidrMatcher } from '../../util/cidr-match.js';
 import { SplRuntimeError, asNumber, asString, splunkCompare, pcreToRegExp, type SEvent, type SValue } from './values.js';
 
 // The eval/where expression language (Splunk "Evaluation functions"): precedence, from loosest: OR/XOR, AND,

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readCsvRecords } from '../../events/csv.js';
-import { cidrMatcher, type CidrMatcher } from './ip-match.js';
+import { cidrMatcher, type CidrMatcher } from '../../util/cidr-match.js';
 import { SplRuntimeError, asString, type SEvent } from './values.js';
 
 /** A lookup definition (transforms.conf stanza) with its CSV rows. */

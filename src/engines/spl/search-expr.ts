@@ -1,4 +1,4 @@
-import { cidrMatcher } from './ip-match.js';
+import { cidrMatcher } from '../../util/cidr-match.js';
 import { SplRuntimeError, asString, type SEvent, type SValue } from './values.js';
 
 // The `search` command's expression language (for filter macros users edit to tune a rule). Its rules differ from

@@ -1,6 +1,7 @@
 import { parseDuration } from '../../load/duration.js';
 import { compileSearch } from './search-expr.js';
-import { SplRuntimeError, asNumber, asString, splunkCompare, type SEvent, type SValue } from './values.js';
+import { tstatsOp, valuesOf } from './tstats-aggregates.js';
+import { SplRuntimeError, asNumber, asString, type SEvent, type SValue } from './values.js';
 
 // `| tstats` over a CIM data model, with Splunk's meaning (Search Reference, tstats):
 //
@@ -176,78 +177,6 @@ function compileWhere(text: string, field: (w: string) => string): (e: SEvent) =
   return compileSearch(rewritten);
 }
 
-interface Acc {
-  add(v: SValue, time: number): void;
-  result(): SValue;
-}
-
-/** A field's values as Splunk's functions read them: none when missing or empty, one per value of a multivalue. */
-function fieldValues(v: SValue | undefined): string[] {
-  if (v === undefined || v === null || v === '') return [];
-  return (Array.isArray(v) ? v : [v]).filter((x) => x !== null && x !== '').map(asString);
-}
-
-function newAcc(a: TstatsAgg): Acc {
-  switch (a.fn) {
-    case 'count': {
-      let n = 0;
-      return { add: (v) => void ((a.field === undefined || fieldValues(v).length) && n++), result: () => n };
-    }
-    case 'dc':
-    case 'values': {
-      // Distinct by text, as stats: "22" and "022" are two values; values() sorts them lexicographically.
-      const seen = new Set<string>();
-      return {
-        add: (v) => fieldValues(v).forEach((x) => seen.add(x)),
-        result: () => (a.fn === 'dc' ? seen.size : seen.size ? [...seen].sort() : null),
-      };
-    }
-    case 'min':
-    case 'max': {
-      let best: SValue = null;
-      return {
-        add: (v) => fieldValues(v).forEach((x) => {
-          if (best === null || (a.fn === 'min' ? splunkCompare(x, best) < 0 : splunkCompare(x, best) > 0)) best = asNumber(x) ?? x;
-        }),
-        result: () => best,
-      };
-    }
-    case 'sum':
-    case 'avg': {
-      let s = 0;
-      let n = 0;
-      return {
-        add: (v) => fieldValues(v).forEach((x) => {
-          const k = asNumber(x);
-          if (k !== undefined) { s += k; n++; }
-        }),
-        result: () => (n === 0 ? null : a.fn === 'sum' ? s : s / n),
-      };
-    }
-    case 'latest':
-    case 'earliest': {
-      // The value of the latest (earliest) event that has one; the first such event on a tie.
-      let at: number | undefined;
-      let got: SValue = null;
-      return {
-        add: (v, time) => {
-          const xs = fieldValues(v);
-          if (!xs.length) return;
-          if (at === undefined || (a.fn === 'latest' ? time > at : time < at)) {
-            at = time;
-            got = xs.length === 1 ? xs[0]! : xs;
-          }
-        },
-        result: () => got,
-      };
-    }
-    default: {
-      const never: never = a.fn;
-      throw new SplRuntimeError(`tstats function ${String(never)}() is outside the supported subset`);
-    }
-  }
-}
-
 /** The by-values of an event: every combination (multivalue fields), or none when a by-field is missing. */
 function byValues(q: TstatsQuery, e: SEvent): SValue[][] {
   let combos: SValue[][] = [[]];
@@ -257,7 +186,8 @@ function byValues(q: TstatsQuery, e: SEvent): SValue[][] {
       const t = asNumber(e._time ?? null);
       vs = t === undefined ? [] : [Math.floor(t / q.spanSeconds!) * q.spanSeconds!];
     } else {
-      vs = fieldValues(e[b.field]);
+      const v = valuesOf(e[b.field]);
+      vs = v === undefined ? [] : typeof v === 'string' ? [v] : v;
       if (!vs.length && q.fillnull !== undefined) vs = [q.fillnull];
     }
     if (!vs.length) return [];
@@ -266,26 +196,78 @@ function byValues(q: TstatsQuery, e: SEvent): SValue[][] {
   return combos;
 }
 
+/**
+ * The by-values of an event into `keys` when every by-field holds at most one value: true when it has them all,
+ * false when one is missing (the event is left out), undefined when one is a multivalue field (see byValues).
+ */
+function singleByValues(q: TstatsQuery, e: SEvent, keys: SValue[]): boolean | undefined {
+  for (let i = 0; i < q.by.length; i++) {
+    const f = q.by[i]!.field;
+    const v = e[f];
+    if (f === '_time') {
+      const t = asNumber(v ?? null);
+      if (t === undefined) return false;
+      keys[i] = Math.floor(t / q.spanSeconds!) * q.spanSeconds!;
+    } else if (Array.isArray(v)) {
+      return undefined;
+    } else if (v === undefined || v === null || v === '') {
+      if (q.fillnull === undefined) return false;
+      keys[i] = q.fillnull;
+    } else {
+      keys[i] = asString(v);
+    }
+  }
+  return true;
+}
+
+/**
+ * A group's id: its values joined by U+0001 behind one U+0001 (each position holds one type: text, or the _time
+ * bucket's number), or, when a value holds that character, their JSON (which starts with '['): one id per tuple
+ * either way, and cheaper than JSON for the usual tuple.
+ */
+function groupId(keys: readonly SValue[]): string {
+  let id = '\u0001';
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    if (typeof k === 'string' && k.includes('\u0001')) return JSON.stringify(keys);
+    id += i ? `\u0001${String(k)}` : String(k);
+  }
+  return id;
+}
+
+interface TstatsGroup {
+  keys: SValue[];
+  states: unknown[];
+}
+
 /** Runs a parsed tstats over the data model's events: one row per group, in the order groups first appear. */
 export async function* runTstats(q: TstatsQuery, source: DataModelSource): Stream {
-  const groups = new Map<string, { keys: SValue[]; acc: Acc[] }>();
+  const ops = q.aggs.map((a) => tstatsOp(a.fn, a.field !== undefined));
+  const groups = new Map<string, TstatsGroup>();
+  const scratch: SValue[] = new Array<SValue>(q.by.length);
+  const accumulate = (keys: SValue[], e: SEvent, time: number) => {
+    const id = groupId(keys);
+    let g = groups.get(id);
+    if (!g) groups.set(id, (g = { keys: keys.slice(), states: ops.map((o) => o.init) }));
+    for (let k = 0; k < ops.length; k++) {
+      const f = q.aggs[k]!.field;
+      g.states[k] = ops[k]!.add(g.states[k], f === undefined ? undefined : valuesOf(e[f]), time);
+    }
+  };
   for await (const e of source(q.model, q.dataset)) {
     if (q.where && !q.where(e)) continue;
     const time = asNumber(e._time ?? null) ?? 0;
-    for (const keys of byValues(q, e)) {
-      const id = JSON.stringify(keys);
-      let g = groups.get(id);
-      if (!g) groups.set(id, (g = { keys, acc: q.aggs.map(newAcc) }));
-      q.aggs.forEach((a, k) => g!.acc[k]!.add(a.field === undefined ? null : e[a.field] ?? null, time));
-    }
+    const single = singleByValues(q, e, scratch);
+    if (single === true) accumulate(scratch, e, time);
+    else if (single === undefined) for (const keys of byValues(q, e)) accumulate(keys, e, time);
   }
   // Without BY, one row even over no events (as stats).
-  if (!q.by.length && !groups.size) groups.set('[]', { keys: [], acc: q.aggs.map(newAcc) });
+  if (!q.by.length && !groups.size) groups.set('[]', { keys: [], states: ops.map((o) => o.init) });
   for (const g of groups.values()) {
     const row: SEvent = {};
     q.by.forEach((b, k) => (row[b.name] = g.keys[k]!));
     q.aggs.forEach((a, k) => {
-      const v = g.acc[k]!.result();
+      const v = ops[k]!.result(g.states[k]);
       if (v !== null) row[a.as] = v;
     });
     yield row;

@@ -1,8 +1,11 @@
 // The TypeScript engine: runs dist-rules/typescript/<rule>.ts as it is on disk. The module is transpiled in memory
-// (TypeScript's transpileModule: types erased, nothing else changed) and imported from a data: URL, then its
-// `detector` is fed the events of the read period. No interpretation: the rule's logic is the module's code.
+// (TypeScript's transpileModule: types erased, nothing else changed; the result cached by the file's exact text)
+// and imported from a data: URL, then its `detector` is fed the events of the read period. No interpretation: the
+// rule's logic is the module's code.
 import type { Row } from '../../events/model.js';
 import { toNativeConverter, type NativeConventions } from '../../mapping/native.js';
+import { codeVersion } from '../../util/code-version.js';
+import { ContentCache } from '../../util/content-cache.js';
 import { tsMorph } from '../../util/ts-morph.js';
 import type { Engine, EngineRun } from '../types.js';
 
@@ -17,13 +20,28 @@ interface DetectionModule {
 // Modules by their text: a file run again is imported once; an edited file is a new module.
 const loaded = new Map<string, Promise<DetectionModule>>();
 
+/**
+ * The JavaScript of a module's text: from detc's content cache when this text (and this detc, whose code version
+ * includes the TypeScript it bundles) was transpiled before, so such a run never loads the TypeScript compiler;
+ * otherwise transpiled here and kept. The key is the exact text: an edited file is a new entry.
+ */
+export function transpiled(source: string, fileName: string, cacheDir: string | undefined): string {
+  const cache = new ContentCache<string>(cacheDir, 'typescript-js', cacheDir === undefined ? '' : codeVersion(), (v): v is string => typeof v === 'string');
+  const key = cache.enabled ? cache.key(fileName, source) : '';
+  const hit = cache.enabled ? cache.get(key) : undefined;
+  if (hit !== undefined) return hit;
+  const { ts } = tsMorph();
+  const out = ts.transpileModule(source, { fileName, reportDiagnostics: false, compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022, isolatedModules: true } });
+  cache.put(key, out.outputText);
+  return out.outputText;
+}
+
 /** The module of `source` (TypeScript text), transpiled and imported. */
-export function importModule(source: string, fileName: string): Promise<DetectionModule> {
+export function importModule(source: string, fileName: string, cacheDir?: string): Promise<DetectionModule> {
   let m = loaded.get(source);
   if (!m) {
-    const { ts } = tsMorph();
-    const out = ts.transpileModule(source, { fileName, reportDiagnostics: false, compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022, isolatedModules: true } });
-    m = import(`data:text/javascript;base64,${Buffer.from(out.outputText, 'utf8').toString('base64')}`) as Promise<DetectionModule>;
+    const js = transpiled(source, fileName, cacheDir);
+    m = import(`data:text/javascript;base64,${Buffer.from(js, 'utf8').toString('base64')}`) as Promise<DetectionModule>;
     loaded.set(source, m);
   }
   return m;
@@ -46,7 +64,7 @@ export const typescriptEngine: Engine = {
   async run(run: EngineRun) {
     const rel = `typescript/${run.rule.slug}.ts`;
     const query = run.readEmitted(rel);
-    const mod = await importModule(query, rel);
+    const mod = await importModule(query, rel, run.cacheDir);
     // A live list (threat intelligence) is given to the detector; detc runs it with the list's sample entries.
     const external = run.rule.sharedLists.filter((l) => l.external);
     const options = external.length ? { lists: Object.fromEntries(external.map((l) => [l.name, l.entries.map((e) => e.value)])) } : undefined;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { cidrMatcher, ipv4Number } from '../../src/engines/spl/ip-match.js';
+import { cidrMatcher, ipv4Number } from '../../src/util/cidr-match.js';
 import { cidrContains, parseCidr, parseIp, parseIpv4 } from '../../src/util/ip.js';
 
-// The SPL engine's compiled CIDR tests must mean exactly what util/ip means: checked on random texts near the
+// The compiled CIDR tests of the SPL and Sigma engines must mean exactly what util/ip means: checked on random texts near the
 // edges (leading zeros, octets over 255, missing or extra parts, IPv6 and IPv4-mapped forms).
 
 function rng(seed: number): () => number {

@@ -1,6 +1,7 @@
-import { cidrContains, parseCidr, parseIp, type IpAddress } from '../../util/ip.js';
+import { cidrContains, parseCidr, parseIp, type IpAddress } from './ip.js';
 
-// CIDR membership as cidrmatch(), CIDR lookups and search's `field=a.b.c.d/n` need it, compiled once per range.
+// CIDR membership compiled once per range, for the interpreters that test an address against many ranges per event
+// (SPL's cidrmatch(), CIDR lookups and search's `field=a.b.c.d/n`; Sigma's `|cidr`).
 // The semantics are util/ip's (strict dotted quads, IPv4 and IPv6 families never match each other); IPv4 runs on
 // 32-bit numbers instead of bigints, and the last address text parsed is remembered, because a rule tests one
 // field against many ranges in a row (the private ranges, then each allowlist).

@@ -1,0 +1,116 @@
+// tstats' functions as states kept in each group's array, updated by functions made once per query: no object or
+// closure per group, and a value read from an event is not copied into an array when it is one value (the usual
+// case). dc() and values() keep one text until a second distinct one comes: most groups of a high-cardinality
+// stream see one event.
+import { SplRuntimeError, asNumber, asString, splunkCompare, type SValue } from './values.js';
+
+export type TstatsFn = 'count' | 'dc' | 'values' | 'min' | 'max' | 'sum' | 'avg' | 'latest' | 'earliest';
+
+/** One function over one field: its first state, how an event's value changes it, and its result. */
+export interface TstatsOp {
+  readonly init: unknown;
+  /** The new state; `v` is the field's values as Splunk's functions read them (valuesOf), `time` the event's. */
+  add(state: unknown, v: string | string[] | undefined, time: number): unknown;
+  result(state: unknown): SValue;
+}
+
+/** A field's values as Splunk's functions read them: none when missing or empty, one per value of a multivalue. */
+export function valuesOf(v: SValue | undefined): string | string[] | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  if (!Array.isArray(v)) return asString(v);
+  const xs = v.filter((x) => x !== null && x !== '').map(asString);
+  return xs.length ? xs : undefined;
+}
+
+type Distinct = undefined | string | Set<string>;
+
+function addDistinct(s: Distinct, x: string): Distinct {
+  if (s === undefined) return x;
+  if (typeof s === 'string') return s === x ? s : new Set([s, x]);
+  s.add(x);
+  return s;
+}
+
+function distinctOf(s: Distinct): string[] {
+  return s === undefined ? [] : typeof s === 'string' ? [s] : [...s];
+}
+
+export function tstatsOp(fn: TstatsFn, counted: boolean): TstatsOp {
+  switch (fn) {
+    case 'count':
+      // A bare count counts events; count(f) the events that have a value of f.
+      return { init: 0, add: (n, v) => (!counted || v !== undefined ? (n as number) + 1 : n), result: (n) => n as number };
+    case 'dc':
+    case 'values':
+      // Distinct by text, as stats: "22" and "022" are two values; values() sorts them lexicographically.
+      return {
+        init: undefined,
+        add: (s, v) => {
+          if (v === undefined) return s;
+          if (typeof v === 'string') return addDistinct(s as Distinct, v);
+          let d = s as Distinct;
+          for (const x of v) d = addDistinct(d, x);
+          return d;
+        },
+        result: (s) => {
+          const xs = distinctOf(s as Distinct);
+          return fn === 'dc' ? xs.length : xs.length ? xs.sort() : null;
+        },
+      };
+    case 'min':
+    case 'max': {
+      const better = (x: string, best: SValue) => best === null || (fn === 'min' ? splunkCompare(x, best) < 0 : splunkCompare(x, best) > 0);
+      const one = (best: SValue, x: string): SValue => (better(x, best) ? asNumber(x) ?? x : best);
+      return {
+        init: null,
+        add: (s, v) => {
+          if (v === undefined) return s;
+          if (typeof v === 'string') return one(s as SValue, v);
+          let best = s as SValue;
+          for (const x of v) best = one(best, x);
+          return best;
+        },
+        result: (s) => s as SValue,
+      };
+    }
+    case 'sum':
+    case 'avg':
+      // [sum, count of numeric values], made at the first numeric value.
+      return {
+        init: undefined,
+        add: (s, v) => {
+          if (v === undefined) return s;
+          let acc = s as [number, number] | undefined;
+          for (const x of typeof v === 'string' ? [v] : v) {
+            const k = asNumber(x);
+            if (k === undefined) continue;
+            acc ??= [0, 0];
+            acc[0] += k;
+            acc[1]++;
+          }
+          return acc;
+        },
+        result: (s) => {
+          const acc = s as [number, number] | undefined;
+          return acc === undefined ? null : fn === 'sum' ? acc[0] : acc[0] / acc[1];
+        },
+      };
+    case 'latest':
+    case 'earliest':
+      // The value of the latest (earliest) event that has one; the first such event on a tie.
+      return {
+        init: undefined,
+        add: (s, v, time) => {
+          if (v === undefined) return s;
+          const at = s as [number, SValue] | undefined;
+          if (at !== undefined && !(fn === 'latest' ? time > at[0] : time < at[0])) return s;
+          return [time, typeof v === 'string' ? v : v.length === 1 ? v[0]! : v];
+        },
+        result: (s) => (s === undefined ? null : (s as [number, SValue])[1]),
+      };
+    default: {
+      const never: never = fn;
+      throw new SplRuntimeError(`tstats function ${String(never)}() is outside the supported subset`);
+    }
+  }
+}
