@@ -112,7 +112,7 @@ describe('sentinel backend on the founding rules', () => {
     expect(y).toMatchObject({
       id: '640d1803-a663-4e86-8ed1-28b0d560eac4', severity: 'Medium', queryFrequency: '1h', queryPeriod: '1h',
       triggerOperator: 'gt', triggerThreshold: 0, tactics: ['Reconnaissance'], relevantTechniques: ['T1595.001'],
-      kind: 'Scheduled', version: '1.2.0',
+      kind: 'Scheduled', version: '1.3.0',
       entityMappings: [{ entityType: 'IP', fieldMappings: [{ identifier: 'Address', columnName: 'SourceIP' }] }],
       requiredDataConnectors: [{ connectorId: 'CefAma', dataTypes: ['CommonSecurityLog'] }],
     });

@@ -20,13 +20,13 @@ describe('detc diff', () => {
     git('add', '-A');
     git('commit', '-qm', 'base');
     const f = path.join(dir, 'rules/network/ip-block-scan.yml');
-    writeFileSync(f, readFileSync(f, 'utf8').replace('value: 20', 'value: 25').replace('version: 1.2.0', 'version: 1.3.0'));
+    writeFileSync(f, readFileSync(f, 'utf8').replace('value: 20', 'value: 25').replace('version: 1.3.0', 'version: 1.4.0'));
     git('commit', '-qam', 'raise the port threshold');
     const r = await run('diff', '--base', 'HEAD~1');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toContain('### IP block scan from a public source (`rules/network/ip-block-scan.yml`)');
-    expect(r.out).toContain('version 1.2.0 → 1.3.0');
+    expect(r.out).toContain('version 1.3.0 → 1.4.0');
     expect(r.out).toContain('- ip-block-scan: port_threshold 20 → 25');
     expect(r.out).toContain("- ip-block-scan: fixture 'exactly 20 ports on one host alerts as a single-host port scan' now raises 0 alerts, was 1");
     expect(r.out).not.toContain("fixture '19 ports stays silent'");

@@ -41,7 +41,7 @@ describe('detc check --base REF: a changed rule needs a version bump', () => {
     expect((await run(dir, 'build', '-q')).code).toBe(0);
     const r = await run(dir, 'check', '--base', 'HEAD');
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^rules\/network\/ip-block-scan\.yml:4:10: error DETC602: the generated .*sentinel\/ip-block-scan\.kql.*splunk\/ip-block-scan\.spl.* changed since HEAD but version is still 1\.2\.0: bump it to 1\.3\.0 \(logic changed\)/m);
+    expect(r.err).toMatch(/^rules\/network\/ip-block-scan\.yml:4:10: error DETC602: the generated .*sentinel\/ip-block-scan\.kql.*splunk\/ip-block-scan\.spl.* changed since HEAD but version is still 1\.3\.0: bump it to 1\.4\.0 \(logic changed\)/m);
     expect(r.err).not.toMatch(/scan-tool-execution\.yml:\d+:\d+: error DETC602: the generated/);
   });
 
@@ -55,7 +55,7 @@ describe('detc check --base REF: a changed rule needs a version bump', () => {
   });
 
   it('passes once the versions are bumped', async () => {
-    writeFileSync(ruleFile(), readFileSync(ruleFile(), 'utf8').replace('version: 1.2.0', 'version: 1.3.0'));
+    writeFileSync(ruleFile(), readFileSync(ruleFile(), 'utf8').replace('version: 1.3.0', 'version: 1.4.0'));
     expect((await run(dir, 'build', '-q')).code).toBe(0);
     const r = await run(dir, 'check', '--base', 'HEAD');
     expect(r.code).toBe(0);

@@ -2,6 +2,7 @@ import { toEpochMs } from '../../events/model.js';
 import { hasTerm } from '../../events/terms.js';
 import { loadKusto } from '../../kql-check/kusto.js';
 import { isEmpty, scalarFunction } from './functions.js';
+import { parserFilter } from './parser-parameters.js';
 import { KDateTime, KqlRuntimeError, KTimespan, compare, parseTimespanLiteral, valueKey, type KValue } from './values.js';
 
 // A KQL interpreter for the subset detc emits (docs/engines.md). It does not parse KQL itself: it walks the syntax
@@ -124,8 +125,15 @@ export class KqlInterpreter {
         return this.operator(n.Operator, this.tabular(n.Expression, tables), tables);
       case 'FunctionCallExpression': {
         const args = list(n.ArgumentList.Expressions);
-        // A parameterless call of a workspace function that stands for a table (ASIM's _Im_NetworkSession()).
-        if (!args.length && tables(String(n.Name.SimpleName))) return from(tables(String(n.Name.SimpleName))!);
+        // A workspace function that stands for a table (ASIM's _Im_NetworkSession(...)); its filtering parameters
+        // drop rows as the parser does (parser-parameters.ts). Arguments are constants: evaluated once, on no row.
+        const fnRows = tables(String(n.Name.SimpleName));
+        if (fnRows) {
+          const keep = parserFilter(String(n.Name.SimpleName), args.map((a) => (kindOf(a) === 'SimpleNamedExpression'
+            ? { name: String(a.Name.SimpleName), value: this.compile(a.Expression)({}) }
+            : { value: this.compile(a)({}) })));
+          return keep ? { source: fnRows, steps: [(r) => (keep(r) ? r : undefined)] } : from(fnRows);
+        }
         if (String(n.Name.SimpleName) !== '_GetWatchlist' || args.length !== 1 || kindOf(args[0]) !== 'LiteralExpression') break;
         const alias = String(literal(args[0]));
         const rows = this.watchlists(alias);
