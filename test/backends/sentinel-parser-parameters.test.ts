@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parserCall, type ParameterScope } from '../../src/backends/sentinel/parser-parameters.js';
+import { parserCall, withheldParameters, type ParameterScope } from '../../src/backends/sentinel/parser-parameters.js';
 import type { Cidr, Condition, SourcePos } from '../../src/ir/types.js';
 import { KqlChecker } from '../../src/kql-check/check-kql.js';
 import { loadFunctionSchemas, loadTableSchemas } from '../../src/kql-check/table-schemas.js';
@@ -84,6 +84,18 @@ describe('ASIM parser parameters: passed only where the rule implies them exactl
     // More than 256 prefixes would stand for one filter: not passed.
     expect(call(cidr('src_ip', ['10.0.0.0/9', '11.0.0.0/9']))).toContain('srcipaddr_has_any_prefix=dynamic(["10.0.", "10.1.", ');
     expect(call(cidr('src_ip', ['10.0.0.0/9', '11.0.0.0/9', '12.0.0.0/9']))).not.toContain('prefix');
+  });
+
+  it('says why a parameter on a column the rule filters is withheld (REPORT.md), and is silent where nothing asks for values', () => {
+    const withheld = (where: Condition) => withheldParameters('_Im_NetworkSession', where, scope);
+    expect(withheld(and(or(str('action', ['deny'], false), str('action', ['S0'], true)), num('dst_port', [22, 23]), cidr('src_ip', ['10.0.0.0/8', 'fc00::/7'])))).toEqual([
+      "srcipaddr_has_any_prefix not passed: the rule's SrcIpAddr ranges are not all IPv4 (or need more than 256 whole-octet prefixes)",
+      'dstportnumber not passed: the rule allows more than one DstPortNumber',
+      "dvcaction not passed: the rule compares DvcAction case-insensitively, the parser's dvcaction case-sensitively (it would drop 'DENY')",
+    ]);
+    expect(withheld(str('action', ['Deny'], true, 'failed_actions'))).toEqual(['dvcaction not passed: the rule reads its values from a list kept in the workspace (a watchlist or threat intelligence), which changes without a rebuild']);
+    expect(withheld(and(str('action', ['Deny'], true), num('dst_port', [22])))).toEqual([]);
+    expect(withheld(and({ kind: 'exists', field: 'src_ip', exists: true, pos }, not(cidr('src_ip', ['fc00::/7'])), or(str('action', ['deny'], false), num('dst_port', [22]))))).toEqual([]);
   });
 
   it('Kusto.Language accepts a call with every derived parameter against the declared signature, and refuses a misspelt one', () => {

@@ -75,6 +75,45 @@ export function parserCall(name: string, where: Condition | undefined, range: Re
   return `${name}(${args.join(', ')})`;
 }
 
+/**
+ * Why a parameter whose column the rule does filter on is not passed (for REPORT.md): the filter is required but
+ * says more, or other, than the parameter could, so passing it would drop rows the rule keeps.
+ */
+export function withheldParameters(name: string, where: Condition | undefined, scope: ParameterScope): string[] {
+  const out: string[] = [];
+  const range = { fromSeconds: 1, toSeconds: 0 };
+  for (const p of PARSER_PARAMETERS[name] ?? []) {
+    if (p.kind === 'start' || p.kind === 'end' || parameterValue(p, where, range, scope) !== undefined) continue;
+    const filters = conjuncts(where).filter((c) => onlyColumn(c, p.column, scope));
+    if (!filters.length) continue;
+    const leaves = filters.flatMap(leavesOf);
+    const why = leaves.some((c) => 'list' in c && c.list) ? `the rule reads its values from a list kept in the workspace (a watchlist or threat intelligence), which changes without a rebuild`
+      : p.kind === 'string_in' || p.kind === 'string_eq' ? (leaves.some((c) => c.kind === 'string' && !c.cased)
+        ? `the rule compares ${p.column} case-insensitively, the parser's ${p.name} case-sensitively (it would drop '${upperOf(leaves)}')`
+        : `the rule's ${p.column} filter is not ${p.kind === 'string_eq' ? 'one exact value' : 'a list of exact values'}`)
+      : p.kind === 'int_eq' ? `the rule allows more than one ${p.column}`
+      : `the rule's ${p.column} ranges are not all IPv4 (or need more than ${MAX_PREFIXES} whole-octet prefixes)`;
+    out.push(`${p.name} not passed: ${why}`);
+  }
+  return out;
+}
+
+/** A condition that asks `column` for values (an `or` of such conditions included; `exists` and `not` ask for none). */
+function onlyColumn(c: Condition, column: string, scope: ParameterScope): boolean {
+  if (c.kind === 'or' || c.kind === 'and') return c.exprs.every((e) => onlyColumn(e, column, scope));
+  return (c.kind === 'string' || c.kind === 'number' || c.kind === 'cidr') && scope.column(c.field) === column;
+}
+
+function leavesOf(c: Condition): Condition[] {
+  return c.kind === 'or' || c.kind === 'and' ? c.exprs.flatMap(leavesOf) : [c];
+}
+
+/** An upper-case spelling of the first string value among the filters: one the case-insensitive rule keeps. */
+function upperOf(leaves: Condition[]): string {
+  const first = leaves.find((c) => c.kind === 'string');
+  return first?.kind === 'string' ? (first.values[0] ?? '').toUpperCase() : '';
+}
+
 function parameterValue(p: ParameterSpec, where: Condition | undefined, range: ReadRange, scope: ParameterScope): string | undefined {
   // The parser filters its own column: a rule whose time (or field) maps elsewhere implies nothing about it.
   const fieldsOf = (column: string) => (c: Condition) => 'field' in c && scope.column(c.field) === column;

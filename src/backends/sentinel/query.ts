@@ -5,7 +5,7 @@ import type { BackendNote } from '../types.js';
 import type { SourceMapping } from '../../mapping/types.js';
 import { kqlDatetime, kqlName, kqlNumber, kqlString, kqlTimespan } from './escape.js';
 import { kqlCondition, type KqlScope } from './expr.js';
-import { parserCall, type ReadRange } from './parser-parameters.js';
+import { parserCall, withheldParameters, type ReadRange } from './parser-parameters.js';
 import { assertNever } from '../../util/assert-never.js';
 
 /** The KQL of one branch as a list of pipeline stages; the template joins them. */
@@ -14,6 +14,8 @@ export interface KqlQueryView {
   stages: string[];
   /** `let` statements the stages need (shared lists from watchlists), by name; they go before the query. */
   lets: Map<string, string>;
+  /** Parser parameters the branch filters on but cannot pass, and why (for REPORT.md). */
+  withheld: string[];
 }
 
 export function buildKqlQuery(rule: Rule, branch: Branch, sm: SourceMapping, notes: BackendNote[]): KqlQueryView {
@@ -26,6 +28,8 @@ export function buildKqlQuery(rule: Rule, branch: Branch, sm: SourceMapping, not
     (fn ? parserCall(kqlName(fn), where, range, { column: col, time: source.time }) : kqlName(String(sm.settings.table)));
   const lookback: ReadRange = { fromSeconds: rule.schedule.lookbackSeconds, toSeconds: 0 };
   const table = read(branch.where, lookback);
+  const parameterScope = { column: col, time: source.time };
+  const withheld = fn ? [...new Set([branch.where, branch.followedBy?.where].flatMap((w) => withheldParameters(kqlName(fn), w, parameterScope)))] : [];
   // Strings are never null in KQL (missing is ""), numbers and datetimes are.
   const present = (f: string) => {
     const t = source.fields[f]!.type;
@@ -124,7 +128,7 @@ export function buildKqlQuery(rule: Rule, branch: Branch, sm: SourceMapping, not
   });
   stages.push(`project ${project.join(', ')}`);
   if (branch.sort.length) stages.push(`sort by ${branch.sort.map((s) => `${kqlName(s.column)} ${s.order}`).join(', ')}`);
-  return { table, stages, lets };
+  return { table, stages, lets, withheld };
 }
 
 function columnType(branch: Branch, c: string) {
