@@ -18,49 +18,47 @@ export interface ParserArgument {
 /** A row test built from the call's arguments once. */
 type Test = (row: Row) => boolean;
 
-interface ParameterSemantics {
-  name: string;
-  /** The row test the parameter's value asks for, or undefined when the value filters nothing (its default). */
-  test: (value: KValue, all: Map<string, KValue>) => Test | undefined;
+/** A parser's parameters in declared order, and the row tests a call's values ask for. */
+interface ParserSemantics {
+  parameters: string[];
+  /** One test per parameter that filters (a parameter at its default filters nothing). */
+  tests: (values: Map<string, KValue>) => Test[];
 }
 
-/** The parameters of the ASIM NetworkSession parser, in its declared order (schemas/kql/_Im_NetworkSession.csl). */
-const NETWORK_SESSION: ParameterSemantics[] = [
-  { name: 'starttime', test: (v) => (v === null ? undefined : timeTest(v, (t, bound) => t >= bound)) },
-  { name: 'endtime', test: (v) => (v === null ? undefined : timeTest(v, (t, bound) => t <= bound)) },
-  // The three prefix lists act together: a row passes when its source matches the source or any-address prefixes,
-  // or its destination the destination or any-address prefixes. They are read once, under srcipaddr_has_any_prefix.
-  { name: 'srcipaddr_has_any_prefix', test: (_v, all) => prefixTest(all) },
-  { name: 'dstipaddr_has_any_prefix', test: () => undefined },
-  { name: 'ipaddr_has_any_prefix', test: () => undefined },
-  { name: 'dstportnumber', test: (v) => (v === null ? undefined : (r) => r.DstPortNumber === intValue(v, 'dstportnumber')) },
-  {
-    name: 'hostname_has_any',
-    test: (v) => {
-      const names = stringList(v, 'hostname_has_any');
-      if (!names.length) return undefined;
-      // has_any: whole terms, case-insensitive.
-      return (r) => names.some((n) => hasTerm(String(r.SrcHostname ?? ''), n, false) || hasTerm(String(r.DstHostname ?? ''), n, false));
-    },
+/** ASIM NetworkSession (schemas/kql/_Im_NetworkSession.csl), as its source parsers filter. */
+const NETWORK_SESSION: ParserSemantics = {
+  parameters: ['starttime', 'endtime', 'srcipaddr_has_any_prefix', 'dstipaddr_has_any_prefix', 'ipaddr_has_any_prefix', 'dstportnumber', 'hostname_has_any', 'dvcaction', 'eventresult'],
+  tests(values) {
+    const out: Test[] = [];
+    const given = (name: string) => values.get(name) ?? null;
+    const start = given('starttime');
+    if (start !== null) out.push(timeTest(start, (t, bound) => t >= bound));
+    const end = given('endtime');
+    if (end !== null) out.push(timeTest(end, (t, bound) => t <= bound));
+    const prefixes = prefixTest(values);
+    if (prefixes) out.push(prefixes);
+    const port = given('dstportnumber');
+    if (port !== null) {
+      const p = intValue(port, 'dstportnumber');
+      out.push((r) => r.DstPortNumber === p);
+    }
+    const names = values.has('hostname_has_any') ? stringList(given('hostname_has_any'), 'hostname_has_any') : [];
+    // has_any: whole terms, case-insensitive, in the source or the destination host name.
+    if (names.length) out.push((r) => names.some((n) => hasTerm(String(r.SrcHostname ?? ''), n, false) || hasTerm(String(r.DstHostname ?? ''), n, false)));
+    const actions = new Set(values.has('dvcaction') ? stringList(given('dvcaction'), 'dvcaction') : []);
+    // `DvcAction in (dvcaction)`: exact and case-sensitive.
+    if (actions.size) out.push((r) => actions.has(String(r.DvcAction ?? '')));
+    if (values.has('eventresult')) {
+      const result = given('eventresult');
+      if (typeof result !== 'string') throw new KqlRuntimeError(`_Im_NetworkSession: eventresult must be a string, not ${JSON.stringify(result)}`);
+      // '*' is the parameter's "any".
+      if (result !== '*') out.push((r) => r.EventResult === result);
+    }
+    return out;
   },
-  {
-    name: 'dvcaction',
-    test: (v) => {
-      const actions = new Set(stringList(v, 'dvcaction'));
-      // `DvcAction in (dvcaction)`: exact and case-sensitive.
-      return actions.size ? (r) => actions.has(String(r.DvcAction ?? '')) : undefined;
-    },
-  },
-  {
-    name: 'eventresult',
-    test: (v) => {
-      if (typeof v !== 'string') throw new KqlRuntimeError(`_Im_NetworkSession: eventresult must be a string, not ${JSON.stringify(v)}`);
-      return v === '*' ? undefined : (r) => r.EventResult === v;
-    },
-  },
-];
+};
 
-const PARSERS: Record<string, ParameterSemantics[]> = { _Im_NetworkSession: NETWORK_SESSION };
+const PARSERS: Record<string, ParserSemantics> = { _Im_NetworkSession: NETWORK_SESSION };
 
 /**
  * The row test of a workspace function's arguments, or undefined when they filter nothing. A call with arguments
@@ -68,19 +66,16 @@ const PARSERS: Record<string, ParameterSemantics[]> = { _Im_NetworkSession: NETW
  */
 export function parserFilter(fn: string, args: ParserArgument[]): ((row: Row) => boolean) | undefined {
   if (!args.length) return undefined;
-  const params = PARSERS[fn];
-  if (!params) throw new KqlRuntimeError(`${fn}(...): the arguments of this function are outside the supported subset`);
+  const parser = PARSERS[fn];
+  if (!parser) throw new KqlRuntimeError(`${fn}(...): the arguments of this function are outside the supported subset`);
   const values = new Map<string, KValue>();
   args.forEach((a, i) => {
-    const name = a.name ?? params[i]?.name;
-    if (!name || !params.some((p) => p.name === name)) throw new KqlRuntimeError(`${fn}: no parameter ${a.name ? `'${a.name}'` : `at position ${i + 1}`}`);
+    const name = a.name ?? parser.parameters[i];
+    if (!name || !parser.parameters.includes(name)) throw new KqlRuntimeError(`${fn}: no parameter ${a.name ? `'${a.name}'` : `at position ${i + 1}`}`);
     if (values.has(name)) throw new KqlRuntimeError(`${fn}: parameter '${name}' given twice`);
     values.set(name, a.value);
   });
-  const tests = params.flatMap((p) => {
-    const t = values.has(p.name) || p.name === 'srcipaddr_has_any_prefix' ? p.test(values.get(p.name) ?? null, values) : undefined;
-    return t ? [t] : [];
-  });
+  const tests = parser.tests(values);
   if (!tests.length) return undefined;
   return (row) => tests.every((t) => t(row));
 }
@@ -101,6 +96,10 @@ function stringList(v: KValue, name: string): string[] {
   return v as string[];
 }
 
+/**
+ * The three prefix lists act together, as the parser's ASimMatchingIpAddr: a row passes when its source matches the
+ * source or any-address prefixes, or its destination the destination or any-address prefixes.
+ */
 function prefixTest(all: Map<string, KValue>): Test | undefined {
   const list = (name: string) => (all.has(name) ? stringList(all.get(name)!, name) : []);
   const any = list('ipaddr_has_any_prefix');
