@@ -24,11 +24,11 @@ export function buildKqlQuery(rule: Rule, branch: Branch, sm: SourceMapping, not
   // A workspace function (ASIM's _Im_NetworkSession()) is called with the filtering parameters each read allows;
   // a table is named.
   const fn = /^(.+)\(\)$/.exec(String(sm.settings.table))?.[1];
+  const parameterScope = { column: col, time: source.time };
   const read = (where: Condition | undefined, range: ReadRange) =>
-    (fn ? parserCall(kqlName(fn), where, range, { column: col, time: source.time }) : kqlName(String(sm.settings.table)));
+    (fn ? parserCall(kqlName(fn), where, range, parameterScope) : kqlName(String(sm.settings.table)));
   const lookback: ReadRange = { fromSeconds: rule.schedule.lookbackSeconds, toSeconds: 0 };
   const table = read(branch.where, lookback);
-  const parameterScope = { column: col, time: source.time };
   const withheld = fn ? [...new Set([branch.where, branch.followedBy?.where].flatMap((w) => withheldParameters(kqlName(fn), w, parameterScope)))] : [];
   // Strings are never null in KQL (missing is ""), numbers and datetimes are.
   const present = (f: string) => {
