@@ -204,6 +204,7 @@ describe('detc build / validate', () => {
   const parserRanges: [string, string, string, string[]][] = [
     ['the lookback read', '_Im_NetworkSession(starttime=ago(1h), endtime=now())', '_Im_NetworkSession(starttime=ago(40m), endtime=now())', [
       "a first event at exactly the lookback start is in the lookback, not the baseline (the parser's baseline endtime is inclusive, the query's bound is not)",
+      "half a second before the lookback is the baseline, the lookback's first instant is not (tstats buckets by the second)",
     ]],
     ['the baseline read', '_Im_NetworkSession(starttime=ago(313h), endtime=ago(1h))', '_Im_NetworkSession(starttime=ago(2h), endtime=ago(1h))', [
       'a source seen 3 days ago is not new',
@@ -213,6 +214,7 @@ describe('detc build / validate', () => {
     ['the baseline read', '_Im_NetworkSession(starttime=ago(313h), endtime=ago(1h))', '_Im_NetworkSession(starttime=ago(313h), endtime=ago(300h))', [
       'a source seen 3 days ago is not new',
       'a denied probe in the baseline is prior interaction too',
+      "half a second before the lookback is the baseline, the lookback's first instant is not (tstats buckets by the second)",
     ]],
   ];
   for (const [read, from, to, cases] of parserRanges) {
