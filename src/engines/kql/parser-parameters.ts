@@ -35,21 +35,19 @@ const NETWORK_SESSION: ParserSemantics = {
   tests(values, slot) {
     const out: Test[] = [];
     const start = values.get('starttime');
-    if (start) {
-      const bound = datetimeValue(start);
-      if (bound !== null) {
-        const t = slot('TimeGenerated');
-        // A row without a time compares as null: dropped, as `where TimeGenerated >= starttime` drops it.
-        out.push((r) => { const v = r[t]; return typeof v === 'number' && v >= bound; });
-      }
-    }
     const end = values.get('endtime');
-    if (end) {
-      const bound = datetimeValue(end);
-      if (bound !== null) {
-        const t = slot('TimeGenerated');
-        out.push((r) => { const v = r[t]; return typeof v === 'number' && v <= bound; });
-      }
+    const from = start ? datetimeValue(start) : null;
+    const to = end ? datetimeValue(end) : null;
+    if (from !== null || to !== null) {
+      const t = slot('TimeGenerated');
+      const lo = from ?? -Infinity;
+      const hi = to ?? Infinity;
+      // Both bounds inclusive, one test; a row without a time compares as null: dropped, as
+      // `where TimeGenerated >= starttime` drops it.
+      out.push((r) => {
+        const v = r[t];
+        return typeof v === 'number' && v >= lo && v <= hi;
+      });
     }
     const prefixes = prefixTest(values, slot);
     if (prefixes) out.push(prefixes);
