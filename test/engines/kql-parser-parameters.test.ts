@@ -83,5 +83,9 @@ describe('_Im_NetworkSession(...) in the KQL engine', () => {
     await expect(ids('_Im_NetworkSession(dvcaction="Deny")')).rejects.toThrow(/dvcaction must be a dynamic array of strings/);
     await expect(ids('_Im_NetworkSession(starttime=1)')).rejects.toThrow(/starttime and endtime must be datetimes/);
     await expect(ids('_Im_NetworkSession(starttime=ago(1h), starttime=ago(2h))')).rejects.toThrow(/given twice/);
+    // The parser's columns are resolved when the query is compiled: a table without one is an error, even over no rows.
+    const narrow: KqlTable = { columns: TABLE.columns.filter((c) => c.name !== 'DvcAction'), read: () => [] };
+    await expect(new KqlInterpreter(NOW).run('_Im_NetworkSession(dvcaction=dynamic(["Deny"]))', (name) => (name === '_Im_NetworkSession' ? narrow : undefined)))
+      .rejects.toThrow(/_Im_NetworkSession: the parser filters column DvcAction, which its table does not have/);
   });
 });
