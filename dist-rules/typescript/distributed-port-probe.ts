@@ -21,7 +21,7 @@ export interface RuleMetadata {
 export const metadata: RuleMetadata = {
   id: "b5cc99c7-bfbd-4da6-b22d-358237838bb0",
   name: "Distributed probe of one port from many public sources",
-  version: "1.1.1",
+  version: "1.2.0",
   severity: "low",
   tactics: ["reconnaissance"],
   techniques: ["T1595.001"],

@@ -21,7 +21,7 @@ export interface RuleMetadata {
 export const metadata: RuleMetadata = {
   id: "d58e8dca-1c5a-4577-8595-1fb8dc095a78",
   name: "First-seen external source reaching many hosts",
-  version: "1.2.1",
+  version: "1.3.0",
   severity: "medium",
   tactics: ["reconnaissance"],
   techniques: ["T1595.001"],

@@ -21,7 +21,7 @@ export interface RuleMetadata {
 export const metadata: RuleMetadata = {
   id: "2737bea8-819a-4d50-bfe8-c2f596db005b",
   name: "Half-open or failed connection scan from a public source",
-  version: "1.2.1",
+  version: "1.3.0",
   severity: "medium",
   tactics: ["reconnaissance"],
   techniques: ["T1595.001"],

@@ -21,7 +21,7 @@ export interface RuleMetadata {
 export const metadata: RuleMetadata = {
   id: "d3fafd9c-22e3-4468-b8ea-c1f8d364df94",
   name: "ICMP ping sweep from a public source",
-  version: "1.1.1",
+  version: "1.2.0",
   severity: "low",
   tactics: ["reconnaissance"],
   techniques: ["T1595.001"],

@@ -21,7 +21,7 @@ export interface RuleMetadata {
 export const metadata: RuleMetadata = {
   id: "416ab0e9-b268-40f0-bfcb-9b4e47a74b8b",
   name: "Internal host sweeping many internal hosts",
-  version: "1.2.1",
+  version: "1.3.0",
   severity: "high",
   tactics: ["reconnaissance", "discovery"],
   techniques: ["T1595.001", "T1046"],

@@ -21,7 +21,7 @@ export interface RuleMetadata {
 export const metadata: RuleMetadata = {
   id: "640d1803-a663-4e86-8ed1-28b0d560eac4",
   name: "IP block scan from a public source",
-  version: "1.3.1",
+  version: "1.4.0",
   severity: "medium",
   tactics: ["reconnaissance"],
   techniques: ["T1595.001"],

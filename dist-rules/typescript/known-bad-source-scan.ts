@@ -21,7 +21,7 @@ export interface RuleMetadata {
 export const metadata: RuleMetadata = {
   id: "b2cc46cc-a16b-4362-b0b9-869b3b9750e3",
   name: "Scan from a threat-intelligence source",
-  version: "1.3.1",
+  version: "1.4.0",
   severity: "high",
   tactics: ["reconnaissance"],
   techniques: ["T1595.001"],

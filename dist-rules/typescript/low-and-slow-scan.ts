@@ -21,7 +21,7 @@ export interface RuleMetadata {
 export const metadata: RuleMetadata = {
   id: "76ab0a3c-1507-43dc-b0b9-0e4b398980d8",
   name: "Low-and-slow scan of many hosts from a public source",
-  version: "1.2.1",
+  version: "1.3.0",
   severity: "medium",
   tactics: ["reconnaissance"],
   techniques: ["T1595.001"],

@@ -21,7 +21,7 @@ export interface RuleMetadata {
 export const metadata: RuleMetadata = {
   id: "6f0d5c1e-2b7a-4c39-9e84-3a1f7d2c5b60",
   name: "Scan followed by access to a scanned host",
-  version: "1.1.1",
+  version: "1.2.0",
   severity: "high",
   tactics: ["reconnaissance", "initial-access"],
   techniques: ["T1595.001", "T1190"],

@@ -191,13 +191,41 @@ describe('detc build / validate', () => {
   }
 
   it('the ASIM variant of a rule runs on the same fixtures: a threshold raised in it alone fails the kql engine, naming the variant', async () => {
-    expect(readFileSync(path.join(dir, 'dist-rules/sentinel/ip-block-scan.asim.kql'), 'utf8')).toContain('_Im_NetworkSession()\n');
+    expect(readFileSync(path.join(dir, 'dist-rules/sentinel/ip-block-scan.asim.kql'), 'utf8')).toContain('_Im_NetworkSession(starttime=ago(1h), endtime=now())\n');
     const r = await testWithEdit('sentinel/ip-block-scan.asim.kql', 'UniqueDestPorts >= 20 or', 'UniqueDestPorts >= 21 or');
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^FAIL rules\/network\/ip-block-scan\.test\.yml:\d+ ip-block-scan › exactly 20 ports on one host alerts as a single-host port scan \[kql\]\nengine error: sentinel\/ip-block-scan\.asim\.kql \(@asim\) raises 0 alerts where sentinel\/ip-block-scan\.kql raises 1/m);
     const failing = [...r.err.matchAll(/^FAIL .*\[(\w+)\]$/gm)].map((m) => m[1]);
     expect(new Set(failing)).toEqual(new Set(['kql']));
   });
+
+  // The parser's parameters are honoured by the kql engine: a narrower time range in the call alone (the query's
+  // own filters unchanged) loses events the rule needs, in the kql engine only.
+  const parserRanges: [string, string, string, string[]][] = [
+    ['the lookback read', '_Im_NetworkSession(starttime=ago(1h), endtime=now())', '_Im_NetworkSession(starttime=ago(40m), endtime=now())', [
+      "a first event at exactly the lookback start is in the lookback, not the baseline (the parser's baseline endtime is inclusive, the query's bound is not)",
+      "half a second before the lookback is the baseline, the lookback's first instant is not (tstats buckets by the second)",
+    ]],
+    ['the baseline read', '_Im_NetworkSession(starttime=ago(313h), endtime=ago(1h))', '_Im_NetworkSession(starttime=ago(2h), endtime=ago(1h))', [
+      'a source seen 3 days ago is not new',
+      'a source seen at the very start of the baseline is not new (the start is inclusive)',
+      'a denied probe in the baseline is prior interaction too',
+    ]],
+    ['the baseline read', '_Im_NetworkSession(starttime=ago(313h), endtime=ago(1h))', '_Im_NetworkSession(starttime=ago(313h), endtime=ago(300h))', [
+      'a source seen 3 days ago is not new',
+      'a denied probe in the baseline is prior interaction too',
+      "half a second before the lookback is the baseline, the lookback's first instant is not (tstats buckets by the second)",
+    ]],
+  ];
+  for (const [read, from, to, cases] of parserRanges) {
+    it(`a time parameter of the ASIM parser narrowed by hand in ${read} (${to}) fails exactly the cases it cuts, in kql`, async () => {
+      const r = await testWithEdit('sentinel/first-seen-external-source.asim.kql', from, to, 'first-seen-external-source');
+      expect(r.code).toBe(1);
+      const failing = [...r.err.matchAll(/^FAIL \S+ first-seen-external-source › (.*) \[(\w+)\]$/gm)].map((m) => `${m[1]} [${m[2]}]`);
+      expect(failing).toEqual(cases.map((c) => `${c} [kql]`));
+      expect(r.err).toMatch(/engine error: sentinel\/first-seen-external-source\.asim\.kql \(@asim\) raises/);
+    });
+  }
 
   const baseline: [string, string, string, string][] = [
     ['kql', 'sentinel/first-seen-external-source.kql', 'ago(313h) and', 'ago(2h) and'],

@@ -59,6 +59,9 @@ export function sentinelQueries(rules: Rule[], ctx: BackendContext, notes: Backe
       // A variant's approximations are the primary's: report them once.
       const view = buildKqlQuery(rule, b, mapping.sources[b.source]!, variant ? [] : notes);
       view.lets.forEach((v, k) => lets.set(k, v));
+      for (const w of view.withheld) {
+        notes.push({ rule: rule.file, branch: b.name, backend: 'sentinel', kind: 'approximated', message: `${variant ? `variant @${variant} (${sentinelStem(rule.slug, variant)}.*): ` : ''}${view.table.replace(/\(.*$/, '')} parameter ${w}; the query's own filter applies` });
+      }
       return templates.render('query', view).trimEnd();
     });
     const body = parts.length === 1 ? parts[0]! : `union\n${parts.map((p) => `(${p.split('\n').join('\n    ')})`).join(',\n')}`;

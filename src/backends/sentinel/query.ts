@@ -5,6 +5,7 @@ import type { BackendNote } from '../types.js';
 import type { SourceMapping } from '../../mapping/types.js';
 import { kqlDatetime, kqlName, kqlNumber, kqlString, kqlTimespan } from './escape.js';
 import { kqlCondition, type KqlScope } from './expr.js';
+import { parserCall, withheldParameters, type ReadRange } from './parser-parameters.js';
 import { assertNever } from '../../util/assert-never.js';
 
 /** The KQL of one branch as a list of pipeline stages; the template joins them. */
@@ -13,14 +14,22 @@ export interface KqlQueryView {
   stages: string[];
   /** `let` statements the stages need (shared lists from watchlists), by name; they go before the query. */
   lets: Map<string, string>;
+  /** Parser parameters the branch filters on but cannot pass, and why (for REPORT.md). */
+  withheld: string[];
 }
 
 export function buildKqlQuery(rule: Rule, branch: Branch, sm: SourceMapping, notes: BackendNote[]): KqlQueryView {
-  // A workspace function (ASIM's _Im_NetworkSession()) is called; a table is named.
-  const call = /^(.+)\(\)$/.exec(String(sm.settings.table));
-  const table = call ? `${kqlName(call[1]!)}()` : kqlName(String(sm.settings.table));
   const source = DATA_SOURCES[branch.source]!;
   const col = (f: string) => sm.fields[f]!.name;
+  // A workspace function (ASIM's _Im_NetworkSession()) is called with the filtering parameters each read allows;
+  // a table is named.
+  const fn = /^(.+)\(\)$/.exec(String(sm.settings.table))?.[1];
+  const parameterScope = { column: col, time: source.time };
+  const read = (where: Condition | undefined, range: ReadRange) =>
+    (fn ? parserCall(kqlName(fn), where, range, parameterScope) : kqlName(String(sm.settings.table)));
+  const lookback: ReadRange = { fromSeconds: rule.schedule.lookbackSeconds, toSeconds: 0 };
+  const table = read(branch.where, lookback);
+  const withheld = fn ? [...new Set([branch.where, branch.followedBy?.where].flatMap((w) => withheldParameters(kqlName(fn), w, parameterScope)))] : [];
   // Strings are never null in KQL (missing is ""), numbers and datetimes are.
   const present = (f: string) => {
     const t = source.fields[f]!.type;
@@ -61,7 +70,9 @@ export function buildKqlQuery(rule: Rule, branch: Branch, sm: SourceMapping, not
     if (branch.firstSeen) {
       // No prior interaction: drop the keys that have any event in the baseline before the lookback.
       const from = kqlTimespan(rule.schedule.lookbackSeconds + branch.firstSeen.baselineSeconds);
-      stages.push(`join kind=leftanti (${table}\n    | where ${time} >= ago(${from}) and ${time} < ago(${kqlTimespan(rule.schedule.lookbackSeconds)})\n    | where ${agg.by.map((k) => present(k.field)).join(' and ')}\n    | summarize by ${keyBy.join(', ')}) on ${agg.by.map((k) => kqlName(k.as)).join(', ')}`);
+      // The baseline's read: its own time range, and no other parameter (the baseline counts any interaction).
+      const baseline = read(undefined, { fromSeconds: rule.schedule.lookbackSeconds + branch.firstSeen.baselineSeconds, toSeconds: rule.schedule.lookbackSeconds });
+      stages.push(`join kind=leftanti (${baseline}\n    | where ${time} >= ago(${from}) and ${time} < ago(${kqlTimespan(rule.schedule.lookbackSeconds)})\n    | where ${agg.by.map((k) => present(k.field)).join(' and ')}\n    | summarize by ${keyBy.join(', ')}) on ${agg.by.map((k) => kqlName(k.as)).join(', ')}`);
     }
     if ([...agg.aggregates, ...(branch.followedBy?.aggregates ?? [])].some((a) => a.fn === 'distinct_count')) {
       notes.push({
@@ -91,7 +102,7 @@ export function buildKqlQuery(rule: Rule, branch: Branch, sm: SourceMapping, not
     const followChecks = [...keyChecksFor(f.where), present(f.same)];
     const follows = [...eventStages(f.where), `where ${followChecks.join(' and ')}`, `extend ${renames.join(', ')}`];
     const faggs = f.aggregates.map((a) => `${kqlName(a.as)} = ${kqlAggregate(a, col, source.fields[a.field ?? '']?.type)}`);
-    const follow = subquery([table, ...follows.map((x) => `| ${x}`)]);
+    const follow = subquery([read(f.where, lookback), ...follows.map((x) => `| ${x}`)]);
     const inner = subquery([
       table,
       ...probes.map((x) => `| ${x}`),
@@ -117,7 +128,7 @@ export function buildKqlQuery(rule: Rule, branch: Branch, sm: SourceMapping, not
   });
   stages.push(`project ${project.join(', ')}`);
   if (branch.sort.length) stages.push(`sort by ${branch.sort.map((s) => `${kqlName(s.column)} ${s.order}`).join(', ')}`);
-  return { table, stages, lets };
+  return { table, stages, lets, withheld };
 }
 
 function columnType(branch: Branch, c: string) {

@@ -8,7 +8,8 @@
 import { Channels, argExtremeChannel, argExtremes, compileAggregate, type AggregateCall } from './aggregates.js';
 import { GroupIndex } from './group-index.js';
 import { Frame, Layout, computedCol, lazyCol, type Col, type Row } from './layout.js';
-import { readShared, streaming, tablePlan, unionPlan, type KqlTable, type KqlTables, type Plan, type ResultRow, type SharedSummary, type Sink, type Watchlists } from './plan.js';
+import { readShared, streaming, tablePlan, unionPlan, type KqlTables, type Plan, type ResultRow, type SharedSummary, type Sink, type Watchlists } from './plan.js';
+import { parserFilter, type ParserArgument } from './parser-parameters.js';
 import { AGGREGATES, compileScalar, type Scope } from './scalar.js';
 import { kindOf, list, text, type Node } from './syntax.js';
 import { queryTree } from './syntax-tree.js';
@@ -84,8 +85,8 @@ export class KqlInterpreter {
       case 'FunctionCallExpression': {
         const name = String(n.Name.SimpleName);
         if (name === '_GetWatchlist') return this.watchlist(n);
-        const table = this.workspaceFunction(n, tables);
-        if (table) return tablePlan(table);
+        const fn = this.workspaceFunction(n, tables);
+        if (fn) return fn;
         break;
       }
     }
@@ -93,13 +94,28 @@ export class KqlInterpreter {
   }
 
   /**
-   * A call of a workspace function that stands for a table (ASIM's _Im_NetworkSession()): its rows are the table's,
-   * shaped by the function's declared schema. Parameterless calls only.
+   * A call of a workspace function that stands for a table (ASIM's _Im_NetworkSession(...)): its rows are the
+   * table's, shaped by the function's declared schema, less those its filtering parameters drop as the parser does
+   * (parser-parameters.ts). The arguments are constants, evaluated once here.
    */
-  private workspaceFunction(n: Node, tables: KqlTables): KqlTable | undefined {
-    const args = list(n.ArgumentList.Expressions);
-    if (args.length) return undefined;
-    return tables(String(n.Name.SimpleName));
+  private workspaceFunction(n: Node, tables: KqlTables): Plan | undefined {
+    const name = String(n.Name.SimpleName);
+    const table = tables(name);
+    if (!table) return undefined;
+    const plan = tablePlan(table);
+    const keep = parserFilter(name, list(n.ArgumentList.Expressions).map((a) => this.constantArgument(a)), plan.layout);
+    if (!keep) return plan;
+    return streaming(plan, plan.layout, (sink) => (r) => {
+      if (keep(r)) sink(r);
+    });
+  }
+
+  /** A call's argument (`name=value` or positional) whose value is known before any row. */
+  private constantArgument(a: Node): ParserArgument {
+    const isNamed = kindOf(a) === 'SimpleNamedExpression';
+    const c = compileScalar(isNamed ? a.Expression : a, this.scope());
+    if (!c.constant) throw new KqlRuntimeError(`'${text(a).slice(0, 40)}': a workspace function's arguments must be constants`);
+    return { ...(isNamed ? { name: String(a.Name.SimpleName) } : {}), value: c.constant.value, type: c.type };
   }
 
   /** `_GetWatchlist('alias')`: the rows of the watchlist's CSV. */
