@@ -25,6 +25,7 @@ export default defineConfig({
     // CI shares its machine: on a busy 2-core runner one 'detc check' of every rule took 56 s, so a test gets
     // 5 minutes; the time a test needs on a quiet machine is no guide.
     testTimeout: 300_000,
+    globalSetup: ['test/global-setup.ts'],
     hookTimeout: 300_000,
   },
 });
