@@ -31,6 +31,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { anchorSql, duckdbAlerts } from './bench/anchor-sql.mjs';
 import { compareAlerts } from './bench/compare.mjs';
+import { expressed } from './bench/expressed.mjs';
 import { generateFollowedBy, generateScanStream, NOW } from './bench/generate.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -90,15 +91,6 @@ function measure(args, dir) {
 
 const alertsOf = (stdout) => stdout.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
 
-/**
- * What an engine expresses of a rule, asked of the engine itself on no events: its key columns and the parts of the
- * rule it leaves out (`suppress`: Sigma has no suppression windows), or nothing when it cannot express the rule.
- */
-async function expressed(engine, rule) {
-  const result = await engine.run(rule, [], runOptions(project));
-  return result.ignores?.includes('rule') ? undefined : { keys: result.keys, ignores: result.ignores ?? [] };
-}
-
 const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const table = [];
 let differs = false;
@@ -126,7 +118,7 @@ try {
     line('duckdb', duck, duckAlerts.length, '(anchor)');
     for (const engineName of engineNames) {
       const engine = available.find((e) => e.name === engineName);
-      const expresses = await expressed(engine, rule);
+      const expresses = await expressed(engine, rule, runOptions(project), NOW);
       if (!expresses) {
         line(engineName, undefined, '', 'not expressible (nothing emitted for this target)');
         continue;

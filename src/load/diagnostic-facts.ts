@@ -161,6 +161,8 @@ export const facts = {
   sentinelVersion: error('DETC416', 'Version not X.Y.Z', (file: string, key: string, value: unknown) => `dist-rules/${file}: ${key} ${JSON.stringify(value)} must be X.Y.Z (digits), at most 20 characters`),
   sentinelFileTechniques: error('DETC417', 'Emitted techniques without matching tactics', (file: string, why: string) => `dist-rules/${file}: ${why}`),
   sentinelWatchlistSearchKey: error('DETC418', 'Watchlist search key is not a CSV column', (file: string, key: string, columns: string[]) => `dist-rules/${file}: itemsSearchKey ${JSON.stringify(key)} is not a column of its rawContent (columns: ${columns.join(', ') || 'none'})`),
+  typescriptTypeError: error('DETC430', 'Type error in a generated TypeScript module', (file: string, line: number, col: number, code: number, message: string) => `dist-rules/${file}:${line}:${col}: TS${code}: ${message} (the module does not compile under strict)`),
+  typescriptRuntime: error('DETC431', 'TypeScript runtime template is not valid TypeScript', (file: string, message: string) => `${file}: ${message}`),
   sigmaIdentity: error('DETC420', 'Sigma files of two rules could be confused', (why: string) => `sigma: ${why}`),
   splunkUndefinedMacro: error('DETC440', 'Search calls a macro its app does not define', (file: string, macro: string, conf: string) => `splunk: dist-rules/${file} calls \`${macro}\`, which dist-rules/${conf} does not define (a template override of macros.conf.hbs from before the macro?): Splunk would refuse the search`),
 

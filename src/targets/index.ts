@@ -7,10 +7,11 @@ import { sentinel } from './sentinel.js';
 import { sigma } from './sigma.js';
 import { splunk } from './splunk.js';
 import type { Target } from './target.js';
+import { typescript } from './typescript.js';
 
 export type { Target } from './target.js';
 
-const registry: Target[] = [sentinel, splunk, sigma];
+const registry: Target[] = [sentinel, splunk, sigma, typescript];
 
 /** Every registered target, in output order. */
 export function allTargets(): readonly Target[] {

@@ -91,11 +91,11 @@ describe('a fourth target needs its own folder and one registration', () => {
 
       const cov = await run(dir, 'coverage');
       expect(cov.code).toBe(0);
-      expect(cov.out).toContain('| technique | tactic | rule | sentinel | splunk | sigma | stub |');
-      expect(cov.out).toMatch(/ip-block-scan\.yml`\) \| yes \| yes \| partial \| no \|$/m);
+      expect(cov.out).toContain('| technique | tactic | rule | sentinel | splunk | sigma | typescript | stub |');
+      expect(cov.out).toMatch(/ip-block-scan\.yml`\) \| yes \| yes \| partial \| yes \| no \|$/m);
 
       const t = await run(dir, 'test');
-      expect(t.out).toMatch(/\d+ passed, 0 failed(, \d+ skipped)? \(\d+ cases × 5 engines: reference, kql, spl, sigma, stub\)/);
+      expect(t.out).toMatch(/\d+ passed, 0 failed(, \d+ skipped)? \(\d+ cases × 6 engines: reference, kql, spl, sigma, typescript, stub\)/);
       expect(t.code).toBe(0);
 
       // It really runs: its emitted filter, broken by hand, fails detc test in the stub engine alone.

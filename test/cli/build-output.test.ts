@@ -23,7 +23,7 @@ describe('what detc build prints (issue 13, item 13)', () => {
     expect(r.code).toBe(0);
     const lines = r.out.split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^1 rules → \d+ files in dist-rules\/ \(\d+ KQL queries checked, \d+ SPL searches checked, \d+ Sigma documents checked; [1-9]\d* backend notes \(.*sigma [1-9]\d*.*\) in dist-rules\/REPORT\.md, --verbose prints them\) in [\d.]+s$/);
+    expect(lines[0]).toMatch(/^1 rules → \d+ files in dist-rules\/ \(\d+ KQL queries checked, \d+ SPL searches checked, \d+ Sigma documents checked, \d+ TypeScript modules checked; [1-9]\d* backend notes \(.*sigma [1-9]\d*.*\) in dist-rules\/REPORT\.md, --verbose prints them\) in [\d.]+s$/);
   });
 
   it('--verbose prints each note, then what came from the cache, before the summary; -q prints nothing', async () => {

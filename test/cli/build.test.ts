@@ -140,23 +140,23 @@ describe('detc build / validate', () => {
     expect(bad.err).toContain("no rule 'no-such-rule'");
   });
 
-  it('detc test runs every fixture in all four engines and writes JUnit XML', async () => {
+  it('detc test runs every fixture in all five engines and writes JUnit XML', async () => {
     const r = await run(dir, 'test', '--reporter', 'junit', '--output', 'reports/detc.xml');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    const m = /^(\d+) passed, 0 failed(?:, (\d+) skipped)? \((\d+) cases × 4 engines: reference, kql, spl, sigma\)$/m.exec(r.out);
+    const m = /^(\d+) passed, 0 failed(?:, (\d+) skipped)? \((\d+) cases × 5 engines: reference, kql, spl, sigma, typescript\)$/m.exec(r.out);
     expect(m, r.out).not.toBeNull();
     const [passed, skipped, cases] = [Number(m![1]), Number(m![2] ?? 0), Number(m![3])];
-    expect(passed + skipped).toBe(cases * 4);
+    expect(passed + skipped).toBe(cases * 5);
     // Only the Sigma engine is ever skipped (rules it cannot express, suppression windows it cannot apply): at most
     // once per case, and most rules are expressible in Sigma.
     expect(skipped).toBeLessThan(cases / 2);
     const xml = readFileSync(path.join(dir, 'reports/detc.xml'), 'utf8');
-    expect(xml).toMatch(new RegExp(`^<\\?xml version="1.0" encoding="UTF-8"\\?>\\n<testsuites name="detc test" tests="${cases * 4}" failures="0" errors="0" skipped="${skipped}"`));
-    expect(xml.match(/<testcase /g)).toHaveLength(cases * 4);
+    expect(xml).toMatch(new RegExp(`^<\\?xml version="1.0" encoding="UTF-8"\\?>\\n<testsuites name="detc test" tests="${cases * 5}" failures="0" errors="0" skipped="${skipped}"`));
+    expect(xml.match(/<testcase /g)).toHaveLength(cases * 5);
     expect(xml.match(/<skipped message="sigma cannot express/g) ?? []).toHaveLength(skipped);
     expect(xml).not.toMatch(/classname="[^"]*\.(reference|kql|spl)"[^>]*>\n\s*<skipped/);
-    for (const e of ['reference', 'kql', 'spl', 'sigma']) expect(xml).toContain(`classname="ip-block-scan.${e}"`);
+    for (const e of ['reference', 'kql', 'spl', 'sigma', 'typescript']) expect(xml).toContain(`classname="ip-block-scan.${e}"`);
   });
 
   /**
@@ -224,7 +224,7 @@ describe('detc build / validate', () => {
     const alerts = ref.out.split('\n').map((l) => JSON.parse(l));
     expect(alerts).toHaveLength(12);
     expect(alerts[0]).toMatchObject({ TimeGenerated: expect.stringMatching(/^2026-11-23T11:\d\d:00\.000Z$/) });
-    for (const engine of ['kql', 'spl']) {
+    for (const engine of ['kql', 'spl', 'typescript']) {
       const r = await run(dir, ...args, '--engine', engine);
       expect(r.code).toBe(0);
       expect(r.out.split('\n')).toHaveLength(12);
@@ -232,14 +232,14 @@ describe('detc build / validate', () => {
     const all = await run(dir, ...args, '--engine', 'all');
     expect(all.code).toBe(0);
     expect(all.err).toMatch(/^sigma skipped: it cannot express the rule's suppression windows, and they change these alerts/m);
-    expect(all.err).toMatch(/3 engines agree: 12 alerts from 3312 events/);
+    expect(all.err).toMatch(/4 engines agree: 12 alerts from 3312 events/);
   });
 
   it('detc check passes on a freshly built project and writes nothing', async () => {
     const r = await run(dir, 'check');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^\d+ rules, \d+ KQL queries checked, \d+ SPL searches checked, \d+ Sigma documents checked, \d+ output files \(0 out of date\), \d+ passed, 0 failed(, \d+ skipped)? fixture runs in [\d.]+s$/m);
+    expect(r.out).toMatch(/^\d+ rules, \d+ KQL queries checked, \d+ SPL searches checked, \d+ Sigma documents checked, \d+ TypeScript modules checked, \d+ output files \(0 out of date\), \d+ passed, 0 failed(, \d+ skipped)? fixture runs in [\d.]+s$/m);
     expect(readTree(path.join(dir, 'dist-rules'))).toEqual(built);
   });
 

@@ -31,7 +31,7 @@ describe('detc.config.yaml', () => {
     writeFileSync(path.join(dir, 'detc.config.yaml'), 'rules: detections\nbackends: [sentinel, elastic]\nouts: x\n');
     const r = await run(dir, 'validate');
     expect(r.code).toBe(1);
-    expect(r.err).toContain('detc.config.yaml:2:22: error DETC013: must be equal to one of the allowed values: sentinel, splunk, sigma (at backends[1])');
+    expect(r.err).toContain('detc.config.yaml:2:22: error DETC013: must be equal to one of the allowed values: sentinel, splunk, sigma, typescript (at backends[1])');
     expect(r.err).toContain("detc.config.yaml:3:1: error DETC010: unknown setting 'outs' (at outs)");
   });
 

@@ -28,7 +28,7 @@ describe('detc init', () => {
     const check = await run(repo, 'check');
     expect(check.err).toBe('');
     expect(check.code).toBe(0);
-    expect(check.out).toMatch(/^1 rules, 6 KQL queries checked, \d+ SPL searches checked, \d+ Sigma documents checked, \d+ output files \(0 out of date\), \d+ passed, 0 failed(, \d+ skipped)? fixture runs/m);
+    expect(check.out).toMatch(/^1 rules, 6 KQL queries checked, \d+ SPL searches checked, \d+ Sigma documents checked, \d+ TypeScript modules checked, \d+ output files \(0 out of date\), \d+ passed, 0 failed(, \d+ skipped)? fixture runs/m);
   });
 
   it('refuses a folder that is not empty', async () => {

@@ -55,7 +55,7 @@ describe('detc check --base REF: a changed rule needs a version bump', () => {
     writeFileSync(other, readFileSync(other, 'utf8').replace('severity: medium', 'severity: high'));
     expect((await run(dir, 'build', '-q')).code).toBe(0);
     const r = await run(dir, 'check', '--base', 'HEAD');
-    expect(r.err).toMatch(/^rules\/endpoint\/scan-tool-execution\.yml:4:10: error DETC602: the generated sentinel\/scan-tool-execution\.arm\.json, sentinel\/scan-tool-execution\.yaml, sigma\/proc_creation_scan_tool_execution\.yml changed since HEAD but version is still 1\.0\.1: bump it to 1\.0\.2 \(metadata changed\)/m);
+    expect(r.err).toMatch(/^rules\/endpoint\/scan-tool-execution\.yml:4:10: error DETC602: the generated sentinel\/scan-tool-execution\.arm\.json, sentinel\/scan-tool-execution\.yaml, sigma\/proc_creation_scan_tool_execution\.yml, typescript\/scan-tool-execution\.ts changed since HEAD but version is still 1\.0\.1: bump it to 1\.0\.2 \(metadata changed\)/m);
     writeFileSync(other, readFileSync(other, 'utf8').replace('version: 1.0.1', 'version: 1.0.2'));
   });
 

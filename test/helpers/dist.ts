@@ -17,6 +17,7 @@ export const mappings = {
   sentinel: loadMapping(path.join(ROOT, 'templates/sentinel/mapping.yml')),
   splunk: loadMapping(path.join(ROOT, 'templates/splunk/mapping.yml')),
   sigma: loadMapping(path.join(ROOT, 'templates/sigma/mapping.yml')),
+  typescript: loadMapping(path.join(ROOT, 'templates/typescript/mapping.yml')),
 };
 export const kqlTables = loadTableSchemas(SCHEMAS);
 

@@ -1,0 +1,116 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import ts from 'typescript';
+import { typescriptBackend } from '../../src/backends/typescript/index.js';
+import { verifyTypescript } from '../../src/backends/typescript/verify.js';
+import type { Artifact } from '../../src/backends/types.js';
+import { importModule } from '../../src/engines/typescript/index.js';
+import type { Rule } from '../../src/ir/types.js';
+import { DiagnosticError } from '../../src/load/diagnostics.js';
+import { loadRules } from '../../src/load/load-rules.js';
+import { mappings } from '../helpers/dist.js';
+import { baseRuleDoc, ruleFromDoc } from '../helpers/rules.js';
+
+const ROOT = path.resolve(__dirname, '../..');
+const compile = (rules: Rule[]) => typescriptBackend.compile(rules, { templateDir: path.join(ROOT, 'templates/typescript'), mapping: mappings.typescript });
+const NOW = Date.parse('2026-11-23T12:00:00Z');
+const at = (minutesAgo: number) => new Date(NOW - minutesAgo * 60_000).toISOString();
+
+// Values that end a string, a template literal or a comment, or a line, in the text they land in.
+const HOSTILE = ['a"b', "it's", 'C:\\x\\', 'back\\\\slash', '${process.exit(1)}', '`tick`', 'end */ here', '/* open', 'two\nlines', 'cr\r\nlf', '\u2028sep', "'); throw 1; ('"];
+
+function hostileRule(): Rule {
+  const doc = baseRuleDoc();
+  doc.name = 'Evil */ name ${x} "q" \\';
+  (doc.query as Record<string, unknown>).where = { field: 'command_line', in: HOSTILE, cased: true };
+  return ruleFromDoc(doc);
+}
+
+async function load(rule: Rule) {
+  const { files } = compile([rule]);
+  expect(files.map((f) => f.path)).toEqual([`typescript/${rule.slug}.ts`]);
+  const text = files[0]!.content;
+  return { text, mod: (await importModule(text, files[0]!.path)) as unknown as { metadata: Record<string, unknown>; detect(events: unknown[], now: number): Promise<Record<string, unknown>[]> } };
+}
+
+describe('the TypeScript backend', () => {
+  it('keeps every literal a value: hostile list entries and names come out exactly, as data', async () => {
+    const rule = hostileRule();
+    const { text, mod } = await load(rule);
+    expect(mod.metadata.name).toBe(rule.name);
+    // Each hostile value matches itself exactly (cased), and nothing else: no escape changed a character.
+    const events = HOSTILE.flatMap((v, i) => [
+      { time: at(i + 1), host: `hit${i}`, process_name: 'nmap.exe', command_line: v },
+      { time: at(i + 1), host: `miss${i}`, process_name: 'nmap.exe', command_line: `${v} ` },
+    ]);
+    const alerts = await mod.detect(events, NOW);
+    expect(alerts.map((a) => a.ProcessCommandLine).sort()).toEqual([...HOSTILE].sort());
+    expect(alerts.every((a) => String(a.DeviceName).startsWith('hit'))).toBe(true);
+    // The module's structure is that of a harmless rule: the values added no statement, only string literals.
+    const plain = baseRuleDoc();
+    (plain.query as Record<string, unknown>).where = { field: 'command_line', in: HOSTILE.map((_, i) => `v${i}`), cased: true };
+    const { text: plainText } = await load(ruleFromDoc(plain));
+    const shape = (t: string) => ts.createSourceFile('m.ts', t, ts.ScriptTarget.ES2022, true).statements.map((s) => ts.SyntaxKind[s.kind]);
+    expect(shape(text)).toEqual(shape(plainText));
+  });
+
+  it('writes modules that import nothing, deterministically, and that parse without an error', () => {
+    const { rules } = loadRules(path.join(ROOT, 'rules'), ROOT);
+    const a = compile(rules);
+    const b = compile(rules);
+    expect(a.files.map((f) => f.content)).toEqual(b.files.map((f) => f.content));
+    expect(a.files).toHaveLength(rules.length);
+    for (const f of a.files) {
+      const sf = ts.createSourceFile(f.path, f.content, ts.ScriptTarget.ES2022, true);
+      expect((sf as unknown as { parseDiagnostics: unknown[] }).parseDiagnostics, f.path).toEqual([]);
+      expect(sf.statements.filter((s) => ts.isImportDeclaration(s) || ts.isImportEqualsDeclaration(s)), f.path).toEqual([]);
+      expect(f.content, f.path).not.toMatch(/\brequire\(|\bimport\(/);
+      for (const name of ['metadata', 'detect', 'detector', 'DetectionEvent', 'Alert', 'RuleMetadata']) expect(f.content, `${f.path} exports ${name}`).toMatch(new RegExp(`export (const|async function|function|interface) ${name}\\b`));
+    }
+  });
+
+  it('fails the build on a type error, on the rule\'s file, naming the module line', () => {
+    const rule = hostileRule();
+    const { files } = compile([rule]);
+    const good: Artifact[] = files.map((f) => ({ ...f, target: 'typescript' }));
+    expect(verifyTypescript({ rules: [rule], files: good, cwd: ROOT, templatesDir: 'templates', schemasDir: '' })).toMatchObject({ count: 1 });
+    const text = good[0]!.content.replace('const LOOKBACK_MS = ', 'const LOOKBACK_MS: string = ');
+    expect(text).not.toBe(good[0]!.content);
+    const line = text.split('\n').findIndex((l) => l.includes('LOOKBACK_MS: string')) + 1;
+    try {
+      verifyTypescript({ rules: [rule], files: [{ ...good[0]!, content: text }], cwd: ROOT, templatesDir: 'templates', schemasDir: '' });
+      expect.unreachable('a type error must fail the build');
+    } catch (e) {
+      expect(e).toBeInstanceOf(DiagnosticError);
+      const d = (e as DiagnosticError).diagnostics[0]!;
+      expect(d.code).toBe('DETC430');
+      expect(d.file).toBe(rule.file);
+      expect(d.message).toContain(`dist-rules/typescript/${rule.slug}.ts:${line}:`);
+    }
+  });
+
+  it('reads the field names of its mapping, also names that are not identifiers (source.ip)', async () => {
+    const { rules } = loadRules(path.join(ROOT, 'rules'), ROOT);
+    const rule = rules.find((r) => r.slug === 'ip-block-scan')!;
+    const renamed = structuredClone(mappings.typescript);
+    renamed.sources.network_connection!.fields.src_ip!.name = 'source.ip';
+    renamed.sources.network_connection!.fields.dst_port!.name = "dst'port";
+    const { files } = typescriptBackend.compile([rule], { templateDir: path.join(ROOT, 'templates/typescript'), mapping: renamed });
+    const text = files[0]!.content;
+    expect(text).toContain('readonly "source.ip"?: string | null;');
+    expect(verifyTypescript({ rules: [rule], files: files.map((f) => ({ ...f, target: 'typescript' })), cwd: ROOT, templatesDir: 'templates', schemasDir: '' })).toMatchObject({ count: 1 });
+    const plain = (await importModule(compile([rule]).files[0]!.content, 'a.ts')) as unknown as { detect(e: unknown[], now: number): Promise<unknown[]> };
+    const mod = (await importModule(text, 'b.ts')) as unknown as { detect(e: unknown[], now: number): Promise<unknown[]> };
+    const events = Array.from({ length: 40 }, (_, i) => ({ time: at(10 + (i % 3)), src_ip: '198.51.100.7', dst_ip: `203.0.113.${i % 5}`, dst_port: i }));
+    const alerts = await plain.detect(events, NOW);
+    expect(alerts).toHaveLength(1);
+    expect(await mod.detect(events.map(({ src_ip, dst_port, ...e }) => ({ ...e, 'source.ip': src_ip, "dst'port": dst_port })), NOW)).toEqual(alerts);
+  });
+
+  it('type-checks all modules in one strict program with only the ES2022 library (no Node, no DOM)', () => {
+    const rule = hostileRule();
+    const { files } = compile([rule]);
+    const withNode = files.map((f) => ({ ...f, target: 'typescript', content: `${f.content}\nexport const pid: number = process.pid;\n` }));
+    expect(() => verifyTypescript({ rules: [rule], files: withNode, cwd: ROOT, templatesDir: 'templates', schemasDir: '' })).toThrow(/Cannot find name 'process'/);
+  });
+});
