@@ -49,7 +49,7 @@ function compilePrepared(project: Project, rulesDir: string): BuildResult {
   const notes: BackendNote[] = [];
   for (const setup of project.targets) {
     const result = setup.target.backend.compile(rules, {
-      templateDir: setup.templateDir, fallbackTemplateDir: setup.fallbackTemplateDir, mapping: setup.mapping, settings: setup.settings,
+      templateDir: setup.templateDir, fallbackTemplateDir: setup.fallbackTemplateDir, mapping: setup.mapping, settings: setup.settings, cacheDir: project.cacheDir,
     });
     files.push(...result.files.map((f) => ({ ...f, target: setup.target.name })));
     notes.push(...result.notes);
