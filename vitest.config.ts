@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // The suite runs outside UTC (and set here, not in CI only, so `npm test` does the same on every machine): a time
 // read in the machine's local zone passes on a UTC machine and fails for a user in Berlin. Europe/Berlin has a
@@ -9,12 +9,23 @@ process.env.TZ = 'Europe/Berlin';
 // once is not analysed again by the next test. A cache never changes a result (test/cli/kql-cache.test.ts).
 process.env.DETC_CACHE_DIR ??= fileURLToPath(new URL('./node_modules/.cache/detc-tests', import.meta.url));
 
+// Test files that need a process of their own: module mocks (vi.mock) and assertions on what this process has loaded.
+const ISOLATED = ['test/compile/write-output.test.ts', 'test/compile/warm-build.test.ts'];
+
 export default defineConfig({
   test: {
+    projects: [
+      // The others share each worker's modules (isolate: false): Kusto.Language, the handlebars templates and the
+      // compiled JSON schemas load once per worker, not once per file, which was most of the suite's time. A test
+      // that changes process state (an environment variable, a registered target) puts it back itself.
+      { extends: true, test: { name: 'shared', isolate: false, exclude: [...configDefaults.exclude, ...ISOLATED] } },
+      { extends: true, test: { name: 'isolated', include: ISOLATED } },
+    ],
     // Many tests load Kusto.Language (about 1.5 s) and run whole builds and fixture suites in four engines.
     // CI shares its machine: on a busy 2-core runner one 'detc check' of every rule took 56 s, so a test gets
     // 5 minutes; the time a test needs on a quiet machine is no guide.
     testTimeout: 300_000,
+    globalSetup: ['test/global-setup.ts'],
     hookTimeout: 300_000,
   },
 });

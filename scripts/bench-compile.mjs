@@ -2,9 +2,10 @@
 // npm run bench:compile: build times at repository scale. Generates repositories of N rules from the project's own
 // (each copy under a fresh id and name, with a query of its own), then times whole detc processes: build cold (empty
 // cache), warm (the same inputs again), after one rule's name changed, after another rule's threshold changed,
-// without the cache on every core and on one thread, and a cold `detc check`. Prints wall seconds, rules/s and peak
-// RSS (worker threads included), and checks that the cached, incremental and multi-threaded builds are byte-identical
-// to a build without a cache on one thread (exit 1 if not). BENCH_RULES_N=100,1000 (default) sets the sizes.
+// without the cache on every core and on one thread, and a cold `detc check`. Prints wall seconds, rules/s, CPU
+// seconds and peak RSS (worker threads included), and checks that the cached, incremental and multi-threaded builds
+// are byte-identical to a build without a cache on one thread (exit 1 if not). BENCH_RULES_N=100,1000 (default) sets
+// the sizes.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -39,15 +40,19 @@ function repository(n, dir = mkdtempSync(path.join(os.tmpdir(), `detc-scale-${n}
   return dir;
 }
 
-/** One detc process (`build` or `check`) in `dir`: wall seconds, peak RSS (MiB, worker threads included), output. */
+/**
+ * One detc process (`build` or `check`) in `dir`: wall seconds, CPU seconds and peak RSS (MiB; worker threads
+ * included in both), output. CPU seconds vary less than wall seconds on a machine others share.
+ */
 function detc(dir, command, ...args) {
-  const wrapper = `process.on('exit', () => process.stderr.write('\\nMAXRSS ' + process.resourceUsage().maxRSS + '\\n')); const { main } = await import(${JSON.stringify(path.join(root, 'lib/cli/main.js'))}); process.exitCode = await main(${JSON.stringify([command, ...args])}, { cwd: ${JSON.stringify(dir)}, out: (s) => console.log(s), err: (s) => console.error(s) });`;
+  const wrapper = `process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write('\\nMAXRSS ' + u.maxRSS + ' CPU ' + (u.userCPUTime + u.systemCPUTime) + '\\n'); }); const { main } = await import(${JSON.stringify(path.join(root, 'lib/cli/main.js'))}); process.exitCode = await main(${JSON.stringify([command, ...args])}, { cwd: ${JSON.stringify(dir)}, out: (s) => console.log(s), err: (s) => console.error(s) });`;
   const t0 = performance.now();
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', wrapper], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`detc ${command} failed in ${dir}:\n${r.stderr.slice(-2000)}${r.stdout.slice(-2000)}`);
   const rss = Number(/MAXRSS (\d+)/.exec(r.stderr)?.[1] ?? 0) / 1024;
-  return { seconds, rss, out: r.stdout };
+  const cpu = Number(/ CPU (\d+)/.exec(r.stderr)?.[1] ?? 0) / 1e6;
+  return { seconds, cpu, rss, out: r.stdout };
 }
 
 /** A hash of every file under `dir` (paths and bytes), to compare two builds' outputs. */
@@ -78,13 +83,13 @@ if (process.argv[2] === '--generate') {
 
 execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
 console.log(`detc bench:compile (${os.cpus().length} cores, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')})\n`);
-console.log('rules   run                                  seconds   rules/s   peak RSS');
+console.log('rules   run                                  seconds   rules/s   CPU s   peak RSS');
 let identical = true;
 for (const n of sizes) {
   const dir = repository(n);
   const cache = path.join(dir, '.cache');
   try {
-    const line = (what, r) => console.log(`${String(n).padStart(5)}   ${what.padEnd(34)} ${r.seconds.toFixed(2).padStart(9)} ${String(Math.round(n / r.seconds)).padStart(9)} ${`${Math.round(r.rss)} MiB`.padStart(10)}`);
+    const line = (what, r) => console.log(`${String(n).padStart(5)}   ${what.padEnd(34)} ${r.seconds.toFixed(2).padStart(9)} ${String(Math.round(n / r.seconds)).padStart(9)} ${r.cpu.toFixed(1).padStart(7)} ${`${Math.round(r.rss)} MiB`.padStart(10)}`);
     const same = (what, a, b) => {
       const ok = treeHash(path.join(dir, a)) === treeHash(path.join(dir, b));
       identical &&= ok;

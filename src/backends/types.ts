@@ -44,6 +44,8 @@ export interface BackendContext {
   /** detc's own templates for the backend: used for every template `templateDir` does not override. */
   fallbackTemplateDir?: string;
   mapping: BackendMapping;
+  /** Where a backend may keep what it printed for a given rule (content-addressed), or undefined for no cache. */
+  cacheDir?: string;
   /** Deployment settings from detc.config (`sentinel:`, `splunk:`), already validated against its schema. */
   settings?: object;
 }

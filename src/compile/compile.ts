@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Artifact, BackendNote } from '../backends/types.js';
 import type { Rule } from '../ir/types.js';
 import { DiagnosticError, type Diagnostic } from '../load/diagnostics.js';
-import { loadRules } from '../load/load-rules.js';
+import { findRuleFiles, loadRules } from '../load/load-rules.js';
 import type { Project } from '../project.js';
 import type { VerifyResult } from '../targets/target.js';
 import { renderReport } from './report-md.js';
@@ -25,6 +25,18 @@ export interface BuildResult {
  */
 export function compileAll(project: Project, rulesDir = project.rulesDir): BuildResult {
   const { cwd } = project;
+  // Verifiers that start slowly start now, alongside the loading and compiling below.
+  const rules = findRuleFiles(rulesDir, [], cwd).length;
+  const prepared = project.targets.map(({ target }) => target.prepare?.({ rules, cacheDir: project.cacheDir, workers: project.workers }));
+  try {
+    return compilePrepared(project, rulesDir);
+  } finally {
+    for (const release of prepared) release?.();
+  }
+}
+
+function compilePrepared(project: Project, rulesDir: string): BuildResult {
+  const { cwd } = project;
   const loaded = loadRules(rulesDir, cwd, { defaultSeverity: project.defaultSeverity }, project.cacheDir);
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new DiagnosticError(loaded.diagnostics);
@@ -37,7 +49,7 @@ export function compileAll(project: Project, rulesDir = project.rulesDir): Build
   const notes: BackendNote[] = [];
   for (const setup of project.targets) {
     const result = setup.target.backend.compile(rules, {
-      templateDir: setup.templateDir, fallbackTemplateDir: setup.fallbackTemplateDir, mapping: setup.mapping, settings: setup.settings,
+      templateDir: setup.templateDir, fallbackTemplateDir: setup.fallbackTemplateDir, mapping: setup.mapping, settings: setup.settings, cacheDir: project.cacheDir,
     });
     files.push(...result.files.map((f) => ({ ...f, target: setup.target.name })));
     notes.push(...result.notes);

@@ -38,6 +38,9 @@ export interface CacheStats {
   analysed?: Set<string>;
 }
 
+/** The cache's folder under the cache directory. */
+export const KQL_CACHE_KIND = 'kql-check';
+
 /** What `make` is told: how many queries the checker it builds is about to analyse (to size a worker pool). */
 export type MakeChecker = (work: number) => KqlCheck;
 
@@ -53,7 +56,7 @@ const isProblems = (v: unknown): v is KqlProblem[] =>
  */
 export function cachedChecker(make: MakeChecker, tables: TableSchema[], functions: FunctionSchema[], dir: string | undefined, stats: CacheStats = { hits: 0, misses: 0 }): Required<KqlCheck> {
   let checker: KqlCheck | undefined;
-  const cache = new ContentCache(dir, 'kql-check', kqlEnvironment(tables, functions), isProblems);
+  const cache = new ContentCache(dir, KQL_CACHE_KIND, kqlEnvironment(tables, functions), isProblems);
   const checkAll = (queries: string[]): KqlProblem[][] => {
     const keys = queries.map((q) => cache.key(q));
     const out = keys.map((key) => cache.get(key));

@@ -1,5 +1,7 @@
-// Kusto.Language analysis on several cores. Each worker thread loads Kusto.Language and builds the schema's global
-// state once, then analyses the queries it is handed one at a time. The calling thread blocks (Atomics.wait) and
+// Kusto.Language analysis on several cores. Each worker thread loads Kusto.Language and builds its query grammar as
+// soon as it starts (the slow part: seconds), then the global state of the schema it is sent, then analyses the
+// queries it is handed one at a time. A pool can be started ahead of its work (prestartPool), so that the workers
+// load while the build's own thread loads and compiles the rules. The calling thread blocks (Atomics.wait) and
 // collects the replies with receiveMessageOnPort, so the build stays synchronous; results are returned in the
 // order of the queries, whichever worker answered first, so the output is the same as one thread's.
 import { createRequire } from 'node:module';
@@ -14,7 +16,7 @@ type Reply = { i: number; problems: KqlProblem[] } | { i: number; error: string 
 // the test runner (TypeScript sources) and from lib/.
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { port, signal, bridge, kusto, tables, functions } = workerData;
+const { port, signal, bridge, kusto } = workerData;
 const flag = new Int32Array(signal);
 const reply = (message) => {
   port.postMessage(message);
@@ -23,19 +25,31 @@ const reply = (message) => {
 };
 // A failure outside an analysis (none is expected) is still an answer, so the calling thread does not wait for it.
 process.on('uncaughtException', (e) => reply({ i: -1, error: String((e && e.stack) || e) }));
-let analyse;
+const makeAnalyser = ${makeAnalyser.toString()};
+let K;
+let failed;
 try {
   globalThis.Bridge = globalThis.Bridge || require(bridge);
   require(kusto);
-  analyse = (${makeAnalyser.toString()})(globalThis.Kusto.Language, tables, functions);
+  K = globalThis.Kusto.Language;
+  K.Parsing.QueryGrammar.From(K.GlobalState.Default);
 } catch (e) {
-  analyse = () => { throw e; };
+  failed = e;
 }
-port.on('message', ({ i, query }) => {
+let analyse = () => { throw failed; };
+port.on('message', (m) => {
+  if (m.schema) {
+    try {
+      if (!failed) analyse = makeAnalyser(K, m.schema.tables, m.schema.functions);
+    } catch (e) {
+      analyse = () => { throw e; };
+    }
+    return;
+  }
   try {
-    reply({ i, problems: analyse(query) });
+    reply({ i: m.i, problems: analyse(m.query) });
   } catch (e) {
-    reply({ i, error: String((e && e.stack) || e) });
+    reply({ i: m.i, error: String((e && e.stack) || e) });
   }
 });
 `;
@@ -43,35 +57,41 @@ port.on('message', ({ i, query }) => {
 /** No reply from any worker for this long means one died without a word (out of memory): a detc bug, not a wait. */
 const STALL_MS = 300_000;
 
-/**
- * The problems of each query, analysed by `workers` threads (at most one per query). Throws if a worker cannot
- * load Kusto.Language or an analysis throws, as the in-thread analysis would.
- */
-export function analyseInPool(queries: string[], tables: TableSchema[], functions: FunctionSchema[], workers: number): KqlProblem[][] {
-  if (!queries.length) return [];
-  const require = createRequire(import.meta.url);
-  const signal = new SharedArrayBuffer(4);
-  const flag = new Int32Array(signal);
-  const n = Math.max(1, Math.min(workers, queries.length));
-  const pool: { worker: Worker; port: MessagePort }[] = [];
-  const results: (KqlProblem[] | undefined)[] = new Array(queries.length);
-  try {
-    for (let w = 0; w < n; w++) {
+/** `size` worker threads that load Kusto.Language from the moment they are made; used once, then closed. */
+export class KustoPool {
+  private readonly signal = new SharedArrayBuffer(4);
+  private readonly workers: { worker: Worker; port: MessagePort }[] = [];
+
+  constructor(readonly size: number) {
+    const require = createRequire(import.meta.url);
+    for (let w = 0; w < size; w++) {
       const { port1, port2 } = new MessageChannel();
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
         // Not the parent's options: under --input-type=module the source would run as a module, without require.
         execArgv: [],
         workerData: {
-          port: port2, signal, tables, functions,
+          port: port2, signal: this.signal,
           bridge: require.resolve('@kusto/language-service-next/bridge.js'),
           kusto: require.resolve('@kusto/language-service-next/Kusto.Language.Bridge.js'),
         },
         transferList: [port2],
       });
       worker.unref();
-      pool.push({ worker, port: port1 });
+      this.workers.push({ worker, port: port1 });
     }
+  }
+
+  /**
+   * The problems of each query against these tables and functions, in order. Throws if a worker cannot load
+   * Kusto.Language or an analysis throws, as the in-thread analysis would.
+   */
+  analyse(queries: string[], tables: TableSchema[], functions: FunctionSchema[]): KqlProblem[][] {
+    const flag = new Int32Array(this.signal);
+    const pool = this.workers;
+    const n = pool.length;
+    const results: (KqlProblem[] | undefined)[] = new Array(queries.length);
+    for (const { port } of pool) port.postMessage({ schema: { tables, functions } });
     // Two queries in flight per worker, so a worker never idles while its next query is on the way.
     let next = 0;
     const send = (w: number) => {
@@ -96,10 +116,46 @@ export function analyseInPool(queries: string[], tables: TableSchema[], function
       }
     }
     return results as KqlProblem[][];
-  } finally {
-    for (const { worker, port } of pool) {
+  }
+
+  close(): void {
+    for (const { worker, port } of this.workers) {
       port.close();
       void worker.terminate();
     }
+  }
+}
+
+/** A pool started ahead of its work, waiting to be taken by the next analysis that wants as many threads. */
+let standby: KustoPool | undefined;
+
+/** Starts `size` workers now for an analysis to come; the returned function closes them if none took them. */
+export function prestartPool(size: number): () => void {
+  standby?.close();
+  const pool = (standby = new KustoPool(size));
+  return () => {
+    if (standby !== pool) return;
+    standby = undefined;
+    pool.close();
+  };
+}
+
+/**
+ * The problems of each query, analysed by `workers` threads (at most one per query): the prestarted pool when it
+ * has that many, else a new one.
+ */
+export function analyseInPool(queries: string[], tables: TableSchema[], functions: FunctionSchema[], workers: number): KqlProblem[][] {
+  if (!queries.length) return [];
+  const n = Math.max(1, Math.min(workers, queries.length));
+  let pool = standby;
+  standby = undefined;
+  if (pool?.size !== n) {
+    pool?.close();
+    pool = new KustoPool(n);
+  }
+  try {
+    return pool.analyse(queries, tables, functions);
+  } finally {
+    pool.close();
   }
 }

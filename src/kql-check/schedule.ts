@@ -1,9 +1,11 @@
 // Where the Kusto.Language analyses of a build run: in the build's own thread when the work is small (a worker
 // thread costs a second load of Kusto.Language), else on a pool of worker threads (pool.ts), one per core.
+import { readdirSync } from 'node:fs';
 import os from 'node:os';
-import type { KqlCheck } from './cache.js';
+import path from 'node:path';
+import { KQL_CACHE_KIND, type KqlCheck } from './cache.js';
 import { KqlChecker } from './check-kql.js';
-import { analyseInPool } from './pool.js';
+import { analyseInPool, prestartPool } from './pool.js';
 import type { FunctionSchema, TableSchema } from './table-schemas.js';
 
 /** Below this many queries per thread, one more thread costs more (loading Kusto.Language) than it saves. */
@@ -35,4 +37,26 @@ export function batchChecker(tables: TableSchema[], functions: FunctionSchema[],
     check: (q) => analyseInPool([q], tables, functions, 1)[0]!,
     checkAll: (queries) => analyseInPool(queries, tables, functions, threads),
   };
+}
+
+/**
+ * Starts, ahead of a build's analysis, the worker pool it will most likely want: when the build is about to check
+ * `rules` rules and the result cache in `cacheDir` holds nothing yet (a first build, a fresh CI machine, --no-cache),
+ * the workers load Kusto.Language while the build's own thread loads and compiles the rules. A build with a cache
+ * that has entries analyses few queries, if any, and starts nothing here. Returns what closes the pool if the
+ * analysis did not take it, or undefined when it started none.
+ */
+export function prestartFor(rules: number, cacheDir: string | undefined, workers?: number): (() => void) | undefined {
+  if (cacheDir !== undefined && hasEntries(path.join(cacheDir, KQL_CACHE_KIND))) return undefined;
+  // Each rule has at least one query (most have more: variants, nothing else in common), so this is a floor.
+  const threads = threadsFor(rules, workers);
+  return threads > 1 ? prestartPool(threads) : undefined;
+}
+
+function hasEntries(dir: string): boolean {
+  try {
+    return readdirSync(dir).length > 0;
+  } catch {
+    return false;
+  }
 }

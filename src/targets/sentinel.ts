@@ -3,6 +3,7 @@ import { sentinelLimits } from '../backends/sentinel/limits.js';
 import { sentinelQueryPeriodSeconds } from '../backends/sentinel/schedule.js';
 import { verifyKql } from '../backends/sentinel/verify.js';
 import { kqlEngine } from '../engines/kql/index.js';
+import { prestartFor } from '../kql-check/schedule.js';
 import type { Target } from './target.js';
 
 /** Microsoft Sentinel: KQL analytics rules (YAML, ARM), watchlists; run by the KQL interpreter. */
@@ -13,6 +14,7 @@ export const sentinel: Target = {
   engine: kqlEngine,
   limits: (rule) => ({ errors: sentinelLimits(rule), drops: [] }),
   verify: verifyKql,
+  prepare: ({ rules, cacheDir, workers }) => prestartFor(rules, cacheDir, workers),
   // Log Analytics: ISO 8601 times; string columns are never null, so a missing value is "".
   native: { time: 'iso', missing: 'empty-string' },
   exportLayout: 'json-or-csv',

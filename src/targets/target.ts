@@ -7,6 +7,14 @@ import type { Engine, RunTarget } from '../engines/types.js';
 export type { TargetLimits } from '../engines/types.js';
 export type { VerifyContext, VerifyResult } from '../backends/types.js';
 
+/** What a target's `prepare` is told about the build to come. */
+export interface PrepareContext {
+  /** How many rule files the build is about to load. */
+  rules: number;
+  cacheDir?: string;
+  workers?: number;
+}
+
 export interface Target extends RunTarget {
   /** What the target is, for help texts ("Microsoft Sentinel analytics rules (KQL)"). */
   title: string;
@@ -15,6 +23,12 @@ export interface Target extends RunTarget {
   engine?: Engine;
   /** Checks the emitted text (Kusto.Language for KQL); throws DiagnosticError with the rule's file:line on a problem. */
   verify?(ctx: VerifyContext): VerifyResult;
+  /**
+   * Starts, before the rules are loaded, what `verify` will need and takes long to start (Sentinel: the
+   * Kusto.Language worker threads), so that it loads alongside the build. Returns what releases it if `verify` did
+   * not take it (the build failed before, or needed less), or undefined when it started nothing.
+   */
+  prepare?(ctx: PrepareContext): (() => void) | undefined;
   /** The layout of the target's own event exports (`--format <name>`), if users export events from it. */
   exportLayout?: 'json-lines' | 'json-or-csv';
 }

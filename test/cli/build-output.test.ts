@@ -31,7 +31,7 @@ describe('what detc build prints (issue 13, item 13)', () => {
     expect(v.code).toBe(0);
     const lines = v.out.split('\n');
     const count = Number(/(\d+) backend notes/.exec(lines.at(-1)!)![1]);
-    expect(lines.at(-2)).toMatch(/^cache: \d+ rules unchanged, \d+ loaded; from the cache: \d+ of \d+ KQL queries$/);
+    expect(lines.at(-2)).toMatch(/^cache: \d+ rules unchanged, \d+ loaded; from the cache: \d+ of \d+ KQL queries, \d+ of \d+ TypeScript modules$/);
     expect(lines.slice(0, -2)).toHaveLength(count);
     for (const l of lines.slice(0, -2)) expect(l).toMatch(/^rules\/nmap\.yml: (sentinel|splunk|sigma): (dropped|approximated): /);
     const q = await run(dir, 'build', '-q');

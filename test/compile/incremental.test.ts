@@ -32,10 +32,10 @@ describe('builds on several threads and from the cache', () => {
     expect((await run(d, 'build', '-q', '--no-cache', '--workers', '1', '--out', 'one')).code).toBe(0);
     const cold = await run(d, 'build', '--verbose', '--cache', 'c', '--workers', '2', '--out', 'pool');
     expect(cold.code).toBe(0);
-    expect(cacheLine(cold.out)).toBe('cache: 0 rules unchanged, 2 loaded; from the cache: 0 of 12 KQL queries');
+    expect(cacheLine(cold.out)).toBe('cache: 0 rules unchanged, 2 loaded; from the cache: 0 of 12 KQL queries, 0 of 2 TypeScript modules');
     expect(tree(d, 'pool')).toEqual(tree(d, 'one'));
     const warm = await run(d, 'build', '--verbose', '--cache', 'c', '--workers', '2', '--out', 'warm');
-    expect(cacheLine(warm.out)).toBe('cache: 2 rules unchanged, 0 loaded; from the cache: 12 of 12 KQL queries');
+    expect(cacheLine(warm.out)).toBe('cache: 2 rules unchanged, 0 loaded; from the cache: 12 of 12 KQL queries, 2 of 2 TypeScript modules');
     expect(tree(d, 'warm')).toEqual(tree(d, 'one'));
   });
 
@@ -44,7 +44,7 @@ describe('builds on several threads and from the cache', () => {
     expect((await run(d, 'build', '-q', '--no-cache', '--workers', '1', '--out', 'one')).code).toBe(0);
     expect((await run(d, 'build', '-q', '--cache', 'c')).code).toBe(0);
     const kinds = readdirSync(path.join(d, 'c')).sort();
-    expect(kinds).toEqual(['kql-check', 'rules', 'sentinel-verified', 'sigma-docs']);
+    expect(kinds).toEqual(['kql-check', 'rules', 'sentinel-verified', 'sigma-docs', 'typescript-module', 'typescript-verified']);
     const entries = kinds.flatMap((k) => readdirSync(path.join(d, 'c', k)).map((f) => path.join(d, 'c', k, f)));
     // Each entry swapped for another entry of its kind (well-formed, but written for another key) ...
     const texts = entries.map((f) => readFileSync(f, 'utf8'));
@@ -83,7 +83,7 @@ describe('builds on several threads and from the cache', () => {
     expect(again.code).toBe(0);
     // The rule's two queries (CommonSecurityLog and its ASIM variant), each in a .kql, .yaml and .arm.json, are
     // analysed again; the other rule's six files are not even parsed.
-    expect(cacheLine(again.out)).toBe('cache: 1 rules unchanged, 1 loaded; from the cache: 6 of 12 KQL queries');
+    expect(cacheLine(again.out)).toBe('cache: 1 rules unchanged, 1 loaded; from the cache: 6 of 12 KQL queries, 1 of 2 TypeScript modules');
     expect(readFileSync(path.join(d, 'dist-rules/sentinel/icmp-ping-sweep.kql'), 'utf8')).toMatch(/>= 117\b/);
     rmSync(path.join(d, 'fresh'), { recursive: true, force: true });
     expect((await run(d, 'build', '-q', '--no-cache', '--workers', '1', '--out', 'fresh')).code).toBe(0);

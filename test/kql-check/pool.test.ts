@@ -1,8 +1,10 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KqlChecker } from '../../src/kql-check/check-kql.js';
-import { analyseInPool } from '../../src/kql-check/pool.js';
-import { threadsFor } from '../../src/kql-check/schedule.js';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { analyseInPool, prestartPool } from '../../src/kql-check/pool.js';
+import { prestartFor, threadsFor } from '../../src/kql-check/schedule.js';
 import { loadFunctionSchemas, loadTableSchemas } from '../../src/kql-check/table-schemas.js';
 
 const schemas = path.resolve(__dirname, '../../schemas/kql');
@@ -40,9 +42,43 @@ describe('the Kusto.Language worker pool', () => {
     // A worker inherits the parent's options unless told otherwise; its CommonJS source then ran as a module.
     process.execArgv.push('--input-type=module');
     try {
-      expect(analyseInPool(queries.slice(0, 2), tables, functions, 2)).toEqual(queries.slice(0, 2).map((q) => new KqlChecker(tables, functions).check(q)));
+      // One worker is enough to show it (each worker loads Kusto.Language: seconds).
+      expect(analyseInPool(queries.slice(0, 2), tables, functions, 1)).toEqual(queries.slice(0, 2).map((q) => new KqlChecker(tables, functions).check(q)));
     } finally {
       process.execArgv.pop();
+    }
+  });
+
+  it('a pool started before its work (workers loading, no schema yet) answers as one started for it', () => {
+    const expected = queries.map((q) => new KqlChecker(tables, functions).check(q));
+    prestartPool(1);
+    expect(analyseInPool(queries, tables, functions, 1)).toEqual(expected);
+    // Of another size than the analysis wants: closed, and a new pool does the work.
+    prestartPool(2);
+    expect(analyseInPool(queries.slice(0, 2), tables, functions, 1)).toEqual(expected.slice(0, 2));
+    // The schema is sent with the work, after Kusto.Language has loaded: one that cannot be built is still an error.
+    prestartPool(1);
+    expect(() => analyseInPool(queries.slice(0, 2), [{ name: 'T', file: 'T.csl', columns: null as never }], functions, 1)).toThrow(/Kusto.Language worker: TypeError/);
+  });
+
+  it('starts workers ahead of a build only when its result cache is empty and it has enough rules', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'detc-prestart-'));
+    try {
+      const started = (rules: number, cacheDir: string | undefined, workers?: number) => {
+        const release = prestartFor(rules, cacheDir, workers);
+        release?.();
+        return release !== undefined;
+      };
+      expect(started(1000, undefined, 2)).toBe(true);
+      expect(started(1000, dir, 2)).toBe(true);
+      // Little work (one thread by default) or one thread asked for: the build's own thread analyses.
+      expect(started(3, undefined)).toBe(false);
+      expect(started(1000, undefined, 1)).toBe(false);
+      mkdirSync(path.join(dir, 'kql-check'));
+      writeFileSync(path.join(dir, 'kql-check', 'entry.json'), '{}');
+      expect(started(1000, dir, 2)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
