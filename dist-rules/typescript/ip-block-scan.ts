@@ -317,7 +317,6 @@ function isAsync<T>(events: Iterable<T> | AsyncIterable<T>): events is AsyncIter
   return typeof (events as Partial<AsyncIterable<T>>)[Symbol.asyncIterator] === 'function';
 }
 
-
 /** The alerts of one run over `events` (read once, in one pass), at `now`. */
 export async function detect(events: Iterable<DetectionEvent> | AsyncIterable<DetectionEvent>, now: number | string | Date): Promise<Alert[]> {
   const d = detector(now);

@@ -150,8 +150,6 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-// The address last parsed: a rule tests one field against several lists in a row, so it is parsed once.
-
 /** ASCII letter or digit. */
 function isAlnum(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
@@ -184,7 +182,6 @@ function compareValues(a: unknown, b: unknown): number {
 function isAsync<T>(events: Iterable<T> | AsyncIterable<T>): events is AsyncIterable<T> {
   return typeof (events as Partial<AsyncIterable<T>>)[Symbol.asyncIterator] === 'function';
 }
-
 
 /** The alerts of one run over `events` (read once, in one pass), at `now`. */
 export async function detect(events: Iterable<DetectionEvent> | AsyncIterable<DetectionEvent>, now: number | string | Date): Promise<Alert[]> {

@@ -69,6 +69,22 @@ describe('the TypeScript backend', () => {
     }
   });
 
+  it('carries only the runtime helpers a rule uses, each with its own comment and nothing of the others', () => {
+    const { rules } = loadRules(path.join(ROOT, 'rules'), ROOT);
+    for (const f of compile(rules).files) {
+      // A helper left out takes its comment along (removing it afterwards left a stray comment and a blank line).
+      expect(f.content, f.path).not.toMatch(/\n\n\n/);
+      const sf = ts.createSourceFile(f.path, f.content, ts.ScriptTarget.ES2022, true);
+      const comments = sf.statements.flatMap((s) => (ts.getLeadingCommentRanges(f.content, s.getFullStart()) ?? []).map((c) => f.content.slice(c.pos, c.end)));
+      if (!/\blastIpText\b/.test(f.content)) expect(comments.join('\n'), f.path).not.toMatch(/The address last parsed/);
+      // Every helper a module declares is used somewhere else in it (strict projects build with noUnusedLocals).
+      for (const s of sf.statements) {
+        if (!ts.isFunctionDeclaration(s) || s.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
+        expect(f.content.split(new RegExp(`\\b${s.name!.text}\\b`)).length - 1, `${f.path}: ${s.name!.text}`).toBeGreaterThan(1);
+      }
+    }
+  });
+
   it('fails the build on a type error, on the rule\'s file, naming the module line', () => {
     const rule = hostileRule();
     const { files } = compile([rule]);

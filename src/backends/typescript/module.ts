@@ -75,7 +75,9 @@ export function buildModule(project: Project, rule: Rule, mapping: BackendMappin
     sf.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true });
     // The runtime helpers go between the API and the rule's code after formatting: they are written formatted, and
     // formatting them again in every module would be a third of the build's time.
-    sf.insertStatements(apiCount, runtime);
+    // Only the helpers the rule's code needs are inserted: removing the others afterwards re-parsed the module once
+    // per removal, most of a build's time. pruneUnused then finds nothing left to remove in a rule's own code.
+    sf.insertStatements(apiCount, neededRuntime(runtime, identifierUses(sf.compilerNode)));
     pruneUnused(sf);
     return sf.getFullText();
   } finally {
@@ -89,25 +91,80 @@ export function buildModule(project: Project, rule: Rule, mapping: BackendMappin
  * identifier other than its own declaration (a property of that name keeps it: harmless).
  */
 function pruneUnused(sf: SourceFile): void {
-  const { Node, ts: t } = tsMorph();
   for (;;) {
-    const uses = new Map<string, number>();
-    const walk = (n: import('ts-morph').ts.Node): void => {
-      if (t.isIdentifier(n)) uses.set(n.text, (uses.get(n.text) ?? 0) + 1);
-      n.forEachChild(walk);
-    };
-    walk(sf.compilerNode);
-    const declared = (s: import('ts-morph').Statement): string[] => {
-      if (Node.isFunctionDeclaration(s) || Node.isInterfaceDeclaration(s)) return s.isExported() ? [] : [s.getName() ?? ''];
-      if (Node.isVariableStatement(s)) return s.isExported() ? [] : s.getDeclarations().map((d) => d.getName());
-      return [];
-    };
+    const uses = identifierUses(sf.compilerNode);
     const unused = sf.getStatements().filter((s) => {
-      const names = declared(s);
+      const names = declaredNames(s.compilerNode);
       return names.length > 0 && names.every((n) => (uses.get(n) ?? 0) <= 1);
     });
     if (!unused.length) return;
     for (const s of unused.reverse()) s.remove();
+  }
+}
+
+type TsNode = import('ts-morph').ts.Node;
+
+/** How often each name occurs as an identifier under `node`. */
+function identifierUses(node: TsNode, into = new Map<string, number>()): Map<string, number> {
+  const { ts: t } = tsMorph();
+  const walk = (n: TsNode): void => {
+    if (t.isIdentifier(n)) into.set(n.text, (into.get(n.text) ?? 0) + 1);
+    n.forEachChild(walk);
+  };
+  walk(node);
+  return into;
+}
+
+/**
+ * The names a top-level statement declares that pruning may remove: a function, interface or variable that is not
+ * exported (read from the syntax alone: asking ts-morph whether it is exported binds symbols, a tenth of a build).
+ */
+function declaredNames(s: import('ts-morph').ts.Statement): string[] {
+  const { ts: t } = tsMorph();
+  const exported = (t.canHaveModifiers(s) ? t.getModifiers(s) : undefined)?.some((m) => m.kind === t.SyntaxKind.ExportKeyword);
+  if (exported) return [];
+  if (t.isFunctionDeclaration(s) || t.isInterfaceDeclaration(s)) return [s.name?.text ?? ''];
+  if (t.isVariableStatement(s)) return s.declarationList.declarations.map((d) => (t.isIdentifier(d.name) ? d.name.text : ''));
+  return [];
+}
+
+/** A top-level statement of the runtime: the names it declares, the identifiers it uses, and its text. */
+interface RuntimeStatement {
+  names: string[];
+  uses: Map<string, number>;
+  text: string;
+}
+
+// The runtime's statements, by its text (one template per build, parsed once).
+const runtimeStatements = new Map<string, RuntimeStatement[]>();
+
+function statementsOf(runtime: string): RuntimeStatement[] {
+  let parts = runtimeStatements.get(runtime);
+  if (!parts) {
+    const { ts: t } = tsMorph();
+    const file = t.createSourceFile('runtime.ts', runtime, t.ScriptTarget.ES2022, true);
+    parts = file.statements.map((s) => ({
+      names: declaredNames(s),
+      uses: identifierUses(s),
+      text: s.getFullText(file),
+    }));
+    runtimeStatements.set(runtime, parts);
+  }
+  return parts;
+}
+
+/**
+ * The runtime's text without the declarations neither the rule's code (whose identifiers are `ruleUses`) nor a kept
+ * helper refers to: pruneUnused's rule, applied to the runtime's statements before they are inserted.
+ */
+function neededRuntime(runtime: string, ruleUses: Map<string, number>): string {
+  let kept = statementsOf(runtime);
+  for (;;) {
+    const uses = new Map(ruleUses);
+    for (const s of kept) for (const [n, c] of s.uses) uses.set(n, (uses.get(n) ?? 0) + c);
+    const next = kept.filter((s) => !(s.names.length > 0 && s.names.every((n) => (uses.get(n) ?? 0) <= 1)));
+    if (next.length === kept.length) return kept.map((s) => s.text).join('');
+    kept = next;
   }
 }
 
