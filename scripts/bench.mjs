@@ -95,7 +95,8 @@ const alertsOf = (stdout) => stdout.split('\n').filter((l) => l.trim()).map((l) 
  * rule it leaves out (`suppress`: Sigma has no suppression windows), or nothing when it cannot express the rule.
  */
 async function expressed(engine, rule) {
-  const result = await engine.run(rule, [], runOptions(project));
+  // At the cases' own run time: an engine may refuse a run without one (the TypeScript module's detector does).
+  const result = await engine.run(rule, [], { ...runOptions(project), now: Date.parse(NOW) });
   return result.ignores?.includes('rule') ? undefined : { keys: result.keys, ignores: result.ignores ?? [] };
 }
 

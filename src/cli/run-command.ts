@@ -8,6 +8,7 @@ import { projectRows, toEpochMs } from '../events/model.js';
 import { terminalReadProgress } from './read-progress.js';
 import { DiagnosticError } from '../load/diagnostics.js';
 import { loadRuleText } from '../load/load-rules.js';
+import { ruleFieldsRead } from '../mapping/mapping.js';
 import { loadSharedLists } from '../load/shared-lists.js';
 import { parallelReader, portableNatives } from '../ingest/parallel-read.js';
 import { readUtf8 } from '../load/text-file.js';
@@ -90,6 +91,8 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     format,
     source: rule.branches[0]!.source,
     natives,
+    // Only what the rule reads is decoded; every engine's query is compiled from the same rule.
+    fields: ruleFieldsRead(rule),
     split: threads > 1 ? parallelReader({ threads, natives: portableNatives(project) }) : undefined,
     progress: progress?.update,
   });

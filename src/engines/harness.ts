@@ -8,6 +8,7 @@ import { DATA_SOURCES } from '../ir/sources.js';
 import type { OutputColumn, Rule } from '../ir/types.js';
 import { toNativeConverter } from '../mapping/native.js';
 import type { BackendMapping } from '../mapping/types.js';
+import { ruleFieldsRead } from '../mapping/mapping.js';
 import { eventReads, isReiterable } from '../events/passes.js';
 import type { Engine, EngineResult, Events, NativeEvent, RunOptions, RunTarget, Runner } from './types.js';
 
@@ -27,8 +28,10 @@ export function targetRunner(target: RunTarget, engine: Engine): Runner {
       if (limits.cannotExpress) return { engine: engine.name, rows: [], keys: [], ignores: ['rule'] };
       const inWindow = lookbackTest(rule, opts.now, target.readPeriodSeconds(rule));
       const reads = eventReads(events, `${engine.name} engine`);
+      const read = ruleFieldsRead(rule);
       const batches = (source: string, m: BackendMapping): AsyncIterable<NativeEvent[]> => {
-        const toNative = toNativeConverter(source, m, target.native);
+        // Only the fields the rule reads: the query was compiled from it, and the rest would be made for nothing.
+        const toNative = toNativeConverter(source, m, target.native, read);
         const stream = reads();
         return (async function* () {
           // Batches of events with their times read once by the reader (file inputs) or here (arrays, streams).
