@@ -8,6 +8,9 @@ import { projectRows, toEpochMs } from '../events/model.js';
 import { terminalReadProgress } from './read-progress.js';
 import { DiagnosticError } from '../load/diagnostics.js';
 import { loadRuleText } from '../load/load-rules.js';
+import { RuleLoadCache } from '../load/rule-cache.js';
+import type { Diagnostic } from '../load/diagnostics.js';
+import type { Rule } from '../ir/types.js';
 import { ruleFieldsRead } from '../mapping/mapping.js';
 import { loadSharedLists } from '../load/shared-lists.js';
 import { parallelReader, portableNatives } from '../ingest/parallel-read.js';
@@ -75,11 +78,15 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
 
   const ruleFile = path.relative(io.cwd, path.resolve(io.cwd, positionals[0]!)).split(path.sep).join('/');
   // The rule may read shared lists: from the rules folder (config or --rules), as build does.
-  const shared = loadSharedLists(project.rulesDir, io.cwd);
+  // From the cache when unchanged, as build does: loading anew compiles the JSON Schemas (ajv), a second at start-up.
+  const shared = loadSharedLists(project.rulesDir, io.cwd, undefined, project.cacheDir);
   if (shared.diagnostics.some((d) => d.severity === 'error')) throw new DiagnosticError(shared.diagnostics);
   const read = readUtf8(path.resolve(io.cwd, ruleFile), ruleFile);
   if (read.diagnostic) throw new DiagnosticError([read.diagnostic]);
-  const loaded = loadRuleText(ruleFile, read.text, { defaultSeverity: project.defaultSeverity, sharedLists: shared.lists });
+  const loadOptions = { defaultSeverity: project.defaultSeverity, sharedLists: shared.lists };
+  const cache = new RuleLoadCache(project.cacheDir, loadOptions);
+  let loaded: { rule?: Rule; diagnostics: Diagnostic[] } | undefined = cache.get(ruleFile, read.text);
+  if (!loaded) cache.put(ruleFile, read.text, (loaded = loadRuleText(ruleFile, read.text, loadOptions)));
   if (!loaded.rule) throw new DiagnosticError(loaded.diagnostics);
   const rule = loaded.rule;
   const opts = { ...runOptions(project), now };
