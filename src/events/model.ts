@@ -127,6 +127,15 @@ function isoUtcMs(v: string): number | undefined {
   return Date.UTC(y, mo - 1, d, h, mi, s, ms);
 }
 
+/**
+ * True when `v` is a time written exactly as `Date.prototype.toISOString` writes it (`2026-11-23T11:30:00.000Z`,
+ * years 0100-9999: Date.UTC reads years 0-99 as 1900-1999): mapping such a time to ISO text again gives `v` itself,
+ * with no Date made per event.
+ */
+export function isIsoString(v: unknown): v is string {
+  return typeof v === 'string' && v.length === 24 && !v.startsWith('00') && isoUtcMs(v) !== undefined;
+}
+
 /** Event times detc accepts from files: 2000-01-01 up to 2100-01-01 (UTC). Outside is a unit or format mistake. */
 export const PLAUSIBLE_TIMES = { from: Date.UTC(2000, 0, 1), to: Date.UTC(2100, 0, 1) } as const;
 

@@ -1,5 +1,5 @@
 import { DATA_SOURCES } from '../ir/sources.js';
-import { isMissing, toEpochMs, type Row } from '../events/model.js';
+import { isIsoString, isMissing, toEpochMs, type Row } from '../events/model.js';
 import type { BackendMapping } from './types.js';
 
 /**
@@ -43,6 +43,10 @@ export function toNativeConverter(source: string, mapping: BackendMapping, conv:
         continue;
       }
       if (field === ds.time) {
+        if (conv.time === 'iso' && isIsoString(v)) {
+          out[f.name] = v;
+          continue;
+        }
         const ms = toEpochMs(v);
         if (ms === undefined) continue;
         out[f.name] = conv.time === 'epoch-seconds' ? ms / 1000 : new Date(ms).toISOString();
