@@ -10,6 +10,7 @@ import { toNativeConverter } from '../mapping/native.js';
 import type { BackendMapping } from '../mapping/types.js';
 import { ruleFieldsRead } from '../mapping/mapping.js';
 import { eventReads, isReiterable } from '../events/passes.js';
+import { flatten } from '../events/flatten.js';
 import type { Engine, EngineResult, Events, NativeEvent, RunOptions, RunTarget, Runner } from './types.js';
 
 /** An error in running emitted text (a file missing, a construct outside the interpreted subset). */
@@ -58,10 +59,7 @@ export function targetRunner(target: RunTarget, engine: Engine): Runner {
           return readFileSync(file, 'utf8');
         },
         read(source: string, m: BackendMapping = mapping): AsyncIterable<NativeEvent> {
-          const read = batches(source, m);
-          return (async function* () {
-            for await (const b of read) yield* b;
-          })();
+          return flatten(batches(source, m));
         },
         batches(source: string, m: BackendMapping = mapping): AsyncIterable<NativeEvent[]> {
           return batches(source, m);
