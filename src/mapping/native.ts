@@ -89,7 +89,7 @@ export function fromNativeConverter(source: string, mapping: BackendMapping, con
     for (const { name, own, canon, missing, type } of plain) {
       if (own && !Object.hasOwn(o, name)) continue;
       const v = o[name];
-      if (v === null || v === undefined || missing.includes(String(v))) continue;
+      if (v === null || v === undefined || (missing.length && missing.includes(String(v)))) continue;
       if (canon === ds.time) e[canon] = conv.time === 'epoch-seconds' && typeof v === 'number' ? v * 1000 : v;
       else if (type === 'int' && typeof v === 'string' && /^-?\d+$/.test(v)) e[canon] = Number(v);
       else e[canon] = v;
