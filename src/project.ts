@@ -11,7 +11,7 @@ import type { Severity } from './ir/types.js';
 import { facts } from './load/diagnostic-facts.js';
 import { DiagnosticError, diagnosticAt } from './load/diagnostics.js';
 import { loadMapping } from './mapping/mapping.js';
-import { fromNativeConverter } from './mapping/native.js';
+import { nativeFormatOf } from './mapping/native.js';
 import type { BackendMapping } from './mapping/types.js';
 import { allTargets, enabledTargets, type Target } from './targets/index.js';
 import { PACKAGE_ROOT, resolveDir } from './util/paths.js';
@@ -129,7 +129,7 @@ export function runOptions(project: Project, distDir = project.outDir): Omit<Run
 export function nativeFormats(project: Project): Record<string, NativeFormat> {
   return Object.fromEntries(
     project.available.flatMap(({ target, mapping }) =>
-      target.exportLayout ? [[target.name, { layout: target.exportLayout, converter: (source: string) => fromNativeConverter(source, mapping, target.native) }]] : [],
+      target.exportLayout ? [[target.name, { layout: target.exportLayout, ...nativeFormatOf(mapping, target.native) }]] : [],
     ),
   );
 }

@@ -8,7 +8,9 @@ import { DATA_SOURCES } from '../ir/sources.js';
 import type { OutputColumn, Rule } from '../ir/types.js';
 import { toNativeConverter } from '../mapping/native.js';
 import type { BackendMapping } from '../mapping/types.js';
+import { ruleFieldsRead } from '../mapping/mapping.js';
 import { eventReads, isReiterable } from '../events/passes.js';
+import { flatten } from '../events/flatten.js';
 import type { Engine, EngineResult, Events, NativeEvent, RunOptions, RunTarget, Runner } from './types.js';
 
 /** An error in running emitted text (a file missing, a construct outside the interpreted subset). */
@@ -27,8 +29,10 @@ export function targetRunner(target: RunTarget, engine: Engine): Runner {
       if (limits.cannotExpress) return { engine: engine.name, rows: [], keys: [], ignores: ['rule'] };
       const inWindow = lookbackTest(rule, opts.now, target.readPeriodSeconds(rule));
       const reads = eventReads(events, `${engine.name} engine`);
+      const read = ruleFieldsRead(rule);
       const batches = (source: string, m: BackendMapping): AsyncIterable<NativeEvent[]> => {
-        const toNative = toNativeConverter(source, m, target.native);
+        // Only the fields the rule reads: the query was compiled from it, and the rest would be made for nothing.
+        const toNative = toNativeConverter(source, m, target.native, read);
         const stream = reads();
         return (async function* () {
           // Batches of events with their times read once by the reader (file inputs) or here (arrays, streams).
@@ -55,10 +59,7 @@ export function targetRunner(target: RunTarget, engine: Engine): Runner {
           return readFileSync(file, 'utf8');
         },
         read(source: string, m: BackendMapping = mapping): AsyncIterable<NativeEvent> {
-          const read = batches(source, m);
-          return (async function* () {
-            for await (const b of read) yield* b;
-          })();
+          return flatten(batches(source, m));
         },
         batches(source: string, m: BackendMapping = mapping): AsyncIterable<NativeEvent[]> {
           return batches(source, m);

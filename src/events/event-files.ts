@@ -18,8 +18,10 @@ export interface EventFilesOptions {
   /** The data source of the events (its time field is read once per event). */
   source: string;
   natives: Record<string, NativeFormat>;
+  /** The canonical fields the rule reads (see eventDecoder): the events hold only these. Default: every field. */
+  fields?: ReadonlySet<string>;
   /** Splits a large plain input's decoding into byte ranges read by other threads (see parallel-read.ts). */
-  split?: (input: EventInput, format: string, source: string) => AsyncIterable<EventBatch & { bytes: number }> | undefined;
+  split?: (input: EventInput, format: string, source: string, fields?: ReadonlySet<string>) => AsyncIterable<EventBatch & { bytes: number }> | undefined;
   /** Called after each batch of a read. */
   progress?: (p: ReadProgress) => void;
 }
@@ -35,13 +37,13 @@ export class EventFiles implements BatchedEvents {
   }
 
   async *batches(): AsyncGenerator<EventBatch> {
-    const { format, source, natives, progress } = this.opts;
+    const { format, source, natives, fields, progress } = this.opts;
     const sizes = this.inputs.map((i) => i.size);
     const totalBytes = sizes.every((s) => s !== undefined) ? sizes.reduce((a, b) => a! + b!, 0) : undefined;
     let before = 0;
     let events = 0;
     for (const input of this.inputs) {
-      const batches = this.opts.split?.(input, format, source) ?? readEventBatches(lineBatches(input.open()), format, source, input.name, natives);
+      const batches = this.opts.split?.(input, format, source, fields) ?? readEventBatches(lineBatches(input.open()), format, source, input.name, natives, fields);
       let bytes = 0;
       for await (const b of batches) {
         events += b.rows.length;

@@ -16,8 +16,11 @@ type Lines = AsyncIterable<Line>;
 export interface NativeFormat {
   /** `json-lines`: one JSON object per line; `json-or-csv`: that, or CSV with a header row (told by the first line). */
   layout: 'json-lines' | 'json-or-csv';
-  /** Native row → canonical event, for one source; throws when the target has no mapping for the source. */
-  converter(source: string): (o: Row) => Row;
+  /**
+   * Native row → canonical event, for one source; throws when the target has no mapping for the source. With
+   * `fields`, only those canonical fields are made.
+   */
+  converter(source: string, fields?: ReadonlySet<string>): (o: Row) => Row;
 }
 
 /** Every format a project can read: the built-in ones, then each enabled target's export format, in registry order. */
@@ -42,8 +45,8 @@ export async function* readEvents(lines: Lines, format: EventFormat, source: str
 }
 
 /** Canonical events of batches of lines, in batches with their times (see eventDecoder). */
-export async function* readEventBatches(batches: AsyncIterable<LineBatch>, format: EventFormat, source: string, file: string, natives: Record<string, NativeFormat>): AsyncGenerator<EventBatch & { bytes: number }> {
-  const decode = eventDecoder(format, source, file, natives);
+export async function* readEventBatches(batches: AsyncIterable<LineBatch>, format: EventFormat, source: string, file: string, natives: Record<string, NativeFormat>, fields?: ReadonlySet<string>): AsyncGenerator<EventBatch & { bytes: number }> {
+  const decode = eventDecoder(format, source, file, natives, fields);
   for await (const b of batches) yield { ...decode.batch(b), bytes: b.bytes };
   decode.end();
 }
@@ -62,7 +65,11 @@ interface LineReader {
   end?(): void;
 }
 
-export function eventDecoder(format: EventFormat, source: string, file: string, natives: Record<string, NativeFormat>): EventDecoder {
+/**
+ * `fields`: the canonical fields a rule reads (its time field among them). Given, a target's export is mapped only
+ * for those (canonical events are kept as they are read); without it, every field.
+ */
+export function eventDecoder(format: EventFormat, source: string, file: string, natives: Record<string, NativeFormat>, fields?: ReadonlySet<string>): EventDecoder {
   // Every format ends in canonical events, whose time the event model judges: a time that is not one, or one far
   // from now (epoch seconds read as milliseconds), would otherwise drop the event silently from every lookback.
   const timeField = DATA_SOURCES[source]?.time ?? 'time';
@@ -77,7 +84,7 @@ export function eventDecoder(format: EventFormat, source: string, file: string, 
   return {
     batch(b) {
       // Made on the first batch, as the line-by-line reader did on its first line: a format error names line 1.
-      reader ??= lineReader(format, source, file, natives);
+      reader ??= lineReader(format, source, file, natives, fields);
       out = { rows: [], times: [] };
       const { lines, first } = b;
       for (let i = 0; i < lines.length; i++) reader.line(lines[i]!, first + i, emit);
@@ -86,18 +93,20 @@ export function eventDecoder(format: EventFormat, source: string, file: string, 
       return out;
     },
     end() {
-      reader ??= lineReader(format, source, file, natives);
+      reader ??= lineReader(format, source, file, natives, fields);
       reader.end?.();
     },
   };
 }
 
-function lineReader(format: EventFormat, source: string, file: string, natives: Record<string, NativeFormat>): LineReader {
+function lineReader(format: EventFormat, source: string, file: string, natives: Record<string, NativeFormat>, fields: ReadonlySet<string> | undefined): LineReader {
   const native = Object.hasOwn(natives, format) ? natives[format] : undefined;
   if (native) {
     let convert: (o: Row) => Row;
     try {
-      convert = native.converter(source);
+      // JSON.parse still reads every field of a line: a scanner reading only the rule's fields (in JavaScript) was
+      // measured slower than JSON.parse plus this projection, 1.9x the CPU time on the benchmark's lines.
+      convert = native.converter(source, fields);
     } catch {
       throw new EventFormatError(file, 1, `no ${format} mapping for source ${source}`);
     }

@@ -110,21 +110,38 @@ function isoUtcMs(v: string): number | undefined {
   if ((len !== 20 && len !== 24) || v.charCodeAt(len - 1) !== 90 /* Z */ || v.charCodeAt(10) !== 84 /* T */) return undefined;
   if (v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58) return undefined;
   if (len === 24 && v.charCodeAt(19) !== 46 /* . */) return undefined;
-  const num = (from: number, to: number): number => {
-    let n = 0;
-    for (let i = from; i < to; i++) {
-      const d = v.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) return -1;
-      n = n * 10 + d;
-    }
-    return n;
-  };
-  const [y, mo, d, h, mi, s] = [num(0, 4), num(5, 7), num(8, 10), num(11, 13), num(14, 16), num(17, 19)] as const;
-  const ms = len === 24 ? num(20, 23) : 0;
+  // Plain locals and a top-level helper: this runs once per event of every file read.
+  const y = digits(v, 0, 4);
+  const mo = digits(v, 5, 7);
+  const d = digits(v, 8, 10);
+  const h = digits(v, 11, 13);
+  const mi = digits(v, 14, 16);
+  const s = digits(v, 17, 19);
+  const ms = len === 24 ? digits(v, 20, 23) : 0;
   if (y < 0 || ms < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) return undefined;
   // Date.UTC rolls 2026-02-31 over into March: such text is left to the general reading, which refuses it.
   if (d > 28 && d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) return undefined;
   return Date.UTC(y, mo - 1, d, h, mi, s, ms);
+}
+
+/**
+ * True when `v` is a time written exactly as `Date.prototype.toISOString` writes it (`2026-11-23T11:30:00.000Z`,
+ * years 0100-9999: Date.UTC reads years 0-99 as 1900-1999): mapping such a time to ISO text again gives `v` itself,
+ * with no Date made per event.
+ */
+export function isIsoString(v: unknown): v is string {
+  return typeof v === 'string' && v.length === 24 && !v.startsWith('00') && isoUtcMs(v) !== undefined;
+}
+
+/** The decimal number written in `v` from `from` to `to`, or -1 when a character there is not a digit. */
+function digits(v: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = v.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
 }
 
 /** Event times detc accepts from files: 2000-01-01 up to 2100-01-01 (UTC). Outside is a unit or format mistake. */

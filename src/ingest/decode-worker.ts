@@ -24,7 +24,7 @@ async function decodeRange(task: RangeTask): Promise<void> {
         yield b;
       }
     })();
-    for await (const b of readEventBatches(counted, task.format, task.source, task.name, natives)) {
+    for await (const b of readEventBatches(counted, task.format, task.source, task.name, natives, task.fields && new Set(task.fields))) {
       if (b.rows.length) post({ id: task.id, kind: 'batch', rows: b.rows, times: b.times, bytes: b.bytes });
     }
     post({ id: task.id, kind: 'end', lines });

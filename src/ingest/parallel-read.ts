@@ -7,7 +7,7 @@ import type { NativeFormat } from '../events/formats.js';
 import type { EventInput } from '../events/inputs.js';
 import { EventFormatError } from '../events/lines.js';
 import type { EventBatch } from '../events/model.js';
-import { fromNativeConverter, type NativeConventions } from '../mapping/native.js';
+import { nativeFormatOf, type NativeConventions } from '../mapping/native.js';
 import type { BackendMapping } from '../mapping/types.js';
 import type { Project } from '../project.js';
 
@@ -21,6 +21,8 @@ export interface RangeTask {
   end: number;
   format: string;
   source: string;
+  /** The canonical fields to decode (all when absent). */
+  fields?: string[];
 }
 
 /** What a worker posts for a range: its events batch by batch, then its line count, or the error that ended it. */
@@ -44,7 +46,7 @@ export function portableNatives(project: Project): PortableNatives {
 
 /** The export formats again, as project.ts's nativeFormats makes them: each target's mapping read backwards. */
 export function nativeFormatsOf(natives: PortableNatives): Record<string, NativeFormat> {
-  return Object.fromEntries(Object.entries(natives).map(([name, n]) => [name, { layout: n.layout, converter: (source: string) => fromNativeConverter(source, n.mapping, n.native) }]));
+  return Object.fromEntries(Object.entries(natives).map(([name, n]) => [name, { layout: n.layout, ...nativeFormatOf(n.mapping, n.native) }]));
 }
 
 export interface ParallelOptions {
@@ -63,11 +65,11 @@ type Batches = AsyncIterable<EventBatch & { bytes: number }>;
  * `minBytes` in a format whose lines are independent: JSON lines, CEF, a target's JSON export), else undefined.
  * CSV (a quoted field may span lines) and Zeek TSV (its header sets the columns) are read by one thread.
  */
-export function parallelReader(opts: ParallelOptions): (input: EventInput, format: string, source: string) => Batches | undefined {
-  return (input, format, source) => {
+export function parallelReader(opts: ParallelOptions): (input: EventInput, format: string, source: string, fields?: ReadonlySet<string>) => Batches | undefined {
+  return (input, format, source, fields) => {
     if (opts.threads < 2 || !input.plain || !input.path || (input.size ?? 0) < (opts.minBytes ?? PARALLEL_MIN_BYTES)) return undefined;
     if (!linesAreIndependent(input.path, format, opts.natives)) return undefined;
-    return readRanges(input, format, source, opts);
+    return readRanges(input, format, source, fields && [...fields], opts);
   };
 }
 
@@ -122,7 +124,7 @@ interface RangeState {
   wake?: () => void;
 }
 
-async function* readRanges(input: EventInput, format: string, source: string, opts: ParallelOptions): Batches {
+async function* readRanges(input: EventInput, format: string, source: string, fields: string[] | undefined, opts: ParallelOptions): Batches {
   const file = input.path!;
   const ranges = lineRanges(file, input.size!, opts.rangeBytes ?? RANGE_BYTES);
   const url = opts.workerUrl ?? new URL('./decode-worker.js', import.meta.url);
@@ -136,7 +138,7 @@ async function* readRanges(input: EventInput, format: string, source: string, op
   const dispatch = () => {
     while (idle.length && next < ranges.length && next < consumed + 2 * workers.length) {
       const [start, end] = ranges[next]!;
-      idle.pop()!.postMessage({ id: next, file, name: input.name, start, end, format, source } satisfies RangeTask);
+      idle.pop()!.postMessage({ id: next, file, name: input.name, start, end, format, source, fields } satisfies RangeTask);
       next++;
     }
   };

@@ -114,7 +114,7 @@ export function loadRules(dir: string, cwd = process.cwd(), opts: LoadOptions = 
   if (!files.length) {
     diagnostics.push(diagnosticAt({ file: rel(dir, cwd), line: 1, col: 1 }, facts.noRuleFiles()));
   }
-  const shared = loadSharedLists(dir, cwd, opts.today);
+  const shared = loadSharedLists(dir, cwd, opts.today, cacheDir);
   diagnostics.push(...shared.diagnostics);
   opts = { ...opts, sharedLists: opts.sharedLists ?? shared.lists };
   const cache = new RuleLoadCache(cacheDir, opts);

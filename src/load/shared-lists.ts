@@ -10,6 +10,8 @@ import { facts, schemaFact, type Finding } from './diagnostic-facts.js';
 import { diagnosticAt, type Diagnostic } from './diagnostics.js';
 import { listCell } from './text-checks.js';
 import { YamlSource } from './yaml-source.js';
+import { codeVersion } from '../util/code-version.js';
+import { ContentCache, isPlainData } from '../util/content-cache.js';
 
 // Shared lists live in rules/lists/ as YAML (with per-entry comment, owner, expiry) or CSV (a header row; `#` lines
 // before it carry type, description and provenance). One file per list; the file stem is the list's name.
@@ -30,12 +32,22 @@ export interface SharedListsResult {
   diagnostics: Diagnostic[];
 }
 
-/** Every list under `<rulesDir>/lists/`, checked; diagnostics name file, line and column. */
-export function loadSharedLists(rulesDir: string, cwd: string, today = new Date().toISOString().slice(0, 10)): SharedListsResult {
+const isList = (v: unknown): v is SharedList => {
+  const l = v as SharedList;
+  return !!l && typeof l === 'object' && typeof l.name === 'string' && typeof l.file === 'string' && Array.isArray(l.entries);
+};
+
+/**
+ * Every list under `<rulesDir>/lists/`, checked; diagnostics name file, line and column. With `cacheDir`, a YAML list
+ * read cleanly before from the same text (and the same detc) is taken from there: its schema check needs ajv,
+ * whose compiling of the schema was a second of `detc run`'s start-up. The entries' dates are checked every time.
+ */
+export function loadSharedLists(rulesDir: string, cwd: string, today = new Date().toISOString().slice(0, 10), cacheDir?: string): SharedListsResult {
   const dir = path.join(rulesDir, 'lists');
   const lists = new Map<string, SharedList>();
   const diagnostics: Diagnostic[] = [];
   if (!existsSync(dir)) return { lists, diagnostics };
+  let cache: ContentCache<SharedList> | undefined;
   for (const name of readdirSync(dir).sort()) {
     const m = /^(.+)\.(ya?ml|csv)$/.exec(name);
     if (!m) continue;
@@ -56,7 +68,19 @@ export function loadSharedLists(rulesDir: string, cwd: string, today = new Date(
       diagnostics.push(at(1, 1, facts.listDefinedTwice(stem, lists.get(stem)!.file, file)));
       continue;
     }
-    const list = m[2] === 'csv' ? fromCsv(stem, file, text, diagnostics, at) : fromYaml(stem, file, text, diagnostics);
+    let list: SharedList | undefined;
+    if (m[2] === 'csv') list = fromCsv(stem, file, text, diagnostics, at);
+    else {
+      cache ??= new ContentCache(cacheDir, 'lists', cacheDir ? codeVersion() : '', isList);
+      const key = cache.enabled ? cache.key(stem, file, text) : '';
+      list = cache.get(key);
+      if (!list) {
+        const before = diagnostics.length;
+        list = fromYaml(stem, file, text, diagnostics);
+        // Only a clean reading is remembered: a list with a problem is read (and reported) afresh every time.
+        if (list && diagnostics.length === before && isPlainData(list)) cache.put(key, list);
+      }
+    }
     if (!list) continue;
     checkEntries(list, diagnostics, at, today);
     lists.set(stem, list);

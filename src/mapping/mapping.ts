@@ -83,6 +83,11 @@ export function requireMapping(rule: Rule, mapping: BackendMapping, backend: str
 }
 
 
+/** The canonical fields any branch of `rule` reads (its time fields included). */
+export function ruleFieldsRead(rule: Rule): Set<string> {
+  return new Set(rule.branches.flatMap(fieldsRead));
+}
+
 export function fieldsRead(b: Branch): string[] {
   const s = conditionFields(b.where, new Set<string>([DATA_SOURCES[b.source]!.time]));
   b.suppressions.forEach((x) => s.add(x.field));

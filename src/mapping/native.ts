@@ -1,5 +1,5 @@
 import { DATA_SOURCES } from '../ir/sources.js';
-import { isMissing, toEpochMs, type Row } from '../events/model.js';
+import { isIsoString, isMissing, toEpochMs, type Row } from '../events/model.js';
 import type { BackendMapping } from './types.js';
 
 /**
@@ -23,13 +23,15 @@ export interface NativeConventions {
  * path) comes from the canonical full path, or, when no canonical field carries that path (parent_process_name →
  * ParentImage), is the file name itself.
  */
-export function toNativeConverter(source: string, mapping: BackendMapping, conv: NativeConventions): (e: Row) => Row {
+export function toNativeConverter(source: string, mapping: BackendMapping, conv: NativeConventions, only?: ReadonlySet<string>): (e: Row) => Row {
   const sm = mapping.sources[source];
   if (!sm) throw new Error(`no mapping for source ${source} in ${mapping.file}`);
   const ds = DATA_SOURCES[source]!;
   // The mapped fields in the source's order and the basename fields, worked out once: the converter runs per event.
-  const fields = Object.entries(ds.fields).flatMap(([field, def]) => (sm.fields[field] ? [{ field, def, f: sm.fields[field]! }] : []));
-  const basenames = Object.entries(sm.fields).filter(([, f]) => f.transform === 'basename');
+  // With `only`, the fields a rule reads: the others are never looked at, so they are not made.
+  const kept = (field: string) => !only || only.has(field);
+  const fields = Object.entries(ds.fields).flatMap(([field, def]) => (sm.fields[field] && kept(field) ? [{ field, def, f: sm.fields[field]! }] : []));
+  const basenames = Object.entries(sm.fields).filter(([field, f]) => f.transform === 'basename' && kept(field));
   return (e) => {
     const out: Row = {};
     for (const { field, def, f } of fields) {
@@ -41,6 +43,10 @@ export function toNativeConverter(source: string, mapping: BackendMapping, conv:
         continue;
       }
       if (field === ds.time) {
+        if (conv.time === 'iso' && isIsoString(v)) {
+          out[f.name] = v;
+          continue;
+        }
         const ms = toEpochMs(v);
         if (ms === undefined) continue;
         out[f.name] = conv.time === 'epoch-seconds' ? ms / 1000 : new Date(ms).toISOString();
@@ -68,29 +74,44 @@ export function toNativeConverter(source: string, mapping: BackendMapping, conv:
  * canonical field through the same mapping. Null values and the mapping's placeholders are missing; integer fields
  * given as text (CSV cells) become numbers; epoch-second times become milliseconds.
  */
-export function fromNativeConverter(source: string, mapping: BackendMapping, conv: NativeConventions): (o: Row) => Row {
-  const sm = mapping.sources[source];
-  if (!sm) throw new Error(`no mapping for source ${source} in ${mapping.file}`);
+export function fromNativeConverter(source: string, mapping: BackendMapping, conv: NativeConventions, only?: ReadonlySet<string>): (o: Row) => Row {
+  const { hashes, plain } = fromNativePlan(source, mapping, only);
   const ds = DATA_SOURCES[source]!;
-  const plain = Object.entries(sm.fields).filter(([, f]) => f.transform !== 'hash');
-  const back = new Map(plain.map(([canon, f]) => [f.name, { canon, missing: f.missing, type: ds.fields[canon]!.type }]));
-  const hashes = Object.entries(sm.fields).filter(([, f]) => f.transform === 'hash');
   return (o) => {
     const e: Row = {};
-    for (const [canon, f] of hashes) {
+    for (const { canon, f } of hashes) {
       const list = o[f.name];
       if (typeof list !== 'string') continue;
       const entry = list.split(',').find((x) => x.slice(0, x.indexOf('=')).toUpperCase() === f.algorithm!.toUpperCase());
       if (entry !== undefined && entry.indexOf('=') > 0 && entry.slice(entry.indexOf('=') + 1) !== '') e[canon] = entry.slice(entry.indexOf('=') + 1);
     }
-    for (const [k, v] of Object.entries(o)) {
-      const f = back.get(k);
-      if (!f) continue;
-      if (v === null || v === undefined || f.missing.includes(String(v))) continue;
-      if (f.canon === ds.time) e[f.canon] = conv.time === 'epoch-seconds' && typeof v === 'number' ? v * 1000 : v;
-      else if (f.type === 'int' && typeof v === 'string' && /^-?\d+$/.test(v)) e[f.canon] = Number(v);
-      else e[f.canon] = v;
+    // The plan's native names, not the row's keys: a row holds many fields the mapping does not name.
+    for (const { name, own, canon, missing, type } of plain) {
+      if (own && !Object.hasOwn(o, name)) continue;
+      const v = o[name];
+      if (v === null || v === undefined || (missing.length && missing.includes(String(v)))) continue;
+      if (canon === ds.time) e[canon] = conv.time === 'epoch-seconds' && typeof v === 'number' ? v * 1000 : v;
+      else if (type === 'int' && typeof v === 'string' && /^-?\d+$/.test(v)) e[canon] = Number(v);
+      else e[canon] = v;
     }
     return e;
   };
+}
+
+function fromNativePlan(source: string, mapping: BackendMapping, only: ReadonlySet<string> | undefined) {
+  const sm = mapping.sources[source];
+  if (!sm) throw new Error(`no mapping for source ${source} in ${mapping.file}`);
+  const ds = DATA_SOURCES[source]!;
+  const kept = (canon: string) => !only || only.has(canon);
+  // One canonical field per native name: where two share one, the last mapped reads it (as a Map keeps the last).
+  const back = new Map(Object.entries(sm.fields).filter(([, f]) => f.transform !== 'hash').map(([canon, f]) => [f.name, { canon, missing: f.missing, type: ds.fields[canon]!.type }]));
+  // A name Object.prototype also has (`constructor`) is read only as the row's own property.
+  const plain = [...back].filter(([, b]) => kept(b.canon)).map(([name, b]) => ({ name, own: name in Object.prototype, ...b }));
+  const hashes = Object.entries(sm.fields).filter(([canon, f]) => f.transform === 'hash' && kept(canon)).map(([canon, f]) => ({ canon, f }));
+  return { hashes, plain };
+}
+
+/** A target's export read through its mapping (NativeFormat's converter). */
+export function nativeFormatOf(mapping: BackendMapping, conv: NativeConventions) {
+  return { converter: (source: string, fields?: ReadonlySet<string>) => fromNativeConverter(source, mapping, conv, fields) };
 }

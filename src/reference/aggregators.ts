@@ -18,12 +18,17 @@ export interface Accumulator {
   finish(s: Slots, i: number): unknown;
 }
 
-/** Equal strings are kept once: group state holds the same few vendor names and hosts a million times. */
-export function interner(): (s: string) => string {
-  const seen = new Map<string, string>();
+/**
+ * Equal strings are kept once: group state holds the same few vendor names and hosts a million times. The table
+ * starts over when it holds `limit` strings, so that a stream of unique values (a million source addresses) costs
+ * a small table, not a second copy of them all; a value that recurs is back in the table at its next sighting.
+ */
+export function interner(limit = 1 << 16): (s: string) => string {
+  let seen = new Map<string, string>();
   return (s) => {
     const known = seen.get(s);
     if (known !== undefined) return known;
+    if (seen.size >= limit) seen = new Map();
     seen.set(s, s);
     return s;
   };

@@ -5,6 +5,7 @@ import { lookbackTest } from '../events/time.js';
 import { batchesOf, compareValues, isMissing, toNumber, type Row } from '../events/model.js';
 import { compileAggregates, interner, type Slots } from './aggregators.js';
 import { output, projectEvent } from '../events/output.js';
+import { GroupTable } from './group-table.js';
 
 export interface EvaluateOptions {
   /** The scheduler's "now" (ms since epoch): events in [now - lookback, now) are read. */
@@ -40,7 +41,7 @@ export async function evaluateBranch(rule: Rule, branch: Branch, events: AsyncIt
   const intern = interner();
   const acc = agg && compileAggregates(agg.aggregates, source.time, intern);
   const rows: Row[] = [];
-  const groups = new Map<string, GroupState>();
+  const groups = new GroupTable<GroupState>();
   const follow = branch.followedBy;
   const followWhere = follow?.where ? compileCondition(follow.where) : () => true;
   const followAcc = follow && compileAggregates(follow.aggregates, source.time, intern);
@@ -78,14 +79,18 @@ export async function evaluateBranch(rule: Rule, branch: Branch, events: AsyncIt
       rows.push(projectEvent(branch, e, source.time));
       return;
     }
-    const keys = by.map((k) => e[k]);
-    if (keys.some(isMissing)) return;
     const window = Math.floor(t / size) * size;
-    const id = window + JSON.stringify(keys);
-    let g = groups.get(id);
-    if (!g) {
-      g = { window, keys: keys.map((k) => (typeof k === 'string' ? intern(k) : k)), ...acc.newSlots() };
-      groups.set(id, g);
+    let g: GroupState | undefined;
+    if (by.length === 1) {
+      const k = e[by[0]!];
+      if (isMissing(k)) return;
+      g = groups.one(window, k);
+      if (!g) g = groups.addOne(window, k, { window, keys: [typeof k === 'string' ? intern(k) : k], ...acc.newSlots() });
+    } else {
+      const keys = by.map((k) => e[k]);
+      if (keys.some(isMissing)) return;
+      g = groups.many(window, keys);
+      if (!g) g = groups.addMany(window, keys, { window, keys: keys.map((k) => (typeof k === 'string' ? intern(k) : k)), ...acc.newSlots() });
     }
     acc.add(g, e);
     if (follow && !isMissing(e[follow.same])) {
@@ -101,7 +106,7 @@ export async function evaluateBranch(rule: Rule, branch: Branch, events: AsyncIt
 
   if (agg) {
     const having = branch.having ? compileCondition(branch.having) : () => true;
-    for (const g of groups.values()) {
+    for (const g of groups.all) {
       if (seenBefore.has(JSON.stringify(g.keys))) continue;
       const row: Row = { [agg.windowAs]: g.window };
       agg.by.forEach((k, i) => (row[k.as] = g.keys[i]));

@@ -1,6 +1,6 @@
 import { windowMatch } from '../ir/analysis.js';
 import type { Branch, Condition, NumberPredicate, Predicate, StringOp } from '../ir/types.js';
-import { cidrContains, parseCidr, parseIp, type IpAddress, type ParsedCidr } from '../util/ip.js';
+import { cidrContains, ipv4Number, parseCidr, parseIp, type IpAddress, type ParsedCidr } from '../util/ip.js';
 import { hasTerm } from '../events/terms.js';
 import { isMissing, toNumber, type Row } from '../events/model.js';
 import { assertNever } from '../util/assert-never.js';
@@ -46,12 +46,11 @@ function compilePredicate(p: Predicate): (row: Row) => boolean {
         const v = r[field];
         if (typeof v !== 'string') return false;
         const ip = lastIp(v);
-        if (!ip) return false;
-        if (ip.family === 4) {
+        if (ip === 4) {
           for (const c of v4) if (((last.v4 & c.mask) >>> 0) === c.net) return true;
           return false;
         }
-        return v6.some((c) => cidrContains(c, ip));
+        return ip !== null && v6.some((c) => cidrContains(c, ip));
       };
     }
     case 'number': {
@@ -77,13 +76,16 @@ function compilePredicate(p: Predicate): (row: Row) => boolean {
   }
 }
 
-/** The last address parsed, with its IPv4 value as a number: the CIDR tests of a rule read the same field in turn. */
-const last: { text?: string; ip: IpAddress | null; v4: number } = { ip: null, v4: 0 };
-function lastIp(text: string): IpAddress | null {
+/**
+ * The last address parsed: the CIDR tests of a rule read the same field in turn. An IPv4 address is `4`, its value
+ * a number in `last.v4`; any other address is parsed whole (IPv6), and text that is no address is null.
+ */
+const last: { text?: string; ip: 4 | IpAddress | null; v4: number } = { ip: null, v4: 0 };
+function lastIp(text: string): 4 | IpAddress | null {
   if (text !== last.text) {
     last.text = text;
-    last.ip = parseIp(text);
-    last.v4 = last.ip?.family === 4 ? Number(last.ip.value) : 0;
+    last.v4 = ipv4Number(text);
+    last.ip = last.v4 >= 0 ? 4 : parseIp(text);
   }
   return last.ip;
 }

@@ -32,7 +32,9 @@ export function codeVersion(): string {
   for (const dep of deps) {
     let version: string;
     try {
-      version = String((require(`${dep}/package.json`) as { version?: unknown }).version);
+      // Resolved and read, not required: a required package.json stays in the module cache as if the package (the
+      // TypeScript compiler behind ts-morph) had been loaded, and `detc run` reads the rule cache without it.
+      version = String((JSON.parse(readFileSync(require.resolve(`${dep}/package.json`), 'utf8')) as { version?: unknown }).version);
     } catch {
       version = 'unknown'; // a package that does not export its package.json: keyed by its name only
     }

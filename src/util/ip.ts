@@ -30,6 +30,32 @@ export function parseIpv4(text: string): bigint | null {
   return v;
 }
 
+/**
+ * An IPv4 address as a number (parseIpv4's reading, without big integers), or -1: for the per-event tests, where a
+ * split, four regular expressions and four BigInts per address were most of a CIDR test's cost.
+ */
+export function ipv4Number(text: string): number {
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 /* . */) {
+      if (digits === 0 || dots === 3) return -1;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && octet === 0) return -1; // a leading zero (ambiguous octal)
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return -1;
+    } else return -1;
+  }
+  return digits === 0 || dots !== 3 ? -1 : value * 256 + octet;
+}
+
 export function parseIpv6(text: string): bigint | null {
   if (!/^[0-9A-Fa-f:.]+$/.test(text)) return null;
   let head = text;

@@ -44,7 +44,7 @@ describe('builds on several threads and from the cache', () => {
     expect((await run(d, 'build', '-q', '--no-cache', '--workers', '1', '--out', 'one')).code).toBe(0);
     expect((await run(d, 'build', '-q', '--cache', 'c')).code).toBe(0);
     const kinds = readdirSync(path.join(d, 'c')).sort();
-    expect(kinds).toEqual(['kql-check', 'rules', 'sentinel-verified', 'sigma-docs', 'typescript-module', 'typescript-verified']);
+    expect(kinds).toEqual(['kql-check', 'lists', 'rules', 'sentinel-verified', 'sigma-docs', 'typescript-module', 'typescript-verified']);
     const entries = kinds.flatMap((k) => readdirSync(path.join(d, 'c', k)).map((f) => path.join(d, 'c', k, f)));
     // Each entry swapped for another entry of its kind (well-formed, but written for another key) ...
     const texts = entries.map((f) => readFileSync(f, 'utf8'));

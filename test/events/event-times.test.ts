@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { natives } from '../helpers/dist.js';
 import { readEvents, type EventFormat } from '../../src/events/formats.js';
 import { readLines, textLines } from '../../src/events/lines.js';
-import { toEpochMs } from '../../src/events/model.js';
+import { isIsoString, toEpochMs } from '../../src/events/model.js';
 import { run } from '../helpers/cli.js';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -103,5 +103,17 @@ describe('event files that are not UTF-8', () => {
     const lines = [];
     for await (const l of readLines(file)) lines.push(l);
     expect(lines).toEqual([{ line: '{"time":"2026-11-23T11:30:00Z","device_name":"fw-\uFFFD"}', n: 1 }, { line: '{"time":"2026-11-23T11:30:01Z"}', n: 2 }]);
+  });
+});
+
+describe('isIsoString: times already in toISOString\'s form', () => {
+  it('is true exactly when toISOString of the time gives the text back', () => {
+    const texts = ['2026-11-23T11:30:00.000Z', '2026-02-28T23:59:59.999Z', '2024-02-29T00:00:00.000Z', '2026-02-29T00:00:00.000Z', '2026-11-23T11:30:00Z', '2026-11-23T11:30:00.000+00:00', '2026-11-23 11:30:00.000Z', '2026-13-01T00:00:00.000Z', '0999-01-01T00:00:00.000Z', '0050-01-01T00:00:00.000Z', '2026-11-23T24:00:00.000Z', '2026-11-23T11:30:00.00aZ'];
+    for (const t of texts) {
+      const ms = toEpochMs(t);
+      const same = ms !== undefined && new Date(ms).toISOString() === t;
+      expect(isIsoString(t), t).toBe(same);
+    }
+    expect(isIsoString(1795000000000)).toBe(false);
   });
 });

@@ -6,9 +6,11 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventFiles } from '../../src/events/event-files.js';
 import { eventInputs } from '../../src/events/inputs.js';
-import { lineRanges, parallelReader } from '../../src/ingest/parallel-read.js';
+import { lineRanges, parallelReader, portableNatives } from '../../src/ingest/parallel-read.js';
 import { loadRules } from '../../src/load/load-rules.js';
-import { ENGINES, buildDist, cleanDists, engineOpts } from '../helpers/dist.js';
+import { ruleFieldsRead } from '../../src/mapping/mapping.js';
+import { ENGINES, buildDist, cleanDists, engineOpts, natives, project } from '../helpers/dist.js';
+import { generateScanStream, NOW as BENCH_NOW } from '../../scripts/bench/generate.mjs';
 import { NOW } from '../helpers/events.js';
 
 // A multi-threaded read must give every engine exactly the events of a single-threaded one: same alerts, same order,
@@ -95,6 +97,26 @@ describe('detc run --threads', () => {
       }
     });
   }
+
+  it('a Sentinel export read for the rule\'s fields only, by one thread or several, gives every engine the alerts of the whole events', async () => {
+    const sentinel = path.join(dir, 'scan.sentinel.jsonl');
+    generateScanStream(sentinel, { rows: 20000, seed: 3, cardinality: 'high' });
+    const rule = rules.find((r) => r.slug === 'ip-block-scan')!;
+    const read = (threads: number, fields?: ReadonlySet<string>) => new EventFiles(eventInputs([sentinel], dir, () => process.stdin), {
+      format: 'sentinel',
+      source: 'network_connection',
+      natives,
+      fields,
+      split: threads > 1 ? parallelReader({ threads, natives: portableNatives(project), workerUrl, minBytes: 0, rangeBytes: 256 << 10 }) : undefined,
+    });
+    const at = { ...opts, now: Date.parse(BENCH_NOW) };
+    for (const engine of ENGINES) {
+      const whole = JSON.stringify((await engine.run(rule, read(1), at)).rows);
+      expect(JSON.stringify((await engine.run(rule, read(1, ruleFieldsRead(rule)), at)).rows), engine.name).toBe(whole);
+      expect(JSON.stringify((await engine.run(rule, read(3, ruleFieldsRead(rule)), at)).rows), engine.name).toBe(whole);
+      if (engine.name === 'reference') expect(JSON.parse(whole).length).toBeGreaterThan(0);
+    }
+  });
 
   it('names the same line of a bad event as a single-threaded read', async () => {
     const lines = randomStream(9, 3000).split('\n');

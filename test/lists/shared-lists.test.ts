@@ -207,3 +207,21 @@ describe('a string allowlist and host windows on an endpoint rule', () => {
     }
   });
 });
+
+describe('shared lists from the cache', () => {
+  const LIST = 'type: cidr\ndescription: Ranges of the scanners we run ourselves.\nentries:\n  - value: 198.51.100.0/24\n    expires: 2026-01-01\n';
+  it('a YAML list read before comes back the same; an edit or a problem is read afresh, and expiry is judged every time', () => {
+    const dir = project({ 'rules/lists/scanners.yml': LIST });
+    const cache = path.join(dir, 'cache');
+    const first = loadSharedLists(path.join(dir, 'rules'), dir, '2025-06-01', cache);
+    expect(first.diagnostics).toEqual([]);
+    expect(existsSync(path.join(cache, 'lists'))).toBe(true);
+    const again = loadSharedLists(path.join(dir, 'rules'), dir, '2027-01-01', cache);
+    expect(again.lists.get('scanners')).toEqual(first.lists.get('scanners'));
+    expect(again.diagnostics.map(formatDiagnostic).join('\n')).toMatch(/expire/);
+    writeFileSync(path.join(dir, 'rules/lists/scanners.yml'), LIST.replace('198.51.100.0/24', '203.0.113.0/24'));
+    expect(loadSharedLists(path.join(dir, 'rules'), dir, '2025-06-01', cache).lists.get('scanners')!.entries[0]!.value).toBe('203.0.113.0/24');
+    writeFileSync(path.join(dir, 'rules/lists/scanners.yml'), `${LIST}colour: red\n`);
+    for (let i = 0; i < 2; i++) expect(loadSharedLists(path.join(dir, 'rules'), dir, '2025-06-01', cache).diagnostics.map(formatDiagnostic).join('\n')).toMatch(/colour/);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cidrContains, formatIp, parseCidr, parseIp, type ParsedCidr } from '../../src/util/ip.js';
+import { cidrContains, formatIp, ipv4Number, parseCidr, parseIp, parseIpv4, type ParsedCidr } from '../../src/util/ip.js';
 
 function cidr(text: string): ParsedCidr {
   const c = parseCidr(text);
@@ -58,5 +58,16 @@ describe('parsing', () => {
     expect(formatIp(parseIp('192.0.2.1')!)).toBe('192.0.2.1');
     expect(parseIp('1:2:3:4:5:6:7:8')!.family).toBe(6);
     expect(cidr('FC00::/7').text).toBe('fc00::/7');
+  });
+});
+
+describe('ipv4Number: parseIpv4 without big integers', () => {
+  it('reads exactly what parseIpv4 reads, to the same value', () => {
+    const texts = ['0.0.0.0', '255.255.255.255', '1.2.3.4', '10.0.0.1', '01.2.3.4', '1.2.3', '1.2.3.4.', '.1.2.3', '1..2.3', '256.1.1.1', '1.2.3.1000', '1.2.3.-1', '1.2.3.4 ', '', 'a.b.c.d', '::1', '1.2.3.4/8', '192.168.000.1'];
+    for (let i = 0; i < 300; i++) texts.push([0, 1, 2, 3].map((k) => String((i * 37 + k * 101) % 300)).join('.'));
+    for (const t of texts) {
+      const big = parseIpv4(t);
+      expect(ipv4Number(t), t).toBe(big === null ? -1 : Number(big));
+    }
   });
 });
