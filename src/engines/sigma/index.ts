@@ -7,9 +7,10 @@ import { output, projectEvent } from '../../events/output.js';
 import { isAbsent, type Row } from '../../events/model.js';
 import type { Engine, EngineOutput, EngineRun } from '../types.js';
 import { compileCondition } from './condition.js';
-import { SigmaRuntimeError, compileSelection, type ItemMatcher } from './values.js';
+import { SigmaRuntimeError, anyOf, type ItemMatcher } from './values.js';
 import { CorrelationGroups } from './correlation-groups.js';
 import { docsOfRule, parseSigmaFiles, type SigmaDoc } from './select.js';
+import { detectionOf, selectionCompiler, type EventClock } from './selections.js';
 
 /** The Sigma documents emitted for a rule: every document in dist-rules/sigma that names the rule's id (select.ts). */
 export function sigmaDocsFor(rule: Rule, distDir: string): SigmaDoc[] {
@@ -21,13 +22,11 @@ export function sigmaDocsFor(rule: Rule, distDir: string): SigmaDoc[] {
   return docs;
 }
 
-function compileDetection(d: SigmaDoc): ItemMatcher {
-  const det = d.doc.detection as Record<string, unknown> | undefined;
-  if (!det || !('condition' in det)) throw new SigmaRuntimeError(`${d.file}: detection without condition`);
+function compileDetection(d: SigmaDoc, selection: (name: string, sel: unknown) => ItemMatcher): ItemMatcher {
+  const det = detectionOf(d);
   const selections = new Map<string, ItemMatcher>();
-  for (const [name, sel] of Object.entries(det)) if (name !== 'condition') selections.set(name, compileSelection(name, sel));
-  const conds = (Array.isArray(det.condition) ? det.condition : [det.condition]).map((c) => compileCondition(String(c), selections));
-  return (e) => conds.some((c) => c(e));
+  for (const [name, sel] of Object.entries(det)) if (name !== 'condition') selections.set(name, selection(name, sel));
+  return anyOf((Array.isArray(det.condition) ? det.condition : [det.condition]).map((c) => compileCondition(String(c), selections)));
 }
 
 /** One correlation rule: the detection rules it reads (indexes into the tested ones) and what it counts where. */
@@ -90,17 +89,21 @@ export const sigmaEngine: Engine = {
     const detections = docs.filter((d) => d.doc.detection);
     const correlations = docs.filter((d) => d.doc.correlation);
     const byRef = new Map<string, ItemMatcher>();
+    // Advanced once per event: selections several documents share are tested once per event (selections.ts).
+    const clock: EventClock = { n: 0 };
+    const selection = selectionCompiler(detections, clock);
     for (const d of detections) {
-      const m = compileDetection(d);
+      const m = compileDetection(d, selection);
       for (const ref of [d.doc.name, d.doc.id]) if (typeof ref === 'string') byRef.set(ref, m);
     }
     const query = docs.map((d) => `# ${d.file}\n${JSON.stringify(d.doc)}`).join('\n');
 
     if (!correlations.length) {
-      const matchers = [...byRef.values()];
+      const matches = anyOf([...new Set(byRef.values())]);
       const rows: Row[] = [];
       for await (const { native, event } of run.read(branch.source)) {
-        if (!matchers.some((m) => m(native))) continue;
+        clock.n++;
+        if (!matches(native)) continue;
         // The alert of a Sigma detection rule is the event itself, shown through the rule's output columns.
         rows.push(output(branch, projectEvent(branch, event, source.time)));
       }
@@ -142,6 +145,7 @@ export const sigmaEngine: Engine = {
     for await (const batch of run.batches(branch.source)) {
       for (let b = 0; b < batch.length; b++) {
         const { native, time } = batch[b]!;
+        clock.n++;
         for (let i = 0; i < tests.length; i++) hit[i] = tests[i]!(native);
         for (let ti = 0; ti < tables.length; ti++) {
           const table = tables[ti]!;

@@ -141,12 +141,12 @@ export function compileItem(key: string, raw: unknown): ItemMatcher {
   for (const m of mods) if (!SUPPORTED.has(m)) throw new SigmaRuntimeError(`modifier '${m}' is outside the supported Sigma subset (docs/engines.md)`);
   const values = Array.isArray(raw) ? raw : [raw];
   const all = mods.includes('all');
-  const combine = (tests: ((v: unknown) => boolean)[]) => (v: unknown) => (all ? tests.every((t) => t(v)) : tests.some((t) => t(v)));
-  const get = (e: Record<string, unknown>) => e[field!];
+  const combine = (tests: ValueTest[]) => anyOrAll(tests, all);
+  const f = field!;
 
   if (mods.includes('exists')) {
     const want = raw === true || raw === 'true';
-    return (e) => !isAbsent(get(e)) === want;
+    return want ? (e) => !isAbsent(e[f]) : (e) => isAbsent(e[f]);
   }
   if (mods.includes('cidr')) {
     const ranges = values.map((v) => {
@@ -155,7 +155,7 @@ export function compileItem(key: string, raw: unknown): ItemMatcher {
       return cidrMatcher(String(v))!;
     });
     return (e) => {
-      const v = get(e);
+      const v = e[f];
       if (typeof v !== 'string') return false;
       for (const inRange of ranges) if (inRange(v)) return true;
       return false;
@@ -171,7 +171,8 @@ export function compileItem(key: string, raw: unknown): ItemMatcher {
         return numeric === 'gt' ? a > n : numeric === 'gte' ? a >= n : numeric === 'lt' ? a < n : a <= n;
       };
     });
-    return (e) => combine(tests)(get(e));
+    const test = combine(tests);
+    return (e) => test(e[f]);
   }
   if (mods.includes('re')) {
     const flags = (mods.includes('i') ? 'i' : '') + (mods.includes('m') ? 'm' : '') + (mods.includes('s') ? 's' : '');
@@ -179,23 +180,66 @@ export function compileItem(key: string, raw: unknown): ItemMatcher {
       const re = sigmaRegex(String(x), flags);
       return (v: unknown) => !isAbsent(v) && re.test(String(v));
     });
-    return (e) => combine(tests)(get(e));
+    const test = combine(tests);
+    return (e) => test(e[f]);
   }
   const cased = mods.includes('cased');
   const tests = values.map((x) => {
     if (x === null) return (v: unknown) => isAbsent(v);
-    if (typeof x === 'number' || typeof x === 'boolean') return (v: unknown) => !isAbsent(v) && String(v) === String(x);
+    if (typeof x === 'number' || typeof x === 'boolean') {
+      const want = String(x);
+      return (v: unknown) => v === x || (!isAbsent(v) && String(v) === want);
+    }
     let pattern = globPieces(String(x));
     if (mods.includes('contains') || mods.includes('endswith')) pattern = [STAR, ...pattern];
     if (mods.includes('contains') || mods.includes('startswith')) pattern = [...pattern, STAR];
     const fold = (t: string) => (cased ? t : t.toLowerCase());
+    // '' is matched by '' alone: a text of one character or more folds to one or more.
+    if (!pattern.length) return (v: unknown) => v === '' || (!isAbsent(v) && typeof v !== 'string' && String(v) === '');
     const glob = compileGlob(pattern.map((p) => (typeof p === 'string' ? fold(p) : p)));
     return (v: unknown) => !isAbsent(v) && glob(fold(String(v)));
   });
-  const neq = mods.includes('neq');
+  const test = combine(tests);
+  if (mods.includes('neq')) {
+    return (e) => {
+      const v = e[f];
+      return !isAbsent(v) && !test(v);
+    };
+  }
+  return (e) => test(e[f]);
+}
+
+type ValueTest = (v: unknown) => boolean;
+
+/** One test of a field's value from several: any of them, or all of them (`|all`); built once, not per event. */
+function anyOrAll(tests: ValueTest[], all: boolean): ValueTest {
+  if (tests.length === 1) return tests[0]!;
+  if (all) {
+    return (v) => {
+      for (let i = 0; i < tests.length; i++) if (!tests[i]!(v)) return false;
+      return true;
+    };
+  }
+  return (v) => {
+    for (let i = 0; i < tests.length; i++) if (tests[i]!(v)) return true;
+    return false;
+  };
+}
+
+/** Matchers of one event combined: true when any is (`or`) or when all are (`and`). */
+export function anyOf(parts: ItemMatcher[]): ItemMatcher {
+  if (parts.length === 1) return parts[0]!;
   return (e) => {
-    const r = combine(tests)(get(e));
-    return neq ? !isAbsent(get(e)) && !r : r;
+    for (let i = 0; i < parts.length; i++) if (parts[i]!(e)) return true;
+    return false;
+  };
+}
+
+export function allOf(parts: ItemMatcher[]): ItemMatcher {
+  if (parts.length === 1) return parts[0]!;
+  return (e) => {
+    for (let i = 0; i < parts.length; i++) if (!parts[i]!(e)) return false;
+    return true;
   };
 }
 
@@ -203,10 +247,8 @@ export function compileItem(key: string, raw: unknown): ItemMatcher {
 export function compileSelection(name: string, sel: unknown): ItemMatcher {
   if (Array.isArray(sel)) {
     if (sel.some((s) => typeof s !== 'object' || s === null)) throw new SigmaRuntimeError(`selection '${name}': keyword searches are outside the supported subset`);
-    const parts = sel.map((s, i) => compileSelection(`${name}[${i}]`, s));
-    return (e) => parts.some((p) => p(e));
+    return anyOf(sel.map((s, i) => compileSelection(`${name}[${i}]`, s)));
   }
   if (typeof sel !== 'object' || sel === null) throw new SigmaRuntimeError(`selection '${name}' must be a map or a list of maps`);
-  const items = Object.entries(sel as Record<string, unknown>).map(([k, v]) => compileItem(k, v));
-  return (e) => items.every((i) => i(e));
+  return allOf(Object.entries(sel as Record<string, unknown>).map(([k, v]) => compileItem(k, v)));
 }
