@@ -9,15 +9,19 @@ import type { Engine, EngineOutput, EngineRun } from '../types.js';
 import { compileCondition } from './condition.js';
 import { SigmaRuntimeError, anyOf, type ItemMatcher } from './values.js';
 import { CorrelationGroups } from './correlation-groups.js';
-import { docsOfRule, parseSigmaFiles, type SigmaDoc } from './select.js';
+import { docsOfRule, type SigmaDoc } from './select.js';
+import { cachedSigmaDocs } from './docs-cache.js';
 import { detectionOf, selectionCompiler, type EventClock } from './selections.js';
 
-/** The Sigma documents emitted for a rule: every document in dist-rules/sigma that names the rule's id (select.ts). */
-export function sigmaDocsFor(rule: Rule, distDir: string): SigmaDoc[] {
+/**
+ * The Sigma documents emitted for a rule: every document in dist-rules/sigma that names the rule's id (select.ts),
+ * each file's documents from detc's content cache when its text is unchanged (`cacheDir` undefined: parsed).
+ */
+export function sigmaDocsFor(rule: Rule, distDir: string, cacheDir?: string): SigmaDoc[] {
   const dir = path.join(distDir, 'sigma');
   if (!existsSync(dir)) throw new SigmaRuntimeError(`${dir} does not exist; run 'detc build'`);
   const files = readdirSync(dir).filter((f) => f.endsWith('.yml')).sort().map((f) => ({ path: f, content: readFileSync(path.join(dir, f), 'utf8') }));
-  const docs = docsOfRule(rule.id, parseSigmaFiles(files));
+  const docs = docsOfRule(rule.id, cachedSigmaDocs(files, cacheDir));
   if (!docs.length) throw new SigmaRuntimeError(`no Sigma document with id ${rule.id} or related to it (${rule.slug}) in ${dir}`);
   return docs;
 }
@@ -84,7 +88,7 @@ export const sigmaEngine: Engine = {
   async run(run: EngineRun): Promise<EngineOutput> {
     const { rule } = run;
     const branch = rule.branches[0]!;
-    const docs = sigmaDocsFor(rule, run.distDir);
+    const docs = sigmaDocsFor(rule, run.distDir, run.cacheDir);
     const source = DATA_SOURCES[branch.source]!;
     const detections = docs.filter((d) => d.doc.detection);
     const correlations = docs.filter((d) => d.doc.correlation);
