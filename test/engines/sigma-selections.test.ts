@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { selectionCompiler } from '../../src/engines/sigma/selections.js';
 import { compileItem } from '../../src/engines/sigma/values.js';
+import { cidrMatcher } from '../../src/util/cidr-match.js';
 
 const doc = (file: string, detection: Record<string, unknown>) => ({ file, doc: { detection } });
 
@@ -56,5 +57,24 @@ describe('Sigma plain values: the fast paths keep the general meaning', () => {
     expect(compileItem('F', [1, 2])({ F: 2 })).toBe(true);
     expect(compileItem('F|all', [1, 2])({ F: 2 })).toBe(false);
     expect(compileItem('F', true)({ F: 'true' })).toBe(true);
+  });
+});
+
+describe('Sigma |cidr lists', () => {
+  it('matches as util/cidr-match tests each range, for IPv4, IPv6, /0 and texts that are no address', () => {
+    const lists = [['10.0.0.0/8', '192.0.2.64/28', 'fc00::/7', '::1/128'], ['0.0.0.0/0'], ['::/0'], ['2001:db8::/32', '203.0.113.7'], ['128.0.0.0/1', '0.0.0.0/1']];
+    const addresses = ['10.1.2.3', '11.0.0.1', '192.0.2.79', '192.0.2.80', 'fd00::1', '::1', '::2', '2001:db8::5', '203.0.113.7', '203.0.113.8', '::ffff:10.0.0.1', '010.0.0.1', '10.0.0', 'host', '', '255.255.255.255', '0.0.0.0'];
+    const mixed = compileItem('a|cidr', lists[0]!);
+    for (const list of lists) {
+      const item = compileItem('a|cidr', list);
+      const each = list.map((r) => cidrMatcher(r)!);
+      // Interleaved with another list's tests, as filters run one after another on the same address.
+      for (const a of addresses) {
+        expect([a, list, item({ a })]).toEqual([a, list, each.some((m) => m(a))]);
+        expect(mixed({ a })).toBe(['10.1.2.3', '192.0.2.79', 'fd00::1', '::1'].includes(a));
+      }
+    }
+    expect(compileItem('a|cidr', ['0.0.0.0/0'])({ a: 7 })).toBe(false);
+    expect(() => compileItem('a|cidr', ['10.0.0.1/8'])).toThrow(/invalid cidr value: .*host bits are set/);
   });
 });

@@ -1,5 +1,5 @@
 import { isAbsent } from '../../events/model.js';
-import { cidrMatcher } from '../../util/cidr-match.js';
+import { cidrMatcher, ipv4Number, type CidrMatcher } from '../../util/cidr-match.js';
 import { parseCidr } from '../../util/ip.js';
 
 // Sigma value matching (specification v2.1, appendix "modifiers"), for the modifiers detc emits and a few more.
@@ -149,16 +149,10 @@ export function compileItem(key: string, raw: unknown): ItemMatcher {
     return want ? (e) => !isAbsent(e[f]) : (e) => isAbsent(e[f]);
   }
   if (mods.includes('cidr')) {
-    const ranges = values.map((v) => {
-      const c = parseCidr(String(v));
-      if (typeof c === 'string') throw new SigmaRuntimeError(`invalid cidr value: ${c}`);
-      return cidrMatcher(String(v))!;
-    });
+    const inRanges = cidrListMatcher(values.map(String));
     return (e) => {
       const v = e[f];
-      if (typeof v !== 'string') return false;
-      for (const inRange of ranges) if (inRange(v)) return true;
-      return false;
+      return typeof v === 'string' && inRanges(v);
     };
   }
   const numeric = ['gt', 'gte', 'lt', 'lte'].find((m) => mods.includes(m));
@@ -240,6 +234,46 @@ export function allOf(parts: ItemMatcher[]): ItemMatcher {
   return (e) => {
     for (let i = 0; i < parts.length; i++) if (!parts[i]!(e)) return false;
     return true;
+  };
+}
+
+/** The last address text tested and its IPv4 number: a rule tests one field against several range lists per event. */
+let lastAddress = '';
+let lastV4 = -1;
+
+/**
+ * Membership in any of a list of ranges (util/ip semantics: strict dotted quads, IPv4 and IPv6 never match each
+ * other): an IPv4 address is compared with the IPv4 networks in one loop over numbers, and only an address that
+ * is not IPv4 is tested against the IPv6 ranges.
+ */
+function cidrListMatcher(ranges: string[]): (address: string) => boolean {
+  let anyV4 = false;
+  const shifts: number[] = [];
+  const networks: number[] = [];
+  const v6: CidrMatcher[] = [];
+  for (const r of ranges) {
+    const c = parseCidr(r);
+    if (typeof c === 'string') throw new SigmaRuntimeError(`invalid cidr value: ${c}`);
+    if (c.family === 6) v6.push(cidrMatcher(r)!);
+    else if (c.prefix === 0) anyV4 = true; // an unsigned shift by 32 would be a shift by 0
+    else {
+      shifts.push(32 - c.prefix);
+      networks.push(Number(c.network) >>> (32 - c.prefix));
+    }
+  }
+  return (address) => {
+    if (address !== lastAddress) {
+      lastAddress = address;
+      lastV4 = ipv4Number(address);
+    }
+    const v = lastV4;
+    if (v >= 0) {
+      if (anyV4) return true;
+      for (let i = 0; i < shifts.length; i++) if (v >>> shifts[i]! === networks[i]) return true;
+      return false;
+    }
+    for (let i = 0; i < v6.length; i++) if (v6[i]!(address)) return true;
+    return false;
   };
 }
 
