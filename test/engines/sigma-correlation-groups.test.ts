@@ -61,4 +61,12 @@ describe('Sigma correlation groups', () => {
     first.addValue(a, 'x');
     expect([first.distinct(a), second.distinct(a)]).toEqual([1, 0]);
   });
+
+  it('takes a correlation in only before its first group opens', () => {
+    const groups = new CorrelationGroups(1, 0);
+    expect([groups.addTally(), groups.addTally()]).toEqual([0, 1]);
+    const g = groups.find(0, ['a']);
+    expect([groups.tallies[0]!.counts[g], groups.tallies[1]!.counts[g]]).toEqual([0, 0]);
+    expect(() => groups.addTally()).toThrow(/before its first event/);
+  });
 });

@@ -78,6 +78,12 @@ export class CorrelationGroups {
     this.tallies = Array.from({ length: tallies }, () => new Tally());
   }
 
+  /** Adds a correlation to the table before its first group opens; returns its Tally's index. */
+  addTally(): number {
+    if (this.size) throw new Error('a correlation joins a group table before its first event');
+    return this.tallies.push(new Tally()) - 1;
+  }
+
   /** How many groups the table holds. */
   get size(): number {
     return this.windows.length;

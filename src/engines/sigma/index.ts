@@ -138,12 +138,11 @@ export const sigmaEngine: Engine = {
       if (type === 'value_count' && typeof cond.field !== 'string') throw new SigmaRuntimeError(`${c.file}: value_count needs condition.field`);
       const spanMs = span * 1000;
       let table = tables.find((t) => t.span === spanMs && JSON.stringify(t.groupBy) === JSON.stringify(groupBy));
-      if (!table) tables.push((table = { span: spanMs, groupBy, plans: [], keys: new Array<unknown>(groupBy.length), groups: undefined! }));
-      const plan: Plan = { matchers: matchers.map((m) => (tests.includes(m) ? tests.indexOf(m) : tests.push(m) - 1)), table, tally: table.plans.length, field: cond.field as string | undefined, test: conditionTest(cond), type };
+      if (!table) tables.push((table = { span: spanMs, groupBy, plans: [], keys: new Array<unknown>(groupBy.length), groups: new CorrelationGroups(groupBy.length, 0) }));
+      const plan: Plan = { matchers: matchers.map((m) => (tests.includes(m) ? tests.indexOf(m) : tests.push(m) - 1)), table, tally: table.groups.addTally(), field: cond.field as string | undefined, test: conditionTest(cond), type };
       table.plans.push(plan);
       return plan;
     });
-    for (const t of tables) t.groups = new CorrelationGroups(t.groupBy.length, t.plans.length);
     // Each detection rule is tested once per event, however many correlations read it.
     const hit: boolean[] = new Array<boolean>(tests.length).fill(false);
     for await (const batch of run.batches(branch.source)) {
