@@ -1,4 +1,4 @@
-import { SigmaRuntimeError, type ItemMatcher } from './values.js';
+import { SigmaRuntimeError, allOf, anyOf, type ItemMatcher } from './values.js';
 
 // The Sigma condition grammar: `or` < `and` < `not` < `x of` < parentheses; `1 of pattern`, `all of pattern`,
 // `them` (every selection not starting with `_`); patterns use `*`.
@@ -60,7 +60,7 @@ export function compileCondition(condition: string, selections: Map<string, Item
       if (p?.t !== 'id') throw new SigmaRuntimeError(`condition '${condition}': '${t.v}' needs a pattern`);
       i++;
       const ms = names(p.v);
-      return t.t === 'of1' ? (e) => ms.some((m) => m(e)) : (e) => ms.every((m) => m(e));
+      return t.t === 'of1' ? anyOf(ms) : allOf(ms);
     }
     if (t.t === 'id') {
       i++;
@@ -84,7 +84,7 @@ export function compileCondition(condition: string, selections: Map<string, Item
       i++;
       parts.push(notExpr());
     }
-    return parts.length === 1 ? parts[0]! : (e) => parts.every((p) => p(e));
+    return allOf(parts);
   };
   const orExpr = (): ItemMatcher => {
     const parts = [andExpr()];
@@ -92,7 +92,7 @@ export function compileCondition(condition: string, selections: Map<string, Item
       i++;
       parts.push(andExpr());
     }
-    return parts.length === 1 ? parts[0]! : (e) => parts.some((p) => p(e));
+    return anyOf(parts);
   };
   const result = orExpr();
   if (i !== toks.length) throw new SigmaRuntimeError(`condition '${condition}': unexpected '${toks[i]!.v}'`);

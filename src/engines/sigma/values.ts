@@ -1,5 +1,5 @@
 import { isAbsent } from '../../events/model.js';
-import { cidrMatcher } from '../../util/cidr-match.js';
+import { cidrMatcher, ipv4Number, type CidrMatcher } from '../../util/cidr-match.js';
 import { parseCidr } from '../../util/ip.js';
 
 // Sigma value matching (specification v2.1, appendix "modifiers"), for the modifiers detc emits and a few more.
@@ -141,24 +141,18 @@ export function compileItem(key: string, raw: unknown): ItemMatcher {
   for (const m of mods) if (!SUPPORTED.has(m)) throw new SigmaRuntimeError(`modifier '${m}' is outside the supported Sigma subset (docs/engines.md)`);
   const values = Array.isArray(raw) ? raw : [raw];
   const all = mods.includes('all');
-  const combine = (tests: ((v: unknown) => boolean)[]) => (v: unknown) => (all ? tests.every((t) => t(v)) : tests.some((t) => t(v)));
-  const get = (e: Record<string, unknown>) => e[field!];
+  const combine = (tests: ValueTest[]) => anyOrAll(tests, all);
+  const f = field!;
 
   if (mods.includes('exists')) {
     const want = raw === true || raw === 'true';
-    return (e) => !isAbsent(get(e)) === want;
+    return want ? (e) => !isAbsent(e[f]) : (e) => isAbsent(e[f]);
   }
   if (mods.includes('cidr')) {
-    const ranges = values.map((v) => {
-      const c = parseCidr(String(v));
-      if (typeof c === 'string') throw new SigmaRuntimeError(`invalid cidr value: ${c}`);
-      return cidrMatcher(String(v))!;
-    });
+    const inRanges = cidrListMatcher(values.map(String));
     return (e) => {
-      const v = get(e);
-      if (typeof v !== 'string') return false;
-      for (const inRange of ranges) if (inRange(v)) return true;
-      return false;
+      const v = e[f];
+      return typeof v === 'string' && inRanges(v);
     };
   }
   const numeric = ['gt', 'gte', 'lt', 'lte'].find((m) => mods.includes(m));
@@ -171,7 +165,8 @@ export function compileItem(key: string, raw: unknown): ItemMatcher {
         return numeric === 'gt' ? a > n : numeric === 'gte' ? a >= n : numeric === 'lt' ? a < n : a <= n;
       };
     });
-    return (e) => combine(tests)(get(e));
+    const test = combine(tests);
+    return (e) => test(e[f]);
   }
   if (mods.includes('re')) {
     const flags = (mods.includes('i') ? 'i' : '') + (mods.includes('m') ? 'm' : '') + (mods.includes('s') ? 's' : '');
@@ -179,23 +174,106 @@ export function compileItem(key: string, raw: unknown): ItemMatcher {
       const re = sigmaRegex(String(x), flags);
       return (v: unknown) => !isAbsent(v) && re.test(String(v));
     });
-    return (e) => combine(tests)(get(e));
+    const test = combine(tests);
+    return (e) => test(e[f]);
   }
   const cased = mods.includes('cased');
   const tests = values.map((x) => {
     if (x === null) return (v: unknown) => isAbsent(v);
-    if (typeof x === 'number' || typeof x === 'boolean') return (v: unknown) => !isAbsent(v) && String(v) === String(x);
+    if (typeof x === 'number' || typeof x === 'boolean') {
+      const want = String(x);
+      return (v: unknown) => v === x || (!isAbsent(v) && String(v) === want);
+    }
     let pattern = globPieces(String(x));
     if (mods.includes('contains') || mods.includes('endswith')) pattern = [STAR, ...pattern];
     if (mods.includes('contains') || mods.includes('startswith')) pattern = [...pattern, STAR];
     const fold = (t: string) => (cased ? t : t.toLowerCase());
+    // '' is matched by '' alone: a text of one character or more folds to one or more.
+    if (!pattern.length) return (v: unknown) => v === '' || (!isAbsent(v) && typeof v !== 'string' && String(v) === '');
     const glob = compileGlob(pattern.map((p) => (typeof p === 'string' ? fold(p) : p)));
     return (v: unknown) => !isAbsent(v) && glob(fold(String(v)));
   });
-  const neq = mods.includes('neq');
+  const test = combine(tests);
+  if (mods.includes('neq')) {
+    return (e) => {
+      const v = e[f];
+      return !isAbsent(v) && !test(v);
+    };
+  }
+  return (e) => test(e[f]);
+}
+
+type ValueTest = (v: unknown) => boolean;
+
+/** One test of a field's value from several: any of them, or all of them (`|all`); built once, not per event. */
+function anyOrAll(tests: ValueTest[], all: boolean): ValueTest {
+  if (tests.length === 1) return tests[0]!;
+  if (all) {
+    return (v) => {
+      for (let i = 0; i < tests.length; i++) if (!tests[i]!(v)) return false;
+      return true;
+    };
+  }
+  return (v) => {
+    for (let i = 0; i < tests.length; i++) if (tests[i]!(v)) return true;
+    return false;
+  };
+}
+
+/** Matchers of one event combined: true when any is (`or`) or when all are (`and`). */
+export function anyOf(parts: ItemMatcher[]): ItemMatcher {
+  if (parts.length === 1) return parts[0]!;
   return (e) => {
-    const r = combine(tests)(get(e));
-    return neq ? !isAbsent(get(e)) && !r : r;
+    for (let i = 0; i < parts.length; i++) if (parts[i]!(e)) return true;
+    return false;
+  };
+}
+
+export function allOf(parts: ItemMatcher[]): ItemMatcher {
+  if (parts.length === 1) return parts[0]!;
+  return (e) => {
+    for (let i = 0; i < parts.length; i++) if (!parts[i]!(e)) return false;
+    return true;
+  };
+}
+
+/** The last address text tested and its IPv4 number: a rule tests one field against several range lists per event. */
+let lastAddress = '';
+let lastV4 = -1;
+
+/**
+ * Membership in any of a list of ranges (util/ip semantics: strict dotted quads, IPv4 and IPv6 never match each
+ * other): an IPv4 address is compared with the IPv4 networks in one loop over numbers, and only an address that
+ * is not IPv4 is tested against the IPv6 ranges.
+ */
+function cidrListMatcher(ranges: string[]): (address: string) => boolean {
+  let anyV4 = false;
+  const shifts: number[] = [];
+  const networks: number[] = [];
+  const v6: CidrMatcher[] = [];
+  for (const r of ranges) {
+    const c = parseCidr(r);
+    if (typeof c === 'string') throw new SigmaRuntimeError(`invalid cidr value: ${c}`);
+    if (c.family === 6) v6.push(cidrMatcher(r)!);
+    else if (c.prefix === 0) anyV4 = true; // an unsigned shift by 32 would be a shift by 0
+    else {
+      shifts.push(32 - c.prefix);
+      networks.push(Number(c.network) >>> (32 - c.prefix));
+    }
+  }
+  return (address) => {
+    if (address !== lastAddress) {
+      lastAddress = address;
+      lastV4 = ipv4Number(address);
+    }
+    const v = lastV4;
+    if (v >= 0) {
+      if (anyV4) return true;
+      for (let i = 0; i < shifts.length; i++) if (v >>> shifts[i]! === networks[i]) return true;
+      return false;
+    }
+    for (let i = 0; i < v6.length; i++) if (v6[i]!(address)) return true;
+    return false;
   };
 }
 
@@ -203,10 +281,8 @@ export function compileItem(key: string, raw: unknown): ItemMatcher {
 export function compileSelection(name: string, sel: unknown): ItemMatcher {
   if (Array.isArray(sel)) {
     if (sel.some((s) => typeof s !== 'object' || s === null)) throw new SigmaRuntimeError(`selection '${name}': keyword searches are outside the supported subset`);
-    const parts = sel.map((s, i) => compileSelection(`${name}[${i}]`, s));
-    return (e) => parts.some((p) => p(e));
+    return anyOf(sel.map((s, i) => compileSelection(`${name}[${i}]`, s)));
   }
   if (typeof sel !== 'object' || sel === null) throw new SigmaRuntimeError(`selection '${name}' must be a map or a list of maps`);
-  const items = Object.entries(sel as Record<string, unknown>).map(([k, v]) => compileItem(k, v));
-  return (e) => items.every((i) => i(e));
+  return allOf(Object.entries(sel as Record<string, unknown>).map(([k, v]) => compileItem(k, v)));
 }
