@@ -1,6 +1,8 @@
 import { parseDuration } from '../../load/duration.js';
 import { compileSearch } from './search-expr.js';
-import { tstatsOp, valuesOf } from './tstats-aggregates.js';
+import { fieldReader } from './field-access.js';
+import { eachRow, type EventSource } from './plan.js';
+import { tstatsOp, valuesOf, type TstatsOp } from './tstats-aggregates.js';
 import { SplRuntimeError, asNumber, asString, type SEvent, type SValue } from './values.js';
 
 // `| tstats` over a CIM data model, with Splunk's meaning (Search Reference, tstats):
@@ -19,8 +21,7 @@ import { SplRuntimeError, asNumber, asString, type SEvent, type SValue } from '.
 // of them "summarized", so neither changes a result here. That is the production difference to know about:
 // summariesonly=true misses events not yet summarized (docs/semantics.md).
 
-type Stream = AsyncIterable<SEvent>;
-export type DataModelSource = (model: string, dataset: string) => Stream;
+export type DataModelSource = (model: string, dataset: string) => EventSource;
 
 /** The functions of tstats that the engine computes. */
 const FUNCTIONS = ['count', 'dc', 'values', 'min', 'max', 'sum', 'avg', 'latest', 'earliest'] as const;
@@ -197,30 +198,6 @@ function byValues(q: TstatsQuery, e: SEvent): SValue[][] {
 }
 
 /**
- * The by-values of an event into `keys` when every by-field holds at most one value: true when it has them all,
- * false when one is missing (the event is left out), undefined when one is a multivalue field (see byValues).
- */
-function singleByValues(q: TstatsQuery, e: SEvent, keys: SValue[]): boolean | undefined {
-  for (let i = 0; i < q.by.length; i++) {
-    const f = q.by[i]!.field;
-    const v = e[f];
-    if (f === '_time') {
-      const t = asNumber(v ?? null);
-      if (t === undefined) return false;
-      keys[i] = Math.floor(t / q.spanSeconds!) * q.spanSeconds!;
-    } else if (Array.isArray(v)) {
-      return undefined;
-    } else if (v === undefined || v === null || v === '') {
-      if (q.fillnull === undefined) return false;
-      keys[i] = q.fillnull;
-    } else {
-      keys[i] = asString(v);
-    }
-  }
-  return true;
-}
-
-/**
  * A group's id: its values joined by U+0001 behind one U+0001 (each position holds one type: text, or the _time
  * bucket's number), or, when a value holds that character, their JSON (which starts with '['): one id per tuple
  * either way, and cheaper than JSON for the usual tuple.
@@ -230,51 +207,123 @@ function groupId(keys: readonly SValue[]): string {
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
     if (typeof k === 'string' && k.includes('\u0001')) return JSON.stringify(keys);
-    id += i ? `\u0001${String(k)}` : String(k);
+    id = i ? id + '\u0001' + String(k) : id + String(k);
   }
   return id;
 }
 
-interface TstatsGroup {
-  keys: SValue[];
-  states: unknown[];
+/** The number of rows handed on per batch once the events are read. */
+const ROWS_PER_BATCH = 4096;
+
+/**
+ * A parsed tstats, planned once: field readers for its by-fields and functions, and its groups. A group is one
+ * array: its by-values, then one state per function.
+ */
+class TstatsTable {
+  private readonly ops: TstatsOp[];
+  private readonly reads: ((e: SEvent) => SValue)[];
+  private readonly byReads: (((e: SEvent) => SValue) | undefined)[];
+  private readonly groups = new Map<string, unknown[]>();
+  private readonly keys: SValue[];
+  /** Whether a function reads the event's time (latest, earliest). */
+  private readonly timed: boolean;
+
+  constructor(private readonly q: TstatsQuery) {
+    this.ops = q.aggs.map((a) => tstatsOp(a.fn, a.field !== undefined));
+    this.reads = q.aggs.map((a) => (a.field === undefined ? () => null : fieldReader(a.field)));
+    this.byReads = q.by.map((b) => (b.field === '_time' ? undefined : fieldReader(b.field)));
+    this.keys = new Array<SValue>(q.by.length);
+    this.timed = q.aggs.some((a) => a.fn === 'latest' || a.fn === 'earliest');
+  }
+
+  /** Adds an event to its group(s): an arrow, handed as the per-event callback. */
+  readonly add = (e: SEvent): void => {
+    const q = this.q;
+    if (q.where && !q.where(e)) return;
+    const single = this.singleByValues(e);
+    if (single === true) this.accumulate(this.keys, e);
+    else if (single === undefined) for (const keys of byValues(q, e)) this.accumulate(keys, e);
+  };
+
+  /**
+   * The by-values of an event into `keys` when every by-field holds at most one value: true when it has them all,
+   * false when one is missing (the event is left out), undefined when one is a multivalue field (see byValues).
+   */
+  private singleByValues(e: SEvent): boolean | undefined {
+    const { q, keys, byReads } = this;
+    for (let i = 0; i < byReads.length; i++) {
+      const read = byReads[i];
+      if (read === undefined) {
+        const t = e._time;
+        const n = typeof t === 'number' ? t : asNumber(t ?? null);
+        if (n === undefined) return false;
+        keys[i] = Math.floor(n / q.spanSeconds!) * q.spanSeconds!;
+        continue;
+      }
+      const v = read(e);
+      if (typeof v === 'string' && v !== '') keys[i] = v;
+      else if (Array.isArray(v)) return undefined;
+      else if (v === null || v === '') {
+        if (q.fillnull === undefined) return false;
+        keys[i] = q.fillnull;
+      } else keys[i] = asString(v);
+    }
+    return true;
+  }
+
+  private accumulate(keys: SValue[], e: SEvent): void {
+    const { ops, reads } = this;
+    const id = groupId(keys);
+    let g = this.groups.get(id);
+    const base = keys.length;
+    if (!g) {
+      g = new Array<unknown>(base + ops.length);
+      for (let k = 0; k < base; k++) g[k] = keys[k];
+      for (let k = 0; k < ops.length; k++) g[base + k] = ops[k]!.init;
+      this.groups.set(id, g);
+    }
+    const time = this.timed ? asNumber(e._time ?? null) ?? 0 : 0;
+    for (let k = 0; k < ops.length; k++) g[base + k] = ops[k]!.add(g[base + k], reads[k]!(e), time);
+  }
+
+  /** The rows, one per group in the order groups first appeared, in batches; each group is let go once its row is made. */
+  *rows(): Generator<SEvent[]> {
+    const { q, ops } = this;
+    // Without BY, one row even over no events (as stats).
+    if (!q.by.length && !this.groups.size) this.groups.set('[]', ops.map((o) => o.init));
+    const all: (unknown[] | undefined)[] = [...this.groups.values()];
+    this.groups.clear();
+    const base = q.by.length;
+    for (let start = 0; start < all.length; start += ROWS_PER_BATCH) {
+      const end = Math.min(all.length, start + ROWS_PER_BATCH);
+      const out: SEvent[] = [];
+      for (let i = start; i < end; i++) {
+        const g = all[i]!;
+        all[i] = undefined;
+        const row: SEvent = {};
+        for (let k = 0; k < base; k++) row[q.by[k]!.name] = g[k] as SValue;
+        for (let k = 0; k < ops.length; k++) {
+          const v = ops[k]!.result(g[base + k]);
+          if (v !== null) row[q.aggs[k]!.as] = v;
+        }
+        out.push(row);
+      }
+      yield out;
+    }
+  }
 }
 
 /** Runs a parsed tstats over the data model's events: one row per group, in the order groups first appear. */
-export async function* runTstats(q: TstatsQuery, source: DataModelSource): Stream {
-  const ops = q.aggs.map((a) => tstatsOp(a.fn, a.field !== undefined));
-  const groups = new Map<string, TstatsGroup>();
-  const scratch: SValue[] = new Array<SValue>(q.by.length);
-  const accumulate = (keys: SValue[], e: SEvent, time: number) => {
-    const id = groupId(keys);
-    let g = groups.get(id);
-    if (!g) groups.set(id, (g = { keys: keys.slice(), states: ops.map((o) => o.init) }));
-    for (let k = 0; k < ops.length; k++) {
-      const f = q.aggs[k]!.field;
-      g.states[k] = ops[k]!.add(g.states[k], f === undefined ? undefined : valuesOf(e[f]), time);
-    }
-  };
-  for await (const e of source(q.model, q.dataset)) {
-    if (q.where && !q.where(e)) continue;
-    const time = asNumber(e._time ?? null) ?? 0;
-    const single = singleByValues(q, e, scratch);
-    if (single === true) accumulate(scratch, e, time);
-    else if (single === undefined) for (const keys of byValues(q, e)) accumulate(keys, e, time);
+export function runTstats(q: TstatsQuery, source: DataModelSource): EventSource {
+  async function* batches(): AsyncGenerator<SEvent[]> {
+    const table = new TstatsTable(q);
+    await eachRow(source(q.model, q.dataset), table.add);
+    yield* table.rows();
   }
-  // Without BY, one row even over no events (as stats).
-  if (!q.by.length && !groups.size) groups.set('[]', { keys: [], states: ops.map((o) => o.init) });
-  for (const g of groups.values()) {
-    const row: SEvent = {};
-    q.by.forEach((b, k) => (row[b.name] = g.keys[k]!));
-    q.aggs.forEach((a, k) => {
-      const v = ops[k]!.result(g.states[k]);
-      if (v !== null) row[a.as] = v;
-    });
-    yield row;
-  }
+  return { batches: batches(), row: (r) => r as SEvent };
 }
 
 /** `| tstats ...`: a generating command (the first of its search). */
-export function tstatsCommand(text: string, source: DataModelSource): Stream {
+export function tstatsCommand(text: string, source: DataModelSource): EventSource {
   return runTstats(parseTstats(text), source);
 }
