@@ -212,6 +212,9 @@ function groupId(keys: readonly SValue[]): string {
   return id;
 }
 
+/** The most distinct texts of one by-field interned (see TstatsTable.keep). */
+const INTERN_LIMIT = 1 << 14;
+
 /** The number of rows handed on per batch once the events are read. */
 const ROWS_PER_BATCH = 4096;
 
@@ -225,6 +228,8 @@ class TstatsTable {
   private readonly byReads: (((e: SEvent) => SValue) | undefined)[];
   private readonly groups = new Map<string, unknown[]>();
   private readonly keys: SValue[];
+  /** Per by-field, one copy of each text a group keeps (every event brings its own "PAN-OS"); see keep(). */
+  private readonly texts: (Map<string, string> | undefined)[];
   /** Whether a function reads the event's time (latest, earliest). */
   private readonly timed: boolean;
 
@@ -233,6 +238,7 @@ class TstatsTable {
     this.reads = q.aggs.map((a) => (a.field === undefined ? () => null : fieldReader(a.field)));
     this.byReads = q.by.map((b) => (b.field === '_time' ? undefined : fieldReader(b.field)));
     this.keys = new Array<SValue>(q.by.length);
+    this.texts = q.by.map(() => new Map());
     this.timed = q.aggs.some((a) => a.fn === 'latest' || a.fn === 'earliest');
   }
 
@@ -278,12 +284,26 @@ class TstatsTable {
     const base = keys.length;
     if (!g) {
       g = new Array<unknown>(base + ops.length);
-      for (let k = 0; k < base; k++) g[k] = keys[k];
+      for (let k = 0; k < base; k++) g[k] = this.keep(k, keys[k]!);
       for (let k = 0; k < ops.length; k++) g[base + k] = ops[k]!.init;
       this.groups.set(id, g);
     }
     const time = this.timed ? asNumber(e._time ?? null) ?? 0 : 0;
     for (let k = 0; k < ops.length; k++) g[base + k] = ops[k]!.add(g[base + k], reads[k]!(e), time);
+  }
+
+  /**
+   * The one copy of a by-value kept in new groups. A field with more distinct texts than the table holds (an
+   * address in a high-cardinality stream) repeats too little to gain: its table is dropped and its texts kept as they come.
+   */
+  private keep(k: number, v: SValue): SValue {
+    const texts = this.texts[k];
+    if (texts === undefined || typeof v !== 'string') return v;
+    const y = texts.get(v);
+    if (y !== undefined) return y;
+    if (texts.size < INTERN_LIMIT) texts.set(v, v);
+    else this.texts[k] = undefined;
+    return v;
   }
 
   /** The rows, one per group in the order groups first appeared, in batches; each group is let go once its row is made. */
