@@ -212,6 +212,21 @@ function groupId(keys: readonly SValue[]): string {
   return id;
 }
 
+type Group = unknown[];
+
+/**
+ * Whether a group holds these by-values (its first already equal): as their ids would say, each position holding
+ * one type, so numbers are equal as their texts are (NaN to NaN, -0 to 0).
+ */
+function sameKeys(g: Group, keys: readonly SValue[]): boolean {
+  for (let k = 1; k < keys.length; k++) {
+    const a = g[k];
+    const b = keys[k];
+    if (a !== b && !(a !== a && b !== b)) return false;
+  }
+  return true;
+}
+
 /** The most distinct texts of one by-field interned (see TstatsTable.keep). */
 const INTERN_LIMIT = 1 << 14;
 
@@ -226,7 +241,14 @@ class TstatsTable {
   private readonly ops: TstatsOp[];
   private readonly reads: ((e: SEvent) => SValue)[];
   private readonly byReads: (((e: SEvent) => SValue) | undefined)[];
-  private readonly groups = new Map<string, unknown[]>();
+  /**
+   * The groups by their first by-value: the one group that has it, or, once a second tuple shares it, a map of
+   * those groups by id (groupId). Most first values of a high-cardinality stream (a source address) head one group,
+   * found without building an id.
+   */
+  private readonly index = new Map<SValue, Group | Map<string, Group>>();
+  /** The groups in the order they first appeared. */
+  private groups: Group[] = [];
   private readonly keys: SValue[];
   /** Per by-field, one copy of each text a group keeps (every event brings its own "PAN-OS"); see keep(). */
   private readonly texts: (Map<string, string> | undefined)[];
@@ -279,17 +301,41 @@ class TstatsTable {
 
   private accumulate(keys: SValue[], e: SEvent): void {
     const { ops, reads } = this;
-    const id = groupId(keys);
-    let g = this.groups.get(id);
+    const g = this.groupOf(keys);
     const base = keys.length;
-    if (!g) {
-      g = new Array<unknown>(base + ops.length);
-      for (let k = 0; k < base; k++) g[k] = this.keep(k, keys[k]!);
-      for (let k = 0; k < ops.length; k++) g[base + k] = ops[k]!.init;
-      this.groups.set(id, g);
-    }
     const time = this.timed ? asNumber(e._time ?? null) ?? 0 : 0;
     for (let k = 0; k < ops.length; k++) g[base + k] = ops[k]!.add(g[base + k], reads[k]!(e), time);
+  }
+
+  /** The group of a tuple of by-values, made on its first event. */
+  private groupOf(keys: SValue[]): Group {
+    if (!keys.length) return this.groups[0] ?? this.newGroup(keys);
+    const at = this.index.get(keys[0]!);
+    if (at === undefined) {
+      const g = this.newGroup(keys);
+      this.index.set(keys[0]!, g);
+      return g;
+    }
+    if (!(at instanceof Map)) {
+      if (sameKeys(at, keys)) return at;
+      const g = this.newGroup(keys);
+      this.index.set(keys[0]!, new Map([[groupId(at.slice(0, keys.length) as SValue[]), at], [groupId(keys), g]]));
+      return g;
+    }
+    const id = groupId(keys);
+    let g = at.get(id);
+    if (g === undefined) at.set(id, (g = this.newGroup(keys)));
+    return g;
+  }
+
+  private newGroup(keys: SValue[]): Group {
+    const { ops } = this;
+    const base = keys.length;
+    const g: Group = new Array<unknown>(base + ops.length);
+    for (let k = 0; k < base; k++) g[k] = this.keep(k, keys[k]!);
+    for (let k = 0; k < ops.length; k++) g[base + k] = ops[k]!.init;
+    this.groups.push(g);
+    return g;
   }
 
   /**
@@ -310,9 +356,10 @@ class TstatsTable {
   *rows(): Generator<SEvent[]> {
     const { q, ops } = this;
     // Without BY, one row even over no events (as stats).
-    if (!q.by.length && !this.groups.size) this.groups.set('[]', ops.map((o) => o.init));
-    const all: (unknown[] | undefined)[] = [...this.groups.values()];
-    this.groups.clear();
+    if (!q.by.length && !this.groups.length) this.newGroup([]);
+    const all: (Group | undefined)[] = this.groups;
+    this.groups = [];
+    this.index.clear();
     const base = q.by.length;
     for (let start = 0; start < all.length; start += ROWS_PER_BATCH) {
       const end = Math.min(all.length, start + ROWS_PER_BATCH);
