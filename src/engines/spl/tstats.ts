@@ -227,6 +227,23 @@ function sameKeys(g: Group, keys: readonly SValue[]): boolean {
   return true;
 }
 
+/**
+ * A row of these fields from their values in order (undefined: absent, as a search's rows hold it): generated once
+ * as an object literal, so every row has one shape. Names are written as JSON string literals (data, never code);
+ * names that repeat or that a literal would read as its prototype fall back to a loop in which a later field wins.
+ */
+function rowOf(names: string[]): (values: readonly unknown[]) => SEvent {
+  if (new Set(names).size !== names.length || names.includes('__proto__')) {
+    return (values) => {
+      const row: SEvent = {};
+      for (let k = 0; k < names.length; k++) if (values[k] !== undefined) row[names[k]!] = values[k] as SValue;
+      return row;
+    };
+  }
+  const body = `return {${names.map((n, k) => `${JSON.stringify(n)}: g[${k}]`).join(', ')}};`;
+  return new Function('g', body) as (values: readonly unknown[]) => SEvent;
+}
+
 /** The most distinct texts of one by-field interned (see TstatsTable.keep). */
 const INTERN_LIMIT = 1 << 14;
 
@@ -252,6 +269,8 @@ class TstatsTable {
   private readonly keys: SValue[];
   /** Per by-field, one copy of each text a group keeps (every event brings its own "PAN-OS"); see keep(). */
   private readonly texts: (Map<string, string> | undefined)[];
+  /** A row from a group's by-values and results (see rowOf). */
+  private readonly row: (values: readonly unknown[]) => SEvent;
   /** Whether a function reads the event's time (latest, earliest). */
   private readonly timed: boolean;
 
@@ -261,6 +280,7 @@ class TstatsTable {
     this.byReads = q.by.map((b) => (b.field === '_time' ? undefined : fieldReader(b.field)));
     this.keys = new Array<SValue>(q.by.length);
     this.texts = q.by.map(() => new Map());
+    this.row = rowOf([...q.by.map((b) => b.name), ...q.aggs.map((a) => a.as)]);
     this.timed = q.aggs.some((a) => a.fn === 'latest' || a.fn === 'earliest');
   }
 
@@ -367,13 +387,12 @@ class TstatsTable {
       for (let i = start; i < end; i++) {
         const g = all[i]!;
         all[i] = undefined;
-        const row: SEvent = {};
-        for (let k = 0; k < base; k++) row[q.by[k]!.name] = g[k] as SValue;
+        // The results take their states' places: the group becomes the row's values, in the row's field order.
         for (let k = 0; k < ops.length; k++) {
           const v = ops[k]!.result(g[base + k]);
-          if (v !== null) row[q.aggs[k]!.as] = v;
+          g[base + k] = v === null ? undefined : v;
         }
-        out.push(row);
+        out.push(this.row(g));
       }
       yield out;
     }
