@@ -29,6 +29,14 @@ describe('SPL search command semantics', () => {
     expect(compileSearch('src_ip=172.16.0.0/12')(ev({ src_ip: '172.160.0.1' }))).toBe(false);
     expect(compileSearch('*')(ev({}))).toBe(true);
   });
+  it("a value holding a '/' also matches as text (a range's own text, a path), only texts holding a '/'", () => {
+    expect(compileSearch('note=172.16.0.0/12')(ev({ note: '172.16.0.0/12' }))).toBe(true);
+    expect(compileSearch('uri=/Admin/*')(ev({ uri: '/admin/login' }))).toBe(true);
+    expect(compileSearch('uri=*/x')(ev({ uri: 'A/X' }))).toBe(true);
+    expect(compileSearch('uri=*/x')(ev({ uri: 'ax' }))).toBe(false);
+    expect(compileSearch('NOT (src_ip=10.0.0.0/8 OR src_ip=fc00::/7)')(ev({ src_ip: '45.1.2.3' }))).toBe(true);
+    expect(compileSearch('NOT (src_ip=10.0.0.0/8 OR src_ip=fc00::/7)')(ev({ src_ip: 'FC00::1' }))).toBe(false);
+  });
 });
 
 describe('SPL eval/where semantics', () => {

@@ -114,6 +114,44 @@ describe('SPL engine: tstats', () => {
     expect(rows).toEqual([{ v: 'B', e: 'A', lo: 9, hi: 100, s: 119 }]);
   });
 
+  it('numbers and texts in one field: min/max/sum/avg read a number as its text would be read', async () => {
+    // Events carry numbers (JSON numbers) and texts: a number meets a numeric best as a number, a text best as text.
+    const rows = await run(`| tstats min(All_Traffic.bytes) AS lo max(All_Traffic.bytes) AS hi sum(All_Traffic.bytes) AS s avg(All_Traffic.bytes) AS a dc(All_Traffic.bytes) AS d ${FROM} by All_Traffic.src_ip`, [
+      { _time: 1, src_ip: 'n', bytes: 5 },
+      { _time: 2, src_ip: 'n', bytes: '10' },
+      { _time: 3, src_ip: 'n', bytes: 2.5 },
+      { _time: 4, src_ip: 'n', bytes: '-1' },
+      { _time: 5, src_ip: 'n', bytes: 5 },
+      { _time: 1, src_ip: 't', bytes: 7 },
+      { _time: 2, src_ip: 't', bytes: 'x' },
+      { _time: 3, src_ip: 't', bytes: 300 },
+      { _time: 4, src_ip: 't', bytes: Number.NaN },
+    ]);
+    expect(rows).toEqual([
+      { 'All_Traffic.src_ip': 'n', lo: -1, hi: 10, s: 21.5, a: 21.5 / 5, d: 4 },
+      // 'x' is greater than "7" as text (and than "300" after it); "NaN" is text, and no number for sum and avg.
+      { 'All_Traffic.src_ip': 't', lo: 7, hi: 'x', s: 307, a: 153.5, d: 4 },
+    ]);
+  });
+
+  it('groups sharing a first by-value stay apart and keep the order they first appeared in', async () => {
+    const rows = await run(`| tstats count min(_time) AS first ${FROM} by All_Traffic.src_ip All_Traffic.dest_ip _time span=10s`, [
+      { _time: 1, src_ip: 'a', dest_ip: 'x' },
+      { _time: 2, src_ip: 'b', dest_ip: 'x' },
+      { _time: 3, src_ip: 'a', dest_ip: 'y' },
+      { _time: 4, src_ip: 'a', dest_ip: 'x' },
+      { _time: 5, src_ip: 'a', dest_ip: 'y' },
+      { _time: 16, src_ip: 'a', dest_ip: 'x' },
+      { _time: 7, src_ip: 'b', dest_ip: 'x' },
+    ]);
+    expect(rows).toEqual([
+      { 'All_Traffic.src_ip': 'a', 'All_Traffic.dest_ip': 'x', _time: 0, count: 2, first: 1 },
+      { 'All_Traffic.src_ip': 'b', 'All_Traffic.dest_ip': 'x', _time: 0, count: 2, first: 2 },
+      { 'All_Traffic.src_ip': 'a', 'All_Traffic.dest_ip': 'y', _time: 0, count: 2, first: 3 },
+      { 'All_Traffic.src_ip': 'a', 'All_Traffic.dest_ip': 'x', _time: 10, count: 1, first: 16 },
+    ]);
+  });
+
   it('a multivalue by-field gives a row per value; without BY, one row even over no events', async () => {
     expect(await run(`| tstats count ${FROM} by All_Traffic.dest_port`, [{ _time: 1, dest_port: ['22', '80'] }])).toEqual([
       { 'All_Traffic.dest_port': '22', count: 1 },

@@ -51,7 +51,7 @@ export const splEngine: Engine = {
         return s?.datamodel === model && s?.dataset === dataset;
       });
       if (!branch) throw new SplRuntimeError(`data model ${model}.${dataset} is not the source of any branch of ${rule.slug}`);
-      return { items: run.read(branch.source), row: (item) => (item as NativeEvent).native as SEvent };
+      return { batches: run.batches(branch.source), row: (item) => (item as NativeEvent).native as SEvent };
     };
     const rows: Row[] = [];
     const lookups = readLookups(run.distDir);

@@ -14,7 +14,7 @@ import { SplRuntimeError, type SEvent } from './values.js';
 // (plan.ts) and then run: no text is parsed and no expression is built per event.
 
 type Stream = AsyncIterable<SEvent>;
-/** The events of a data model's dataset, as rows or as items carrying a row (plan.ts). */
+/** The events of a data model's dataset, as rows or as batches of items carrying a row (plan.ts). */
 export type DatamodelSource = (model: string, dataset: string) => EventSource;
 
 /**
@@ -170,7 +170,7 @@ function generatingCommand({ name, rest, text }: Command, ctx: SearchContext): P
     }
     case 'tstats':
       // tstats reads the data model's events and yields its own summary rows (tstats.ts).
-      return () => tstatsCommand(rest, (model, dataset) => eventRows(ctx.source(model, dataset)));
+      return () => tstatsCommand(rest, ctx.source);
     default:
       return undefined;
   }
@@ -260,13 +260,4 @@ function stringEnd(text: string, start: number): number {
     else if (text[i] === '"') return i;
   }
   return -1;
-}
-
-/** The rows of an event source, for a command that reads them as a plain stream (tstats). */
-async function* eventRows(source: EventSource): AsyncGenerator<SEvent> {
-  if (Symbol.asyncIterator in source) {
-    yield* source as AsyncIterable<SEvent>;
-    return;
-  }
-  for await (const item of source.items) yield source.row(item);
 }

@@ -32,10 +32,20 @@ export type Stage =
   };
 
 /**
- * The events a generating command reads: rows, or items that carry one (`row` picks it out), so that a caller's
- * stream of wrapped events is read without a second async generator in between.
+ * The events a generating command reads: rows, or batches of items that carry one (`row` picks it out), so that a
+ * caller's stream of wrapped events is read one await per batch, not per event.
  */
-export type EventSource = AsyncIterable<SEvent> | { items: AsyncIterable<unknown>; row: (item: unknown) => SEvent };
+export type EventSource = AsyncIterable<SEvent> | { batches: AsyncIterable<readonly unknown[]>; row: (item: unknown) => SEvent };
+
+/** Calls `f` with every row of a source, in order; within a batch without an async step. */
+export async function eachRow(source: EventSource, f: (row: SEvent) => void): Promise<void> {
+  if (Symbol.asyncIterator in source) {
+    for await (const row of source) f(row);
+    return;
+  }
+  const pick = source.row;
+  for await (const batch of source.batches) for (let i = 0; i < batch.length; i++) f(pick(batch[i]));
+}
 
 /** A compiled search: where its rows come from, and its stages in order. */
 export interface Plan {
@@ -55,12 +65,7 @@ export async function runPlan(plan: Plan): Promise<SEvent[]> {
   const out: SEvent[] = [];
   const head = connect(plan.stages, { push: (r) => void out.push(withoutAbsent(r)), end: () => undefined });
   const copy = plan.row;
-  const source = plan.rows();
-  if (Symbol.asyncIterator in source) for await (const event of source) head.push(copy(event));
-  else {
-    const pick = source.row;
-    for await (const item of source.items) head.push(copy(pick(item)));
-  }
+  await eachRow(plan.rows(), (event) => head.push(copy(event)));
   head.end();
   return out;
 }

@@ -25,13 +25,16 @@ function tokenize(s: string): Tok[] {
 
 /** The test of one value against a search pattern (case-insensitive, `*` wildcards, a CIDR range), built once. */
 function valueMatcher(pattern: string): (v: SValue) => boolean {
-  const inRange = pattern.includes('/') ? cidrMatcher(pattern) : undefined;
+  const slash = pattern.includes('/');
+  const inRange = slash ? cidrMatcher(pattern) : undefined;
   const re = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[\\s\\S]*')}$`, 'iu');
   const one = (x: SValue): boolean => {
     if (x === null) return false;
     const s = asString(x);
-    // The pattern as text holds a '/', so it matches no address: an address outside the range fails both tests.
     if (inRange && inRange(s)) return true;
+    // A pattern holding a '/' matches as text only a text holding one (no other character folds to '/'): an
+    // address outside the range needs no regular expression.
+    if (slash && !s.includes('/')) return false;
     return re.test(s);
   };
   return (v) => (Array.isArray(v) ? v.some(one) : one(v));
@@ -94,7 +97,7 @@ export function compileSearch(text: string, fields?: Set<string>): (e: SEvent) =
       i++;
       parts.push(atom());
     }
-    return parts.length === 1 ? parts[0]! : (e: SEvent) => parts.some((p) => p(e));
+    return parts.length === 1 ? parts[0]! : anyOf(parts);
   };
   const conj = () => {
     const parts = [disj()];
@@ -102,9 +105,25 @@ export function compileSearch(text: string, fields?: Set<string>): (e: SEvent) =
       if (toks[i]!.t === 'AND') i++;
       parts.push(disj());
     }
-    return parts.length === 1 ? parts[0]! : (e: SEvent) => parts.every((p) => p(e));
+    return parts.length === 1 ? parts[0]! : allOf(parts);
   };
   const result = toks.length ? conj() : () => true;
   if (i !== toks.length) throw new SplRuntimeError(`unexpected '${toks[i]!.v}' in search: ${text}`);
   return result;
+}
+
+function anyOf(parts: ((e: SEvent) => boolean)[]): (e: SEvent) => boolean {
+  const n = parts.length;
+  return (e) => {
+    for (let i = 0; i < n; i++) if (parts[i]!(e)) return true;
+    return false;
+  };
+}
+
+function allOf(parts: ((e: SEvent) => boolean)[]): (e: SEvent) => boolean {
+  const n = parts.length;
+  return (e) => {
+    for (let i = 0; i < n; i++) if (!parts[i]!(e)) return false;
+    return true;
+  };
 }

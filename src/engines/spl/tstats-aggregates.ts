@@ -6,11 +6,15 @@ import { SplRuntimeError, asNumber, asString, splunkCompare, type SValue } from 
 
 export type TstatsFn = 'count' | 'dc' | 'values' | 'min' | 'max' | 'sum' | 'avg' | 'latest' | 'earliest';
 
-/** One function over one field: its first state, how an event's value changes it, and its result. */
+/**
+ * One function over one field: its first state, how an event's value changes it, and its result. `v` is the field's
+ * value as the event holds it (null when missing); each function reads it as Splunk's functions do (valuesOf), with
+ * a direct path for the one string or number most events hold.
+ */
 export interface TstatsOp {
   readonly init: unknown;
-  /** The new state; `v` is the field's values as Splunk's functions read them (valuesOf), `time` the event's. */
-  add(state: unknown, v: string | string[] | undefined, time: number): unknown;
+  /** The new state after an event whose field holds `v`, at `time` (read only by latest and earliest). */
+  add(state: unknown, v: SValue, time: number): unknown;
   result(state: unknown): SValue;
 }
 
@@ -35,21 +39,32 @@ function distinctOf(s: Distinct): string[] {
   return s === undefined ? [] : typeof s === 'string' ? [s] : [...s];
 }
 
+/** A finite number's text reads back as that number: min, max and sum skip the round trip through text. */
+function finite(v: SValue): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
 export function tstatsOp(fn: TstatsFn, counted: boolean): TstatsOp {
   switch (fn) {
     case 'count':
       // A bare count counts events; count(f) the events that have a value of f.
-      return { init: 0, add: (n, v) => (!counted || v !== undefined ? (n as number) + 1 : n), result: (n) => n as number };
+      return {
+        init: 0,
+        add: counted ? (n, v) => (valuesOf(v) !== undefined ? (n as number) + 1 : n) : (n) => (n as number) + 1,
+        result: (n) => n as number,
+      };
     case 'dc':
     case 'values':
       // Distinct by text, as stats: "22" and "022" are two values; values() sorts them lexicographically.
       return {
         init: undefined,
         add: (s, v) => {
-          if (v === undefined) return s;
-          if (typeof v === 'string') return addDistinct(s as Distinct, v);
+          if (typeof v === 'string') return v === '' ? s : addDistinct(s as Distinct, v);
+          const xs = valuesOf(v);
+          if (xs === undefined) return s;
+          if (typeof xs === 'string') return addDistinct(s as Distinct, xs);
           let d = s as Distinct;
-          for (const x of v) d = addDistinct(d, x);
+          for (const x of xs) d = addDistinct(d, x);
           return d;
         },
         result: (s) => {
@@ -61,13 +76,17 @@ export function tstatsOp(fn: TstatsFn, counted: boolean): TstatsOp {
     case 'max': {
       const better = (x: string, best: SValue) => best === null || (fn === 'min' ? splunkCompare(x, best) < 0 : splunkCompare(x, best) > 0);
       const one = (best: SValue, x: string): SValue => (better(x, best) ? asNumber(x) ?? x : best);
+      const min = fn === 'min';
       return {
         init: null,
         add: (s, v) => {
-          if (v === undefined) return s;
-          if (typeof v === 'string') return one(s as SValue, v);
+          // A number against a numeric best (or none) compares as numbers, as its text would.
+          if (finite(v) && (s === null || typeof s === 'number')) return s === null || (min ? v < s : v > s) ? v + 0 : s;
+          const xs = valuesOf(v);
+          if (xs === undefined) return s;
+          if (typeof xs === 'string') return one(s as SValue, xs);
           let best = s as SValue;
-          for (const x of v) best = one(best, x);
+          for (const x of xs) best = one(best, x);
           return best;
         },
         result: (s) => s as SValue,
@@ -79,9 +98,16 @@ export function tstatsOp(fn: TstatsFn, counted: boolean): TstatsOp {
       return {
         init: undefined,
         add: (s, v) => {
-          if (v === undefined) return s;
           let acc = s as [number, number] | undefined;
-          for (const x of typeof v === 'string' ? [v] : v) {
+          if (finite(v)) {
+            acc ??= [0, 0];
+            acc[0] += v;
+            acc[1]++;
+            return acc;
+          }
+          const xs = valuesOf(v);
+          if (xs === undefined) return s;
+          for (const x of typeof xs === 'string' ? [xs] : xs) {
             const k = asNumber(x);
             if (k === undefined) continue;
             acc ??= [0, 0];
@@ -101,10 +127,11 @@ export function tstatsOp(fn: TstatsFn, counted: boolean): TstatsOp {
       return {
         init: undefined,
         add: (s, v, time) => {
-          if (v === undefined) return s;
+          const xs = valuesOf(v);
+          if (xs === undefined) return s;
           const at = s as [number, SValue] | undefined;
           if (at !== undefined && !(fn === 'latest' ? time > at[0] : time < at[0])) return s;
-          return [time, typeof v === 'string' ? v : v.length === 1 ? v[0]! : v];
+          return [time, typeof xs === 'string' ? xs : xs.length === 1 ? xs[0]! : xs];
         },
         result: (s) => (s === undefined ? null : (s as [number, SValue])[1]),
       };

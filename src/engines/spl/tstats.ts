@@ -1,6 +1,8 @@
 import { parseDuration } from '../../load/duration.js';
 import { compileSearch } from './search-expr.js';
-import { tstatsOp, valuesOf } from './tstats-aggregates.js';
+import { fieldReader } from './field-access.js';
+import { eachRow, type EventSource } from './plan.js';
+import { tstatsOp, valuesOf, type TstatsOp } from './tstats-aggregates.js';
 import { SplRuntimeError, asNumber, asString, type SEvent, type SValue } from './values.js';
 
 // `| tstats` over a CIM data model, with Splunk's meaning (Search Reference, tstats):
@@ -19,8 +21,7 @@ import { SplRuntimeError, asNumber, asString, type SEvent, type SValue } from '.
 // of them "summarized", so neither changes a result here. That is the production difference to know about:
 // summariesonly=true misses events not yet summarized (docs/semantics.md).
 
-type Stream = AsyncIterable<SEvent>;
-export type DataModelSource = (model: string, dataset: string) => Stream;
+export type DataModelSource = (model: string, dataset: string) => EventSource;
 
 /** The functions of tstats that the engine computes. */
 const FUNCTIONS = ['count', 'dc', 'values', 'min', 'max', 'sum', 'avg', 'latest', 'earliest'] as const;
@@ -197,30 +198,6 @@ function byValues(q: TstatsQuery, e: SEvent): SValue[][] {
 }
 
 /**
- * The by-values of an event into `keys` when every by-field holds at most one value: true when it has them all,
- * false when one is missing (the event is left out), undefined when one is a multivalue field (see byValues).
- */
-function singleByValues(q: TstatsQuery, e: SEvent, keys: SValue[]): boolean | undefined {
-  for (let i = 0; i < q.by.length; i++) {
-    const f = q.by[i]!.field;
-    const v = e[f];
-    if (f === '_time') {
-      const t = asNumber(v ?? null);
-      if (t === undefined) return false;
-      keys[i] = Math.floor(t / q.spanSeconds!) * q.spanSeconds!;
-    } else if (Array.isArray(v)) {
-      return undefined;
-    } else if (v === undefined || v === null || v === '') {
-      if (q.fillnull === undefined) return false;
-      keys[i] = q.fillnull;
-    } else {
-      keys[i] = asString(v);
-    }
-  }
-  return true;
-}
-
-/**
  * A group's id: its values joined by U+0001 behind one U+0001 (each position holds one type: text, or the _time
  * bucket's number), or, when a value holds that character, their JSON (which starts with '['): one id per tuple
  * either way, and cheaper than JSON for the usual tuple.
@@ -230,51 +207,209 @@ function groupId(keys: readonly SValue[]): string {
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
     if (typeof k === 'string' && k.includes('\u0001')) return JSON.stringify(keys);
-    id += i ? `\u0001${String(k)}` : String(k);
+    id = i ? id + '\u0001' + String(k) : id + String(k);
   }
   return id;
 }
 
-interface TstatsGroup {
-  keys: SValue[];
-  states: unknown[];
+type Group = unknown[];
+
+/**
+ * Whether a group holds these by-values (its first already equal): as their ids would say, each position holding
+ * one type, so numbers are equal as their texts are (NaN to NaN, -0 to 0).
+ */
+function sameKeys(g: Group, keys: readonly SValue[]): boolean {
+  for (let k = 1; k < keys.length; k++) {
+    const a = g[k];
+    const b = keys[k];
+    if (a !== b && !(a !== a && b !== b)) return false;
+  }
+  return true;
+}
+
+/**
+ * A row of these fields from their values in order (undefined: absent, as a search's rows hold it): generated once
+ * as an object literal, so every row has one shape. Names are written as JSON string literals (data, never code);
+ * names that repeat or that a literal would read as its prototype fall back to a loop in which a later field wins.
+ */
+function rowOf(names: string[]): (values: readonly unknown[]) => SEvent {
+  if (new Set(names).size !== names.length || names.includes('__proto__')) {
+    return (values) => {
+      const row: SEvent = {};
+      for (let k = 0; k < names.length; k++) if (values[k] !== undefined) row[names[k]!] = values[k] as SValue;
+      return row;
+    };
+  }
+  const body = `return {${names.map((n, k) => `${JSON.stringify(n)}: g[${k}]`).join(', ')}};`;
+  return new Function('g', body) as (values: readonly unknown[]) => SEvent;
+}
+
+/** The most distinct texts of one by-field interned (see TstatsTable.keep). */
+const INTERN_LIMIT = 1 << 14;
+
+/** The number of rows handed on per batch once the events are read. */
+const ROWS_PER_BATCH = 4096;
+
+/**
+ * A parsed tstats, planned once: field readers for its by-fields and functions, and its groups. A group is one
+ * array: its by-values, then one state per function.
+ */
+class TstatsTable {
+  private readonly ops: TstatsOp[];
+  private readonly reads: ((e: SEvent) => SValue)[];
+  private readonly byReads: (((e: SEvent) => SValue) | undefined)[];
+  /**
+   * The groups by their first by-value: the one group that has it, or, once a second tuple shares it, a map of
+   * those groups by id (groupId). Most first values of a high-cardinality stream (a source address) head one group,
+   * found without building an id.
+   */
+  private readonly index = new Map<SValue, Group | Map<string, Group>>();
+  /** The groups in the order they first appeared. */
+  private groups: Group[] = [];
+  private readonly keys: SValue[];
+  /** Per by-field, one copy of each text a group keeps (every event brings its own "PAN-OS"); see keep(). */
+  private readonly texts: (Map<string, string> | undefined)[];
+  /** A row from a group's by-values and results (see rowOf). */
+  private readonly row: (values: readonly unknown[]) => SEvent;
+  /** Whether a function reads the event's time (latest, earliest). */
+  private readonly timed: boolean;
+
+  constructor(private readonly q: TstatsQuery) {
+    this.ops = q.aggs.map((a) => tstatsOp(a.fn, a.field !== undefined));
+    this.reads = q.aggs.map((a) => (a.field === undefined ? () => null : fieldReader(a.field)));
+    this.byReads = q.by.map((b) => (b.field === '_time' ? undefined : fieldReader(b.field)));
+    this.keys = new Array<SValue>(q.by.length);
+    this.texts = q.by.map(() => new Map());
+    this.row = rowOf([...q.by.map((b) => b.name), ...q.aggs.map((a) => a.as)]);
+    this.timed = q.aggs.some((a) => a.fn === 'latest' || a.fn === 'earliest');
+  }
+
+  /** Adds an event to its group(s): an arrow, handed as the per-event callback. */
+  readonly add = (e: SEvent): void => {
+    const q = this.q;
+    if (q.where && !q.where(e)) return;
+    const single = this.singleByValues(e);
+    if (single === true) this.accumulate(this.keys, e);
+    else if (single === undefined) for (const keys of byValues(q, e)) this.accumulate(keys, e);
+  };
+
+  /**
+   * The by-values of an event into `keys` when every by-field holds at most one value: true when it has them all,
+   * false when one is missing (the event is left out), undefined when one is a multivalue field (see byValues).
+   */
+  private singleByValues(e: SEvent): boolean | undefined {
+    const { q, keys, byReads } = this;
+    for (let i = 0; i < byReads.length; i++) {
+      const read = byReads[i];
+      if (read === undefined) {
+        const t = e._time;
+        const n = typeof t === 'number' ? t : asNumber(t ?? null);
+        if (n === undefined) return false;
+        keys[i] = Math.floor(n / q.spanSeconds!) * q.spanSeconds!;
+        continue;
+      }
+      const v = read(e);
+      if (typeof v === 'string' && v !== '') keys[i] = v;
+      else if (Array.isArray(v)) return undefined;
+      else if (v === null || v === '') {
+        if (q.fillnull === undefined) return false;
+        keys[i] = q.fillnull;
+      } else keys[i] = asString(v);
+    }
+    return true;
+  }
+
+  private accumulate(keys: SValue[], e: SEvent): void {
+    const { ops, reads } = this;
+    const g = this.groupOf(keys);
+    const base = keys.length;
+    const time = this.timed ? asNumber(e._time ?? null) ?? 0 : 0;
+    for (let k = 0; k < ops.length; k++) g[base + k] = ops[k]!.add(g[base + k], reads[k]!(e), time);
+  }
+
+  /** The group of a tuple of by-values, made on its first event. */
+  private groupOf(keys: SValue[]): Group {
+    if (!keys.length) return this.groups[0] ?? this.newGroup(keys);
+    const at = this.index.get(keys[0]!);
+    if (at === undefined) {
+      const g = this.newGroup(keys);
+      this.index.set(keys[0]!, g);
+      return g;
+    }
+    if (!(at instanceof Map)) {
+      if (sameKeys(at, keys)) return at;
+      const g = this.newGroup(keys);
+      this.index.set(keys[0]!, new Map([[groupId(at.slice(0, keys.length) as SValue[]), at], [groupId(keys), g]]));
+      return g;
+    }
+    const id = groupId(keys);
+    let g = at.get(id);
+    if (g === undefined) at.set(id, (g = this.newGroup(keys)));
+    return g;
+  }
+
+  private newGroup(keys: SValue[]): Group {
+    const { ops } = this;
+    const base = keys.length;
+    const g: Group = new Array<unknown>(base + ops.length);
+    for (let k = 0; k < base; k++) g[k] = this.keep(k, keys[k]!);
+    for (let k = 0; k < ops.length; k++) g[base + k] = ops[k]!.init;
+    this.groups.push(g);
+    return g;
+  }
+
+  /**
+   * The one copy of a by-value kept in new groups. A field with more distinct texts than the table holds (an
+   * address in a high-cardinality stream) repeats too little to gain: its table is dropped and its texts kept as they come.
+   */
+  private keep(k: number, v: SValue): SValue {
+    const texts = this.texts[k];
+    if (texts === undefined || typeof v !== 'string') return v;
+    const y = texts.get(v);
+    if (y !== undefined) return y;
+    if (texts.size < INTERN_LIMIT) texts.set(v, v);
+    else this.texts[k] = undefined;
+    return v;
+  }
+
+  /** The rows, one per group in the order groups first appeared, in batches; each group is let go once its row is made. */
+  *rows(): Generator<SEvent[]> {
+    const { q, ops } = this;
+    // Without BY, one row even over no events (as stats).
+    if (!q.by.length && !this.groups.length) this.newGroup([]);
+    const all: (Group | undefined)[] = this.groups;
+    this.groups = [];
+    this.index.clear();
+    const base = q.by.length;
+    for (let start = 0; start < all.length; start += ROWS_PER_BATCH) {
+      const end = Math.min(all.length, start + ROWS_PER_BATCH);
+      const out: SEvent[] = [];
+      for (let i = start; i < end; i++) {
+        const g = all[i]!;
+        all[i] = undefined;
+        // The results take their states' places: the group becomes the row's values, in the row's field order.
+        for (let k = 0; k < ops.length; k++) {
+          const v = ops[k]!.result(g[base + k]);
+          g[base + k] = v === null ? undefined : v;
+        }
+        out.push(this.row(g));
+      }
+      yield out;
+    }
+  }
 }
 
 /** Runs a parsed tstats over the data model's events: one row per group, in the order groups first appear. */
-export async function* runTstats(q: TstatsQuery, source: DataModelSource): Stream {
-  const ops = q.aggs.map((a) => tstatsOp(a.fn, a.field !== undefined));
-  const groups = new Map<string, TstatsGroup>();
-  const scratch: SValue[] = new Array<SValue>(q.by.length);
-  const accumulate = (keys: SValue[], e: SEvent, time: number) => {
-    const id = groupId(keys);
-    let g = groups.get(id);
-    if (!g) groups.set(id, (g = { keys: keys.slice(), states: ops.map((o) => o.init) }));
-    for (let k = 0; k < ops.length; k++) {
-      const f = q.aggs[k]!.field;
-      g.states[k] = ops[k]!.add(g.states[k], f === undefined ? undefined : valuesOf(e[f]), time);
-    }
-  };
-  for await (const e of source(q.model, q.dataset)) {
-    if (q.where && !q.where(e)) continue;
-    const time = asNumber(e._time ?? null) ?? 0;
-    const single = singleByValues(q, e, scratch);
-    if (single === true) accumulate(scratch, e, time);
-    else if (single === undefined) for (const keys of byValues(q, e)) accumulate(keys, e, time);
+export function runTstats(q: TstatsQuery, source: DataModelSource): EventSource {
+  async function* batches(): AsyncGenerator<SEvent[]> {
+    const table = new TstatsTable(q);
+    await eachRow(source(q.model, q.dataset), table.add);
+    yield* table.rows();
   }
-  // Without BY, one row even over no events (as stats).
-  if (!q.by.length && !groups.size) groups.set('[]', { keys: [], states: ops.map((o) => o.init) });
-  for (const g of groups.values()) {
-    const row: SEvent = {};
-    q.by.forEach((b, k) => (row[b.name] = g.keys[k]!));
-    q.aggs.forEach((a, k) => {
-      const v = ops[k]!.result(g.states[k]);
-      if (v !== null) row[a.as] = v;
-    });
-    yield row;
-  }
+  return { batches: batches(), row: (r) => r as SEvent };
 }
 
 /** `| tstats ...`: a generating command (the first of its search). */
-export function tstatsCommand(text: string, source: DataModelSource): Stream {
+export function tstatsCommand(text: string, source: DataModelSource): EventSource {
   return runTstats(parseTstats(text), source);
 }
