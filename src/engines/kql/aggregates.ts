@@ -3,16 +3,13 @@
 // need the same state share one channel (dcountif(x, p) is the size of make_set_if(x, p)'s set; count() twice is
 // one count), so a group holds each state once.
 import { addDistinct, distinctSize, distinctValues, hasDistinct, type Distinct } from './distinct.js';
+import { countChannel, numberChannel, valueChannel, type Channel } from './group-columns.js';
 import type { Row } from './layout.js';
 import { compileScalar, type Scope } from './scalar.js';
 import { kindOf, list, text, type Node } from './syntax.js';
 import { KqlRuntimeError, T, arrayOf, compare, isEmpty, isNumberValued, valueKey, type KValue, type StaticType } from './values.js';
 
-/** A per-group state and how a row updates it. `init` is immutable (a number, null or undefined). */
-export interface Channel {
-  init: unknown;
-  add(state: unknown, row: Row): unknown;
-}
+export type { Channel } from './group-columns.js';
 
 /** An aggregate call: the channel it reads and its result from that channel's final state. */
 export interface AggregateCall {
@@ -63,23 +60,17 @@ export function compileAggregate(call: Node, scope: Scope, channels: Channels): 
   switch (name) {
     case 'count': {
       want(0);
-      return { channel: channels.channel('count()', () => ({ init: 0, add: (s) => (s as number) + 1 })), result: (s) => s as number, type: T.long };
+      return { channel: channels.channel('count()', () => countChannel(undefined)), result: (s) => s as number, type: T.long };
     }
     case 'countif': {
       want(1);
       const p = pred(0);
-      return { channel: channels.channel(key('countif', 1), () => ({ init: 0, add: (s, r) => (p(r) ? (s as number) + 1 : s) })), result: (s) => s as number, type: T.long };
+      return { channel: channels.channel(key('countif', 1), () => countChannel(p)), result: (s) => s as number, type: T.long };
     }
     case 'sum': {
       want(1);
       const x = args[0]!.f;
-      const channel = channels.channel(key('sum', 1), () => ({
-        init: null,
-        add: (s, r) => {
-          const v = x(r);
-          return typeof v === 'number' ? ((s as number | null) ?? 0) + v : s;
-        },
-      }));
+      const channel = channels.channel(key('sum', 1), () => numberChannel(x, (v, s) => s + v));
       return { channel, result: (s) => s as number | null, type: args[0]!.type };
     }
     case 'dcount':
@@ -102,15 +93,12 @@ export function compileAggregate(call: Node, scope: Scope, channels: Channels): 
       want(1);
       const x = args[0]!.f;
       const intern = channels.intern;
-      const channel = channels.channel(key('list', 1), () => ({
-        init: undefined,
-        add: (s, r) => {
-          const v = x(r);
-          if (v === null || v === undefined) return s;
-          const l = (s as KValue[] | undefined) ?? [];
-          l.push(intern(v));
-          return l;
-        },
+      const channel = channels.channel(key('list', 1), () => valueChannel(undefined, (s, r) => {
+        const v = x(r);
+        if (v === null || v === undefined) return s;
+        const l = (s as KValue[] | undefined) ?? [];
+        l.push(intern(v));
+        return l;
       }));
       return { channel, result: (s) => (s as KValue[] | undefined)?.slice() ?? [], type: arrayOf(args[0]!.type) };
     }
@@ -127,10 +115,7 @@ export function compileAggregate(call: Node, scope: Scope, channels: Channels): 
       const x = args[0]!.f;
       const p = conditional ? pred(1) : undefined;
       const intern = channels.intern;
-      const channel = channels.channel(key(name, conditional ? 2 : 1), () => ({
-        init: undefined,
-        add: (s, r) => (s !== undefined || (p && !p(r)) ? s : intern(x(r))),
-      }));
+      const channel = channels.channel(key(name, conditional ? 2 : 1), () => valueChannel(undefined, (s, r) => (s !== undefined || (p && !p(r)) ? s : intern(x(r)))));
       return { channel, result: (s) => (s === undefined ? null : (s as KValue)), type: args[0]!.type };
     }
     default:
@@ -141,57 +126,35 @@ export function compileAggregate(call: Node, scope: Scope, channels: Channels): 
 function distinctChannel(x: (r: Row) => KValue, type: StaticType, p: ((r: Row) => boolean) | undefined, intern: (v: KValue) => KValue): Channel {
   if (type.type === 'dynamic') {
     // Dynamic content (arrays, bags): keyed by its text, the first value kept.
-    return {
-      init: undefined,
-      add: (s, r) => {
-        if (p && !p(r)) return s;
-        const v = x(r);
-        if (v === null || v === undefined) return s;
-        const m = (s as Map<string, KValue> | undefined) ?? new Map<string, KValue>();
-        const k = valueKey(v);
-        if (!m.has(k)) m.set(k, v);
-        return m;
-      },
-    };
-  }
-  return {
-    init: undefined,
-    add: (s, r) => {
+    return valueChannel(undefined, (s, r) => {
       if (p && !p(r)) return s;
-      const v = x(r) as string | number | boolean | null;
-      if (v === null) return s;
-      const d = s as Distinct;
-      return hasDistinct(d, v) ? d : addDistinct(d, intern(v) as string | number | boolean);
-    },
-  };
+      const v = x(r);
+      if (v === null || v === undefined) return s;
+      const m = (s as Map<string, KValue> | undefined) ?? new Map<string, KValue>();
+      const k = valueKey(v);
+      if (!m.has(k)) m.set(k, v);
+      return m;
+    });
+  }
+  return valueChannel(undefined, (s, r) => {
+    if (p && !p(r)) return s;
+    const v = x(r) as string | number | boolean | null;
+    if (v === null) return s;
+    const d = s as Distinct;
+    return hasDistinct(d, v) ? d : addDistinct(d, intern(v) as string | number | boolean);
+  });
 }
 
 /** min/max: nulls and empty strings never count; numbers, datetimes and timespans compare as numbers. */
 function extremeChannel(x: (r: Row) => KValue, type: StaticType, min: boolean, intern: (v: KValue) => KValue): Channel {
-  if (isNumberValued(type)) {
-    return {
-      init: null,
-      add: min
-        ? (s, r) => {
-            const v = x(r) as number | null;
-            return v !== null && (s === null || v < (s as number)) ? v : s;
-          }
-        : (s, r) => {
-            const v = x(r) as number | null;
-            return v !== null && (s === null || v > (s as number)) ? v : s;
-          },
-    };
-  }
-  return {
-    init: null,
-    add: (s, r) => {
-      const v = x(r);
-      if (isEmpty(v)) return s;
-      if (s === null) return intern(v);
-      const c = compare(v, s as KValue);
-      return (min ? c < 0 : c > 0) ? intern(v) : s;
-    },
-  };
+  if (isNumberValued(type)) return numberChannel(x, min ? (v, s) => (v < s ? v : undefined) : (v, s) => (v > s ? v : undefined));
+  return valueChannel(null, (s, r) => {
+    const v = x(r);
+    if (isEmpty(v)) return s;
+    if (s === null) return intern(v);
+    const c = compare(v, s as KValue);
+    return (min ? c < 0 : c > 0) ? intern(v) : s;
+  });
 }
 
 /** `arg_max(By, Col, ...)` / arg_min: the columns of the row with the largest (smallest) By. */
@@ -214,18 +177,15 @@ export function argExtremes(aggregates: Node[]): ArgExtreme[] {
 /** The channel of an arg_max/arg_min: the chosen row's values of its columns (slots of the input row). */
 export function argExtremeChannel(x: ArgExtreme, slots: number[]): Channel {
   const n = slots.length;
-  return {
-    init: undefined,
-    add: (s, r) => {
-      const by = r[slots[0]!]!;
-      // Null By values never win; the first row wins a tie.
-      if (by === null) return s;
-      const best = s as KValue[] | undefined;
-      if (best && best[0] !== null && !(x.max ? compare(by, best[0]!) > 0 : compare(by, best[0]!) < 0)) return s;
-      const values: KValue[] = new Array(n);
-      for (let i = 0; i < n; i++) values[i] = r[slots[i]!]!;
-      return values;
-    },
-  };
+  return valueChannel(undefined, (s, r) => {
+    const by = r[slots[0]!]!;
+    // Null By values never win; the first row wins a tie.
+    if (by === null) return s;
+    const best = s as KValue[] | undefined;
+    if (best && best[0] !== null && !(x.max ? compare(by, best[0]!) > 0 : compare(by, best[0]!) < 0)) return s;
+    const values: KValue[] = new Array(n);
+    for (let i = 0; i < n; i++) values[i] = r[slots[i]!]!;
+    return values;
+  });
 }
 
