@@ -203,6 +203,12 @@ describe('summarize state', () => {
     expect(out.some((r) => r.w === null) && out.some((r) => r.lo === null)).toBe(true);
   });
 
+  it('summarize without keys over no rows is one row of initial states', async () => {
+    const empty: KqlTable = { columns: [{ name: 'K', type: 'string' }, { name: 'V', type: 'long' }], read: () => [] };
+    const q = 'T | summarize n = count(), c = countif(V > 1), s = sum(V), lo = min(V), l = make_list(V), d = dcount(K), k = take_any(K)';
+    expect(await k.run(q, (n) => (n === 'T' ? empty : undefined))).toEqual([{ n: 0, c: 0, s: null, lo: null, l: [], d: 0, k: null }]);
+  });
+
   it('a number-valued key holding a value of another kind keeps it as it is', () => {
     const index = new GroupIndex([T.string, T.long], false);
     const a = index.get(['x', 1]);

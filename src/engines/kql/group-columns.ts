@@ -38,10 +38,12 @@ export class NumberColumn {
   }
 }
 
-/** One channel's states for the groups of one summarize run. */
+/**
+ * One channel's states for the groups of one summarize run. A group's state is made by its first row: groups are
+ * numbered in first-row order and every row reaches every channel, so group `g`'s first row always finds `g` states
+ * made before it. A group that got no row (summarize without keys over no rows) reads the initial state.
+ */
 export interface Store {
-  /** Makes the state of a new group (its number is the count of groups opened before it). */
-  open(): void;
   add(g: number, row: Row): void;
   /** The state an aggregate call's `result` reads: a number, null while unset, or the channel's own value. */
   state(g: number): unknown;
@@ -58,11 +60,10 @@ export function valueChannel(init: unknown, add: (state: unknown, row: Row) => u
     store() {
       const states: unknown[] = [];
       return {
-        open: () => void states.push(init),
         add: (g, row) => {
-          states[g] = add(states[g], row);
+          states[g] = add(g < states.length ? states[g] : init, row);
         },
-        state: (g) => states[g],
+        state: (g) => (g < states.length ? states[g] : init),
       };
     },
   };
@@ -74,15 +75,16 @@ export function countChannel(p: ((row: Row) => boolean) | undefined): Channel {
     store() {
       const n = new NumberColumn();
       return {
-        open: () => n.push(0),
         add: p
           ? (g, row) => {
+              if (g === n.length) n.push(0);
               if (p(row)) n.values[g]!++;
             }
           : (g) => {
+              if (g === n.length) n.push(0);
               n.values[g]!++;
             },
-        state: (g) => n.values[g]!,
+        state: (g) => (g < n.length ? n.values[g]! : 0),
       };
     },
   };
@@ -97,8 +99,8 @@ export function numberChannel(x: (row: Row) => KValue, better: (v: number, curre
     store() {
       const col = new NumberColumn();
       return {
-        open: () => col.push(null),
         add: (g, row) => {
+          if (g === col.length) col.push(null);
           const v = x(row);
           if (typeof v !== 'number') return;
           if (col.known[g] === 0) col.set(g, v);
@@ -107,7 +109,7 @@ export function numberChannel(x: (row: Row) => KValue, better: (v: number, curre
             if (next !== undefined) col.values[g] = next;
           }
         },
-        state: (g) => col.get(g),
+        state: (g) => (g < col.length ? col.get(g) : null),
       };
     },
   };

@@ -285,13 +285,7 @@ export class KqlInterpreter {
         add: (r) => {
           for (let i = 0; i < nKeys; i++) keys[i] = keyFs[i]!(r);
           const g = index.get(keys);
-          if (g === groups.opened) groups.open();
           for (let c = 0; c < nChannels; c++) stores[c]!.add(g, r);
-        },
-        opened: 0,
-        open() {
-          for (let c = 0; c < nChannels; c++) stores[c]!.open();
-          groups.opened++;
         },
       };
       return groups;
@@ -316,10 +310,7 @@ export class KqlInterpreter {
         await input.open(a.add);
       }
       // Without `by`, summarize yields one row even over no input (count() = 0, make_list() = []).
-      if (!nKeys) {
-        a.index.empty();
-        if (a.opened < a.index.count) a.open();
-      }
+      if (!nKeys) a.index.empty();
       return a;
     };
     /**
@@ -448,9 +439,6 @@ interface Groups {
   index: GroupIndex;
   stores: Store[];
   add: Sink;
-  /** The number of groups whose channel states exist (a group's states are made with its first row). */
-  opened: number;
-  open(): void;
 }
 
 /**
