@@ -203,6 +203,17 @@ describe('summarize state', () => {
     expect(out.some((r) => r.w === null) && out.some((r) => r.lo === null)).toBe(true);
   });
 
+  it('values stay exact past the interning trial, whether a channel keeps interning (repeated texts) or stops (unique ones)', async () => {
+    const rows = Array.from({ length: 10_000 }, (_, i) => ({ g: `g${i % 6000}`, u: `u${i}`, v: ['alpha', 'beta', 'gamma'][i % 3]! }));
+    const out = await run('T | summarize u = take_any(u), us = make_set(u), v = take_any(v), vs = make_set(v), lo = min(u) by g', rows);
+    expect(out).toHaveLength(6000);
+    for (const r of out) {
+      const i = Number(String(r.g).slice(1));
+      const mine = rows.filter((_, j) => j % 6000 === i);
+      expect(r).toEqual({ g: r.g, u: mine[0]!.u, us: mine.map((x) => x.u), v: mine[0]!.v, vs: [...new Set(mine.map((x) => x.v))], lo: mine.map((x) => x.u).sort()[0] });
+    }
+  });
+
   it('summarize without keys over no rows is one row of initial states', async () => {
     const empty: KqlTable = { columns: [{ name: 'K', type: 'string' }, { name: 'V', type: 'long' }], read: () => [] };
     const q = 'T | summarize n = count(), c = countif(V > 1), s = sum(V), lo = min(V), l = make_list(V), d = dcount(K), k = take_any(K)';

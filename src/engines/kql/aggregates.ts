@@ -34,15 +34,33 @@ export class Channels {
     return i;
   }
 
-  intern = (v: KValue): KValue => {
-    if (typeof v !== 'string') return v;
-    const s = this.strings.get(v);
-    if (s !== undefined) return s;
-    // Bounded: past this many distinct texts, interning stops paying for its own table.
-    if (this.strings.size < 1 << 17) this.strings.set(v, v);
-    return v;
-  };
+  /**
+   * The interning of one channel's values. A channel whose values rarely repeat across groups (a destination per
+   * group of a high-cardinality stream) stops interning after a trial: each lookup would cost a hash of a text
+   * stored once anyway. Interning never changes a value, only which copy of equal texts is kept.
+   */
+  interner(): (v: KValue) => KValue {
+    const strings = this.strings;
+    let lookups = 0;
+    let hits = 0;
+    let on = true;
+    return (v) => {
+      if (!on || typeof v !== 'string') return v;
+      const s = strings.get(v);
+      if (++lookups === INTERN_TRIAL) on = hits * 4 >= lookups;
+      if (s !== undefined) {
+        hits++;
+        return s;
+      }
+      // Bounded: past this many distinct texts, interning stops paying for its own table.
+      if (strings.size < 1 << 17) strings.set(v, v);
+      return v;
+    };
+  }
 }
+
+/** The lookups after which a channel whose values were found interned less than a quarter of the time stops. */
+const INTERN_TRIAL = 4096;
 
 /** Compiles one aggregate call over the input rows of `scope`. */
 export function compileAggregate(call: Node, scope: Scope, channels: Channels): AggregateCall {
@@ -80,7 +98,7 @@ export function compileAggregate(call: Node, scope: Scope, channels: Channels): 
       const conditional = name.endsWith('if');
       // dcount(x, accuracy) takes an accuracy level: the count is exact whatever the level (docs/semantics.md).
       if (name === 'dcount' ? args.length < 1 || args.length > 2 : args.length !== (conditional ? 2 : 1)) throw new KqlRuntimeError(`${name}() takes ${conditional ? 2 : 1} arguments`);
-      const channel = channels.channel(key('distinct', conditional ? 2 : 1), () => distinctChannel(args[0]!.f, args[0]!.type, conditional ? pred(1) : undefined, channels.intern));
+      const channel = channels.channel(key('distinct', conditional ? 2 : 1), () => distinctChannel(args[0]!.f, args[0]!.type, conditional ? pred(1) : undefined, channels.interner()));
       const dynamic = args[0]!.type.type === 'dynamic';
       if (name.startsWith('dcount')) {
         // Exact distinct count. Kusto's dcount is HyperLogLog; at the cardinalities of detection thresholds the
@@ -92,7 +110,7 @@ export function compileAggregate(call: Node, scope: Scope, channels: Channels): 
     case 'make_list': {
       want(1);
       const x = args[0]!.f;
-      const intern = channels.intern;
+      const intern = channels.interner();
       const channel = channels.channel(key('list', 1), () => valueChannel(undefined, (s, r) => {
         const v = x(r);
         if (v === null || v === undefined) return s;
@@ -105,7 +123,7 @@ export function compileAggregate(call: Node, scope: Scope, channels: Channels): 
     case 'min':
     case 'max': {
       want(1);
-      const channel = channels.channel(key(name, 1), () => extremeChannel(args[0]!.f, args[0]!.type, name === 'min', channels.intern));
+      const channel = channels.channel(key(name, 1), () => extremeChannel(args[0]!.f, args[0]!.type, name === 'min', channels.interner()));
       return { channel, result: (s) => s as KValue, type: args[0]!.type };
     }
     case 'take_any':
@@ -114,7 +132,7 @@ export function compileAggregate(call: Node, scope: Scope, channels: Channels): 
       want(conditional ? 2 : 1);
       const x = args[0]!.f;
       const p = conditional ? pred(1) : undefined;
-      const intern = channels.intern;
+      const intern = channels.interner();
       const channel = channels.channel(key(name, conditional ? 2 : 1), () => valueChannel(undefined, (s, r) => (s !== undefined || (p && !p(r)) ? s : intern(x(r)))));
       return { channel, result: (s) => (s === undefined ? null : (s as KValue)), type: args[0]!.type };
     }

@@ -334,8 +334,9 @@ export class KqlInterpreter {
           row[o.slot] = o.value(o.results);
         }
       };
+      // A group the test drops leaves its row to the next group: a row is new only after one was pushed on.
+      let row: Row = new Array(frame.width);
       for (let g = 0; g < index.count; g++) {
-        const row: Row = new Array(frame.width);
         for (let i = 0; i < nKeys; i++) row[slotsOfBy[i]!] = index.key(g, i);
         for (const x of extremeSlots) {
           const best = stores[x.channel]!.state(g) as KValue[] | undefined;
@@ -347,6 +348,7 @@ export class KqlInterpreter {
         }
         fill(g, row, after);
         sink(row);
+        row = new Array(frame.width);
       }
     };
     return {
