@@ -142,6 +142,20 @@ describe('KQL interpreter semantics', () => {
   });
 });
 
+describe('constant operands', () => {
+  it('comparisons with a constant bound and coalesce with a constant fallback keep null and "" semantics', async () => {
+    const rows = [{ V: 1, S: '1.2.3.4' }, { V: 2, S: 'x' }, { V: 3, S: '' }, { V: null, S: '10.0.0.1' }];
+    const T = table(rows, { V: 'long', S: 'string' });
+    const q = 'T | extend a = V < 2, b = V <= 2, c = V > 2, d = V >= 2, e = coalesce(parse_ipv4(S), 7), f = coalesce(S, "none"), g = coalesce(ipv4_is_in_any_range(S, dynamic(["10.0.0.0/8"])), false) | project a, b, c, d, e, f, g';
+    expect(await new KqlInterpreter(NOW).run(q, (n) => (n === 'T' ? T : undefined))).toEqual([
+      { a: true, b: true, c: false, d: false, e: 16909060, f: '1.2.3.4', g: false },
+      { a: false, b: true, c: false, d: true, e: 7, f: 'x', g: false },
+      { a: false, b: false, c: true, d: true, e: 7, f: 'none', g: false },
+      { a: null, b: null, c: null, d: null, e: 167772161, f: '10.0.0.1', g: true },
+    ]);
+  });
+});
+
 describe('summarize state', () => {
   const k = new KqlInterpreter(NOW);
   const run = (q: string, rows: Record<string, unknown>[]) => k.run(q, (name) => (name === 'T' ? table(rows) : undefined));
