@@ -6,6 +6,8 @@ import { loadMapping } from '../../src/mapping/mapping.js';
 import { sentinelBackend } from '../../src/backends/sentinel/index.js';
 import { writeOutput } from '../../src/compile/write-output.js';
 import { KqlInterpreter, type KqlTable } from '../../src/engines/kql/interpret.js';
+import { GroupIndex } from '../../src/engines/kql/group-index.js';
+import { T } from '../../src/engines/kql/values.js';
 import { referenceEngine } from '../../src/reference/index.js';
 import type { RunOptions } from '../../src/engines/types.js';
 import { loadTableSchemas } from '../../src/kql-check/table-schemas.js';
@@ -140,6 +142,20 @@ describe('KQL interpreter semantics', () => {
   });
 });
 
+describe('constant operands', () => {
+  it('comparisons with a constant bound and coalesce with a constant fallback keep null and "" semantics', async () => {
+    const rows = [{ V: 1, S: '1.2.3.4' }, { V: 2, S: 'x' }, { V: 3, S: '' }, { V: null, S: '10.0.0.1' }];
+    const T = table(rows, { V: 'long', S: 'string' });
+    const q = 'T | extend a = V < 2, b = V <= 2, c = V > 2, d = V >= 2, e = coalesce(parse_ipv4(S), 7), f = coalesce(S, "none"), g = coalesce(ipv4_is_in_any_range(S, dynamic(["10.0.0.0/8"])), false) | project a, b, c, d, e, f, g';
+    expect(await new KqlInterpreter(NOW).run(q, (n) => (n === 'T' ? T : undefined))).toEqual([
+      { a: true, b: true, c: false, d: false, e: 16909060, f: '1.2.3.4', g: false },
+      { a: false, b: true, c: false, d: true, e: 7, f: 'x', g: false },
+      { a: false, b: false, c: true, d: true, e: 7, f: 'none', g: false },
+      { a: null, b: null, c: null, d: null, e: 167772161, f: '10.0.0.1', g: true },
+    ]);
+  });
+});
+
 describe('summarize state', () => {
   const k = new KqlInterpreter(NOW);
   const run = (q: string, rows: Record<string, unknown>[]) => k.run(q, (name) => (name === 'T' ? table(rows) : undefined));
@@ -166,6 +182,73 @@ describe('summarize state', () => {
       expect([r.n, r.ports, r.set, r.odd, r.oddSet, r.evenSet]).toEqual([e.n, e.ports.size, [...e.ports], e.odd.size, [...e.odd], [...e.even]]);
     }
     expect(Math.max(...out.map((r) => r.ports as number))).toBeGreaterThan(16);
+  });
+
+  it('time windows keep their groups apart when rows come out of time order; number states and keys keep null', async () => {
+    // Windows are revisited (times jump around the hour), some times and values are null; expected from the rows.
+    const base = Date.parse('2026-11-23T10:00:00.000Z');
+    const rows = Array.from({ length: 900 }, (_, i) => ({
+      src: `s${i % 37}`,
+      t: i % 50 === 0 ? null : new Date(base + ((i * 7919) % 3600) * 1000).toISOString(),
+      v: i % 11 === 0 ? null : i % 13,
+    }));
+    const T = table(rows, { t: 'datetime', v: 'long' });
+    const out = await k.run('T | summarize n = count(), lo = min(v), hi = max(v), total = sum(v), early = min(t), late = max(t) by src, w = bin(t, 5m)', (n) => (n === 'T' ? T : undefined));
+    const expected = new Map<string, Record<string, unknown>>();
+    for (const r of rows) {
+      const t = r.t === null ? null : Date.parse(r.t);
+      const w = t === null ? null : new Date(Math.floor(t / 300_000) * 300_000).toISOString();
+      const id = `${r.src}|${w}`;
+      const e = expected.get(id) ?? { src: r.src, w, n: 0, lo: null, hi: null, total: null, early: null, late: null };
+      e.n = (e.n as number) + 1;
+      if (r.v !== null) {
+        e.lo = e.lo === null ? r.v : Math.min(e.lo as number, r.v);
+        e.hi = e.hi === null ? r.v : Math.max(e.hi as number, r.v);
+        e.total = ((e.total as number | null) ?? 0) + r.v;
+      }
+      if (r.t !== null) {
+        e.early = e.early === null || r.t < (e.early as string) ? r.t : e.early;
+        e.late = e.late === null || r.t > (e.late as string) ? r.t : e.late;
+      }
+      expected.set(id, e);
+    }
+    expect(out).toEqual([...expected.values()]);
+    expect(new Set(out.map((r) => r.w)).size).toBe(13);
+    expect(out.some((r) => r.w === null) && out.some((r) => r.lo === null)).toBe(true);
+  });
+
+  it('values stay exact past the interning trial, whether a channel keeps interning (repeated texts) or stops (unique ones)', async () => {
+    const rows = Array.from({ length: 10_000 }, (_, i) => ({ g: `g${i % 6000}`, u: `u${i}`, v: ['alpha', 'beta', 'gamma'][i % 3]! }));
+    const out = await run('T | summarize u = take_any(u), us = make_set(u), v = take_any(v), vs = make_set(v), lo = min(u) by g', rows);
+    expect(out).toHaveLength(6000);
+    for (const r of out) {
+      const i = Number(String(r.g).slice(1));
+      const mine = rows.filter((_, j) => j % 6000 === i);
+      expect(r).toEqual({ g: r.g, u: mine[0]!.u, us: mine.map((x) => x.u), v: mine[0]!.v, vs: [...new Set(mine.map((x) => x.v))], lo: mine.map((x) => x.u).sort()[0] });
+    }
+  });
+
+  it('summarize without keys over no rows is one row of initial states', async () => {
+    const empty: KqlTable = { columns: [{ name: 'K', type: 'string' }, { name: 'V', type: 'long' }], read: () => [] };
+    const q = 'T | summarize n = count(), c = countif(V > 1), s = sum(V), lo = min(V), l = make_list(V), d = dcount(K), k = take_any(K)';
+    expect(await k.run(q, (n) => (n === 'T' ? empty : undefined))).toEqual([{ n: 0, c: 0, s: null, lo: null, l: [], d: 0, k: null }]);
+  });
+
+  it('a number-valued key holding a value of another kind keeps it as it is', () => {
+    const index = new GroupIndex([T.string, T.long], false);
+    const a = index.get(['x', 1]);
+    const b = index.get(['x', 'one' as unknown as number]);
+    expect([index.get(['x', 1]), index.get(['x', 'one' as unknown as number]), index.get(['x', null])]).toEqual([a, b, 2]);
+    expect([index.key(a, 1), index.key(b, 1), index.key(2, 1)]).toEqual([1, 'one', null]);
+  });
+
+  it('a table read in batches is read by batch, with the same result as item by item', async () => {
+    const rows = [{ K: 'a', V: 1 }, { K: 'b', V: 2 }, { K: 'a', V: 3 }];
+    let batchReads = 0;
+    const batched: KqlTable = { ...table(rows), read: () => { throw new Error('read item by item'); }, batches: async function* () { batchReads++; yield rows.slice(0, 2); yield rows.slice(2); } };
+    const q = 'T | summarize n = count(), s = sum(V) by K';
+    expect(await k.run(q, (n) => (n === 'T' ? batched : undefined))).toEqual(await run(q, rows));
+    expect(batchReads).toBe(1);
   });
 
   it('a key of dynamic content groups by value, and 1 and "1" stay apart in a distinct count', async () => {

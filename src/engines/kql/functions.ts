@@ -116,6 +116,11 @@ const FUNCTIONS: Record<string, FunctionCompiler> = {
     const type = branchType(args);
     if (fs.length === 2) {
       const [a, b] = fs as [Eval, Eval];
+      // coalesce(test(x), false), as detc emits around every list test: the fallback is a value, not a call.
+      if (args[1]!.constant) {
+        const c = args[1]!.constant.value;
+        return { f: (r) => { const v = a(r); return v === null || v === '' ? c : v; }, type };
+      }
       return { f: (r) => { const v = a(r); return isEmpty(v) ? b(r) : v; }, type };
     }
     return {

@@ -1,51 +1,105 @@
-// summarize's groups: found by their key values without building a key per row. A group is one array: its key
-// values, then one state per aggregate channel, then a link to the next group sharing its first key. Groups are
-// hashed on the first key and chained on the others (a source's few windows); a chain that grows long, or a key of
-// dynamic content, switches the index to one text key per group.
-import { valueKey, type KValue } from './values.js';
-
-export type Group = unknown[];
+// summarize's groups: found by their key values without building a key per row. A group is a number, its position
+// in first-row order; its key values are kept by column (group-columns.ts), a number-valued key unboxed. Groups are
+// hashed on one key (in a table per time window when a key is one) and chained on the others; a chain that grows
+// long, or a key of dynamic content, switches the index to one text key per group.
+import { NumberColumn } from './group-columns.js';
+import { isNumberValued, valueKey, type KValue, type StaticType } from './values.js';
 
 const LONG_CHAIN = 16;
 
+/** One key's values by group: unboxed while every value is a number or null (a number-valued key), else as they are. */
+class KeyColumn {
+  private numbers: NumberColumn | undefined;
+  private values: KValue[] | undefined;
+
+  constructor(numeric: boolean) {
+    if (numeric) this.numbers = new NumberColumn();
+    else this.values = [];
+  }
+
+  push(v: KValue): void {
+    if (this.numbers && v !== null && typeof v !== 'number') this.box();
+    if (this.numbers) this.numbers.push(v as number | null);
+    else this.values!.push(v);
+  }
+
+  get(g: number): KValue {
+    return this.numbers ? this.numbers.get(g) : this.values![g]!;
+  }
+
+  /** Whether group `g`'s value is `v` (===, as the chains have always compared). */
+  is(g: number, v: KValue): boolean {
+    const n = this.numbers;
+    if (!n) return this.values![g] === v;
+    if (v === null) return n.known[g] === 0;
+    return n.known[g] === 1 && n.values[g] === v;
+  }
+
+  /** A value that is not a number arrived (outside the static type): keep every value as it is from now on. */
+  private box() {
+    const n = this.numbers!;
+    this.values = [];
+    for (let i = 0; i < n.length; i++) this.values.push(n.get(i));
+    this.numbers = undefined;
+  }
+}
+
 export class GroupIndex {
-  /** Every group, in the order its first row came (the output order). */
-  readonly groups: Group[] = [];
-  private readonly byFirst = new Map<unknown, Group>();
-  private byText: Map<string, Group> | undefined;
-  private readonly link: number;
+  /** The number of groups; group `g` is the g-th to get its first row (the output order). */
+  count = 0;
+  private readonly cols: KeyColumn[];
+  /** The key hashed (the first one that is not `outer`); the others are compared along its chains. */
+  private readonly hashed: number;
+  private readonly rest: number[];
+  /** Groups by their hashed key: one table, or one per value of the outer key. */
+  private readonly byHashed = new Map<unknown, number>();
+  private readonly byOuter = new Map<unknown, Map<unknown, number>>();
+  private lastOuter: unknown = undefined;
+  private lastTable: Map<unknown, number> | undefined;
+  /** The next group in a chain of groups sharing their hashed key (and outer key), or -1. */
+  private next = new Int32Array(64);
+  private byText: Map<string, number> | undefined;
 
   /**
-   * `keys`: the number of key values; `states`: the initial state of each channel (immutable values: a number,
-   * null or undefined). `textKeys`: compare keys by their text key (a key holding dynamic content).
+   * `keyTypes`: the static type of each key. `textKeys`: compare keys by their text key (dynamic content).
+   * `outer`: a key of few values that come in runs (a time window), whose value picks a table of its own: the rows
+   * of one window then look up a table of that window's groups, small and recently used, instead of one table of
+   * every group.
    */
-  constructor(private readonly keys: number, private readonly states: readonly unknown[], textKeys: boolean) {
-    this.link = keys + states.length;
+  constructor(private readonly keyTypes: readonly StaticType[], textKeys: boolean, private readonly outer = -1) {
+    this.cols = keyTypes.map((t) => new KeyColumn(isNumberValued(t)));
+    if (keyTypes.length < 2) this.outer = -1;
+    this.hashed = this.outer === 0 ? 1 : 0;
+    this.rest = keyTypes.map((_, i) => i).filter((i) => i !== this.hashed && i !== this.outer);
     if (textKeys) this.byText = new Map();
   }
 
   /** The group of these key values (read at once: `values` is the caller's scratch array), made if new. */
-  get(values: readonly KValue[]): Group {
-    const n = this.keys;
-    if (n === 0) return this.groups[0] ?? this.make(values);
+  get(values: readonly KValue[]): number {
+    const n = this.keyTypes.length;
+    if (n === 0) return this.count ? 0 : this.make(values);
     if (this.byText) {
       const id = textKey(values, n);
       let g = this.byText.get(id);
-      if (!g) this.byText.set(id, (g = this.make(values)));
+      if (g === undefined) this.byText.set(id, (g = this.make(values)));
       return g;
     }
-    const head = this.byFirst.get(values[0]);
-    if (n === 1) {
-      if (head) return head;
+    const table = this.outer < 0 ? this.byHashed : this.tableOf(values[this.outer]!);
+    const k = values[this.hashed];
+    const head = table.get(k);
+    const rest = this.rest;
+    if (!rest.length) {
+      if (head !== undefined) return head;
       const g = this.make(values);
-      this.byFirst.set(values[0], g);
+      table.set(k, g);
       return g;
     }
     let depth = 0;
-    for (let g = head; g !== undefined; g = g[this.link] as Group | undefined, depth++) {
+    for (let g = head ?? -1; g !== -1; g = this.next[g]!, depth++) {
       let same = true;
-      for (let i = 1; i < n; i++) {
-        if (g[i] !== values[i]) {
+      for (let j = 0; j < rest.length; j++) {
+        const i = rest[j]!;
+        if (!this.cols[i]!.is(g, values[i]!)) {
           same = false;
           break;
         }
@@ -53,33 +107,55 @@ export class GroupIndex {
       if (same) return g;
     }
     const g = this.make(values);
-    g[this.link] = head;
-    this.byFirst.set(values[0], g);
+    this.next[g] = head ?? -1;
+    table.set(k, g);
     if (depth >= LONG_CHAIN) this.toText();
     return g;
   }
 
-  /** A group with no rows (summarize without `by` over no input still has its one row). */
-  empty(): Group {
-    return this.groups[0] ?? this.make([]);
+  /** The table of one outer key value; rows come in runs of one window, so the last one is kept at hand. */
+  private tableOf(o: KValue): Map<unknown, number> {
+    if (o === this.lastOuter && this.lastTable) return this.lastTable;
+    let t = this.byOuter.get(o);
+    if (!t) this.byOuter.set(o, (t = new Map()));
+    this.lastOuter = o;
+    this.lastTable = t;
+    return t;
   }
 
-  private make(values: readonly KValue[]): Group {
-    const g: Group = new Array(this.link + 1);
-    for (let i = 0; i < this.keys; i++) g[i] = values[i];
-    for (let i = 0; i < this.states.length; i++) g[this.keys + i] = this.states[i];
-    g[this.link] = undefined;
-    this.groups.push(g);
+  /** Key `i` of group `g`. */
+  key(g: number, i: number): KValue {
+    return this.cols[i]!.get(g);
+  }
+
+  /** The one group of a summarize without keys, made if it has no rows (it still has its one row). */
+  empty(): void {
+    if (!this.count) this.make([]);
+  }
+
+  private make(values: readonly KValue[]): number {
+    const g = this.count++;
+    for (let i = 0; i < this.cols.length; i++) this.cols[i]!.push(values[i]!);
+    if (g === this.next.length) {
+      const next = new Int32Array(g * 2);
+      next.set(this.next);
+      this.next = next;
+    }
+    this.next[g] = -1;
     return g;
   }
 
   private toText() {
-    this.byText = new Map();
-    for (const g of this.groups) {
-      g[this.link] = undefined;
-      this.byText.set(textKey(g as KValue[], this.keys), g);
+    const byText = new Map<string, number>();
+    const keys: KValue[] = new Array(this.cols.length);
+    for (let g = 0; g < this.count; g++) {
+      for (let i = 0; i < keys.length; i++) keys[i] = this.key(g, i);
+      byText.set(textKey(keys, keys.length), g);
     }
-    this.byFirst.clear();
+    this.byText = byText;
+    this.byHashed.clear();
+    this.byOuter.clear();
+    this.lastTable = undefined;
   }
 }
 

@@ -59,7 +59,7 @@ async function runKql(run: EngineRun, query: string, mapping: BackendMapping): P
     const schema = kqlTables.find((t) => t.name === schemaName);
     if (!schema) throw new KqlRuntimeError(`kql engine: no schema for table ${schemaName}`);
     // Each read of the table is a new read of the events; the interpreter decodes the columns its query reads.
-    tables.set(table, { columns: schema.columns, read: () => run.read(b.source, mapping), fields: (e: NativeEvent) => e.native });
+    tables.set(table, { columns: schema.columns, read: () => run.read(b.source, mapping), batches: () => run.batches(b.source, mapping), fields: (e: NativeEvent) => e.native });
   }
   // Threat-intelligence lists live in the SIEM: their sample entries stand for the TI table's active indicators.
   for (const l of rule.sharedLists) {

@@ -6,6 +6,7 @@
 // pushes rows (arrays of slots, see layout.ts) to the next, each expression a closure over slots — and the rows
 // then stream through it. Only summarize (its groups), sort (its rows) and a join (its smaller side) hold state.
 import { Channels, argExtremeChannel, argExtremes, compileAggregate, type AggregateCall } from './aggregates.js';
+import type { Store } from './group-columns.js';
 import { GroupIndex } from './group-index.js';
 import { Frame, Layout, computedCol, lazyCol, type Col, type Row } from './layout.js';
 import { readShared, streaming, tablePlan, unionPlan, type KqlTables, type Plan, type ResultRow, type SharedSummary, type Sink, type Watchlists } from './plan.js';
@@ -258,7 +259,7 @@ export class KqlInterpreter {
       });
       return { cols, channel: channels.channel(`arg:${text(x.node)}`, () => argExtremeChannel(x, cols.map((c) => c.slot()))) };
     });
-    const by = op.ByClause ? list(op.ByClause.Expressions).map((e) => named(e)).map(([name, e]) => ({ name, value: compileScalar(e, scope) })) : [];
+    const by = op.ByClause ? list(op.ByClause.Expressions).map((e) => named(e)).map(([name, e]) => ({ name, value: compileScalar(e, scope), window: isTimeBin(e) })) : [];
 
     // The output rows: the by columns, the arg_max/arg_min columns, then the aggregate columns.
     const frame = new Frame();
@@ -269,70 +270,76 @@ export class KqlInterpreter {
 
     const nKeys = by.length;
     const keyFs = by.map((k) => k.value.f);
-    const adds = channels.list.map((c) => c.add);
-    const inits = channels.list.map((c) => c.init);
-    const nChannels = adds.length;
+    const keyTypes = by.map((k) => k.value.type);
+    const nChannels = channels.list.length;
     const textKeys = by.some((k) => k.value.type.type === 'dynamic');
-    const accumulate = () => {
-      const index = new GroupIndex(nKeys, inits, textKeys);
+    // A time window among several keys: its groups are looked up in a table per window (group-index.ts).
+    const windowKey = by.findIndex((k) => k.window && k.value.type.type === 'datetime');
+    const accumulate = (): Groups => {
+      const index = new GroupIndex(keyTypes, textKeys, windowKey);
+      const stores = channels.list.map((c) => c.store());
       const keys: KValue[] = new Array(nKeys);
-      const add: Sink = (r) => {
-        for (let i = 0; i < nKeys; i++) keys[i] = keyFs[i]!(r);
-        const g = index.get(keys);
-        for (let c = 0; c < nChannels; c++) g[nKeys + c] = adds[c]!(g[nKeys + c], r);
+      const groups: Groups = {
+        index,
+        stores,
+        add: (r) => {
+          for (let i = 0; i < nKeys; i++) keys[i] = keyFs[i]!(r);
+          const g = index.get(keys);
+          for (let c = 0; c < nChannels; c++) stores[c]!.add(g, r);
+        },
       };
-      return { index, add };
+      return groups;
     };
     // Groups computed ahead, in a read shared with other summaries of the same table.
-    let ahead: GroupIndex | undefined;
+    let ahead: Groups | undefined;
     const chain = input.chain;
     if (chain) {
       this.shared.push({
         table: chain.table,
         start() {
-          const { index, add } = accumulate();
-          return { push: chain.attach(add), done: () => void (ahead = index) };
+          const a = accumulate();
+          return { push: chain.attach(a.add), done: () => void (ahead = a) };
         },
       });
     }
-    const groups = async (): Promise<GroupIndex> => {
-      let index = ahead;
+    const groups = async (): Promise<Groups> => {
+      let a = ahead;
       ahead = undefined;
-      if (!index) {
-        const a = accumulate();
+      if (!a) {
+        a = accumulate();
         await input.open(a.add);
-        index = a.index;
       }
       // Without `by`, summarize yields one row even over no input (count() = 0, make_list() = []).
-      if (!nKeys) index.empty();
-      return index;
+      if (!nKeys) a.index.empty();
+      return a;
     };
     /**
      * Emits a row per group. With `test` (a `where` right after the summarize), the columns it reads (`first`) are
      * computed first and the others only for the groups it keeps: a high-cardinality stream makes many groups that
      * the threshold drops, and their value sets are never sorted or sliced.
      */
-    const emit = (index: GroupIndex, sink: Sink, test?: (r: Row) => KValue, first?: ReadonlySet<number>) => {
+    const emit = ({ index, stores }: Groups, sink: Sink, test?: (r: Row) => KValue, first?: ReadonlySet<number>) => {
       const slotsOfBy = byCols.map((c) => c.slot());
       // Per column: its slot, its calls, and a scratch array for their results (read at once by its expression).
       const outputs = columns.map((a, i) => ({ slot: aggCols[i]!.slot(), calls: a.calls, value: a.value.f, results: new Array<KValue>(a.calls.length) }));
       const before = test ? outputs.filter((o) => first!.has(o.slot)) : [];
       const after = test ? outputs.filter((o) => !first!.has(o.slot)) : outputs;
       const extremeSlots = extremeChannels.map((x, i) => ({ channel: x.channel, slots: extremeCols[i]!.map((c) => c.slot()) }));
-      const fill = (g: unknown[], row: Row, list: typeof outputs) => {
+      const fill = (g: number, row: Row, list: typeof outputs) => {
         for (const o of list) {
           for (let j = 0; j < o.calls.length; j++) {
             const c: AggregateCall = o.calls[j]!;
-            o.results[j] = c.result(g[nKeys + c.channel]);
+            o.results[j] = c.result(stores[c.channel]!.state(g));
           }
           row[o.slot] = o.value(o.results);
         }
       };
-      for (const g of index.groups) {
-        const row: Row = new Array(frame.width);
-        for (let i = 0; i < nKeys; i++) row[slotsOfBy[i]!] = g[i] as KValue;
+      // A group the test drops leaves its row to the next group: a row is new only after one was pushed on.
+      let row: Row = new Array(frame.width);
+      for (let g = 0; g < index.count; g++) {
+        for (let i = 0; i < nKeys; i++) row[slotsOfBy[i]!] = index.key(g, i);
         for (const x of extremeSlots) {
-          const best = g[nKeys + x.channel] as KValue[] | undefined;
+          const best = stores[x.channel]!.state(g) as KValue[] | undefined;
           for (let j = 0; j < x.slots.length; j++) row[x.slots[j]!] = best?.[j] ?? null;
         }
         if (test) {
@@ -341,6 +348,7 @@ export class KqlInterpreter {
         }
         fill(g, row, after);
         sink(row);
+        row = new Array(frame.width);
       }
     };
     return {
@@ -428,6 +436,13 @@ export class KqlInterpreter {
   }
 }
 
+/** One run of a summarize: its groups, each channel's states, and how a row is added. */
+interface Groups {
+  index: GroupIndex;
+  stores: Store[];
+  add: Sink;
+}
+
 /**
  * A join key of a row: the value itself for one column of a scalar type, else a text key. detc filters null keys
  * before every join it emits, so how Kusto pairs them never matters; a null is refused.
@@ -468,6 +483,11 @@ function named(e: Node): [string, Node] {
     if (kindOf(first) === 'NameReference') return [String(first.SimpleName), e];
   }
   throw new KqlRuntimeError(`expression '${text(e)}' needs a name (Name = ...) in the supported subset`);
+}
+
+/** `bin(<expr>, <span>)`: a key of time windows, few and in runs when the rows come in time order. */
+function isTimeBin(e: Node): boolean {
+  return kindOf(e) === 'FunctionCallExpression' && e.Name.SimpleName === 'bin';
 }
 
 function collectAggregates(n: Node, out: Node[]) {

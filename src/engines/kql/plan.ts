@@ -9,6 +9,8 @@ import { decoder, type KType, type KValue } from './values.js';
 export interface KqlTable<I = Record<string, unknown>> {
   columns: readonly { name: string; type: string }[];
   read(): AsyncIterable<I> | Iterable<I>;
+  /** The same read in arrays of items (a chunk of the input each), when the source has them: one async step per chunk. */
+  batches?(): AsyncIterable<readonly I[]>;
   /** The fields of one item (default: the item is its fields). */
   fields?(item: I): Record<string, unknown>;
 }
@@ -93,6 +95,13 @@ export function tablePlan(table: KqlTable<unknown>): Plan {
 
 /** One read of a table, each item pushed to every consumer in turn. */
 async function readTable(table: KqlTable<unknown>, pushes: ((item: unknown) => void)[]): Promise<void> {
+  if (table.batches) {
+    const push = pushes.length === 1 ? pushes[0]! : (item: unknown) => {
+      for (const p of pushes) p(item);
+    };
+    for await (const batch of table.batches()) for (let i = 0; i < batch.length; i++) push(batch[i]);
+    return;
+  }
   const items = table.read();
   if (pushes.length === 1) {
     const push = pushes[0]!;

@@ -208,6 +208,8 @@ function compileBinary(n: Node, scope: Scope): Compiled {
     case '!~': return both(stringOp(L, R, (a, b) => a !== b, true).f, T.bool);
     case '<': case '<=': case '>': case '>=': {
       if (isNumberValued(L.type) && isNumberValued(R.type)) {
+        // Against a constant (TimeGenerated >= ago(1h), a threshold): the bound is a value, not a call per row.
+        if (R.constant && typeof R.constant.value === 'number' && !L.constant) return constantBound(op, l, R.constant.value);
         const cmp = numberComparison(op);
         return both((row) => {
           const a = l(row) as number | null;
@@ -236,6 +238,16 @@ function compileBinary(n: Node, scope: Scope): Compiled {
     case 'endswith_cs': return both(stringOp(L, R, (a, b) => a.endsWith(b), false).f, T.bool);
     default:
       throw new KqlRuntimeError(`operator '${op}' is outside the supported KQL subset (docs/engines.md)`);
+  }
+}
+
+/** `x < b`, `x <= b`, `x > b`, `x >= b` for a constant number `b`; null when x is null. */
+function constantBound(op: string, l: Eval, b: number): Compiled {
+  switch (op) {
+    case '<': return { f: (row) => { const a = l(row) as number | null; return a === null ? null : a < b; }, type: T.bool };
+    case '<=': return { f: (row) => { const a = l(row) as number | null; return a === null ? null : a <= b; }, type: T.bool };
+    case '>': return { f: (row) => { const a = l(row) as number | null; return a === null ? null : a > b; }, type: T.bool };
+    default: return { f: (row) => { const a = l(row) as number | null; return a === null ? null : a >= b; }, type: T.bool };
   }
 }
 
