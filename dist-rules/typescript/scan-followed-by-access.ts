@@ -513,9 +513,11 @@ interface Group0 {
 }
 
 interface FollowUp0 {
+  readonly time?: (string | number | Date) | null;
+  readonly dst_ip?: string | null;
+  readonly dst_port?: number | null;
   readonly same: string;
   readonly t: number;
-  readonly event: Pick<DetectionEvent, "time" | "dst_ip" | "dst_port">;
 }
 
 function suppressed0(e: DetectionEvent, t: number): boolean {
@@ -552,7 +554,7 @@ function branch0(now: number): {
             list = [];
             followUps.set(key, list);
           }
-          list.push({ same: String(same), t: t, event: { time: e.time, dst_ip: e.dst_ip, dst_port: e.dst_port } });
+          list.push({ time: e.time, dst_ip: e.dst_ip, dst_port: e.dst_port, same: String(same), t: t });
         }
       }
       if (!(!isMissing(e.src_ip) && !inRanges(RANGES_6, e.src_ip) && !inRanges(RANGES_7, e.src_ip) && !inRanges(RANGES_8, e.src_ip) && !inRanges(RANGES_9, e.src_ip) && !(inTest2(e.action) && numberTest4(e.bytes_sent) && numberTest5(e.bytes_received))))
@@ -607,7 +609,7 @@ function branch0(now: number): {
         for (const c of followUps.get(g.k0) ?? []) {
           const probe = g.probes.get(c.same);
           if (probe !== undefined && c.t > probe && c.t <= probe + 3600000)
-            accumulate0Follow(f, c.event, c.t);
+            accumulate0Follow(f, c, c.t);
         }
         if (f.count === 0)
           continue;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import ts from 'typescript';
@@ -121,6 +122,25 @@ describe('the TypeScript backend', () => {
     const alerts = await plain.detect(events, NOW);
     expect(alerts).toHaveLength(1);
     expect(await mod.detect(events.map(({ src_ip, dst_port, ...e }) => ({ ...e, 'source.ip': src_ip, "dst'port": dst_port })), NOW)).toEqual(alerts);
+  });
+
+  it('keeps a follow-up\'s host and time apart from its fields, whatever the mapping names them (t, same, _same)', async () => {
+    const { rules } = loadRules(path.join(ROOT, 'rules'), ROOT);
+    const rule = rules.find((r) => r.slug === 'scan-followed-by-access')!;
+    const renamed = structuredClone(mappings.typescript);
+    const fields = renamed.sources.network_connection!.fields;
+    const names: Record<string, string> = { time: 't', dst_ip: 'same', dst_port: '_same' };
+    for (const [field, name] of Object.entries(names)) fields[field]!.name = name;
+    const { files } = typescriptBackend.compile([rule], { templateDir: path.join(ROOT, 'templates/typescript'), mapping: renamed });
+    expect(verifyTypescript({ rules: [rule], files: files.map((f) => ({ ...f, target: 'typescript' })), cwd: ROOT, templatesDir: 'templates', schemasDir: '' })).toMatchObject({ count: 1 });
+    const plain = (await importModule(compile([rule]).files[0]!.content, 'a.ts')) as unknown as { detect(e: unknown[], now: number): Promise<unknown[]> };
+    const mod = (await importModule(files[0]!.content, 'b.ts')) as unknown as { detect(e: unknown[], now: number): Promise<unknown[]> };
+    const folder = path.join(ROOT, 'rules/network/scan-followed-by-access.fixtures');
+    const events = readFileSync(path.join(folder, 'sweep-10.jsonl'), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const alerts = await plain.detect(events, NOW);
+    expect(alerts).toMatchObject([{ AccessedHostList: ['203.0.113.13'], FirstAccess: '2026-11-23T11:30:03.000Z' }]);
+    const renamedEvents = events.map((e) => Object.fromEntries(Object.entries(e).map(([k, v]) => [names[k] ?? k, v])));
+    expect(await mod.detect(renamedEvents, NOW)).toEqual(alerts);
   });
 
   it('type-checks all modules in one strict program with only the ES2022 library (no Node, no DOM)', () => {

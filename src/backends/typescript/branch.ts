@@ -6,7 +6,7 @@ import { conditionFields, windowMatch } from '../../ir/analysis.js';
 import { DATA_SOURCES } from '../../ir/sources.js';
 import type { Branch, Condition, FieldType, OutputColumn, Rule } from '../../ir/types.js';
 import { aggregateCode, type FieldAccess } from './aggregates.js';
-import { and, arr, arrow, arrayOf, assign, bin, call, cond, constDecl, cont, exprStmt, fn, forOf, get, id, iface, ifStmt, kw, letDecl, lit, method, newExpr, not, obj, or, param, ret, tref, typeLiteral, fnType, union, litType, type Expr, type Member, type Stmt, type TypeNode } from './ast.js';
+import { and, arr, arrow, arrayOf, assign, bin, call, cond, constDecl, cont, exprStmt, fn, forOf, get, id, iface, ifStmt, kw, letDecl, lit, method, newExpr, not, obj, or, param, ret, tref, typeLiteral, fnType, union, type Expr, type Member, type Stmt, type TypeNode } from './ast.js';
 import { conditionExpr, type ModuleScope } from './condition.js';
 
 /** What a branch's code needs from its module. */
@@ -111,6 +111,11 @@ export function branchCode(m: BranchModule, b: Branch, i: number, alertColumns: 
   const groupType = `Group${i}`;
   const followType = `FollowUp${i}`;
   const followFields = follow ? [...new Set([source.time, ...follow.aggregates.flatMap((a) => (a.field ? [a.field] : []))])] : [];
+  // A follow-up is one object: the fields its aggregates read, beside its host and time under names no field has.
+  const followNames = new Set(followFields.map((f) => m.native(b.source, f)));
+  const freeName = (name: string): string => (followNames.has(name) ? freeName(`_${name}`) : name);
+  const sameName = freeName('same');
+  const tName = freeName('t');
   // A group is one object: its window, its key (the key value itself when there is one), and its aggregates' state.
   const compositeKey = agg !== undefined && agg.by.length > 1;
   if (agg && groupCode) {
@@ -124,9 +129,9 @@ export function branchCode(m: BranchModule, b: Branch, i: number, alertColumns: 
   }
   if (follow) {
     decls.push(iface(followType, [
-      { name: 'same', type: kw('string'), readonly: true },
-      { name: 't', type: kw('number'), readonly: true },
-      { name: 'event', type: tref('Pick', [tref('DetectionEvent'), union(followFields.map((f) => litType(m.native(b.source, f))))]), readonly: true },
+      ...followFields.map((f): Member => ({ name: m.native(b.source, f), type: union([presentType(fieldType(f)), kw('null')]), readonly: true, optional: true })),
+      { name: sameName, type: kw('string'), readonly: true },
+      { name: tName, type: kw('number'), readonly: true },
     ]));
   }
 
@@ -162,7 +167,7 @@ export function branchCode(m: BranchModule, b: Branch, i: number, alertColumns: 
         letDecl('list', method('followUps', 'get', [id('key')])),
         ifStmt(bin(list, '===', id('undefined')), [assign(list, arr([])), exprStmt(method('followUps', 'set', [id('key'), list]))]),
         // Only what the follow-up aggregates read: follow-ups are kept to the end, so their size is the memory.
-        exprStmt(method(list, 'push', [obj([['same', call('String', [id('same')])], ['t', t], ['event', obj(followFields.map((f) => [m.native(b.source, f), event(f)]), false)]], false)])),
+        exprStmt(method(list, 'push', [obj([...followFields.map((f): [string, Expr] => [m.native(b.source, f), event(f)]), [sameName, call('String', [id('same')])], [tName, t]], false)])),
       ]),
     ]));
   }
@@ -233,8 +238,8 @@ export function branchCode(m: BranchModule, b: Branch, i: number, alertColumns: 
       const c = id('c');
       body.push(constDecl('f', call(followCode.newState, [])));
       body.push(forOf('c', bin(method('followUps', 'get', [groupKey]), '??', arr([])), [
-        constDecl('probe', method(get(g, 'probes'), 'get', [get(c, 'same')])),
-        ifStmt(and([bin(probe, '!==', id('undefined')), bin(get(c, 't'), '>', probe), bin(get(c, 't'), '<=', bin(probe, '+', lit(follow.withinSeconds * 1000)))]), exprStmt(call(followCode.accumulate, [id('f'), get(c, 'event'), get(c, 't')]))),
+        constDecl('probe', method(get(g, 'probes'), 'get', [get(c, sameName)])),
+        ifStmt(and([bin(probe, '!==', id('undefined')), bin(get(c, tName), '>', probe), bin(get(c, tName), '<=', bin(probe, '+', lit(follow.withinSeconds * 1000)))]), exprStmt(call(followCode.accumulate, [id('f'), c, get(c, tName)]))),
       ]));
       // A group with no follow-up does not alert.
       body.push(ifStmt(bin(get('f', 'count'), '===', lit(0)), cont()));
