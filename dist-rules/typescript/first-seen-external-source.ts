@@ -21,7 +21,7 @@ export interface RuleMetadata {
 export const metadata: RuleMetadata = {
   id: "d58e8dca-1c5a-4577-8595-1fb8dc095a78",
   name: "First-seen external source reaching many hosts",
-  version: "1.3.0",
+  version: "1.3.1",
   severity: "medium",
   tactics: ["reconnaissance"],
   techniques: ["T1595.001"],
@@ -135,6 +135,12 @@ function digits(s: string, at: number, count: number): number {
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+// The day last read and its start (ms): the events of a stream mostly share their day, so Date.UTC runs once a day.
+let lastDayYear = -1;
+let lastDayMonth = -1;
+let lastDayDate = -1;
+let lastDayMs = 0;
+
 /** An event time; the usual form of a stream, `2026-11-23T11:30:00.000Z`, is read without a regular expression. */
 function eventTime(v: unknown): number | undefined {
   if (typeof v === 'string' && v.length === 24 && v.charCodeAt(23) === 90 && v.charCodeAt(10) === 84 && v.charCodeAt(4) === 45 && v.charCodeAt(7) === 45 && v.charCodeAt(13) === 58 && v.charCodeAt(16) === 58 && v.charCodeAt(19) === 46) {
@@ -143,7 +149,13 @@ function eventTime(v: unknown): number | undefined {
     const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
     const days = mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1] ?? 0;
     if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > days || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59 || ms < 0) return undefined;
-    return Date.UTC(y, mo - 1, d, h, mi, s, ms);
+    if (y !== lastDayYear || mo !== lastDayMonth || d !== lastDayDate) {
+      lastDayYear = y;
+      lastDayMonth = mo;
+      lastDayDate = d;
+      lastDayMs = Date.UTC(y, mo - 1, d);
+    }
+    return lastDayMs + h * 3_600_000 + mi * 60_000 + s * 1000 + ms;
   }
   return toEpochMs(v);
 }
@@ -377,16 +389,6 @@ interface State0 {
   a6: number | undefined;
 }
 
-function newState0(): State0 {
-  return {
-    count: 0,
-    a0: undefined,
-    a1: undefined,
-    a5: undefined,
-    a6: undefined
-  };
-}
-
 function accumulate0(g: State0, e: DetectionEvent, t: number): void {
   g.count++;
   {
@@ -409,9 +411,12 @@ function accumulate0(g: State0, e: DetectionEvent, t: number): void {
 
 interface Group0 {
   readonly window: number;
-  readonly key: unknown;
   readonly k0: string;
-  readonly state: State0;
+  count: number;
+  a0: undefined | string | number | Set<string | number>;
+  a1: undefined | string | number | Set<string | number>;
+  a5: number | undefined;
+  a6: number | undefined;
 }
 
 function suppressed0(e: DetectionEvent, t: number): boolean {
@@ -457,30 +462,33 @@ function branch0(now: number): {
       if (g === undefined) {
         g = {
           window: window,
-          key: key,
           k0: k0,
-          state: newState0()
+          count: 0,
+          a0: undefined,
+          a1: undefined,
+          a5: undefined,
+          a6: undefined
         };
         inWindow.set(key, g);
         groups.push(g);
       }
-      accumulate0(g.state, e, t);
+      accumulate0(g, e, t);
     },
     finish: (): Row0[] => {
       for (const g of groups) {
-        if (seenBefore.has(g.key))
+        if (seenBefore.has(g.k0))
+          continue;
+        const c_UniqueDestHosts = distinctSize(g.a0);
+        if (!numberTest6(c_UniqueDestHosts))
           continue;
         const c_TimeGenerated = g.window;
         const c_SourceIP = g.k0;
-        const c_UniqueDestHosts = distinctSize(g.state.a0);
-        const c_UniqueDestPorts = distinctSize(g.state.a1);
-        const c_TotalConnections = g.state.count;
-        const c_SampledDestHosts = textOrder(g.state.a0, 20);
-        const c_DestinationPorts = textOrder(g.state.a1, 20);
-        const c_EarliestEvent = g.state.a5 ?? null;
-        const c_LatestEvent = g.state.a6 ?? null;
-        if (!numberTest6(c_UniqueDestHosts))
-          continue;
+        const c_UniqueDestPorts = distinctSize(g.a1);
+        const c_TotalConnections = g.count;
+        const c_SampledDestHosts = textOrder(g.a0, 20);
+        const c_DestinationPorts = textOrder(g.a1, 20);
+        const c_EarliestEvent = g.a5 ?? null;
+        const c_LatestEvent = g.a6 ?? null;
         rows.push({
           TimeGenerated: c_TimeGenerated,
           SourceIP: c_SourceIP,

@@ -21,7 +21,7 @@ export interface RuleMetadata {
 export const metadata: RuleMetadata = {
   id: "b2cc46cc-a16b-4362-b0b9-869b3b9750e3",
   name: "Scan from a threat-intelligence source",
-  version: "1.4.0",
+  version: "1.4.1",
   severity: "high",
   tactics: ["reconnaissance"],
   techniques: ["T1595.001"],
@@ -151,6 +151,12 @@ function digits(s: string, at: number, count: number): number {
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+// The day last read and its start (ms): the events of a stream mostly share their day, so Date.UTC runs once a day.
+let lastDayYear = -1;
+let lastDayMonth = -1;
+let lastDayDate = -1;
+let lastDayMs = 0;
+
 /** An event time; the usual form of a stream, `2026-11-23T11:30:00.000Z`, is read without a regular expression. */
 function eventTime(v: unknown): number | undefined {
   if (typeof v === 'string' && v.length === 24 && v.charCodeAt(23) === 90 && v.charCodeAt(10) === 84 && v.charCodeAt(4) === 45 && v.charCodeAt(7) === 45 && v.charCodeAt(13) === 58 && v.charCodeAt(16) === 58 && v.charCodeAt(19) === 46) {
@@ -159,7 +165,13 @@ function eventTime(v: unknown): number | undefined {
     const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
     const days = mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1] ?? 0;
     if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > days || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59 || ms < 0) return undefined;
-    return Date.UTC(y, mo - 1, d, h, mi, s, ms);
+    if (y !== lastDayYear || mo !== lastDayMonth || d !== lastDayDate) {
+      lastDayYear = y;
+      lastDayMonth = mo;
+      lastDayDate = d;
+      lastDayMs = Date.UTC(y, mo - 1, d);
+    }
+    return lastDayMs + h * 3_600_000 + mi * 60_000 + s * 1000 + ms;
   }
   return toEpochMs(v);
 }
@@ -420,18 +432,6 @@ interface State0 {
   a8: string | undefined;
 }
 
-function newState0(): State0 {
-  return {
-    count: 0,
-    a0: undefined,
-    a1: undefined,
-    a5: undefined,
-    a6: undefined,
-    a7: undefined,
-    a8: undefined
-  };
-}
-
 function accumulate0(g: State0, e: DetectionEvent, t: number): void {
   g.count++;
   {
@@ -468,9 +468,14 @@ function accumulate0(g: State0, e: DetectionEvent, t: number): void {
 
 interface Group0 {
   readonly window: number;
-  readonly key: unknown;
   readonly k0: string;
-  readonly state: State0;
+  count: number;
+  a0: undefined | string | number | Set<string | number>;
+  a1: undefined | string | number | Set<string | number>;
+  a5: number | undefined;
+  a6: number | undefined;
+  a7: string | undefined;
+  a8: string | undefined;
 }
 
 function suppressed0(e: DetectionEvent, t: number): boolean {
@@ -512,30 +517,35 @@ function branch0(now: number, lists: ListRanges): {
       if (g === undefined) {
         g = {
           window: window,
-          key: key,
           k0: k0,
-          state: newState0()
+          count: 0,
+          a0: undefined,
+          a1: undefined,
+          a5: undefined,
+          a6: undefined,
+          a7: undefined,
+          a8: undefined
         };
         inWindow.set(key, g);
         groups.push(g);
       }
-      accumulate0(g.state, e, t);
+      accumulate0(g, e, t);
     },
     finish: (): Row0[] => {
       for (const g of groups) {
-        const c_TimeGenerated = g.window;
-        const c_SourceIP = g.k0;
-        const c_UniqueDestPorts = distinctSize(g.state.a0);
-        const c_UniqueDestHosts = distinctSize(g.state.a1);
-        const c_TotalConnections = g.state.count;
-        const c_DestinationPorts = textOrder(g.state.a0, 50);
-        const c_SampledDestHosts = textOrder(g.state.a1, 20);
-        const c_EarliestEvent = g.state.a5 ?? null;
-        const c_LatestEvent = g.state.a6 ?? null;
-        const c_DeviceVendor = g.state.a7 ?? null;
-        const c_DeviceProduct = g.state.a8 ?? null;
+        const c_UniqueDestPorts = distinctSize(g.a0);
+        const c_UniqueDestHosts = distinctSize(g.a1);
         if (!(numberTest6(c_UniqueDestPorts) || numberTest6(c_UniqueDestHosts)))
           continue;
+        const c_TimeGenerated = g.window;
+        const c_SourceIP = g.k0;
+        const c_TotalConnections = g.count;
+        const c_DestinationPorts = textOrder(g.a0, 50);
+        const c_SampledDestHosts = textOrder(g.a1, 20);
+        const c_EarliestEvent = g.a5 ?? null;
+        const c_LatestEvent = g.a6 ?? null;
+        const c_DeviceVendor = g.a7 ?? null;
+        const c_DeviceProduct = g.a8 ?? null;
         const c_ScanType = numberTest6(c_UniqueDestHosts) && numberTest8(c_UniqueDestPorts) ? "IP Block Sweep (ping/single-port)" : numberTest6(c_UniqueDestPorts) && numberTest7(c_UniqueDestHosts) ? "Port Scan (single host)" : numberTest6(c_UniqueDestHosts) && numberTest6(c_UniqueDestPorts) ? "Full Network Scan" : "Unknown Scan Pattern";
         const c_ScanDurationSeconds = durationSeconds(c_EarliestEvent, c_LatestEvent);
         rows.push({

@@ -21,7 +21,7 @@ export interface RuleMetadata {
 export const metadata: RuleMetadata = {
   id: "6f0d5c1e-2b7a-4c39-9e84-3a1f7d2c5b60",
   name: "Scan followed by access to a scanned host",
-  version: "1.2.0",
+  version: "1.2.1",
   severity: "high",
   tactics: ["reconnaissance", "initial-access"],
   techniques: ["T1595.001", "T1190"],
@@ -146,6 +146,12 @@ function digits(s: string, at: number, count: number): number {
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+// The day last read and its start (ms): the events of a stream mostly share their day, so Date.UTC runs once a day.
+let lastDayYear = -1;
+let lastDayMonth = -1;
+let lastDayDate = -1;
+let lastDayMs = 0;
+
 /** An event time; the usual form of a stream, `2026-11-23T11:30:00.000Z`, is read without a regular expression. */
 function eventTime(v: unknown): number | undefined {
   if (typeof v === 'string' && v.length === 24 && v.charCodeAt(23) === 90 && v.charCodeAt(10) === 84 && v.charCodeAt(4) === 45 && v.charCodeAt(7) === 45 && v.charCodeAt(13) === 58 && v.charCodeAt(16) === 58 && v.charCodeAt(19) === 46) {
@@ -154,7 +160,13 @@ function eventTime(v: unknown): number | undefined {
     const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
     const days = mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1] ?? 0;
     if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > days || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59 || ms < 0) return undefined;
-    return Date.UTC(y, mo - 1, d, h, mi, s, ms);
+    if (y !== lastDayYear || mo !== lastDayMonth || d !== lastDayDate) {
+      lastDayYear = y;
+      lastDayMonth = mo;
+      lastDayDate = d;
+      lastDayMs = Date.UTC(y, mo - 1, d);
+    }
+    return lastDayMs + h * 3_600_000 + mi * 60_000 + s * 1000 + ms;
   }
   return toEpochMs(v);
 }
@@ -431,16 +443,6 @@ interface State0 {
   a5: number | undefined;
 }
 
-function newState0(): State0 {
-  return {
-    count: 0,
-    a0: undefined,
-    a1: undefined,
-    a4: undefined,
-    a5: undefined
-  };
-}
-
 function accumulate0(g: State0, e: DetectionEvent, t: number): void {
   g.count++;
   {
@@ -501,16 +503,21 @@ function accumulate0Follow(g: State0Follow, e: DetectionEvent, t: number): void 
 
 interface Group0 {
   readonly window: number;
-  readonly key: unknown;
   readonly k0: string;
-  readonly state: State0;
+  count: number;
+  a0: undefined | string | number | Set<string | number>;
+  a1: undefined | string | number | Set<string | number>;
+  a4: number | undefined;
+  a5: number | undefined;
   readonly probes: Map<string, number>;
 }
 
 interface FollowUp0 {
+  readonly time?: (string | number | Date) | null;
+  readonly dst_ip?: string | null;
+  readonly dst_port?: number | null;
   readonly same: string;
   readonly t: number;
-  readonly event: Pick<DetectionEvent, "time" | "dst_ip" | "dst_port">;
 }
 
 function suppressed0(e: DetectionEvent, t: number): boolean {
@@ -547,7 +554,7 @@ function branch0(now: number): {
             list = [];
             followUps.set(key, list);
           }
-          list.push({ same: String(same), t: t, event: { time: e.time, dst_ip: e.dst_ip, dst_port: e.dst_port } });
+          list.push({ time: e.time, dst_ip: e.dst_ip, dst_port: e.dst_port, same: String(same), t: t });
         }
       }
       if (!(!isMissing(e.src_ip) && !inRanges(RANGES_6, e.src_ip) && !inRanges(RANGES_7, e.src_ip) && !inRanges(RANGES_8, e.src_ip) && !inRanges(RANGES_9, e.src_ip) && !(inTest2(e.action) && numberTest4(e.bytes_sent) && numberTest5(e.bytes_received))))
@@ -566,15 +573,18 @@ function branch0(now: number): {
       if (g === undefined) {
         g = {
           window: window,
-          key: key,
           k0: k0,
-          state: newState0(),
+          count: 0,
+          a0: undefined,
+          a1: undefined,
+          a4: undefined,
+          a5: undefined,
           probes: new Map<string, number>()
         };
         inWindow.set(key, g);
         groups.push(g);
       }
-      accumulate0(g.state, e, t);
+      accumulate0(g, e, t);
       const probed = e.dst_ip;
       if (!isMissing(probed)) {
         const text = String(probed);
@@ -585,21 +595,21 @@ function branch0(now: number): {
     },
     finish: (): Row0[] => {
       for (const g of groups) {
-        const c_TimeGenerated = g.window;
-        const c_SourceIP = g.k0;
-        const c_UniqueDestHosts = distinctSize(g.state.a0);
-        const c_UniqueDestPorts = distinctSize(g.state.a1);
-        const c_ScanConnections = g.state.count;
-        const c_SampledDestHosts = textOrder(g.state.a0, 20);
-        const c_ScanStart = g.state.a4 ?? null;
-        const c_ScanEnd = g.state.a5 ?? null;
+        const c_UniqueDestHosts = distinctSize(g.a0);
+        const c_UniqueDestPorts = distinctSize(g.a1);
         if (!(numberTest10(c_UniqueDestHosts) || numberTest11(c_UniqueDestPorts)))
           continue;
+        const c_TimeGenerated = g.window;
+        const c_SourceIP = g.k0;
+        const c_ScanConnections = g.count;
+        const c_SampledDestHosts = textOrder(g.a0, 20);
+        const c_ScanStart = g.a4 ?? null;
+        const c_ScanEnd = g.a5 ?? null;
         const f = newState0Follow();
-        for (const c of followUps.get(g.key) ?? []) {
+        for (const c of followUps.get(g.k0) ?? []) {
           const probe = g.probes.get(c.same);
           if (probe !== undefined && c.t > probe && c.t <= probe + 3600000)
-            accumulate0Follow(f, c.event, c.t);
+            accumulate0Follow(f, c, c.t);
         }
         if (f.count === 0)
           continue;

@@ -53,6 +53,12 @@ function digits(s: string, at: number, count: number): number {
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+// The day last read and its start (ms): the events of a stream mostly share their day, so Date.UTC runs once a day.
+let lastDayYear = -1;
+let lastDayMonth = -1;
+let lastDayDate = -1;
+let lastDayMs = 0;
+
 /** An event time; the usual form of a stream, `2026-11-23T11:30:00.000Z`, is read without a regular expression. */
 function eventTime(v: unknown): number | undefined {
   if (typeof v === 'string' && v.length === 24 && v.charCodeAt(23) === 90 && v.charCodeAt(10) === 84 && v.charCodeAt(4) === 45 && v.charCodeAt(7) === 45 && v.charCodeAt(13) === 58 && v.charCodeAt(16) === 58 && v.charCodeAt(19) === 46) {
@@ -61,7 +67,13 @@ function eventTime(v: unknown): number | undefined {
     const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
     const days = mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1] ?? 0;
     if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > days || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59 || ms < 0) return undefined;
-    return Date.UTC(y, mo - 1, d, h, mi, s, ms);
+    if (y !== lastDayYear || mo !== lastDayMonth || d !== lastDayDate) {
+      lastDayYear = y;
+      lastDayMonth = mo;
+      lastDayDate = d;
+      lastDayMs = Date.UTC(y, mo - 1, d);
+    }
+    return lastDayMs + h * 3_600_000 + mi * 60_000 + s * 1000 + ms;
   }
   return toEpochMs(v);
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import ts from 'typescript';
@@ -123,6 +124,25 @@ describe('the TypeScript backend', () => {
     expect(await mod.detect(events.map(({ src_ip, dst_port, ...e }) => ({ ...e, 'source.ip': src_ip, "dst'port": dst_port })), NOW)).toEqual(alerts);
   });
 
+  it('keeps a follow-up\'s host and time apart from its fields, whatever the mapping names them (t, same, _same)', async () => {
+    const { rules } = loadRules(path.join(ROOT, 'rules'), ROOT);
+    const rule = rules.find((r) => r.slug === 'scan-followed-by-access')!;
+    const renamed = structuredClone(mappings.typescript);
+    const fields = renamed.sources.network_connection!.fields;
+    const names: Record<string, string> = { time: 't', dst_ip: 'same', dst_port: '_same' };
+    for (const [field, name] of Object.entries(names)) fields[field]!.name = name;
+    const { files } = typescriptBackend.compile([rule], { templateDir: path.join(ROOT, 'templates/typescript'), mapping: renamed });
+    expect(verifyTypescript({ rules: [rule], files: files.map((f) => ({ ...f, target: 'typescript' })), cwd: ROOT, templatesDir: 'templates', schemasDir: '' })).toMatchObject({ count: 1 });
+    const plain = (await importModule(compile([rule]).files[0]!.content, 'a.ts')) as unknown as { detect(e: unknown[], now: number): Promise<unknown[]> };
+    const mod = (await importModule(files[0]!.content, 'b.ts')) as unknown as { detect(e: unknown[], now: number): Promise<unknown[]> };
+    const folder = path.join(ROOT, 'rules/network/scan-followed-by-access.fixtures');
+    const events = readFileSync(path.join(folder, 'sweep-10.jsonl'), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const alerts = await plain.detect(events, NOW);
+    expect(alerts).toMatchObject([{ AccessedHostList: ['203.0.113.13'], FirstAccess: '2026-11-23T11:30:03.000Z' }]);
+    const renamedEvents = events.map((e) => Object.fromEntries(Object.entries(e).map(([k, v]) => [names[k] ?? k, v])));
+    expect(await mod.detect(renamedEvents, NOW)).toEqual(alerts);
+  });
+
   it('type-checks all modules in one strict program with only the ES2022 library (no Node, no DOM)', () => {
     const rule = hostileRule();
     const { files } = compile([rule]);
@@ -150,5 +170,28 @@ describe('the TypeScript backend', () => {
     expect(by('203.0.113.6')).toMatchObject({ UniqueDestPorts: 1, UniqueDestHosts: 16, DestinationPorts: [443] });
     expect((by('203.0.113.6')!.SampledDestHosts as unknown[])).toHaveLength(16);
     expect(by('203.0.113.7')).toBeUndefined();
+  });
+
+  it('reads event times across a change of day, month and year: the day kept from one event is never another event\'s', async () => {
+    const { rules } = loadRules(path.join(ROOT, 'rules'), ROOT);
+    const { mod } = await load(rules.find((r) => r.slug === 'ip-block-scan')!);
+    const now = Date.parse('2027-01-01T00:30:00.000Z');
+    // One source scanning 15 hosts in each of two 5-minute windows, its events alternating between the two days.
+    const scan = Array.from({ length: 30 }, (_, i) => ({
+      time: i % 2 ? `2027-01-01T00:0${Math.floor(i / 8)}:${10 + i}.${String(i).padStart(3, '0')}Z` : `2026-12-31T23:5${5 + Math.floor(i / 8)}:${10 + i}.${String(i).padStart(3, '0')}Z`,
+      src_ip: '203.0.113.9',
+      dst_ip: `10.1.4.${Math.floor(i / 2)}`,
+      dst_port: 443,
+    }));
+    // Before each, an event of a day differing in the year alone, the month alone or the date alone: outside the
+    // read period, so dropped, unless its day were taken for the next event's.
+    const other = (time: string, k: number) => (k === 0 ? `${Number(time.slice(0, 4)) - 1}${time.slice(4)}` : k === 1 ? `${time.slice(0, 5)}${time.slice(5, 7) === '01' ? '03' : '10'}${time.slice(7)}` : `${time.slice(0, 8)}${time.slice(8, 10) === '01' ? '02' : '30'}${time.slice(10)}`);
+    const events = scan.flatMap((e, i) => [{ ...e, time: other(e.time, i % 3), dst_ip: '10.1.5.1' }, e]);
+    const times = (from: number) => scan.filter((_, i) => i % 2 === from).map((e) => Date.parse(e.time));
+    const alerts = await mod.detect(events, now);
+    expect(alerts.map((a) => [a.TimeGenerated, a.UniqueDestHosts, a.EarliestEvent, a.LatestEvent])).toEqual([
+      ['2026-12-31T23:55:00.000Z', 15, new Date(Math.min(...times(0))).toISOString(), new Date(Math.max(...times(0))).toISOString()],
+      ['2027-01-01T00:00:00.000Z', 15, new Date(Math.min(...times(1))).toISOString(), new Date(Math.max(...times(1))).toISOString()],
+    ]);
   });
 });

@@ -17,6 +17,10 @@ describe('detc check --base REF: a changed rule needs a version bump', () => {
   const [major, minor] = version.split('.').map(Number) as [number, number];
   const nextMinor = `${major}.${minor + 1}.0`;
   const re = (s: string) => s.replace(/\./g, '\\.');
+  // The other rule's committed version and its next patch, read the same way.
+  const otherVersion = /^version: (\S+)$/m.exec(readFileSync(path.join(ROOT, 'rules/endpoint/scan-tool-execution.yml'), 'utf8'))![1]!;
+  const [oMajor, oMinor, oPatch] = otherVersion.split('.').map(Number) as [number, number, number];
+  const nextPatch = `${oMajor}.${oMinor}.${oPatch + 1}`;
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'detc-ver-'));
@@ -55,8 +59,8 @@ describe('detc check --base REF: a changed rule needs a version bump', () => {
     writeFileSync(other, readFileSync(other, 'utf8').replace('severity: medium', 'severity: high'));
     expect((await run(dir, 'build', '-q')).code).toBe(0);
     const r = await run(dir, 'check', '--base', 'HEAD');
-    expect(r.err).toMatch(/^rules\/endpoint\/scan-tool-execution\.yml:4:10: error DETC602: the generated sentinel\/scan-tool-execution\.arm\.json, sentinel\/scan-tool-execution\.yaml, sigma\/proc_creation_scan_tool_execution\.yml, typescript\/scan-tool-execution\.ts changed since HEAD but version is still 1\.0\.1: bump it to 1\.0\.2 \(metadata changed\)/m);
-    writeFileSync(other, readFileSync(other, 'utf8').replace('version: 1.0.1', 'version: 1.0.2'));
+    expect(r.err).toMatch(new RegExp(String.raw`^rules/endpoint/scan-tool-execution\.yml:4:10: error DETC602: the generated sentinel/scan-tool-execution\.arm\.json, sentinel/scan-tool-execution\.yaml, sigma/proc_creation_scan_tool_execution\.yml, typescript/scan-tool-execution\.ts changed since HEAD but version is still ${re(otherVersion)}: bump it to ${re(nextPatch)} \(metadata changed\)`, 'm'));
+    writeFileSync(other, readFileSync(other, 'utf8').replace(`version: ${otherVersion}`, `version: ${nextPatch}`));
   });
 
   it('passes once the versions are bumped', async () => {

@@ -19,6 +19,10 @@ export interface FieldAccess {
 export interface AggregateCode {
   decls: Stmt[];
   stateType: string;
+  /** The state's members and initial values: a group holds them itself, so a group is one object. */
+  members: Member[];
+  init: [string, Expr][];
+  /** `newStateN()`, a fresh state on its own (followed_by's per group), when asked for. */
   newState: string;
   accumulate: string;
   /** The finished value of each aggregate, read from a state expression. */
@@ -29,8 +33,11 @@ export interface AggregateCode {
 
 const slot = (i: number) => `a${i}`;
 
-/** State, constructor and accumulate function for `aggregates`, named after `name` (`State0`, `newState0`, ...). */
-export function aggregateCode(aggregates: Aggregate[], name: string, access: FieldAccess): AggregateCode {
+/**
+ * State, accumulate function and (with `constructor`) a constructor for `aggregates`, named after `name` (`State0`,
+ * `accumulate0`, `newState0`).
+ */
+export function aggregateCode(aggregates: Aggregate[], name: string, access: FieldAccess, constructor: boolean): AggregateCode {
   const members: Member[] = [{ name: 'count', type: kw('number') }];
   const init: [string, Expr][] = [['count', lit(0)]];
   const body: Stmt[] = [increment(get('g', 'count'))];
@@ -90,12 +97,14 @@ export function aggregateCode(aggregates: Aggregate[], name: string, access: Fie
   const accumulate = `accumulate${name}`;
   const decls = [
     iface(stateType, members),
-    fn(newState, [], tref(stateType), [ret(obj(init, true))]),
+    ...(constructor ? [fn(newState, [], tref(stateType), [ret(obj(init, true))])] : []),
     fn(accumulate, [param('g', tref(stateType)), param('e', tref('DetectionEvent')), param('t', kw('number'))], kw('void'), body),
   ];
   return {
     decls,
     stateType,
+    members,
+    init,
     newState,
     accumulate,
     finish(a, state) {

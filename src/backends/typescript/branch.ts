@@ -6,7 +6,7 @@ import { conditionFields, windowMatch } from '../../ir/analysis.js';
 import { DATA_SOURCES } from '../../ir/sources.js';
 import type { Branch, Condition, FieldType, OutputColumn, Rule } from '../../ir/types.js';
 import { aggregateCode, type FieldAccess } from './aggregates.js';
-import { and, arr, arrow, arrayOf, assign, bin, call, cond, constDecl, cont, exprStmt, fn, forOf, get, id, iface, ifStmt, kw, letDecl, lit, method, newExpr, not, obj, or, param, ret, tref, typeLiteral, fnType, union, litType, type Expr, type Member, type Stmt, type TypeNode } from './ast.js';
+import { and, arr, arrow, arrayOf, assign, bin, call, cond, constDecl, cont, exprStmt, fn, forOf, get, id, iface, ifStmt, kw, letDecl, lit, method, newExpr, not, obj, or, param, ret, tref, typeLiteral, fnType, union, type Expr, type Member, type Stmt, type TypeNode } from './ast.js';
 import { conditionExpr, type ModuleScope } from './condition.js';
 
 /** What a branch's code needs from its module. */
@@ -69,8 +69,8 @@ export function branchCode(m: BranchModule, b: Branch, i: number, alertColumns: 
     toAlert: (v) => (nullable ? cond(bin(v, '===', lit(null)), lit(null), call('iso', [v])) : call('iso', [v])),
   });
   const plain = (t: TypeNode): Column => ({ internal: t, alert: t, toAlert: (v) => v });
-  const groupCode = agg ? aggregateCode(agg.aggregates, `${i}`, access) : undefined;
-  const followCode = follow ? aggregateCode(follow.aggregates, `${i}Follow`, access) : undefined;
+  const groupCode = agg ? aggregateCode(agg.aggregates, `${i}`, access, false) : undefined;
+  const followCode = follow ? aggregateCode(follow.aggregates, `${i}Follow`, access, true) : undefined;
   if (agg && groupCode) {
     columns.set(agg.windowAs, timeColumn(false));
     for (const k of agg.by) columns.set(k.as, plain(presentType(fieldType(k.field))));
@@ -111,20 +111,27 @@ export function branchCode(m: BranchModule, b: Branch, i: number, alertColumns: 
   const groupType = `Group${i}`;
   const followType = `FollowUp${i}`;
   const followFields = follow ? [...new Set([source.time, ...follow.aggregates.flatMap((a) => (a.field ? [a.field] : []))])] : [];
+  // A follow-up is one object: the fields its aggregates read, beside its host and time under names no field has.
+  const followNames = new Set(followFields.map((f) => m.native(b.source, f)));
+  const freeName = (name: string): string => (followNames.has(name) ? freeName(`_${name}`) : name);
+  const sameName = freeName('same');
+  const tName = freeName('t');
+  // A group is one object: its window, its key (the key value itself when there is one), and its aggregates' state.
+  const compositeKey = agg !== undefined && agg.by.length > 1;
   if (agg && groupCode) {
     decls.push(iface(groupType, [
       { name: 'window', type: kw('number'), readonly: true },
-      { name: 'key', type: kw('unknown'), readonly: true },
+      ...(compositeKey ? [{ name: 'key', type: kw('string'), readonly: true }] : []),
       ...agg.by.map((k, j): Member => ({ name: `k${j}`, type: presentType(fieldType(k.field)), readonly: true })),
-      { name: 'state', type: tref(groupCode.stateType), readonly: true },
+      ...groupCode.members,
       ...(follow ? [{ name: 'probes', type: tref('Map', [kw('string'), kw('number')]), readonly: true }] : []),
     ]));
   }
   if (follow) {
     decls.push(iface(followType, [
-      { name: 'same', type: kw('string'), readonly: true },
-      { name: 't', type: kw('number'), readonly: true },
-      { name: 'event', type: tref('Pick', [tref('DetectionEvent'), union(followFields.map((f) => litType(m.native(b.source, f))))]), readonly: true },
+      ...followFields.map((f): Member => ({ name: m.native(b.source, f), type: union([presentType(fieldType(f)), kw('null')]), readonly: true, optional: true })),
+      { name: sameName, type: kw('string'), readonly: true },
+      { name: tName, type: kw('number'), readonly: true },
     ]));
   }
 
@@ -160,7 +167,7 @@ export function branchCode(m: BranchModule, b: Branch, i: number, alertColumns: 
         letDecl('list', method('followUps', 'get', [id('key')])),
         ifStmt(bin(list, '===', id('undefined')), [assign(list, arr([])), exprStmt(method('followUps', 'set', [id('key'), list]))]),
         // Only what the follow-up aggregates read: follow-ups are kept to the end, so their size is the memory.
-        exprStmt(method(list, 'push', [obj([['same', call('String', [id('same')])], ['t', t], ['event', obj(followFields.map((f) => [m.native(b.source, f), event(f)]), false)]], false)])),
+        exprStmt(method(list, 'push', [obj([...followFields.map((f): [string, Expr] => [m.native(b.source, f), event(f)]), [sameName, call('String', [id('same')])], [tName, t]], false)])),
       ]),
     ]));
   }
@@ -195,11 +202,11 @@ export function branchCode(m: BranchModule, b: Branch, i: number, alertColumns: 
     push.push(constDecl('key', keyExpr()));
     push.push(letDecl('g', method('inWindow', 'get', [id('key')])));
     push.push(ifStmt(bin(g, '===', id('undefined')), [
-      assign(g, obj([['window', id('window')], ['key', id('key')], ...keyLocals.map((k): [string, Expr] => [k, id(k)]), ['state', call(groupCode.newState, [])], ...(follow ? [['probes', newExpr('Map', [], [kw('string'), kw('number')])] as [string, Expr]] : [])])),
+      assign(g, obj([['window', id('window')], ...(compositeKey ? [['key', id('key')] as [string, Expr]] : []), ...keyLocals.map((k): [string, Expr] => [k, id(k)]), ...groupCode.init, ...(follow ? [['probes', newExpr('Map', [], [kw('string'), kw('number')])] as [string, Expr]] : [])])),
       exprStmt(method('inWindow', 'set', [id('key'), g])),
       exprStmt(method('groups', 'push', [g])),
     ]));
-    push.push(exprStmt(call(groupCode.accumulate, [get(g, 'state'), e, t])));
+    push.push(exprStmt(call(groupCode.accumulate, [g, e, t])));
     if (follow) {
       // The group's first event time per value of `same`: the probe of that host.
       const probes = get(g, 'probes');
@@ -213,18 +220,26 @@ export function branchCode(m: BranchModule, b: Branch, i: number, alertColumns: 
 
     // ── finish: the per-group work ──
     const body: Stmt[] = [];
-    if (b.firstSeen) body.push(ifStmt(method('seenBefore', 'has', [get(g, 'key')]), cont()));
-    body.push(...define(agg.windowAs, get(g, 'window')));
-    agg.by.forEach((k, j) => body.push(...define(k.as, get(g, keyLocals[j]!))));
-    for (const a of agg.aggregates) body.push(...define(a.as, groupCode.finish(a, get(g, 'state'))));
+    const groupKey = compositeKey ? get(g, 'key') : get(g, 'k0');
+    if (b.firstSeen) body.push(ifStmt(method('seenBefore', 'has', [groupKey]), cont()));
+    // The group's columns: those the threshold reads first, the others (value lists sorted, ...) only for a group
+    // that passes it; most groups of a busy stream do not.
+    const groupColumns: [string, Expr][] = [
+      [agg.windowAs, get(g, 'window')],
+      ...agg.by.map((k, j): [string, Expr] => [k.as, get(g, keyLocals[j]!)]),
+      ...agg.aggregates.map((a): [string, Expr] => [a.as, groupCode.finish(a, g)]),
+    ];
+    const tested = conditionFields(b.having, new Set<string>());
+    for (const [column, value] of groupColumns) if (tested.has(column)) body.push(...define(column, value));
     if (b.having) body.push(ifStmt(not(onColumns(b.having)), cont()));
+    for (const [column, value] of groupColumns) if (!tested.has(column)) body.push(...define(column, value));
     if (follow && followCode) {
       const probe = id('probe');
       const c = id('c');
       body.push(constDecl('f', call(followCode.newState, [])));
-      body.push(forOf('c', bin(method('followUps', 'get', [get(g, 'key')]), '??', arr([])), [
-        constDecl('probe', method(get(g, 'probes'), 'get', [get(c, 'same')])),
-        ifStmt(and([bin(probe, '!==', id('undefined')), bin(get(c, 't'), '>', probe), bin(get(c, 't'), '<=', bin(probe, '+', lit(follow.withinSeconds * 1000)))]), exprStmt(call(followCode.accumulate, [id('f'), get(c, 'event'), get(c, 't')]))),
+      body.push(forOf('c', bin(method('followUps', 'get', [groupKey]), '??', arr([])), [
+        constDecl('probe', method(get(g, 'probes'), 'get', [get(c, sameName)])),
+        ifStmt(and([bin(probe, '!==', id('undefined')), bin(get(c, tName), '>', probe), bin(get(c, tName), '<=', bin(probe, '+', lit(follow.withinSeconds * 1000)))]), exprStmt(call(followCode.accumulate, [id('f'), c, get(c, tName)]))),
       ]));
       // A group with no follow-up does not alert.
       body.push(ifStmt(bin(get('f', 'count'), '===', lit(0)), cont()));

@@ -72,7 +72,19 @@ export const typescriptEngine: Engine = {
     // Every branch reads the same events in one pass; a rule over two sources sees each event under both mappings.
     const [first, ...others] = [...new Set(run.rule.branches.map((b) => b.source))];
     const more = others.map((s) => toNativeConverter(s, run.mapping, TYPESCRIPT_NATIVE));
-    for await (const e of run.read(first!)) detector.push(more.length ? Object.assign({}, ...more.map((f) => f(e.event)), e.native) : e.native);
+    // A batch at a time (one async step per chunk of the input, not per event), pushed in a plain loop.
+    for await (const batch of run.batches(first!)) {
+      if (more.length === 0) {
+        for (let i = 0; i < batch.length; i++) detector.push(batch[i]!.native);
+        continue;
+      }
+      for (let i = 0; i < batch.length; i++) {
+        const e = batch[i]!;
+        const merged: Row = {};
+        for (const f of more) Object.assign(merged, f(e.event));
+        detector.push(Object.assign(merged, e.native));
+      }
+    }
     return { rows: detector.alerts(), query: ruleCode(query, rel) };
   },
 };
