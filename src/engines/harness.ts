@@ -52,6 +52,7 @@ export function targetRunner(target: RunTarget, engine: Engine): Runner {
         distDir: opts.distDir,
         mapping,
         schemasDir: opts.schemasDir,
+        cacheDir: opts.cacheDir,
         rereadable: isReiterable(events),
         readEmitted(rel) {
           const file = path.join(opts.distDir, rel);

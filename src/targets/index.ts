@@ -2,7 +2,7 @@
 // and one line here; every command, the build, the harness and coverage iterate this list.
 import { referenceEngine } from '../reference/index.js';
 import { targetRunner } from '../engines/harness.js';
-import type { Engine, Runner } from '../engines/types.js';
+import type { Runner } from '../engines/types.js';
 import { sentinel } from './sentinel.js';
 import { sigma } from './sigma.js';
 import { splunk } from './splunk.js';
@@ -38,18 +38,5 @@ export function enabledTargets(names?: readonly string[]): Target[] {
 
 /** The reference evaluator, then the engine of each target that has one, in registry order. */
 export function runners(targets: readonly Target[] = registry): Runner[] {
-  return [referenceEngine, ...targets.flatMap((t) => (t.engine ? [engineRunner(t, t.engine)] : []))];
-}
-
-/** A target's engine as a runner whose engine also sees the run's cache folder (RunOptions.cacheDir). */
-function engineRunner(t: Target, engine: Engine): Runner {
-  const plain = targetRunner(t, engine);
-  return {
-    ...plain,
-    run(rule, events, opts) {
-      const { cacheDir } = opts;
-      if (cacheDir === undefined) return plain.run(rule, events, opts);
-      return targetRunner(t, { name: engine.name, run: (r) => engine.run({ ...r, cacheDir }) }).run(rule, events, opts);
-    },
-  };
+  return [referenceEngine, ...targets.flatMap((t) => (t.engine ? [targetRunner(t, t.engine)] : []))];
 }
