@@ -71,7 +71,7 @@ export function loadSharedLists(rulesDir: string, cwd: string, today = new Date(
     let list: SharedList | undefined;
     if (m[2] === 'csv') list = fromCsv(stem, file, text, diagnostics, at);
     else {
-      cache ??= new ContentCache(cacheDir, 'lists', cacheDir ? codeVersion() : '', isList);
+      cache ??= new ContentCache(cacheDir, 'lists', codeVersion, isList);
       const key = cache.enabled ? cache.key(stem, file, text) : '';
       list = cache.get(key);
       if (!list) {

@@ -13,9 +13,10 @@ export class ContentCache<T> {
 
   /**
    * `dir` undefined: no cache (every get misses, put writes nothing). `env`: what every entry of this kind depends
-   * on besides its own parts (detc's code, schemas, ...). `valid` checks a parsed value's shape.
+   * on besides its own parts (detc's code, schemas, ...), or a function computing it at the first key (so a
+   * disabled cache never computes it). `valid` checks a parsed value's shape.
    */
-  constructor(dir: string | undefined, kind: string, private readonly env: string, private readonly valid: (v: unknown) => v is T) {
+  constructor(dir: string | undefined, kind: string, private env: string | (() => string), private readonly valid: (v: unknown) => v is T) {
     this.folder = dir === undefined ? undefined : path.join(dir, kind);
   }
 
@@ -25,9 +26,21 @@ export class ContentCache<T> {
 
   /** The key of an entry made of these parts (each part delimited, so ['ab', 'c'] and ['a', 'bc'] differ). */
   key(...parts: string[]): string {
+    if (typeof this.env === 'function') this.env = this.env();
     const h = createHash('sha256').update(this.env);
     for (const p of parts) h.update(`\u0000${p.length}\u0000`).update(p);
     return h.digest('hex');
+  }
+
+  /** The value stored for these parts, else `make()`'s, stored when `keep` accepts it (a disabled cache only makes). */
+  getOrMake(parts: string[], make: () => T, keep: (v: T) => boolean = () => true): T {
+    if (!this.folder) return make();
+    const key = this.key(...parts);
+    const hit = this.get(key);
+    if (hit !== undefined) return hit;
+    const v = make();
+    if (keep(v)) this.put(key, v);
+    return v;
   }
 
   get(key: string): T | undefined {

@@ -147,12 +147,6 @@ function isSyntaxData(v: unknown): v is SyntaxData {
  * Kusto.Language and kept. `cacheDir` undefined: no cache.
  */
 export function queryTree(query: string, cacheDir: string | undefined): SyntaxNode {
-  const cache = new ContentCache<SyntaxData>(cacheDir, 'kql-syntax', cacheDir === undefined ? '' : codeVersion(), isSyntaxData);
-  const key = cache.enabled ? cache.key(query) : '';
-  let data = cache.enabled ? cache.get(key) : undefined;
-  if (data === undefined) {
-    data = parseToData(query);
-    cache.put(key, data);
-  }
-  return revive(data);
+  const cache = new ContentCache<SyntaxData>(cacheDir, 'kql-syntax', codeVersion, isSyntaxData);
+  return revive(cache.getOrMake([query], () => parseToData(query)));
 }

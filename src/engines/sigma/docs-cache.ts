@@ -11,13 +11,9 @@ const isDocs = (v: unknown): v is Docs => Array.isArray(v) && v.every((d) => d !
 
 /** Every YAML document of every file, in file order, as parseSigmaFiles returns them; `cacheDir` undefined: no cache. */
 export function cachedSigmaDocs(files: SigmaText[], cacheDir: string | undefined): SigmaDoc[] {
-  const cache = new ContentCache<Docs>(cacheDir, 'sigma-docs', cacheDir === undefined ? '' : codeVersion(), isDocs);
+  const cache = new ContentCache<Docs>(cacheDir, 'sigma-docs', codeVersion, isDocs);
   return files.flatMap((f) => {
-    const key = cache.key(f.content);
-    const hit = cache.get(key);
-    if (hit) return hit.map((doc) => ({ file: f.path, doc }));
-    const docs = parseSigmaFiles([f]);
-    if (docs.every((d) => isPlainData(d.doc))) cache.put(key, docs.map((d) => d.doc));
-    return docs;
+    const docs = cache.getOrMake([f.content], () => parseSigmaFiles([f]).map((d) => d.doc), (ds) => ds.every(isPlainData));
+    return docs.map((doc) => ({ file: f.path, doc }));
   });
 }

@@ -26,14 +26,11 @@ const loaded = new Map<string, Promise<DetectionModule>>();
  * otherwise transpiled here and kept. The key is the exact text: an edited file is a new entry.
  */
 export function transpiled(source: string, fileName: string, cacheDir: string | undefined): string {
-  const cache = new ContentCache<string>(cacheDir, 'typescript-js', cacheDir === undefined ? '' : codeVersion(), (v): v is string => typeof v === 'string');
-  const key = cache.enabled ? cache.key(fileName, source) : '';
-  const hit = cache.enabled ? cache.get(key) : undefined;
-  if (hit !== undefined) return hit;
-  const { ts } = tsMorph();
-  const out = ts.transpileModule(source, { fileName, reportDiagnostics: false, compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022, isolatedModules: true } });
-  cache.put(key, out.outputText);
-  return out.outputText;
+  const cache = new ContentCache<string>(cacheDir, 'typescript-js', codeVersion, (v): v is string => typeof v === 'string');
+  return cache.getOrMake([fileName, source], () => {
+    const { ts } = tsMorph();
+    return ts.transpileModule(source, { fileName, reportDiagnostics: false, compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022, isolatedModules: true } }).outputText;
+  });
 }
 
 /** The module of `source` (TypeScript text), transpiled and imported. */
