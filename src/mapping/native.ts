@@ -152,14 +152,5 @@ function fromNativePlan(source: string, mapping: BackendMapping, only: ReadonlyS
 
 /** A target's export read through its mapping (NativeFormat's converter). */
 export function nativeFormatOf(mapping: BackendMapping, conv: NativeConventions) {
-  return {
-    converter: (source: string, fields?: ReadonlySet<string>) => fromNativeConverter(source, mapping, conv, fields),
-    reads: (source: string, fields?: ReadonlySet<string>) => fromNativeReads(source, mapping, fields),
-  };
-}
-
-/** The native fields fromNativeConverter reads for `fields` (all the mapping's when absent). */
-export function fromNativeReads(source: string, mapping: BackendMapping, only?: ReadonlySet<string>): string[] {
-  const { hashes, plain } = fromNativePlan(source, mapping, only);
-  return [...new Set([...hashes.map((h) => h.f.name), ...plain.map((p) => p.name)])];
+  return { converter: (source: string, fields?: ReadonlySet<string>) => fromNativeConverter(source, mapping, conv, fields) };
 }
