@@ -40,7 +40,7 @@ export function targetRunner(target: RunTarget, engine: Engine): Runner {
             const out: NativeEvent[] = [];
             for (let i = 0; i < rows.length; i++) {
               const t = times[i]!;
-              if (inWindow(t)) out.push({ native: toNative(rows[i]!), event: rows[i]!, time: t });
+              if (inWindow(t)) out.push({ native: toNative(rows[i]!, t), event: rows[i]!, time: t });
             }
             if (out.length) yield out;
           }

@@ -2,6 +2,7 @@ import { eventTime, type EventBatch, type Row } from './model.js';
 import { DATA_SOURCES } from '../ir/sources.js';
 import { splitCsv } from './csv.js';
 import { EventFormatError, type Line, type LineBatch } from './lines.js';
+import { ownText } from './own-text.js';
 
 /** Formats every project reads, whatever its targets: canonical JSON lines, CEF syslog and Zeek conn.log. */
 export const BUILTIN_EVENT_FORMATS = ['canonical', 'cef', 'zeek'] as const;
@@ -104,8 +105,11 @@ function lineReader(format: EventFormat, source: string, file: string, natives: 
   if (native) {
     let convert: (o: Row) => Row;
     try {
-      // JSON.parse still reads every field of a line: a scanner reading only the rule's fields (in JavaScript) was
-      // measured slower than JSON.parse plus this projection, 1.9x the CPU time on the benchmark's lines.
+      // JSON.parse still reads every field of a line. Reading only the rule's fields was measured twice, on the
+      // benchmark's lines (6 of 10 fields): a scanner in JavaScript took 2x the CPU time of JSON.parse plus this
+      // projection; one regular expression per key order took 0.8x, but the values it captures are V8 sliced
+      // strings that keep their whole chunk of the file alive (memory grew with rows), and copying them made it
+      // 1.1x. JSON.parse makes strings of their own.
       convert = native.converter(source, fields);
     } catch {
       throw new EventFormatError(file, 1, `no ${format} mapping for source ${source}`);
@@ -257,14 +261,15 @@ export function parseCef(line: string, file: string, n: number): Row {
   for (const [k, v] of Object.entries(ext)) {
     const f = CEF_KEYS[k];
     if (!f || v === '') continue;
-    e[f] = CEF_INT.has(f) ? Number(v) : v;
+    // Values cut out of the line: of their own, so that a group keeping one does not keep the file's chunk.
+    e[f] = CEF_INT.has(f) ? Number(v) : ownText(v);
   }
   const t = ext.rt ?? ext.start ?? ext.end;
   if (t !== undefined) e.time = /^\d+$/.test(t) ? Number(t) : cefTime(t);
   else {
     // Syslog RFC 5424 timestamp before the CEF payload.
     const m = /(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d))/.exec(line.slice(0, start));
-    if (m) e.time = m[1];
+    if (m) e.time = ownText(m[1]!);
   }
   return e;
 }
@@ -317,9 +322,9 @@ function zeekConn(file: string): LineReader {
       const f = ZEEK[k];
       if (!f || !fieldNames.includes(f) || v === '-' || v === '(empty)' || v === '' || v === null) continue;
       // ts is epoch seconds (with microseconds); Zeek's JSON writer can also write ISO 8601 text, read as such.
-      if (f === 'time') e.time = typeof v === 'number' || /^\d+(\.\d+)?$/.test(String(v)) ? Math.round(Number(v) * 1000) : v;
+      if (f === 'time') e.time = typeof v === 'number' || /^\d+(\.\d+)?$/.test(String(v)) ? Math.round(Number(v) * 1000) : typeof v === 'string' ? ownText(v) : v;
       else if (f.endsWith('_port') || f.startsWith('bytes_')) e[f] = Number(v);
-      else e[f] = v;
+      else e[f] = typeof v === 'string' ? ownText(v) : v; // a TSV cell cut out of the line (own-text.ts)
     }
     // ICMP "ports" in Zeek are type/code, not ports: canonical ICMP has no destination port.
     if (e.protocol === 'icmp') delete e.dst_port, delete e.src_port;

@@ -96,7 +96,7 @@ export async function* lineBatches(input: AsyncIterable<Buffer | string>, firstL
 function decodeBatch(bytes: Buffer, first: number, consumed: number): LineBatch {
   const text = bytes.toString('utf8');
   // The lenient decoding is fast; only a chunk showing U+FFFD is checked line by line (it may hold a real U+FFFD).
-  if (!text.includes('\uFFFD')) return { lines: text.split('\n').map(withoutCr), first, bytes: consumed };
+  if (!text.includes('\uFFFD')) return { lines: text.includes('\r') ? text.split('\n').map(withoutCr) : text.split('\n'), first, bytes: consumed };
   const lines: string[] = [];
   let start = 0;
   for (;;) {

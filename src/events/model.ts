@@ -133,6 +133,16 @@ export function isIsoString(v: unknown): v is string {
   return typeof v === 'string' && v.length === 24 && !v.startsWith('00') && isoUtcMs(v) !== undefined;
 }
 
+/**
+ * isIsoString for a value already read as a time (toEpochMs gave a number): the punctuation of toISOString's form
+ * is then enough, since a text of that shape is read as a time only when every other character is a digit of a
+ * valid date (both readings above refuse anything else), and its reading written again is the text itself.
+ */
+export function isIsoShaped(v: unknown): v is string {
+  return typeof v === 'string' && v.length === 24 && v.charCodeAt(23) === 90 /* Z */ && v.charCodeAt(10) === 84 /* T */ && v.charCodeAt(19) === 46 /* . */ &&
+    v.charCodeAt(4) === 45 && v.charCodeAt(7) === 45 && v.charCodeAt(13) === 58 && v.charCodeAt(16) === 58 && !v.startsWith('00');
+}
+
 /** The decimal number written in `v` from `from` to `to`, or -1 when a character there is not a digit. */
 function digits(v: string, from: number, to: number): number {
   let n = 0;

@@ -1,10 +1,11 @@
-// A rule's aggregates compiled once into small accumulators over a compact state: one slot per aggregate in each
-// group, sized to what it holds (a distinct set of one value is that value, not a Set), its strings interned.
+// A rule's aggregates compiled once into small accumulators over a compact state: one slot per state in each group,
+// sized to what it holds (a distinct set of one value is that value, not a Set), its strings interned. Aggregates
+// that need the same state share it: `values(f)` is the distinct set of `distinct_count(f)` in text order.
 import type { Aggregate } from '../ir/types.js';
-import { isMissing, toEpochMs, toNumber, type Row } from '../events/model.js';
+import { isMissing, toNumber, type Row } from '../events/model.js';
 import { assertNever } from '../util/assert-never.js';
 
-/** One group's state: its event count and one slot per aggregate (see Accumulator). */
+/** One group's state: its event count and one slot per state (see Accumulator). */
 export interface Slots {
   count: number;
   slots: unknown[];
@@ -12,8 +13,11 @@ export interface Slots {
 
 /** The compiled aggregates of one aggregation: add an event to a group's slots; read the results. */
 export interface Accumulator {
+  /** Slots a group needs (`new Array(size)`). */
+  readonly size: number;
   newSlots(): Slots;
-  add(s: Slots, e: Row): void;
+  /** Adds event `e` of time `t` (ms, read once by the reader): the time field is never parsed again here. */
+  add(s: Slots, e: Row, t: number): void;
   /** The value of aggregate `i` (an output column). */
   finish(s: Slots, i: number): unknown;
 }
@@ -22,13 +26,29 @@ export interface Accumulator {
  * Equal strings are kept once: group state holds the same few vendor names and hosts a million times. The table
  * starts over when it holds `limit` strings, so that a stream of unique values (a million source addresses) costs
  * a small table, not a second copy of them all; a value that recurs is back in the table at its next sighting.
+ * When a full table saw fewer than one repeat in eight lookups, the texts are taken to be unique and are no longer
+ * looked up: each is held by its own group anyway, and the lookups were pure cost.
  */
 export function interner(limit = 1 << 16): (s: string) => string {
   let seen = new Map<string, string>();
+  let hits = 0;
+  let off = false;
   return (s) => {
+    if (off) return s;
     const known = seen.get(s);
-    if (known !== undefined) return known;
-    if (seen.size >= limit) seen = new Map();
+    if (known !== undefined) {
+      hits++;
+      return known;
+    }
+    if (seen.size >= limit) {
+      if (hits * 8 < limit) {
+        off = true;
+        seen = new Map();
+        return s;
+      }
+      seen = new Map();
+      hits = 0;
+    }
     seen.set(s, s);
     return s;
   };
@@ -37,13 +57,14 @@ export function interner(limit = 1 << 16): (s: string) => string {
 /**
  * The identity of a value in distinct counts and value sets: numbers and numeric strings are the same number ("22"
  * and 22), anything else is its text. A numeric string always becomes a number, so the two kinds never collide.
+ * It is also the value a value set shows (a number, or the text), so a value set keeps the keys alone.
  */
 function distinctKey(v: unknown, intern: (s: string) => string): number | string {
   const n = toNumber(v);
   return n !== undefined ? n : intern(String(v));
 }
 
-/** A distinct set: nothing, one key, or a Set of keys. */
+/** A distinct set: nothing, one key, or a Set of keys (in first-seen order). */
 type Distinct = undefined | number | string | Set<number | string>;
 function addDistinct(d: Distinct, k: number | string): Distinct {
   if (d === undefined) return k;
@@ -54,77 +75,59 @@ function addDistinct(d: Distinct, k: number | string): Distinct {
 function distinctSize(d: Distinct): number {
   return d === undefined ? 0 : typeof d === 'object' ? d.size : 1;
 }
-
-/** A value set: nothing, one value (with its key), or a Map key → value. The last value of a key is kept. */
-type Values = undefined | { k: number | string; v: unknown } | Map<number | string, unknown>;
-function addValue(s: Values, k: number | string, v: unknown): Values {
-  if (s === undefined) return { k, v };
-  if (!(s instanceof Map)) {
-    if (s.k === k) {
-      s.v = v;
-      return s;
-    }
-    return new Map([[s.k, s.v], [k, v]]);
-  }
-  s.set(k, v);
-  return s;
-}
-function valuesOf(s: Values): unknown[] {
-  return s === undefined ? [] : s instanceof Map ? [...s.values()] : [s.v];
+function distinctKeys(d: Distinct): (number | string)[] {
+  return d === undefined ? [] : typeof d === 'object' ? [...d] : [d];
 }
 
-export function compileAggregates(aggregates: Aggregate[], timeField: string, intern: (s: string) => string): Accumulator {
-  const keep = (v: unknown) => (typeof v === 'string' ? intern(v) : v);
-  const adders = aggregates.map((a, i): ((slots: unknown[], v: unknown) => void) | undefined => {
-    if (!a.field) return undefined;
-    switch (a.fn) {
-      case 'distinct_count':
-        return (s, v) => void (s[i] = addDistinct(s[i] as Distinct, distinctKey(v, intern)));
-      case 'values':
-        return (s, v) => void (s[i] = addValue(s[i] as Values, distinctKey(v, intern), keep(v)));
-      case 'min':
-      case 'max': {
-        const num = a.field === timeField ? toEpochMs : toNumber;
-        const min = a.fn === 'min';
-        return (s, v) => {
-          const n = num(v);
-          if (n === undefined) return;
-          const cur = s[i] as number | undefined;
-          if (cur === undefined || (min ? n < cur : n > cur)) s[i] = n;
-        };
-      }
-      case 'any':
-        return (s, v) => void (s[i] === undefined && (s[i] = keep(v)));
-      case 'count':
-        return undefined; // counted once per event, whatever the field holds
-      default:
-        return assertNever(a.fn, 'aggregate function');
-    }
+/** What a slot holds. `distinct` serves distinct_count and values; `time` extremes take the event's time. */
+type StateKind = 'distinct' | 'min' | 'max' | 'any';
+
+/** One slot of a group: the field it reads and how an event's value updates it. */
+interface State {
+  kind: StateKind;
+  field: string;
+  update: (slots: unknown[], v: unknown, t: number) => void;
+}
+
+/** `timeField`: the source's time field, whose extremes are the events' times. Each slot interns its own texts. */
+export function compileAggregates(aggregates: Aggregate[], timeField: string): Accumulator {
+  const states: State[] = [];
+  // Each aggregate's slot, or -1 for count (counted once per event, whatever the field holds).
+  const slotOf = aggregates.map((a): number => {
+    if (!a.field) return -1;
+    const kind = stateKind(a);
+    if (kind === undefined) return -1;
+    const known = states.findIndex((s) => s.kind === kind && s.field === a.field);
+    if (known >= 0) return known;
+    states.push({ kind, field: a.field, update: updater(kind, states.length, a.field === timeField, interner()) });
+    return states.length - 1;
   });
-  const reads = adders.flatMap((add, i) => (add ? [{ field: aggregates[i]!.field!, add }] : []));
+  const n = states.length;
+  const fields = states.map((s) => s.field);
+  const updates = states.map((s) => s.update);
   return {
-    newSlots: () => ({ count: 0, slots: new Array(aggregates.length) }),
-    add(g, e) {
+    size: n,
+    newSlots: () => ({ count: 0, slots: new Array(n) }),
+    add(g, e, t) {
       g.count++;
-      for (const { field, add } of reads) {
-        const v = e[field];
-        if (!isMissing(v)) add(g.slots, v);
+      const slots = g.slots;
+      for (let j = 0; j < n; j++) {
+        const v = e[fields[j]!];
+        if (!isMissing(v)) updates[j]!(slots, v, t);
       }
     },
     finish(g, i) {
       const a = aggregates[i]!;
-      const slot = g.slots[i];
+      const slot = slotOf[i]! >= 0 ? g.slots[slotOf[i]!] : undefined;
       switch (a.fn) {
         case 'count':
           return g.count;
         case 'distinct_count':
           return distinctSize(slot as Distinct);
-        case 'values': {
+        case 'values':
           // The first `limit` values in text order (UTF-16 code units), numbers too: what Splunk's values() keeps,
           // and so what every backend keeps (docs/semantics.md, "values"). Numbers stay numbers.
-          const vals = valuesOf(slot as Values).map((v) => toNumber(v) ?? String(v));
-          return vals.sort((x, y) => (String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0)).slice(0, a.limit);
-        }
+          return distinctKeys(slot as Distinct).sort((x, y) => (String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0)).slice(0, a.limit);
         case 'min':
         case 'max':
         case 'any':
@@ -134,4 +137,42 @@ export function compileAggregates(aggregates: Aggregate[], timeField: string, in
       }
     },
   };
+}
+
+function stateKind(a: Aggregate): StateKind | undefined {
+  switch (a.fn) {
+    case 'distinct_count':
+    case 'values':
+      return 'distinct';
+    case 'min':
+    case 'max':
+    case 'any':
+      return a.fn;
+    case 'count':
+      return undefined;
+    default:
+      return assertNever(a.fn, 'aggregate function');
+  }
+}
+
+/** How slot `j` takes a value; the time field's extremes take the event's time, which is that field read once. */
+function updater(kind: StateKind, j: number, isTime: boolean, intern: (s: string) => string): State['update'] {
+  switch (kind) {
+    case 'distinct':
+      return (s, v) => void (s[j] = addDistinct(s[j] as Distinct, distinctKey(v, intern)));
+    case 'min':
+    case 'max': {
+      const min = kind === 'min';
+      return (s, v, t) => {
+        const n = isTime ? t : toNumber(v);
+        if (n === undefined) return;
+        const cur = s[j] as number | undefined;
+        if (cur === undefined || (min ? n < cur : n > cur)) s[j] = n;
+      };
+    }
+    case 'any':
+      return (s, v) => void (s[j] === undefined && (s[j] = typeof v === 'string' ? intern(v) : v));
+    default:
+      return assertNever(kind, 'aggregate state');
+  }
 }

@@ -1,4 +1,5 @@
 import type { Branch, Rule } from '../ir/types.js';
+import { conditionFields } from '../ir/analysis.js';
 import { DATA_SOURCES } from '../ir/sources.js';
 import { compileCondition, compileSuppressions } from './predicates.js';
 import { lookbackTest } from '../events/time.js';
@@ -13,11 +14,12 @@ export interface EvaluateOptions {
 }
 
 
-interface GroupState extends Slots {
-  window: number;
-  keys: unknown[];
+/** An open group: its window and key values, its aggregate slots, and for followed_by its probes. */
+class GroupState implements Slots {
+  count = 0;
   /** followed_by: the group's first event time per value of the `same` field (the probe of that host). */
   probes?: Map<string, number>;
+  constructor(readonly window: number, readonly keys: unknown[], readonly slots: unknown[]) {}
 }
 
 /** A follow-up candidate: an event of the lookback that passes the suppressions and followed_by's where. */
@@ -38,13 +40,15 @@ export async function evaluateBranch(rule: Rule, branch: Branch, events: AsyncIt
   const where = branch.where ? compileCondition(branch.where) : () => true;
   const suppressed = compileSuppressions(branch);
   const agg = branch.aggregation;
-  const intern = interner();
-  const acc = agg && compileAggregates(agg.aggregates, source.time, intern);
+  const acc = agg && compileAggregates(agg.aggregates, source.time);
   const rows: Row[] = [];
   const groups = new GroupTable<GroupState>();
   const follow = branch.followedBy;
   const followWhere = follow?.where ? compileCondition(follow.where) : () => true;
-  const followAcc = follow && compileAggregates(follow.aggregates, source.time, intern);
+  const followAcc = follow && compileAggregates(follow.aggregates, source.time);
+  // Each key field, and followed_by's `same` field, interns its own texts (see interner).
+  const internKey = (agg?.by ?? []).map(() => interner());
+  const internSame = interner();
   // Follow-ups by group key: kept until the end, since a scan can qualify after its follow-ups were read.
   const followUps = new Map<string, FollowUp[]>();
   const followFields = [...new Set([source.time, ...(follow?.aggregates.flatMap((a) => (a.field ? [a.field] : [])) ?? [])])];
@@ -70,7 +74,7 @@ export async function evaluateBranch(rule: Rule, branch: Branch, events: AsyncIt
         // Only what the follow-up aggregates read: follow-ups are kept to the end, so their size is the memory.
         const kept: Row = {};
         for (const f of followFields) kept[f] = e[f];
-        list.push({ same: intern(String(same)), t, event: kept });
+        list.push({ same: internSame(String(same)), t, event: kept });
         followUps.set(id, list);
       }
     }
@@ -85,17 +89,17 @@ export async function evaluateBranch(rule: Rule, branch: Branch, events: AsyncIt
       const k = e[by[0]!];
       if (isMissing(k)) return;
       g = groups.one(window, k);
-      if (!g) g = groups.addOne(window, k, { window, keys: [typeof k === 'string' ? intern(k) : k], ...acc.newSlots() });
+      if (!g) g = groups.addOne(window, k, new GroupState(window, [typeof k === 'string' ? internKey[0]!(k) : k], new Array(acc.size)));
     } else {
       const keys = by.map((k) => e[k]);
       if (keys.some(isMissing)) return;
       g = groups.many(window, keys);
-      if (!g) g = groups.addMany(window, keys, { window, keys: keys.map((k) => (typeof k === 'string' ? intern(k) : k)), ...acc.newSlots() });
+      if (!g) g = groups.addMany(window, keys, new GroupState(window, keys.map((k, i) => (typeof k === 'string' ? internKey[i]!(k) : k)), new Array(acc.size)));
     }
-    acc.add(g, e);
+    acc.add(g, e, t);
     if (follow && !isMissing(e[follow.same])) {
       g.probes ??= new Map();
-      const k = intern(String(e[follow.same]));
+      const k = internSame(String(e[follow.same]));
       const first = g.probes.get(k);
       if (first === undefined || t < first) g.probes.set(k, t);
     }
@@ -106,18 +110,24 @@ export async function evaluateBranch(rule: Rule, branch: Branch, events: AsyncIt
 
   if (agg) {
     const having = branch.having ? compileCondition(branch.having) : () => true;
+    // The columns `having` reads are made first: most groups fail it, and the rest (value sets: a sort each) is
+    // then made for the alerts alone.
+    const tested = conditionFields(branch.having);
+    const first = agg.aggregates.flatMap((a, i) => (tested.has(a.as) ? [i] : []));
+    const rest = agg.aggregates.flatMap((a, i) => (tested.has(a.as) ? [] : [i]));
     for (const g of groups.all) {
-      if (seenBefore.has(JSON.stringify(g.keys))) continue;
+      if (seenBefore.size && seenBefore.has(JSON.stringify(g.keys))) continue;
       const row: Row = { [agg.windowAs]: g.window };
       agg.by.forEach((k, i) => (row[k.as] = g.keys[i]));
-      agg.aggregates.forEach((a, i) => (row[a.as] = acc!.finish(g, i)));
+      for (const i of first) row[agg.aggregates[i]!.as] = acc!.finish(g, i);
       if (!having(row)) continue;
+      for (const i of rest) row[agg.aggregates[i]!.as] = acc!.finish(g, i);
       if (follow) {
         // Follow-ups to a probed value, after the probe and at most `within` later.
         const f = followAcc!.newSlots();
         for (const c of followUps.get(JSON.stringify(g.keys)) ?? []) {
           const probe = g.probes?.get(c.same);
-          if (probe !== undefined && c.t > probe && c.t <= probe + follow.withinSeconds * 1000) followAcc!.add(f, c.event);
+          if (probe !== undefined && c.t > probe && c.t <= probe + follow.withinSeconds * 1000) followAcc!.add(f, c.event, c.t);
         }
         if (!f.count) continue;
         follow.aggregates.forEach((a, i) => (row[a.as] = followAcc!.finish(f, i)));

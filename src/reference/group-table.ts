@@ -13,18 +13,32 @@ export class GroupTable<G> {
   readonly all: G[] = [];
   private readonly byValue = new Map<number, Map<unknown, G>>();
   private readonly byText = new Map<string, G>();
+  /** The table of the window looked up last: events come mostly in time order, so mostly it is the next one's. */
+  private lastWindow = Number.NaN;
+  private last: Map<unknown, G> | undefined;
+
+  private windowTable(window: number): Map<unknown, G> | undefined {
+    if (window !== this.lastWindow) {
+      this.lastWindow = window;
+      this.last = this.byValue.get(window);
+    }
+    return this.last;
+  }
 
   /** The group of one key value in `window`. */
   one(window: number, k: unknown): G | undefined {
     if (!plain(k)) return this.byText.get(window + JSON.stringify([k]));
-    return this.byValue.get(window)?.get(k);
+    return this.windowTable(window)?.get(k);
   }
 
   addOne(window: number, k: unknown, g: G): G {
     if (!plain(k)) this.byText.set(window + JSON.stringify([k]), g);
     else {
-      let m = this.byValue.get(window);
-      if (!m) this.byValue.set(window, (m = new Map()));
+      let m = this.windowTable(window);
+      if (!m) {
+        this.byValue.set(window, (m = new Map()));
+        this.last = m;
+      }
       m.set(k, g);
     }
     this.all.push(g);

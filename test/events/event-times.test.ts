@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { natives } from '../helpers/dist.js';
 import { readEvents, type EventFormat } from '../../src/events/formats.js';
 import { readLines, textLines } from '../../src/events/lines.js';
-import { isIsoString, toEpochMs } from '../../src/events/model.js';
+import { isIsoShaped, isIsoString, toEpochMs } from '../../src/events/model.js';
 import { run } from '../helpers/cli.js';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -115,5 +115,16 @@ describe('isIsoString: times already in toISOString\'s form', () => {
       expect(isIsoString(t), t).toBe(same);
     }
     expect(isIsoString(1795000000000)).toBe(false);
+  });
+
+  it('isIsoShaped agrees with isIsoString on every text read as a time', () => {
+    const texts = ['2026-11-23T11:30:00.000Z', '2024-02-29T00:00:00.000Z', '2026-11-23T11:30:00Z', '2026-11-23T11:30:00.000+00:00', '2026-11-23 11:30:00.000Z', '0999-01-01T00:00:00.000Z', '0050-01-01T00:00:00.000Z', '2026-11-23T11:30:00,000Z', '2026-11-23T11:30:00.000z'];
+    for (const t of texts) {
+      if (toEpochMs(t) === undefined) continue;
+      expect(isIsoShaped(t), t).toBe(isIsoString(t));
+    }
+    // Times that are no time never get this far (the reader refuses them), but the shape alone is not a time.
+    expect(toEpochMs('2026-02-30T00:00:00.000Z')).toBeUndefined();
+    expect(isIsoShaped(1795000000000)).toBe(false);
   });
 });
