@@ -5,6 +5,7 @@
 // Compile once, execute many: the tree is turned into a plan before any row flows — each operator a closure that
 // pushes rows (arrays of slots, see layout.ts) to the next, each expression a closure over slots — and the rows
 // then stream through it. Only summarize (its groups), sort (its rows) and a join (its smaller side) hold state.
+import { generated } from './codegen.js';
 import { Channels, argExtremeChannel, argExtremes, compileAggregate, type AggregateCall } from './aggregates.js';
 import type { Store } from './group-columns.js';
 import { GroupIndex } from './group-index.js';
@@ -160,7 +161,7 @@ export class KqlInterpreter {
       reads.add(s);
       return s;
     } })));
-    const test = compileScalar(op.Condition, this.scope(layout)).f;
+    const test = generated(compileScalar(op.Condition, this.scope(layout)).f);
     if (input.filtered) return input.filtered(test, reads);
     return streaming(input, input.layout, (sink) => (r) => {
       if (test(r) === true) sink(r);
@@ -186,7 +187,7 @@ export class KqlInterpreter {
       const c = compileScalar(expr, scope);
       const col = computedCol(frame, name, c.type);
       cols.push(col);
-      computed.push({ slot: col.slot(), f: c.f });
+      computed.push({ slot: col.slot(), f: generated(c.f) });
     }
     const layout = keep ? input.layout.extended(cols) : new Layout(frame, cols);
     if (!computed.length) return streaming(input, layout, (sink) => sink);
@@ -270,7 +271,7 @@ export class KqlInterpreter {
     const layout = new Layout(frame, [...byCols, ...extremeCols.flat(), ...aggCols]);
 
     const nKeys = by.length;
-    const keyFs = by.map((k) => k.value.f);
+    const keyFs = by.map((k) => generated(k.value.f));
     const keyTypes = by.map((k) => k.value.type);
     const nChannels = channels.list.length;
     const textKeys = by.some((k) => k.value.type.type === 'dynamic');
