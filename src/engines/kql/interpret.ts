@@ -8,6 +8,7 @@
 import { generated } from './codegen.js';
 import { Channels, argExtremeChannel, argExtremes, compileAggregate, type AggregateCall } from './aggregates.js';
 import type { Store } from './group-columns.js';
+import { groupAdder } from './group-adder.js';
 import { GroupIndex } from './group-index.js';
 import { JoinIndex, type JoinKey } from './join-index.js';
 import { Frame, Layout, computedCol, lazyCol, type Col, type Row } from './layout.js';
@@ -273,24 +274,13 @@ export class KqlInterpreter {
     const nKeys = by.length;
     const keyFs = by.map((k) => generated(k.value.f));
     const keyTypes = by.map((k) => k.value.type);
-    const nChannels = channels.list.length;
     const textKeys = by.some((k) => k.value.type.type === 'dynamic');
     // A time window among several keys: its groups are looked up in a table per window (group-index.ts).
     const windowKey = by.findIndex((k) => k.window && k.value.type.type === 'datetime');
     const accumulate = (): Groups => {
       const index = new GroupIndex(keyTypes, textKeys, windowKey);
       const stores = channels.list.map((c) => c.store());
-      const keys: KValue[] = new Array(nKeys);
-      const groups: Groups = {
-        index,
-        stores,
-        add: (r) => {
-          for (let i = 0; i < nKeys; i++) keys[i] = keyFs[i]!(r);
-          const g = index.get(keys);
-          for (let c = 0; c < nChannels; c++) stores[c]!.add(g, r);
-        },
-      };
-      return groups;
+      return { index, stores, add: groupAdder(keyFs, index, stores) };
     };
     // Groups computed ahead, in a read shared with other summaries of the same table.
     let ahead: Groups | undefined;
