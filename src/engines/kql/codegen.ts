@@ -8,8 +8,11 @@
 //
 // Values from rules and events never become code: strings are JSON literals, numbers are written only when their
 // text reads back as the same number, and every other constant or prepared test is passed in the externs array.
-import type { Eval } from './functions.js';
+import type { Row } from './layout.js';
 import type { KValue } from './values.js';
+
+/** A compiled expression over a row (functions.ts's Eval; restated so that functions.ts can import this module). */
+type Eval = (row: Row) => KValue;
 
 export type Shape =
   | { k: 'slot'; slot: number }
