@@ -166,4 +166,17 @@ describe('the KQL engine reads the events once per round for a query and its var
       expect(projectRows(out.rows, Object.keys(ref[0]!))).toEqual(projectRows(ref, Object.keys(ref[0]!)));
     }
   });
+
+  it('a variant whose values could differ from the main ones reads the events mapped its own way, in the same round', async () => {
+    // A placeholder for a missing source port in the variant only: its native events are made from the canonical ones.
+    const sentinelMapping = structuredClone(mappings.sentinel);
+    sentinelMapping.variants!.asim!.network_connection!.fields.src_port!.missing = ['0'];
+    const rule = rules.find((r) => r.slug === 'ip-block-scan')!;
+    const events = [...sweep('198.51.100.1', 20, 1), ...sweep('198.51.100.3', 1, 15)];
+    const stream = passes(events);
+    const out = await kql.run(rule, stream, { ...opts, mappings: { ...mappings, sentinel: sentinelMapping } });
+    expect(stream.count).toBe(2);
+    expect(out.rows).toEqual((await kql.run(rule, events, opts)).rows);
+    expect(out.rows).toHaveLength(2);
+  });
 });
