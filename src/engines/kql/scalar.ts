@@ -121,8 +121,10 @@ function compileIn(n: Node, scope: Scope): Compiled {
     if (values.every((v) => typeof v === 'string')) {
       // Strings only: one set lookup per row (a string equals only strings).
       const set = new Set(values.map((v) => (ci ? (v as string).toLowerCase() : (v as string))));
+      // Case-blind: a text found as it is needs no lower-cased copy (the set holds lower-cased texts, and lowering
+      // a lower-cased text changes nothing).
       const test = (x: KValue) => {
-        const hit = typeof x === 'string' && set.has(ci ? x.toLowerCase() : x);
+        const hit = typeof x === 'string' && (set.has(x) || (ci && set.has(x.toLowerCase())));
         return negate ? !hit : hit;
       };
       return { f: describe((r) => test(l(r)), { k: 'apply', f: test, x: l }), type: T.bool };
