@@ -2,6 +2,7 @@
 // state per group kept in the group's array at the channel's position, updated per row by a closure. Calls that
 // need the same state share one channel (dcountif(x, p) is the size of make_set_if(x, p)'s set; count() twice is
 // one count), so a group holds each state once.
+import { generated } from './codegen.js';
 import { addDistinct, distinctSize, distinctValues, hasDistinct, type Distinct } from './distinct.js';
 import { countChannel, numberChannel, valueChannel, type Channel } from './group-columns.js';
 import type { Row } from './layout.js';
@@ -66,7 +67,11 @@ const INTERN_TRIAL = 4096;
 export function compileAggregate(call: Node, scope: Scope, channels: Channels): AggregateCall {
   const name = String(call.Name.SimpleName);
   const argNodes = list(call.ArgumentList.Expressions);
-  const args = argNodes.map((a) => compileScalar(a, scope));
+  // Each argument (a value, a predicate) as one generated function: it runs once per row of the summarize.
+  const args = argNodes.map((a) => {
+    const c = compileScalar(a, scope);
+    return { ...c, f: generated(c.f) };
+  });
   const key = (kind: string, n: number) => `${kind}(${argNodes.slice(0, n).map(text).join(', ')})`;
   const want = (n: number) => {
     if (args.length !== n) throw new KqlRuntimeError(`${name}() takes ${n} argument${n === 1 ? '' : 's'}`);

@@ -1,6 +1,7 @@
 // Scalar functions of the emitted KQL subset, with Kusto's documented null behaviour. Each is a compiler: given
 // its compiled arguments (with their static types, and their values when constant) it returns the closure a row
 // runs, specialised once (a constant range list is parsed here, a datetime's text form is chosen here).
+import { describe } from './codegen.js';
 import type { Row } from './layout.js';
 import { PRIVATE_V4, ipv4Number, rangeTest } from './ip-ranges.js';
 import { KqlRuntimeError, T, compare, isEmpty, isNumberValued, isoOf, textOf, type KValue, type StaticType } from './values.js';
@@ -34,7 +35,7 @@ function inRanges(name: string, family: 4 | 6, args: Compiled[]): Compiled {
   const a = ip.f;
   if (ranges.constant) {
     const test = rangeTest(ranges.constant.value, family);
-    return bool((r) => test(a(r)));
+    return bool(describe((r) => test(a(r)), { k: 'apply', f: test, x: a }));
   }
   const l = ranges.f;
   return bool((r) => test2(a(r), l(r), family));
@@ -84,30 +85,30 @@ const FUNCTIONS: Record<string, FunctionCompiler> = {
   not: (args) => {
     arity('not', args, 1);
     const a = args[0]!.f;
-    return bool((r) => {
+    return bool(describe((r) => {
       const v = a(r);
       return v === null ? null : !v;
-    });
+    }, { k: 'not', x: a }));
   },
   isnull: (args) => {
     arity('isnull', args, 1);
     const a = args[0]!.f;
-    return bool((r) => a(r) === null);
+    return bool(describe((r) => a(r) === null, { k: 'isnull', x: a }));
   },
   isnotnull: (args) => {
     arity('isnotnull', args, 1);
     const a = args[0]!.f;
-    return bool((r) => a(r) !== null);
+    return bool(describe((r) => a(r) !== null, { k: 'isnotnull', x: a }));
   },
   isempty: (args) => {
     arity('isempty', args, 1);
     const a = args[0]!.f;
-    return bool((r) => isEmpty(a(r)));
+    return bool(describe((r) => isEmpty(a(r)), { k: 'isempty', x: a }));
   },
   isnotempty: (args) => {
     arity('isnotempty', args, 1);
     const a = args[0]!.f;
-    return bool((r) => !isEmpty(a(r)));
+    return bool(describe((r) => !isEmpty(a(r)), { k: 'isnotempty', x: a }));
   },
   coalesce: (args) => {
     if (!args.length) throw new KqlRuntimeError('coalesce() takes at least one argument');
@@ -119,7 +120,7 @@ const FUNCTIONS: Record<string, FunctionCompiler> = {
       // coalesce(test(x), false), as detc emits around every list test: the fallback is a value, not a call.
       if (args[1]!.constant) {
         const c = args[1]!.constant.value;
-        return { f: (r) => { const v = a(r); return v === null || v === '' ? c : v; }, type };
+        return { f: describe((r) => { const v = a(r); return v === null || v === '' ? c : v; }, { k: 'fallback', x: a, value: c }), type };
       }
       return { f: (r) => { const v = a(r); return isEmpty(v) ? b(r) : v; }, type };
     }
@@ -142,7 +143,7 @@ const FUNCTIONS: Record<string, FunctionCompiler> = {
     const a = ip.f;
     if (range.constant) {
       const test = rangeTest([range.constant.value], 4);
-      return bool((r) => test(a(r)));
+      return bool(describe((r) => test(a(r)), { k: 'apply', f: test, x: a }));
     }
     const b = range.f;
     return bool((r) => rangeTest([b(r)], 4)(a(r)));
@@ -151,12 +152,12 @@ const FUNCTIONS: Record<string, FunctionCompiler> = {
     arity('ipv4_is_private', args, 1);
     const a = args[0]!.f;
     const test = rangeTest(PRIVATE_V4, 4);
-    return bool((r) => test(a(r)));
+    return bool(describe((r) => test(a(r)), { k: 'apply', f: test, x: a }));
   },
   parse_ipv4: (args) => {
     arity('parse_ipv4', args, 1);
     const a = args[0]!.f;
-    return { f: (r) => ipv4Number(a(r)), type: T.long };
+    return { f: describe((r) => ipv4Number(a(r)), { k: 'apply', f: ipv4Number, x: a }), type: T.long };
   },
   tolower: (args) => {
     arity('tolower', args, 1);
@@ -175,9 +176,13 @@ const FUNCTIONS: Record<string, FunctionCompiler> = {
     const [x] = args as [Compiled];
     const a = x.f;
     const t = x.type;
-    if (t.type === 'string') return { f: (r) => { const v = a(r); return v === null ? '' : v; }, type: T.string };
+    if (t.type === 'string') {
+      const g = (v: KValue) => (v === null ? '' : v);
+      return { f: describe((r) => g(a(r)), { k: 'apply', f: g, x: a }), type: T.string };
+    }
     if (t.type === 'datetime') return { f: (r) => { const v = a(r); return v === null ? '' : isoOf(v as number); }, type: T.string };
-    return { f: (r) => textOf(a(r), t), type: T.string };
+    const g = (v: KValue) => textOf(v, t);
+    return { f: describe((r) => g(a(r)), { k: 'apply', f: g, x: a }), type: T.string };
   },
   tolong: numeric('tolong', true),
   toint: numeric('toint', true),
@@ -236,7 +241,8 @@ const FUNCTIONS: Record<string, FunctionCompiler> = {
     if (size.constant) {
       const s = size.constant.value as number | null;
       if (s === null) return { f: () => null, type };
-      return { f: (r) => { const x = a(r) as number | null; return x === null ? null : Math.floor(x / s) * s; }, type };
+      const g = (x: KValue) => (x === null ? null : Math.floor((x as number) / s) * s);
+      return { f: describe((r) => g(a(r)), { k: 'apply', f: g, x: a }), type };
     }
     const b = size.f;
     return { f: (r) => { const x = a(r) as number | null; const s = b(r) as number | null; return x === null || s === null ? null : Math.floor(x / s) * s; }, type };

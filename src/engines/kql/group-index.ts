@@ -1,7 +1,8 @@
 // summarize's groups: found by their key values without building a key per row. A group is a number, its position
 // in first-row order; its key values are kept by column (group-columns.ts), a number-valued key unboxed. Groups are
-// hashed on one key (in a table per time window when a key is one) and chained on the others; a chain that grows
-// long, or a key of dynamic content, switches the index to one text key per group.
+// hashed on one key (in a table per time window when a key is one) and chained on the others. A chain that grows
+// long becomes a table of its own when one key is left to tell its groups apart (a scanner's probes: one source,
+// many destinations), else it switches the index to one text key per group, as a key of dynamic content does.
 import { NumberColumn } from './group-columns.js';
 import { isNumberValued, valueKey, type KValue, type StaticType } from './values.js';
 
@@ -44,6 +45,9 @@ class KeyColumn {
   }
 }
 
+/** A hashed key's entry: the head of its chain of groups, or a table of its groups by the one other key. */
+type Slot = number | Map<unknown, number>;
+
 export class GroupIndex {
   /** The number of groups; group `g` is the g-th to get its first row (the output order). */
   count = 0;
@@ -51,11 +55,14 @@ export class GroupIndex {
   /** The key hashed (the first one that is not `outer`); the others are compared along its chains. */
   private readonly hashed: number;
   private readonly rest: number[];
-  /** Groups by their hashed key: one table, or one per value of the outer key. */
-  private readonly byHashed = new Map<unknown, number>();
-  private readonly byOuter = new Map<unknown, Map<unknown, number>>();
+  /**
+   * Groups by their hashed key: one table, or one per value of the outer key. A value is the head of a chain of
+   * groups, or, for a chain grown long with one key left, the table of those groups by that key.
+   */
+  private readonly byHashed = new Map<unknown, Slot>();
+  private readonly byOuter = new Map<unknown, Map<unknown, Slot>>();
   private lastOuter: unknown = undefined;
-  private lastTable: Map<unknown, number> | undefined;
+  private lastTable: Map<unknown, Slot> | undefined;
   /** The next group in a chain of groups sharing their hashed key (and outer key), or -1. */
   private next = new Int32Array(64);
   private byText: Map<string, number> | undefined;
@@ -86,14 +93,23 @@ export class GroupIndex {
     }
     const table = this.outer < 0 ? this.byHashed : this.tableOf(values[this.outer]!);
     const k = values[this.hashed];
-    const head = table.get(k);
+    const slot = table.get(k);
     const rest = this.rest;
     if (!rest.length) {
-      if (head !== undefined) return head;
+      if (slot !== undefined) return slot as number;
       const g = this.make(values);
       table.set(k, g);
       return g;
     }
+    if (typeof slot === 'object') {
+      // A long chain's own table: the one key left finds the group (Map keys compare as the chains do, for the
+      // values a key holds: numbers, texts, booleans and null).
+      const v = values[rest[0]!];
+      let g = slot.get(v);
+      if (g === undefined) slot.set(v, (g = this.make(values)));
+      return g;
+    }
+    const head = slot;
     let depth = 0;
     for (let g = head ?? -1; g !== -1; g = this.next[g]!, depth++) {
       let same = true;
@@ -109,12 +125,22 @@ export class GroupIndex {
     const g = this.make(values);
     this.next[g] = head ?? -1;
     table.set(k, g);
-    if (depth >= LONG_CHAIN) this.toText();
+    if (depth >= LONG_CHAIN) {
+      if (rest.length === 1) table.set(k, this.chainTable(g, rest[0]!));
+      else this.toText();
+    }
     return g;
   }
 
+  /** The groups of the chain starting at `head`, by key `i`. */
+  private chainTable(head: number, i: number): Map<unknown, number> {
+    const t = new Map<unknown, number>();
+    for (let g = head; g !== -1; g = this.next[g]!) t.set(this.key(g, i), g);
+    return t;
+  }
+
   /** The table of one outer key value; rows come in runs of one window, so the last one is kept at hand. */
-  private tableOf(o: KValue): Map<unknown, number> {
+  private tableOf(o: KValue): Map<unknown, Slot> {
     if (o === this.lastOuter && this.lastTable) return this.lastTable;
     let t = this.byOuter.get(o);
     if (!t) this.byOuter.set(o, (t = new Map()));

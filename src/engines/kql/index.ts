@@ -7,6 +7,8 @@ import { variantMapping } from '../../mapping/mapping.js';
 import type { BackendMapping } from '../../mapping/types.js';
 import type { Engine, EngineOutput, EngineRun, NativeEvent } from '../types.js';
 import { KqlInterpreter, type KqlTable } from './interpret.js';
+import { ReadRounds, type BatchSource } from './read-rounds.js';
+import { variantFields } from './variant-fields.js';
 import { KqlRuntimeError } from './values.js';
 
 // Table schemas by folder: read once per process, whatever the number of runs.
@@ -26,27 +28,64 @@ export const kqlEngine: Engine = {
   async run(run: EngineRun): Promise<EngineOutput> {
     const { rule } = run;
     const query = run.readEmitted(`sentinel/${rule.slug}.kql`);
-    const rows = await runKql(run, query, run.mapping);
     // Mapping variants (sentinel/<rule>.<variant>.kql, e.g. over ASIM) run on the same events through their own
     // field mapping and must raise the same alerts. A one-shot stream can be read once: variants need to read again.
-    if (run.rereadable) {
-      for (const variant of Object.keys(run.mapping.variants ?? {}).sort()) {
-        const vfile = path.join(run.distDir, 'sentinel', `${rule.slug}.${variant}.kql`);
-        if (!existsSync(vfile)) continue;
-        const vrows = await runKql(run, readFileSync(vfile, 'utf8'), variantMapping(run.mapping, variant));
-        const a = projectRows(rows, Object.keys(rows[0] ?? {}));
-        const b = projectRows(vrows, Object.keys(rows[0] ?? {}));
-        if (JSON.stringify(a) !== JSON.stringify(b)) {
-          throw new KqlRuntimeError(`sentinel/${rule.slug}.${variant}.kql (@${variant}) raises ${vrows.length} alerts where sentinel/${rule.slug}.kql raises ${rows.length}: ${JSON.stringify(b.filter((x) => !a.includes(x)).slice(0, 3))}`);
-        }
+    const variants = (run.rereadable ? Object.keys(run.mapping.variants ?? {}).sort() : []).flatMap((variant) => {
+      const vfile = path.join(run.distDir, 'sentinel', `${rule.slug}.${variant}.kql`);
+      return existsSync(vfile) ? [{ variant, query: readFileSync(vfile, 'utf8'), mapping: variantMapping(run.mapping, variant) }] : [];
+    });
+    // The query and its variants run together, sharing their reads of the events (read-rounds.ts).
+    const events = new EventReads(run);
+    const [main, ...others] = await events.rounds.all([
+      () => runKql(run, query, run.mapping, events),
+      ...variants.map((v) => () => runKql(run, v.query, v.mapping, events)),
+    ]);
+    const rows = settled(main!);
+    for (const [i, { variant }] of variants.entries()) {
+      const vrows = settled(others[i]!);
+      const a = projectRows(rows, Object.keys(rows[0] ?? {}));
+      const b = projectRows(vrows, Object.keys(rows[0] ?? {}));
+      if (JSON.stringify(a) !== JSON.stringify(b)) {
+        throw new KqlRuntimeError(`sentinel/${rule.slug}.${variant}.kql (@${variant}) raises ${vrows.length} alerts where sentinel/${rule.slug}.kql raises ${rows.length}: ${JSON.stringify(b.filter((x) => !a.includes(x)).slice(0, 3))}`);
       }
     }
     return { query, rows };
   },
 };
 
+function settled<T>(r: PromiseSettledResult<T>): T {
+  if (r.status === 'rejected') throw r.reason;
+  return r.value;
+}
+
+/**
+ * The reads of the events of one engine run: one source per data source for the main mapping, which a variant
+ * whose fields are the main ones renamed reads too (variant-fields.ts); a variant that maps differently reads its
+ * own. Reads of one source by queries running together share a pass (read-rounds.ts).
+ */
+class EventReads {
+  readonly rounds = new ReadRounds<NativeEvent>();
+  private readonly sources = new Map<string, BatchSource<NativeEvent>>();
+
+  constructor(private readonly run: EngineRun) {}
+
+  /** How `mapping`'s table of `source` is read: its batch source, and its column → main field names when renamed. */
+  of(source: string, mapping: BackendMapping): { batches: BatchSource<NativeEvent>; fields?: Map<string, string> } {
+    const main = this.run.mapping;
+    const fields = mapping === main ? undefined : variantFields(source, main, mapping);
+    const shared = mapping === main || fields !== undefined;
+    const key = shared ? source : `${source}\u0000${mapping.file}`;
+    let batches = this.sources.get(key);
+    if (!batches) {
+      const m = shared ? main : mapping;
+      this.sources.set(key, (batches = () => this.run.batches(source, m)));
+    }
+    return { batches, ...(fields ? { fields } : {}) };
+  }
+}
+
 /** Runs one KQL file's query over the events, mapped to the tables of `mapping`; rows as plain values. */
-async function runKql(run: EngineRun, query: string, mapping: BackendMapping): Promise<Row[]> {
+async function runKql(run: EngineRun, query: string, mapping: BackendMapping, events: EventReads): Promise<Row[]> {
   const { rule, now } = run;
   const kqlTables = tablesOf(run.schemasDir);
   const tables = new Map<string, KqlTable<NativeEvent> | KqlTable>();
@@ -59,7 +98,16 @@ async function runKql(run: EngineRun, query: string, mapping: BackendMapping): P
     const schema = kqlTables.find((t) => t.name === schemaName);
     if (!schema) throw new KqlRuntimeError(`kql engine: no schema for table ${schemaName}`);
     // Each read of the table is a new read of the events; the interpreter decodes the columns its query reads.
-    tables.set(table, { columns: schema.columns, read: () => run.read(b.source, mapping), batches: () => run.batches(b.source, mapping), fields: (e: NativeEvent) => e.native });
+    const { batches, fields } = events.of(b.source, mapping);
+    const columns = fields ? schema.columns.map((c) => ({ ...c, field: fields.get(c.name) ?? null })) : schema.columns;
+    const t: KqlTable<NativeEvent> = {
+      columns,
+      read: () => flattened(batches()),
+      batches,
+      feed: (push) => events.rounds.read(batches, push),
+      fields: (e) => e.native,
+    };
+    tables.set(table, t);
   }
   // Threat-intelligence lists live in the SIEM: their sample entries stand for the TI table's active indicators.
   for (const l of rule.sharedLists) {
@@ -82,6 +130,10 @@ async function runKql(run: EngineRun, query: string, mapping: BackendMapping): P
   const interp = new KqlInterpreter(now, watchlist, run.cacheDir);
   const out = await interp.run(query, (name) => tables.get(name));
   return out.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, emptyAsNull(v)])));
+}
+
+async function* flattened<I>(batches: AsyncIterable<readonly I[]>): AsyncIterable<I> {
+  for await (const b of batches) yield* b;
 }
 
 /** Output values: an empty string is no value (KQL strings are never null; the other engines' missing is null). */

@@ -5,16 +5,19 @@
 // Compile once, execute many: the tree is turned into a plan before any row flows — each operator a closure that
 // pushes rows (arrays of slots, see layout.ts) to the next, each expression a closure over slots — and the rows
 // then stream through it. Only summarize (its groups), sort (its rows) and a join (its smaller side) hold state.
+import { generated } from './codegen.js';
 import { Channels, argExtremeChannel, argExtremes, compileAggregate, type AggregateCall } from './aggregates.js';
 import type { Store } from './group-columns.js';
+import { groupAdder } from './group-adder.js';
 import { GroupIndex } from './group-index.js';
+import { JoinIndex, type JoinKey } from './join-index.js';
 import { Frame, Layout, computedCol, lazyCol, type Col, type Row } from './layout.js';
 import { readShared, streaming, tablePlan, unionPlan, type KqlTables, type Plan, type ResultRow, type SharedSummary, type Sink, type Watchlists } from './plan.js';
 import { parserFilter, type ParserArgument } from './parser-parameters.js';
 import { AGGREGATES, compileScalar, type Scope } from './scalar.js';
 import { kindOf, list, text, type Node } from './syntax.js';
 import { queryTree } from './syntax-tree.js';
-import { KqlRuntimeError, compare, outputOf, valueKey, type KValue, type StaticType } from './values.js';
+import { KqlRuntimeError, compare, outputOf, type KValue, type StaticType } from './values.js';
 
 export type { KqlTable, KqlTables, ResultRow, Watchlists } from './plan.js';
 
@@ -159,7 +162,7 @@ export class KqlInterpreter {
       reads.add(s);
       return s;
     } })));
-    const test = compileScalar(op.Condition, this.scope(layout)).f;
+    const test = generated(compileScalar(op.Condition, this.scope(layout)).f);
     if (input.filtered) return input.filtered(test, reads);
     return streaming(input, input.layout, (sink) => (r) => {
       if (test(r) === true) sink(r);
@@ -185,7 +188,7 @@ export class KqlInterpreter {
       const c = compileScalar(expr, scope);
       const col = computedCol(frame, name, c.type);
       cols.push(col);
-      computed.push({ slot: col.slot(), f: c.f });
+      computed.push({ slot: col.slot(), f: generated(c.f) });
     }
     const layout = keep ? input.layout.extended(cols) : new Layout(frame, cols);
     if (!computed.length) return streaming(input, layout, (sink) => sink);
@@ -269,26 +272,15 @@ export class KqlInterpreter {
     const layout = new Layout(frame, [...byCols, ...extremeCols.flat(), ...aggCols]);
 
     const nKeys = by.length;
-    const keyFs = by.map((k) => k.value.f);
+    const keyFs = by.map((k) => generated(k.value.f));
     const keyTypes = by.map((k) => k.value.type);
-    const nChannels = channels.list.length;
     const textKeys = by.some((k) => k.value.type.type === 'dynamic');
     // A time window among several keys: its groups are looked up in a table per window (group-index.ts).
     const windowKey = by.findIndex((k) => k.window && k.value.type.type === 'datetime');
     const accumulate = (): Groups => {
       const index = new GroupIndex(keyTypes, textKeys, windowKey);
       const stores = channels.list.map((c) => c.store());
-      const keys: KValue[] = new Array(nKeys);
-      const groups: Groups = {
-        index,
-        stores,
-        add: (r) => {
-          for (let i = 0; i < nKeys; i++) keys[i] = keyFs[i]!(r);
-          const g = index.get(keys);
-          for (let c = 0; c < nChannels; c++) stores[c]!.add(g, r);
-        },
-      };
-      return groups;
+      return { index, stores, add: groupAdder(keyFs, index, stores) };
     };
     // Groups computed ahead, in a read shared with other summaries of the same table.
     let ahead: Groups | undefined;
@@ -377,16 +369,15 @@ export class KqlInterpreter {
       return { left: m[1]!, right: m[2]! };
     });
     const right = this.tabular(op.Expression, tables);
-    const leftKey = joinKey(input.layout, on.map((c) => c.left), 'left');
-    const rightKey = joinKey(right.layout, on.map((c) => c.right), 'right');
+    const [leftKey, rightKey] = joinKeys(input.layout, right.layout, on);
     if (kind === 'leftanti') {
       return {
         layout: input.layout,
         async open(sink) {
-          const seen = new Set<unknown>();
-          await right.open((r) => void seen.add(rightKey(r)));
+          const seen = new JoinIndex<true>();
+          await right.open((r) => seen.add(rightKey, r, true));
           await input.open((l) => {
-            if (!seen.has(leftKey(l))) sink(l);
+            if (!seen.get(leftKey, l)) sink(l);
           });
         },
       };
@@ -412,17 +403,14 @@ export class KqlInterpreter {
         const ld = fromLeft.map((x) => x.dst);
         const rs = fromRight.map((x) => x.src.slot());
         const rd = fromRight.map((x) => x.dst);
-        const index = new Map<unknown, KValue[][]>();
+        const index = new JoinIndex<KValue[]>();
         await input.open((l) => {
           const kept: KValue[] = new Array(ls.length);
           for (let i = 0; i < ls.length; i++) kept[i] = l[ls[i]!]!;
-          const k = leftKey(l);
-          const bucket = index.get(k);
-          if (bucket) bucket.push(kept);
-          else index.set(k, [kept]);
+          index.add(leftKey, l, kept);
         });
         await right.open((r) => {
-          const bucket = index.get(rightKey(r));
+          const bucket = index.get(rightKey, r);
           if (!bucket) return;
           for (const kept of bucket) {
             const out: Row = new Array(frame.width);
@@ -444,34 +432,22 @@ interface Groups {
 }
 
 /**
- * A join key of a row: the value itself for one column of a scalar type, else a text key. detc filters null keys
- * before every join it emits, so how Kusto pairs them never matters; a null is refused.
+ * The key columns of both sides of a join. A position whose column is dynamic on either side is keyed by its text
+ * on both, so equal values meet whatever the other side's type.
  */
-function joinKey(layout: Layout, names: string[], side: 'left' | 'right'): (r: Row) => unknown {
-  const cols = names.map((name) => {
+function joinKeys(left: Layout, right: Layout, on: { left: string; right: string }[]): [JoinKey, JoinKey] {
+  const cols = (layout: Layout, names: string[], side: 'left' | 'right') => names.map((name) => {
     const c = layout.find(name);
     if (!c) throw new KqlRuntimeError(`join: the ${side} side has no column '${name}'`);
     return c;
   });
-  const slots = cols.map((c) => c.slot());
-  const missing = (i: number) => new KqlRuntimeError(`join: the ${side} side has a null '${names[i]}'; null join keys are outside the supported subset (filter them first)`);
-  if (cols.length === 1 && cols[0]!.type.type !== 'dynamic') {
-    const s = slots[0]!;
-    return (r) => {
-      const v = r[s];
-      if (v === null || v === undefined) throw missing(0);
-      return v;
-    };
-  }
-  return (r) => {
-    let k = '';
-    for (let i = 0; i < slots.length; i++) {
-      const v = r[slots[i]!];
-      if (v === null || v === undefined) throw missing(i);
-      k += `${valueKey(v)}\u0000`;
-    }
-    return k;
-  };
+  const l = cols(left, on.map((c) => c.left), 'left');
+  const r = cols(right, on.map((c) => c.right), 'right');
+  const dynamic = l.map((c, i) => c.type.type === 'dynamic' || r[i]!.type.type === 'dynamic');
+  return [
+    { slots: l.map((c) => c.slot()), dynamic, names: on.map((c) => c.left), side: 'left' },
+    { slots: r.map((c) => c.slot()), dynamic, names: on.map((c) => c.right), side: 'right' },
+  ];
 }
 
 /** `Name = expr` → [Name, expr]; a bare column reference keeps its name, as does `bin(Column, ...)`. */

@@ -2,15 +2,24 @@
 // into a sink). Here are the plans that make rows from tables (reading only the columns a query uses), a union of
 // plans, and the shared read that computes several summaries of one table in a single pass.
 import { Frame, Layout, lazyCol, type Col, type Row } from './layout.js';
-import { rowReader } from './row-reader.js';
+import { rowReader, type ReadColumn } from './row-reader.js';
 import { decoder, type KType, type KValue } from './values.js';
 
 /** A table as the interpreter reads it: its declared columns and its items, each read a new pass. */
 export interface KqlTable<I = Record<string, unknown>> {
-  columns: readonly { name: string; type: string }[];
+  /**
+   * The declared columns. `field`: the property of an item's fields that holds the column (default: its name;
+   * null: no item has it, as a declared column the source never fills).
+   */
+  columns: readonly { name: string; type: string; field?: string | null }[];
   read(): AsyncIterable<I> | Iterable<I>;
   /** The same read in arrays of items (a chunk of the input each), when the source has them: one async step per chunk. */
   batches?(): AsyncIterable<readonly I[]>;
+  /**
+   * The same read pushed batch by batch, when the source has it: a read that queries running together may share
+   * (read-rounds.ts). Preferred to `batches` and `read`.
+   */
+  feed?(push: (batch: readonly I[]) => void): Promise<void>;
   /** The fields of one item (default: the item is its fields). */
   fields?(item: I): Record<string, unknown>;
 }
@@ -71,8 +80,8 @@ export function streaming(input: Plan, layout: Layout, wrap: (sink: Sink) => Sin
 /** A table's rows: only the columns the query reads are decoded, each by its type's decoder. */
 export function tablePlan(table: KqlTable<unknown>): Plan {
   const frame = new Frame();
-  const used: { name: string; slot: number; decode: (v: unknown) => KValue }[] = [];
-  const cols = table.columns.map((c) => lazyCol(frame, c.name, { type: c.type as KType }, (slot) => used.push({ name: c.name, slot, decode: decoder(c.type as KType) })));
+  const used: ReadColumn[] = [];
+  const cols = table.columns.map((c) => lazyCol(frame, c.name, { type: c.type as KType }, (slot) => used.push({ field: c.field === undefined ? c.name : c.field, slot, decode: decoder(c.type as KType) })));
   const attach = (sink: Sink) => {
     const read = rowReader(used);
     const width = frame.width;
@@ -95,11 +104,15 @@ export function tablePlan(table: KqlTable<unknown>): Plan {
 
 /** One read of a table, each item pushed to every consumer in turn. */
 async function readTable(table: KqlTable<unknown>, pushes: ((item: unknown) => void)[]): Promise<void> {
-  if (table.batches) {
+  if (table.feed || table.batches) {
     const push = pushes.length === 1 ? pushes[0]! : (item: unknown) => {
       for (const p of pushes) p(item);
     };
-    for await (const batch of table.batches()) for (let i = 0; i < batch.length; i++) push(batch[i]);
+    const each = (batch: readonly unknown[]) => {
+      for (let i = 0; i < batch.length; i++) push(batch[i]);
+    };
+    if (table.feed) await table.feed(each);
+    else for await (const batch of table.batches!()) each(batch);
     return;
   }
   const items = table.read();

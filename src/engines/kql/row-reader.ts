@@ -5,7 +5,8 @@ import type { Row } from './layout.js';
 import type { KValue } from './values.js';
 
 export interface ReadColumn {
-  name: string;
+  /** The item's property holding the column, or null when no item has it (the decoder then reads undefined). */
+  field: string | null;
   slot: number;
   decode: (v: unknown) => KValue;
 }
@@ -14,7 +15,7 @@ export type RowReader = (rec: Record<string, unknown>, row: Row) => void;
 
 export function rowReader(columns: readonly ReadColumn[]): RowReader {
   // A name is quoted with JSON.stringify, so any column name is a string literal here, never code.
-  const body = columns.map((c, i) => `row[${c.slot}] = d[${i}](rec[${JSON.stringify(c.name)}]);`).join('\n');
+  const body = columns.map((c, i) => `row[${c.slot}] = d[${i}](${c.field === null ? 'undefined' : `rec[${JSON.stringify(c.field)}]`});`).join('\n');
   const make = new Function('d', `'use strict';\nreturn function readRow(rec, row) {\n${body}\n};`) as (d: ReadColumn['decode'][]) => RowReader;
   return make(columns.map((c) => c.decode));
 }

@@ -3,6 +3,7 @@
 // compare as numbers, a list of string literals becomes a set), so a row runs no lookup by name and no type test
 // that the types already answered.
 import { hasTerm } from '../../events/terms.js';
+import { describe } from './codegen.js';
 import { scalarFunction, type Compiled, type Eval, type FunctionContext } from './functions.js';
 import type { Layout } from './layout.js';
 import { kindOf, list, literal, text, type Node } from './syntax.js';
@@ -20,7 +21,7 @@ export interface Scope extends FunctionContext {
   aggregates?: ReadonlyMap<Node, { index: number; type: StaticType }>;
 }
 
-const constant = (value: KValue, type: StaticType): Compiled => ({ f: () => value, type, constant: { value } });
+const constant = (value: KValue, type: StaticType): Compiled => ({ f: describe(() => value, { k: 'const', value }), type, constant: { value } });
 
 /** Compiles a scalar expression into a closure, once. */
 export function compileScalar(n: Node, scope: Scope): Compiled {
@@ -31,7 +32,7 @@ export function compileScalar(n: Node, scope: Scope): Compiled {
       const col = scope.layout?.find(name);
       if (col) {
         const s = col.slot();
-        return { f: (r) => r[s]!, type: col.type };
+        return { f: describe((r) => r[s]!, { k: 'slot', slot: s }), type: col.type };
       }
       const l = scope.lets.get(name);
       if (l) return constant(l.value, l.type);
@@ -66,7 +67,7 @@ export function compileScalar(n: Node, scope: Scope): Compiled {
       const agg = scope.aggregates?.get(n);
       if (agg !== undefined) {
         const i = agg.index;
-        return { f: (r) => r[i]!, type: agg.type };
+        return { f: describe((r) => r[i]!, { k: 'slot', slot: i }), type: agg.type };
       }
       const name = String(n.Name.SimpleName);
       if (AGGREGATES.has(name)) throw new KqlRuntimeError(`aggregate ${name}() outside summarize`);
@@ -120,11 +121,13 @@ function compileIn(n: Node, scope: Scope): Compiled {
     if (values.every((v) => typeof v === 'string')) {
       // Strings only: one set lookup per row (a string equals only strings).
       const set = new Set(values.map((v) => (ci ? (v as string).toLowerCase() : (v as string))));
-      return { f: (r) => {
-        const x = l(r);
-        const hit = typeof x === 'string' && set.has(ci ? x.toLowerCase() : x);
+      // Case-blind: a text found as it is needs no lower-cased copy (the set holds lower-cased texts, and lowering
+      // a lower-cased text changes nothing).
+      const test = (x: KValue) => {
+        const hit = typeof x === 'string' && (set.has(x) || (ci && set.has(x.toLowerCase())));
         return negate ? !hit : hit;
-      }, type: T.bool };
+      };
+      return { f: describe((r) => test(l(r)), { k: 'apply', f: test, x: l }), type: T.bool };
     }
     return { f: (r) => {
       const x = l(r);
@@ -155,8 +158,8 @@ function stringOp(L: Compiled, R: Compiled, test: (l: string, r: string) => bool
   if (R.constant) {
     const needle = textOf(R.constant.value, R.type);
     const n = lower ? needle.toLowerCase() : needle;
-    if (lower) return { f: (r) => test(textOf(l(r), lt).toLowerCase(), n), type: T.bool };
-    return { f: (r) => test(textOf(l(r), lt), n), type: T.bool };
+    const g = lower ? (v: KValue) => test(textOf(v, lt).toLowerCase(), n) : (v: KValue) => test(textOf(v, lt), n);
+    return { f: describe((r) => g(l(r)), { k: 'apply', f: g, x: l }), type: T.bool };
   }
   const rf = R.f;
   const rt = R.type;
@@ -173,30 +176,30 @@ function compileBinary(n: Node, scope: Scope): Compiled {
   const both = (f: Eval, type: StaticType) => fold({ f, type }, [L, R]);
   switch (op) {
     case 'and':
-      return both((row) => {
+      return both(describe((row) => {
         const a = l(row);
         if (a === false) return false;
         const b = r(row);
         if (b === false) return false;
         return a === null || b === null ? null : true;
-      }, T.bool);
+      }, { k: 'and', l, r }), T.bool);
     case 'or':
-      return both((row) => {
+      return both(describe((row) => {
         const a = l(row);
         if (a === true) return true;
         const b = r(row);
         if (b === true) return true;
         return a === null || b === null ? null : false;
-      }, T.bool);
+      }, { k: 'or', l, r }), T.bool);
     case '==':
     case '!=': {
       const negate = op === '!=';
       if (L.type.type !== 'dynamic' && R.type.type !== 'dynamic' && (L.type.type === 'string') === (R.type.type === 'string')) {
-        return both((row) => {
+        return both(describe((row) => {
           const a = l(row);
           const b = r(row);
           return a === null || b === null ? null : (a === b) !== negate;
-        }, T.bool);
+        }, { k: 'equals', negate, l, r }), T.bool);
       }
       return both((row) => {
         const a = l(row);
@@ -243,11 +246,12 @@ function compileBinary(n: Node, scope: Scope): Compiled {
 
 /** `x < b`, `x <= b`, `x > b`, `x >= b` for a constant number `b`; null when x is null. */
 function constantBound(op: string, l: Eval, b: number): Compiled {
+  const bound = (f: Eval, o: '<' | '<=' | '>' | '>='): Compiled => ({ f: describe(f, { k: 'bound', op: o, x: l, bound: b }), type: T.bool });
   switch (op) {
-    case '<': return { f: (row) => { const a = l(row) as number | null; return a === null ? null : a < b; }, type: T.bool };
-    case '<=': return { f: (row) => { const a = l(row) as number | null; return a === null ? null : a <= b; }, type: T.bool };
-    case '>': return { f: (row) => { const a = l(row) as number | null; return a === null ? null : a > b; }, type: T.bool };
-    default: return { f: (row) => { const a = l(row) as number | null; return a === null ? null : a >= b; }, type: T.bool };
+    case '<': return bound((row) => { const a = l(row) as number | null; return a === null ? null : a < b; }, '<');
+    case '<=': return bound((row) => { const a = l(row) as number | null; return a === null ? null : a <= b; }, '<=');
+    case '>': return bound((row) => { const a = l(row) as number | null; return a === null ? null : a > b; }, '>');
+    default: return bound((row) => { const a = l(row) as number | null; return a === null ? null : a >= b; }, '>=');
   }
 }
 
