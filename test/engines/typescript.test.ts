@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import { runners } from '../../src/targets/index.js';
 import { transpiled } from '../../src/engines/typescript/index.js';
 import { buildDist, cleanDists, engineOpts } from '../helpers/dist.js';
 import { run } from '../helpers/cli.js';
+import { loadedBy } from '../helpers/loaded-by.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'detc-ts-engine-'));
@@ -54,23 +54,20 @@ describe('the typescript engine runs the emitted module as it is on disk', () =>
     }
   }, 120_000);
 
-  it('is loaded only by the commands that need it: not by detc --help, nor by detc run --engine kql', () => {
-    const helper = path.join(ROOT, 'test/helpers/modules-loaded-by.ts');
-    const viteNode = path.join(ROOT, 'node_modules/.bin/vite-node');
+  it('is loaded only by the commands that need it: not by detc --help, nor by detc run --engine kql', async () => {
     // A cache of its own: the typescript engine finds a module it transpiled before there (see below).
-    const env = { ...process.env, DETC_CACHE_DIR: mkdtempSync(path.join(dir, 'cache-')) };
-    const loads = (...argv: string[]) => JSON.parse(execFileSync(viteNode, [helper, ...argv], { cwd: ROOT, encoding: 'utf8', env })) as { code: number; tsMorph: boolean };
-    const ts = (...argv: string[]) => {
-      const { code, tsMorph } = loads(...argv);
+    const cacheDir = mkdtempSync(path.join(dir, 'cache-'));
+    const ts = async (...argv: string[]) => {
+      const { code, tsMorph } = await loadedBy(cacheDir, ...argv);
       return { code, tsMorph };
     };
     const runArgs = ['run', 'rules/network/ip-block-scan.yml', '--events', 'rules/network/ip-block-scan.fixtures/port-scan-20.jsonl', '--now', '2026-11-23T12:00:00Z'];
-    expect(ts('--help')).toEqual({ code: 0, tsMorph: false });
-    expect(ts(...runArgs, '--engine', 'kql')).toEqual({ code: 0, tsMorph: false });
+    expect(await ts('--help')).toEqual({ code: 0, tsMorph: false });
+    expect(await ts(...runArgs, '--engine', 'kql')).toEqual({ code: 0, tsMorph: false });
     // The control: the typescript engine does load it, to transpile a module it has not seen.
-    expect(ts(...runArgs, '--engine', 'typescript')).toEqual({ code: 0, tsMorph: true });
+    expect(await ts(...runArgs, '--engine', 'typescript')).toEqual({ code: 0, tsMorph: true });
     // The same module again: its JavaScript comes from the cache, and TypeScript is not loaded.
-    expect(ts(...runArgs, '--engine', 'typescript')).toEqual({ code: 0, tsMorph: false });
+    expect(await ts(...runArgs, '--engine', 'typescript')).toEqual({ code: 0, tsMorph: false });
   }, 120_000);
 
   it('caches the JavaScript of a module by its exact text: an edited module is transpiled anew, a corrupt entry is ignored', () => {
