@@ -10,7 +10,8 @@ process.env.TZ = 'Europe/Berlin';
 // once is not analysed again by the next test. A cache never changes a result (test/cli/kql-cache.test.ts).
 process.env.DETC_CACHE_DIR ??= fileURLToPath(new URL('./node_modules/.cache/detc-tests', import.meta.url));
 
-// Test files that need a process of their own: module mocks (vi.mock) and assertions on what this process has loaded.
+// Test files that need a worker of their own (a fresh thread, with its own modules): module mocks (vi.mock) and
+// assertions on what their thread has loaded.
 const ISOLATED = ['test/compile/write-output.test.ts', 'test/compile/warm-build.test.ts'];
 
 export default defineConfig({
