@@ -9,6 +9,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Where the build of lib/ started by the global setup writes its outcome; '' when lib/ was up to date. */
     libBuild: string;
+    /** A temporary folder for what the test workers share for the whole run (test/helpers/dist.ts), removed after it. */
+    runDir: string;
   }
 }
 
@@ -30,7 +32,7 @@ function libUpToDate(): boolean {
 }
 
 // vitest runs this setup once for the root and once per project, in one process: one build serves them all.
-let started: { status: string; done: Promise<void> } | undefined;
+let started: { status: string; done: Promise<void>; runDir: string } | undefined;
 
 /**
  * Some tests run the compiled CLI (bin/detc.js → lib/) as a user does, and detc's scripts import lib/
@@ -40,7 +42,8 @@ let started: { status: string; done: Promise<void> } | undefined;
  */
 export default function setup(project: TestProject): () => Promise<void> {
   if (!started) {
-    if (libUpToDate()) started = { status: '', done: Promise.resolve() };
+    const runDir = mkdtempSync(path.join(os.tmpdir(), 'detc-test-run-'));
+    if (libUpToDate()) started = { status: '', done: Promise.resolve(), runDir };
     else {
       const status = path.join(mkdtempSync(path.join(os.tmpdir(), 'detc-lib-build-')), 'status.json');
       const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -56,13 +59,15 @@ export default function setup(project: TestProject): () => Promise<void> {
           resolve();
         });
       });
-      started = { status, done };
+      started = { status, done, runDir };
     }
   }
   project.provide('libBuild', started.status);
-  const { status, done } = started;
+  project.provide('runDir', started.runDir);
+  const { status, done, runDir } = started;
   return async () => {
     await done;
     if (status) rmSync(path.dirname(status), { recursive: true, force: true });
+    rmSync(runDir, { recursive: true, force: true });
   };
 }

@@ -3,20 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectRows, type Row } from '../../src/events/model.js';
-import { loadRules } from '../../src/load/load-rules.js';
 import { referenceEngine } from '../../src/reference/index.js';
 import { runners } from '../../src/targets/index.js';
 import { transpiled } from '../../src/engines/typescript/index.js';
-import { buildDist, cleanDists, engineOpts } from '../helpers/dist.js';
+import { engineOpts, ownPack } from '../helpers/dist.js';
 import { run } from '../helpers/cli.js';
 import { loadedBy } from '../helpers/loaded-by.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'detc-ts-engine-'));
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-  cleanDists();
-});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the typescript engine runs the emitted module as it is on disk', () => {
   it('a threshold raised by hand in the emitted .ts fails detc test, in the typescript engine alone', async () => {
@@ -36,8 +32,7 @@ describe('the typescript engine runs the emitted module as it is on disk', () =>
   }, 240_000);
 
   it('reads a one-shot stream in one pass, even for followed_by and first_seen (which other engines read twice)', async () => {
-    const { rules } = loadRules(path.join(ROOT, 'rules'), ROOT);
-    const dist = buildDist(rules);
+    const { rules, dist } = ownPack();
     const ts = runners().find((r) => r.name === 'typescript')!;
     for (const slug of ['scan-followed-by-access', 'first-seen-external-source']) {
       const rule = rules.find((r) => r.slug === slug)!;
