@@ -16,19 +16,22 @@ declare module 'vitest' {
 
 const root = path.resolve(__dirname, '..');
 
-/** The newest modification time of a file under `dir` whose name ends in one of `exts`, or 0. */
-function newest(dir: string, exts: string[], pick: (a: number, b: number) => number, start: number): number {
-  let t = start;
+/** The newest modification time of a file under `dir` whose name ends in `ext`, or 0. */
+function newest(dir: string, ext: string): number {
+  let t = 0;
   for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile() && exts.some((x) => e.name.endsWith(x))) t = pick(t, statSync(path.join(e.parentPath, e.name)).mtimeMs);
+    if (e.isFile() && e.name.endsWith(ext)) t = Math.max(t, statSync(path.join(e.parentPath, e.name)).mtimeMs);
   }
   return t;
 }
 
-/** lib/ exists and every file of src/ is older than every file tsc wrote there (tsc rewrites them all). */
+/**
+ * lib/ exists and was compiled after the last change to src/. tsc rewrites every file it emits, so lib/cli/main.js
+ * dates the build (a file left behind by a source since deleted would not).
+ */
 function libUpToDate(): boolean {
-  if (!existsSync(path.join(root, 'lib/cli/main.js'))) return false;
-  return newest(path.join(root, 'src'), ['.ts'], Math.max, 0) <= newest(path.join(root, 'lib'), ['.js'], Math.min, Infinity);
+  const main = path.join(root, 'lib/cli/main.js');
+  return existsSync(main) && newest(path.join(root, 'src'), '.ts') <= statSync(main).mtimeMs;
 }
 
 // vitest runs this setup once for the root and once per project, in one process: one build serves them all.
