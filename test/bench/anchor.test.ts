@@ -7,11 +7,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anchorSql, duckdbAlerts } from '../../scripts/bench/anchor-sql.mjs';
 import { compareAlerts } from '../../scripts/bench/compare.mjs';
 import { generateFollowedBy, generateScanStream, NOW } from '../../scripts/bench/generate.mjs';
 import { run } from '../helpers/cli.js';
+import { compiledLib } from '../helpers/lib.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 // DuckDB is a devDependency with a native binding: where it cannot load, say so and skip.
@@ -32,6 +33,8 @@ async function referenceAlerts(rule: string, file: string): Promise<Record<strin
 }
 
 describe.skipIf(!duckdb)('the benchmark anchor (DuckDB SQL) equals the reference evaluator', () => {
+  // anchorSql reads the shared lists through the compiled lib/.
+  beforeAll(compiledLib);
   it('ip-block-scan on a high-cardinality stream: 4 scanners × 12 windows', async () => {
     const file = path.join(dir, 'scan.jsonl');
     generateScanStream(file, { rows: 6000, scanners: 4, seed: 7 });

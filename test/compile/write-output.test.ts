@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readTree, writeOutput } from '../../src/compile/write-output.js';
 import { DiagnosticError, formatDiagnostic } from '../../src/load/diagnostics.js';
+import { compiledLib } from '../helpers/lib.js';
 
 // node:fs as write-output.ts sees it: each rename can be observed, and a write can be made to fail like a full disk.
 const hooks = vi.hoisted(() => ({
@@ -135,11 +136,11 @@ describe('writeOutput: the output folder is replaced without a gap, under a lock
   it('two processes rewriting one folder at once: both succeed, it never disappears, no leftovers', async () => {
     const out = path.join(dir, 'race', 'dist-rules');
     mkdirSync(path.dirname(out));
-    const bin = path.resolve(__dirname, '../../node_modules/.bin/vite-node');
-    const loop = path.resolve(__dirname, '../helpers/write-output-loop.ts');
+    await compiledLib();
+    const loop = path.resolve(__dirname, '../helpers/write-output-loop.mjs');
     const writer = (tag: string) =>
       new Promise<{ code: number | null; err: string }>((resolve) => {
-        const p = spawn(bin, [loop, out, tag, '25'], { stdio: ['ignore', 'ignore', 'pipe'] });
+        const p = spawn(process.execPath, [loop, out, tag, '25'], { stdio: ['ignore', 'ignore', 'pipe'] });
         let err = '';
         p.stderr.on('data', (d) => (err += d));
         p.on('close', (code) => resolve({ code, err }));

@@ -1,14 +1,12 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ENGINES } from '../helpers/dist.js';
 import { eventReads, isReiterable } from '../../src/events/passes.js';
 import { projectRows } from '../../src/events/model.js';
-import { loadRules } from '../../src/load/load-rules.js';
-import { buildDist, cleanDists, engineOpts } from '../helpers/dist.js';
+import { engineOpts, ownPack } from '../helpers/dist.js';
 import { at, NOW, sweep } from '../helpers/events.js';
 
-const rules = loadRules('rules').rules;
-afterAll(cleanDists);
-const opts = engineOpts(buildDist(rules), NOW);
+const { rules, dist } = ownPack();
+const opts = engineOpts(dist, NOW);
 const rule = rules.find((r) => r.slug === 'scan-followed-by-access')!;
 const events = [
   ...sweep('198.51.100.60', 1, 10),

@@ -1,16 +1,13 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Artifact } from '../../src/backends/types.js';
 import { DiagnosticError } from '../../src/load/diagnostics.js';
-import { loadRules } from '../../src/load/load-rules.js';
 import { sigma, verifySigmaIdentity } from '../../src/targets/sigma.js';
-import { ENGINES, buildDist, cleanDists, engineOpts, mappings } from '../helpers/dist.js';
+import { ENGINES, engineOpts, mappings, ownPack } from '../helpers/dist.js';
 import { NOW, at } from '../helpers/events.js';
 import { baseRuleDoc, ruleFromDoc } from '../helpers/rules.js';
 
 // Issue 14, item 1: the Sigma engine picks a rule's documents by the rule id they carry, never by file name.
-const rules = loadRules('rules').rules;
-const dist = buildDist(rules);
-afterAll(cleanDists);
+const { rules, dist } = ownPack();
 const run = (name: string) => ENGINES.find((e) => e.name === name)!;
 
 function sigmaFiles(rs = rules): Artifact[] {

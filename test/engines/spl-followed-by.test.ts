@@ -11,6 +11,7 @@ import type { Rule } from '../../src/ir/types.js';
 import { loadRules } from '../../src/load/load-rules.js';
 import { ENGINES, engineOpts, mappings } from '../helpers/dist.js';
 import { baseRuleDoc, ruleFromDoc } from '../helpers/rules.js';
+import { nextTurn } from '../helpers/next-turn.js';
 
 // followed_by in Splunk (two nested join subsearches) against the reference evaluator. Only the Splunk backend is
 // compiled here, so these tests do not depend on the other backends expressing followed_by.
@@ -28,6 +29,7 @@ function splunkDist(rules: Rule[]): string {
 }
 
 async function both(rule: Rule, events: Record<string, unknown>[], dist: string) {
+  await nextTurn();
   const opts = engineOpts(dist, NOW);
   const ref = await referenceEngine.run(rule, events, opts);
   const spl = await ENGINES.find((e) => e.name === 'spl')!.run(rule, events, opts);

@@ -1,13 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ENGINES } from '../helpers/dist.js';
 import type { Row } from '../../src/events/model.js';
 import { readEvents } from '../../src/events/formats.js';
 import { readLines } from '../../src/events/lines.js';
 import { projectRows } from '../../src/events/model.js';
-import { loadRules } from '../../src/load/load-rules.js';
-import { buildDist, cleanDists, engineOpts, natives } from '../helpers/dist.js';
+import { engineOpts, natives, ownPack } from '../helpers/dist.js';
 
 // A real Zeek conn.log (JSON) of nmap scans by the internal host 172.16.1.11, read in place from CI's ../shared
 // (never copied into the project; see ../shared/data/SOURCE.txt for its provenance).
@@ -16,10 +15,8 @@ const present = existsSync(SHARED);
 if (!present) console.warn(`SKIPPED: ${SHARED} is absent (it is in CI's ../shared, not in a user's clone)`);
 
 describe.skipIf(!present)('real Zeek capture of an nmap scan by an internal host (../shared/data)', () => {
-  const rules = loadRules('rules').rules;
+  const { rules, dist } = ownPack();
   const rule = (slug: string) => rules.find((r) => r.slug === slug)!;
-  const dist = buildDist(rules);
-  afterAll(cleanDists);
 
   async function capture(): Promise<Row[]> {
     const events: Row[] = [];

@@ -1,4 +1,5 @@
 import { main } from '../../src/cli/main.js';
+import { nextTurn } from './next-turn.js';
 
 /**
  * Runs the detc CLI in-process in `cwd`, capturing what it prints. A build runs synchronously; afterwards the test
@@ -9,6 +10,6 @@ export async function run(cwd: string, ...argv: string[]): Promise<{ code: numbe
   const out: string[] = [];
   const err: string[] = [];
   const code = await main(argv, { cwd, out: (s) => out.push(s), err: (s) => err.push(s) });
-  await new Promise((resolve) => setImmediate(resolve));
+  await nextTurn();
   return { code, out: out.join('\n'), err: err.join('\n') };
 }

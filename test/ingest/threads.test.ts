@@ -7,16 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventFiles } from '../../src/events/event-files.js';
 import { eventInputs } from '../../src/events/inputs.js';
 import { lineRanges, parallelReader, portableNatives } from '../../src/ingest/parallel-read.js';
-import { loadRules } from '../../src/load/load-rules.js';
 import { ruleFieldsRead } from '../../src/mapping/mapping.js';
-import { ENGINES, buildDist, cleanDists, engineOpts, natives, project } from '../helpers/dist.js';
+import { ENGINES, engineOpts, natives, ownPack, project } from '../helpers/dist.js';
 import { generateScanStream, NOW as BENCH_NOW } from '../../scripts/bench/generate.mjs';
 import { NOW } from '../helpers/events.js';
 
 // A multi-threaded read must give every engine exactly the events of a single-threaded one: same alerts, same order,
 // same first-seen values and value sets, and the same error line.
-const rules = loadRules('rules').rules;
-const opts = engineOpts(buildDist(rules), NOW);
+const { rules, dist } = ownPack();
+const opts = engineOpts(dist, NOW);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'detc-threads-'));
 let workerUrl: URL;
 
@@ -26,10 +25,7 @@ beforeAll(async () => {
   await build({ entryPoints: [path.resolve(__dirname, '../../src/ingest/decode-worker.ts')], bundle: true, platform: 'node', format: 'esm', outfile: out, logLevel: 'silent' });
   workerUrl = pathToFileURL(out);
 });
-afterAll(() => {
-  cleanDists();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A random firewall stream: a few scanners among many clients, vendors varying, in time order over the hour. */
 function randomStream(seed: number, count: number): string {

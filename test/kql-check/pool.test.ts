@@ -6,6 +6,7 @@ import os from 'node:os';
 import { analyseInPool, prestartPool } from '../../src/kql-check/pool.js';
 import { prestartFor, threadsFor } from '../../src/kql-check/schedule.js';
 import { loadFunctionSchemas, loadTableSchemas } from '../../src/kql-check/table-schemas.js';
+import { nextTurn } from '../helpers/next-turn.js';
 
 const schemas = path.resolve(__dirname, '../../schemas/kql');
 const tables = loadTableSchemas(schemas);
@@ -22,13 +23,16 @@ const queries = [
 ];
 
 describe('the Kusto.Language worker pool', () => {
-  it('returns what the analysis in this thread returns, query by query, in order', () => {
+  // Each analysis waits for its workers to load Kusto.Language (seconds each on a busy machine) without letting this
+  // worker's event loop run: the tests let it run between analyses (test/helpers/next-turn.ts).
+  it('returns what the analysis in this thread returns, query by query, in order', async () => {
     const here = new KqlChecker(tables, functions);
     const expected = queries.map((q) => here.check(q));
     // The queries are meant to exercise both outcomes.
     expect(expected.filter((p) => p.length).length).toBeGreaterThanOrEqual(3);
     expect(expected.filter((p) => !p.length).length).toBeGreaterThanOrEqual(2);
     expect(analyseInPool(queries, tables, functions, 2)).toEqual(expected);
+    await nextTurn();
     expect(analyseInPool(queries, tables, functions, 1)).toEqual(expected);
   });
 
@@ -49,13 +53,15 @@ describe('the Kusto.Language worker pool', () => {
     }
   });
 
-  it('a pool started before its work (workers loading, no schema yet) answers as one started for it', () => {
+  it('a pool started before its work (workers loading, no schema yet) answers as one started for it', async () => {
     const expected = queries.map((q) => new KqlChecker(tables, functions).check(q));
     prestartPool(1);
     expect(analyseInPool(queries, tables, functions, 1)).toEqual(expected);
+    await nextTurn();
     // Of another size than the analysis wants: closed, and a new pool does the work.
     prestartPool(2);
     expect(analyseInPool(queries.slice(0, 2), tables, functions, 1)).toEqual(expected.slice(0, 2));
+    await nextTurn();
     // The schema is sent with the work, after Kusto.Language has loaded: one that cannot be built is still an error.
     prestartPool(1);
     expect(() => analyseInPool(queries.slice(0, 2), [{ name: 'T', file: 'T.csl', columns: null as never }], functions, 1)).toThrow(/Kusto.Language worker: TypeError/);

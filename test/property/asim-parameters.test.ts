@@ -7,6 +7,7 @@ import { KqlChecker } from '../../src/kql-check/check-kql.js';
 import { loadFunctionSchemas } from '../../src/kql-check/table-schemas.js';
 import { buildDist, cleanDists, engineOpts, ENGINES, kqlTables } from '../helpers/dist.js';
 import { baseRuleDoc, ruleFromDoc } from '../helpers/rules.js';
+import { nextTurn } from '../helpers/next-turn.js';
 
 // Random network rules over the fields ASIM's parser parameters filter (action, destination port, addresses), and
 // random events around them: the ASIM variant, called with the parameters its rule implies, must raise exactly the
@@ -44,6 +45,7 @@ describe('random network rules: the ASIM call with its parameters raises the pri
     const passed = new Set<string>();
     await fc.assert(
       fc.asyncProperty(condition, fc.array(event, { maxLength: 25 }), async (where, events) => {
+        await nextTurn();
         const doc = baseRuleDoc();
         doc.query = {
           source: 'network_connection',

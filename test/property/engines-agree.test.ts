@@ -7,6 +7,7 @@ import { KqlChecker } from '../../src/kql-check/check-kql.js';
 import { loadRules } from '../../src/load/load-rules.js';
 import { buildDist, cleanDists, engineOpts, kqlTables } from '../helpers/dist.js';
 import { baseRuleDoc, ruleFromDoc } from '../helpers/rules.js';
+import { nextTurn } from '../helpers/next-turn.js';
 
 // Random rules within the language and random event streams: every engine must agree with the reference
 // evaluator, and the emitted KQL must pass Kusto.Language. Literals carry the characters that break escaping.
@@ -17,6 +18,7 @@ afterAll(cleanDists);
 const compileTo = buildDist;
 
 async function agree(rule: ReturnType<typeof ruleFromDoc>, events: Record<string, unknown>[], dist: string) {
+  await nextTurn();
   const opts = engineOpts(dist, NOW);
   const results = [];
   for (const e of ENGINES) results.push(await e.run(rule, events, opts));

@@ -18,6 +18,7 @@ import { ENGINES, engineOpts, kqlTables } from '../helpers/dist.js';
 import { parseConf } from '../helpers/conf.js';
 import { NOW, at } from '../helpers/events.js';
 import { baseRuleDoc } from '../helpers/rules.js';
+import { nextTurn } from '../helpers/next-turn.js';
 
 // Issue 13, "Done when": rule names, descriptions, alert texts, list values and comments drawn from all of Unicode
 // (control characters, backslashes, backticks, quotes, `[`, `{{`, `$` included). Either the loader refuses the
@@ -78,6 +79,7 @@ const armText = (s: string) => (s.startsWith('[') ? '[' + s : s);
 const outcomes = { refused: 0, built: 0 };
 
 async function check(d: Drawn): Promise<void> {
+  await nextTurn();
   const dir = project(d);
   let build;
   try {

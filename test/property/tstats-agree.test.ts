@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { projectRows } from '../../src/events/model.js';
 import { buildDist, cleanDists, engineOpts, ENGINES } from '../helpers/dist.js';
 import { baseRuleDoc, ruleFromDoc } from '../helpers/rules.js';
+import { nextTurn } from '../helpers/next-turn.js';
 
 // Random aggregated firewall rules, read through | tstats by the Splunk search: random filters (some pushed into
 // tstats' WHERE, some not, some naming CIM placeholders), random events with missing by-fields. The SPL engine runs
@@ -75,6 +76,7 @@ describe('random aggregated rules through tstats: every engine agrees with the r
     await fc.assert(
       // The run time is a whole second (as Splunk's now()) but not on a window boundary.
       fc.asyncProperty(condition, fc.boolean(), fc.constantFrom('5m', '15m', '1h'), fc.boolean(), fc.integer({ min: 0, max: 3599 }), fc.array(event, { maxLength: 40 }), async (where, byProtocol, window, firstSeen, offset, raw) => {
+        await nextTurn();
         const now = NOW + offset * 1000;
         const rule = ruleFromDoc(ruleDoc(where, byProtocol, window, firstSeen));
         const dist = buildDist([rule]);
