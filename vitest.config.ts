@@ -26,8 +26,7 @@ export default defineConfig({
     // Whether a pool reuses its workers from file to file is read from these root options, not from a project's
     // `isolate` (vitest 3 builds one pool per kind for all projects): with `isolate: false` on the 'shared' project
     // alone, every file still started a process of its own and loaded Kusto.Language again. So the two projects use
-    // two pools: forks that are reused (a process per worker, so the content cache's per-process temporary files
-    // never collide) and threads that are not (a fresh thread, with its own modules, per isolated file).
+    // two pools: forks that are reused (a process per worker) and threads that are not (a fresh thread, with its own modules, per isolated file).
     poolOptions: { forks: { isolate: false }, threads: { isolate: true } },
     // vitest's default is one worker fewer than the cores: one worker on a 2-core CI runner, and the suite ran serially.
     maxWorkers: Math.max(2, availableParallelism() - 1),

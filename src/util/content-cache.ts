@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { threadId } from 'node:worker_threads';
 
 const FORMAT = 1;
 
@@ -60,7 +61,8 @@ export class ContentCache<T> {
     try {
       mkdirSync(this.folder, { recursive: true });
       const file = path.join(this.folder, `${key}.json`);
-      const tmp = `${file}.${process.pid}.tmp`;
+      // Per process and thread: the worker threads of one process must not write one temporary file together.
+      const tmp = `${file}.${process.pid}-${threadId}.tmp`;
       writeFileSync(tmp, JSON.stringify({ format: FORMAT, key, value }));
       renameSync(tmp, file);
     } catch {
