@@ -77,7 +77,14 @@ export function buildModule(project: Project, rule: Rule, mapping: BackendMappin
     // formatting them again in every module would be a third of the build's time.
     // Only the helpers the rule's code needs are inserted: removing the others afterwards re-parsed the module once
     // per removal, most of a build's time. pruneUnused then finds nothing left to remove in a rule's own code.
-    sf.insertStatements(apiCount, neededRuntime(runtime, identifierUses(sf.compilerNode)));
+    // Spliced into the text where ts-morph's insertStatements(apiCount, ...) puts it, without the re-parse and
+    // re-wrapping of the whole module that the insertion costs (a third of a module's printing).
+    const needed = neededRuntime(runtime, identifierUses(sf.compilerNode));
+    const at = sf.getChildSyntaxListOrThrow().getChildren()[apiCount - 1]!.getEnd();
+    const formatted = sf.getFullText();
+    const text = `${formatted.slice(0, at)}\n${asWritten(project, needed)}${formatted.slice(at)}`;
+    if (!hasUnused(text)) return text;
+    sf.replaceWithText(text);
     pruneUnused(sf);
     return sf.getFullText();
   } finally {
@@ -100,6 +107,37 @@ function pruneUnused(sf: SourceFile): void {
     if (!unused.length) return;
     for (const s of unused.reverse()) s.remove();
   }
+}
+
+/** pruneUnused's question on a plain parse of `text`: would it remove anything? (Usually not: see buildModule.) */
+function hasUnused(text: string): boolean {
+  const { ts: t } = tsMorph();
+  const file = t.createSourceFile('module.ts', text, t.ScriptTarget.ES2022, false, t.ScriptKind.TS);
+  const uses = identifierUses(file);
+  return file.statements.some((s) => {
+    const names = declaredNames(s);
+    return names.length > 0 && names.every((n) => (uses.get(n) ?? 0) <= 1);
+  });
+}
+
+// Statements text as ts-morph's statement printer writes it (insertStatements), by the text: the runtime helpers a
+// rule needs take a handful of forms per build.
+const writtenStatements = new Map<string, string>();
+
+/** `statements` as insertStatements would write them after an existing statement (without the leading newline). */
+function asWritten(project: Project, statements: string): string {
+  let written = writtenStatements.get(statements);
+  if (written === undefined) {
+    const scratch = project.createSourceFile('/written-statements.ts', 'x;', { overwrite: true });
+    try {
+      scratch.insertStatements(1, statements);
+      written = scratch.getFullText().slice('x;\n'.length);
+    } finally {
+      project.removeSourceFile(scratch);
+    }
+    writtenStatements.set(statements, written);
+  }
+  return written;
 }
 
 type TsNode = import('ts-morph').ts.Node;
