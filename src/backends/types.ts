@@ -77,3 +77,10 @@ export interface VerifyResult {
   /** How many of the checks were answered from the cache. */
   cached?: number;
 }
+
+/** A verification under way (a target's startVerify): `finish` waits for it and returns or throws as `verify` would. */
+export interface PendingVerify {
+  finish(): VerifyResult;
+  /** Stops it without a result (the build failed before it was needed). */
+  cancel(): void;
+}

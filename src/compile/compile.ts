@@ -4,7 +4,7 @@ import type { Rule } from '../ir/types.js';
 import { DiagnosticError, type Diagnostic } from '../load/diagnostics.js';
 import { findRuleFiles, loadRules } from '../load/load-rules.js';
 import type { Project } from '../project.js';
-import type { VerifyResult } from '../targets/target.js';
+import type { PendingVerify, Target, VerifyContext, VerifyResult } from '../targets/target.js';
 import { renderReport } from './report-md.js';
 
 export interface BuildResult {
@@ -47,18 +47,50 @@ function compilePrepared(project: Project, rulesDir: string): BuildResult {
 
   const files: Artifact[] = [];
   const notes: BackendNote[] = [];
-  for (const setup of project.targets) {
-    const result = setup.target.backend.compile(rules, {
-      templateDir: setup.templateDir, fallbackTemplateDir: setup.fallbackTemplateDir, mapping: setup.mapping, settings: setup.settings, cacheDir: project.cacheDir,
-    });
-    files.push(...result.files.map((f) => ({ ...f, target: setup.target.name })));
-    notes.push(...result.notes);
-  }
   const templatesDir = path.relative(cwd, project.templatesDir).split(path.sep).join('/');
-  const verified = project.targets.flatMap(({ target }) => (target.verify ? [target.verify({ rules, files, cwd, templatesDir, schemasDir: project.schemasDir, cacheDir: project.cacheDir, workers: project.workers })] : []));
-  files.push({ path: 'REPORT.md', content: renderReport(rules, notes) });
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { rules, files, notes, diagnostics: loaded.diagnostics, verified, reused: loaded.reused };
+  const context = (): VerifyContext => ({ rules, files: [...files], cwd, templatesDir, schemasDir: project.schemasDir, cacheDir: project.cacheDir, workers: project.workers });
+  // A verifier that can work on other threads starts as soon as its target's files exist (startVerify), so that the
+  // Kusto.Language analyses run while this thread compiles the other targets and runs their verifiers.
+  const started = new Map<Target, PendingVerify>();
+  try {
+    for (const setup of project.targets) {
+      const result = setup.target.backend.compile(rules, {
+        templateDir: setup.templateDir, fallbackTemplateDir: setup.fallbackTemplateDir, mapping: setup.mapping, settings: setup.settings, cacheDir: project.cacheDir,
+      });
+      files.push(...result.files.map((f) => ({ ...f, target: setup.target.name })));
+      notes.push(...result.notes);
+      if (setup.target.startVerify) started.set(setup.target, setup.target.startVerify(context()));
+    }
+    // The others run now, then the started ones are finished; the outcome is what running them in target order
+    // gives: the first failure in that order is the one thrown.
+    const verifiers = project.targets.flatMap(({ target }) => (target.verify || started.has(target) ? [target] : []));
+    const ctx = context();
+    const outcomes = new Map(verifiers.filter((t) => !started.has(t)).map((t) => [t, attempt(() => t.verify!(ctx))]));
+    for (const [t, p] of started) {
+      started.delete(t);
+      outcomes.set(t, attempt(() => p.finish()));
+    }
+    const verified = verifiers.map((t) => {
+      const o = outcomes.get(t)!;
+      if ('error' in o) throw o.error;
+      return o.result;
+    });
+    files.push({ path: 'REPORT.md', content: renderReport(rules, notes) });
+    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return { rules, files, notes, diagnostics: loaded.diagnostics, verified, reused: loaded.reused };
+  } finally {
+    // Started and not finished: a later target failed to compile.
+    for (const p of started.values()) p.cancel();
+  }
+}
+
+/** What running `f` gave: its result or what it threw. */
+function attempt<T>(f: () => T): { result: T } | { error: unknown } {
+  try {
+    return { result: f() };
+  } catch (error) {
+    return { error };
+  }
 }
 
 /** "66 KQL queries checked" (or "... pass Kusto.Language" with `passed`) for each verifier, joined. */

@@ -28,6 +28,14 @@ export interface KqlCheck {
   check(query: string): KqlProblem[];
   /** The problems of each query, in order; a checker that can use several cores does (pool.ts). */
   checkAll?(queries: string[]): KqlProblem[][];
+  /** Starts checking every query on other threads and returns at once (pool.ts); `wait` gives checkAll's answer. */
+  startAll?(queries: string[]): PendingCheck;
+}
+
+/** A check under way: `wait` gives the problems of each query, in order; `cancel` stops it (result unwanted). */
+export interface PendingCheck {
+  wait(): KqlProblem[][];
+  cancel(): void;
 }
 
 /** How many checks a build answered from the cache and how many it analysed. */
@@ -57,21 +65,34 @@ const isProblems = (v: unknown): v is KqlProblem[] =>
 export function cachedChecker(make: MakeChecker, tables: TableSchema[], functions: FunctionSchema[], dir: string | undefined, stats: CacheStats = { hits: 0, misses: 0 }): Required<KqlCheck> {
   let checker: KqlCheck | undefined;
   const cache = new ContentCache(dir, KQL_CACHE_KIND, kqlEnvironment(tables, functions), isProblems);
-  const checkAll = (queries: string[]): KqlProblem[][] => {
+  // Looks every query up now; the misses go to the analyser when it can work on other threads (startAll), else when
+  // the answer is waited for, so that a build on one thread does the work in the same place as before.
+  const startAll = (queries: string[]): PendingCheck => {
     const keys = queries.map((q) => cache.key(q));
     const out = keys.map((key) => cache.get(key));
     const missed = out.flatMap((p, i) => (p ? [] : [i]));
     stats.hits += queries.length - missed.length;
     stats.misses += missed.length;
-    if (!missed.length) return out as KqlProblem[][];
+    if (!missed.length) return { wait: () => out as KqlProblem[][], cancel: () => undefined };
     checker ??= make(missed.length);
-    const fresh = checker.checkAll ? checker.checkAll(missed.map((i) => queries[i]!)) : missed.map((i) => checker!.check(queries[i]!));
-    missed.forEach((i, j) => {
-      stats.analysed?.add(queries[i]!);
-      out[i] = fresh[j]!;
-      cache.put(keys[i]!, fresh[j]!);
-    });
-    return out as KqlProblem[][];
+    const work = missed.map((i) => queries[i]!);
+    const c = checker;
+    const pending: PendingCheck = c.startAll
+      ? c.startAll(work)
+      : { wait: () => (c.checkAll ? c.checkAll(work) : work.map((q) => c.check(q))), cancel: () => undefined };
+    return {
+      wait: () => {
+        const fresh = pending.wait();
+        missed.forEach((i, j) => {
+          stats.analysed?.add(queries[i]!);
+          out[i] = fresh[j]!;
+          cache.put(keys[i]!, fresh[j]!);
+        });
+        return out as KqlProblem[][];
+      },
+      cancel: () => pending.cancel(),
+    };
   };
-  return { check: (q) => checkAll([q])[0]!, checkAll };
+  const checkAll = (queries: string[]): KqlProblem[][] => startAll(queries).wait();
+  return { check: (q) => checkAll([q])[0]!, checkAll, startAll };
 }

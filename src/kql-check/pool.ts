@@ -1,9 +1,11 @@
 // Kusto.Language analysis on several cores. Each worker thread loads Kusto.Language and builds its query grammar as
-// soon as it starts (the slow part: seconds), then the global state of the schema it is sent, then analyses the
-// queries it is handed one at a time. A pool can be started ahead of its work (prestartPool), so that the workers
-// load while the build's own thread loads and compiles the rules. The calling thread blocks (Atomics.wait) and
-// collects the replies with receiveMessageOnPort, so the build stays synchronous; results are returned in the
-// order of the queries, whichever worker answered first, so the output is the same as one thread's.
+// soon as it starts (the slow part: seconds), then the global state of the schema it is sent, then analyses queries
+// until none is left. A pool can be started ahead of its work (prestartPool), so that the workers load while the
+// build's own thread loads and compiles the rules. The work is handed over whole: every worker is sent every query and
+// takes the next one not yet taken from a shared counter, so the calling thread is free while they run (the build
+// compiles its other targets meanwhile) and collects the replies when it wants them, blocking (Atomics.wait,
+// receiveMessageOnPort) so the build stays synchronous. Results are returned in the order of the queries, whichever
+// worker answered first, so the output is the same as one thread's.
 import { createRequire } from 'node:module';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { makeAnalyser, type KqlProblem } from './analyser.js';
@@ -38,18 +40,19 @@ try {
 }
 let analyse = () => { throw failed; };
 port.on('message', (m) => {
-  if (m.schema) {
-    try {
-      if (!failed) analyse = makeAnalyser(K, m.schema.tables, m.schema.functions);
-    } catch (e) {
-      analyse = () => { throw e; };
-    }
-    return;
-  }
   try {
-    reply({ i: m.i, problems: analyse(m.query) });
+    if (!failed) analyse = makeAnalyser(K, m.schema.tables, m.schema.functions);
   } catch (e) {
-    reply({ i: m.i, error: String((e && e.stack) || e) });
+    analyse = () => { throw e; };
+  }
+  const taken = new Int32Array(m.next);
+  for (let i = Atomics.add(taken, 0, 1); i < m.queries.length; i = Atomics.add(taken, 0, 1)) {
+    try {
+      reply({ i, problems: analyse(m.queries[i]) });
+    } catch (e) {
+      reply({ i, error: String((e && e.stack) || e) });
+      return;
+    }
   }
 });
 `;
@@ -83,39 +86,40 @@ export class KustoPool {
   }
 
   /**
-   * The problems of each query against these tables and functions, in order. Throws if a worker cannot load
-   * Kusto.Language or an analysis throws, as the in-thread analysis would.
+   * Hands the workers `queries` to analyse against these tables and functions and returns at once; the returned
+   * function waits for the problems of each query, in order. It throws if a worker cannot load Kusto.Language or an
+   * analysis throws, as the in-thread analysis would. One batch per pool.
    */
-  analyse(queries: string[], tables: TableSchema[], functions: FunctionSchema[]): KqlProblem[][] {
+  start(queries: string[], tables: TableSchema[], functions: FunctionSchema[]): () => KqlProblem[][] {
     const flag = new Int32Array(this.signal);
     const pool = this.workers;
-    const n = pool.length;
-    const results: (KqlProblem[] | undefined)[] = new Array(queries.length);
-    for (const { port } of pool) port.postMessage({ schema: { tables, functions } });
-    // Two queries in flight per worker, so a worker never idles while its next query is on the way.
-    let next = 0;
-    const send = (w: number) => {
-      if (next < queries.length) pool[w]!.port.postMessage({ i: next, query: queries[next++] });
-    };
-    for (let w = 0; w < n; w++) (send(w), send(w));
-    let done = 0;
-    let seen = 0;
-    while (done < queries.length) {
-      if (Atomics.wait(flag, 0, seen, STALL_MS) === 'timed-out' && Atomics.load(flag, 0) === seen) {
-        throw new Error(`Kusto.Language worker pool: no answer for ${STALL_MS / 1000} s (${done} of ${queries.length} queries analysed)`);
-      }
-      seen = Atomics.load(flag, 0);
-      for (let w = 0; w < n; w++) {
-        for (let m = receiveMessageOnPort(pool[w]!.port); m; m = receiveMessageOnPort(pool[w]!.port)) {
-          const r = m.message as Reply;
-          if ('error' in r) throw new Error(`Kusto.Language worker: ${r.error}`);
-          results[r.i] = r.problems;
-          done++;
-          send(w);
+    const next = new SharedArrayBuffer(4);
+    for (const { port } of pool) port.postMessage({ schema: { tables, functions }, queries, next });
+    return () => {
+      const results: (KqlProblem[] | undefined)[] = new Array(queries.length);
+      let done = 0;
+      let seen = 0;
+      while (done < queries.length) {
+        if (Atomics.wait(flag, 0, seen, STALL_MS) === 'timed-out' && Atomics.load(flag, 0) === seen) {
+          throw new Error(`Kusto.Language worker pool: no answer for ${STALL_MS / 1000} s (${done} of ${queries.length} queries analysed)`);
+        }
+        seen = Atomics.load(flag, 0);
+        for (const { port } of pool) {
+          for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
+            const r = m.message as Reply;
+            if ('error' in r) throw new Error(`Kusto.Language worker: ${r.error}`);
+            results[r.i] = r.problems;
+            done++;
+          }
         }
       }
-    }
-    return results as KqlProblem[][];
+      return results as KqlProblem[][];
+    };
+  }
+
+  /** The problems of each query, in order (start, then wait). */
+  analyse(queries: string[], tables: TableSchema[], functions: FunctionSchema[]): KqlProblem[][] {
+    return this.start(queries, tables, functions)();
   }
 
   close(): void {
@@ -141,11 +145,12 @@ export function prestartPool(size: number): () => void {
 }
 
 /**
- * The problems of each query, analysed by `workers` threads (at most one per query): the prestarted pool when it
- * has that many, else a new one.
+ * Starts the analysis of each query by `workers` threads (at most one per query): the prestarted pool when it has
+ * that many, else a new one. Returns `wait`, which gives the problems of each query in order, and `cancel`, which
+ * stops the workers when the result is no longer wanted (the build failed meanwhile); either closes the pool.
  */
-export function analyseInPool(queries: string[], tables: TableSchema[], functions: FunctionSchema[], workers: number): KqlProblem[][] {
-  if (!queries.length) return [];
+export function startInPool(queries: string[], tables: TableSchema[], functions: FunctionSchema[], workers: number): { wait(): KqlProblem[][]; cancel(): void } {
+  if (!queries.length) return { wait: () => [], cancel: () => undefined };
   const n = Math.max(1, Math.min(workers, queries.length));
   let pool = standby;
   standby = undefined;
@@ -153,9 +158,27 @@ export function analyseInPool(queries: string[], tables: TableSchema[], function
     pool?.close();
     pool = new KustoPool(n);
   }
+  const taken = pool;
+  let wait: () => KqlProblem[][];
   try {
-    return pool.analyse(queries, tables, functions);
-  } finally {
-    pool.close();
+    wait = taken.start(queries, tables, functions);
+  } catch (e) {
+    taken.close();
+    throw e;
   }
+  return {
+    wait: () => {
+      try {
+        return wait();
+      } finally {
+        taken.close();
+      }
+    },
+    cancel: () => taken.close(),
+  };
+}
+
+/** The problems of each query, analysed by `workers` threads (startInPool, waited for at once). */
+export function analyseInPool(queries: string[], tables: TableSchema[], functions: FunctionSchema[], workers: number): KqlProblem[][] {
+  return startInPool(queries, tables, functions, workers).wait();
 }

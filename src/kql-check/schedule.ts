@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { KQL_CACHE_KIND, type KqlCheck } from './cache.js';
 import { KqlChecker } from './check-kql.js';
-import { analyseInPool, prestartPool } from './pool.js';
+import { analyseInPool, prestartPool, startInPool } from './pool.js';
 import type { FunctionSchema, TableSchema } from './table-schemas.js';
 
 /** Below this many queries per thread, one more thread costs more (loading Kusto.Language) than it saves. */
@@ -36,6 +36,7 @@ export function batchChecker(tables: TableSchema[], functions: FunctionSchema[],
   return {
     check: (q) => analyseInPool([q], tables, functions, 1)[0]!,
     checkAll: (queries) => analyseInPool(queries, tables, functions, threads),
+    startAll: (queries) => startInPool(queries, tables, functions, threads),
   };
 }
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { KqlChecker } from '../../src/kql-check/check-kql.js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { analyseInPool, prestartPool } from '../../src/kql-check/pool.js';
+import { analyseInPool, prestartPool, startInPool } from '../../src/kql-check/pool.js';
 import { prestartFor, threadsFor } from '../../src/kql-check/schedule.js';
 import { loadFunctionSchemas, loadTableSchemas } from '../../src/kql-check/table-schemas.js';
 import { nextTurn } from '../helpers/next-turn.js';
@@ -65,6 +65,16 @@ describe('the Kusto.Language worker pool', () => {
     // The schema is sent with the work, after Kusto.Language has loaded: one that cannot be built is still an error.
     prestartPool(1);
     expect(() => analyseInPool(queries.slice(0, 2), [{ name: 'T', file: 'T.csl', columns: null as never }], functions, 1)).toThrow(/Kusto.Language worker: TypeError/);
+  });
+
+  it('works while the calling thread does something else, and answers in order when asked', () => {
+    const expected = queries.map((q) => new KqlChecker(tables, functions).check(q));
+    // Many queries, so that the workers are still busy when start returns; every one is answered, in its place.
+    const many = Array.from({ length: 40 }, (_, i) => queries[i % queries.length]!);
+    const pending = startInPool(many, tables, functions, 2);
+    expect(pending.wait()).toEqual(many.map((_, i) => expected[i % queries.length]));
+    // A started analysis whose result is not wanted stops without an answer or an error.
+    startInPool(many, tables, functions, 2).cancel();
   });
 
   it('starts workers ahead of a build only when its result cache is empty and it has enough rules', () => {

@@ -9,7 +9,8 @@ import { checkRuleFile, checkWatchlist, type RuleKey } from './deployable.js';
 import { DiagnosticError, diagnosticAt, type Diagnostic } from '../../load/diagnostics.js';
 import { PACKAGE_ROOT } from '../../util/paths.js';
 import type { Rule } from '../../ir/types.js';
-import type { VerifyContext, VerifyResult } from '../types.js';
+import type { PendingVerify, VerifyContext, VerifyResult } from '../types.js';
+import type { KqlProblem } from '../../kql-check/check-kql.js';
 
 /**
  * Checks the query in every Sentinel file as it will be deployed: the raw .kql, the `query` of the analytics-rule
@@ -19,7 +20,15 @@ import type { VerifyContext, VerifyResult } from '../types.js';
  * set aside) takes that result. Results come from the content-addressed cache when it has them (kql-check/cache.ts).
  */
 export function verifyKql(ctx: VerifyContext): VerifyResult {
-  const { rules, files, schemasDir, templatesDir } = ctx;
+  return startKqlVerify(ctx).finish();
+}
+
+/**
+ * verifyKql in two steps: the files are read back, the cache looked up and the analyses started (on worker threads
+ * when there are many) now; `finish` waits for them and reports.
+ */
+export function startKqlVerify(ctx: VerifyContext): PendingVerify {
+  const { rules, files, schemasDir } = ctx;
   // Workspace functions (_GetWatchlist) come from detc's own schemas unless the project's folder redefines them.
   const own = loadFunctionSchemas(schemasDir);
   const builtin = loadFunctionSchemas(path.join(PACKAGE_ROOT, 'schemas/kql')).filter((f) => !own.some((o) => o.name === f.name));
@@ -32,13 +41,19 @@ export function verifyKql(ctx: VerifyContext): VerifyResult {
   // analysed in one batch (on several cores when there are many).
   const clean = new CleanFiles(ctx.cacheDir, 'sentinel-verified', kqlEnvironment(tables, functions));
   const byRule = emittedByRule(files);
-  const perRule = rules.map((rule) => {
+  const perRule = rules.map((rule): RuleFiles => {
     const emitted = byRule.get(rule.id) ?? [];
     const reused = clean.has(emitted);
     return { rule, emitted, reused, own: reused ? [] : emitted.map(parseRuleFile) };
   });
   const distinct = [...new Set(perRule.flatMap(({ own }) => own.flatMap((f) => (f.query ? [f.query] : []))))];
-  const analysed = new Map(checker.checkAll(distinct).map((p, i) => [distinct[i]!, p]));
+  const pending = checker.startAll(distinct);
+  return { finish: () => report(ctx, perRule, new Map(pending.wait().map((p, i) => [distinct[i]!, p])), stats.analysed!, clean), cancel: () => pending.cancel() };
+}
+
+/** The findings of the analyses and deployability checks, as verifyKql reports them. */
+function report(ctx: VerifyContext, perRule: RuleFiles[], analysed: Map<string, KqlProblem[]>, fresh: Set<string>, clean: CleanFiles): VerifyResult {
+  const { schemasDir, templatesDir } = ctx;
   const diags: Diagnostic[] = [];
   const deploy: Diagnostic[] = [];
   let checked = 0;
@@ -51,7 +66,7 @@ export function verifyKql(ctx: VerifyContext): VerifyResult {
     }
     const found = diags.length + deploy.length;
     for (const f of own) {
-      if (f.query && !stats.analysed!.has(f.query)) reused++;
+      if (f.query && !fresh.has(f.query)) reused++;
       if (!f.query) {
         diags.push(diagnosticAt({ file: rule.file, line: 1, col: 1 }, facts.sentinelNoQuery(f.path)));
         continue;
@@ -77,6 +92,14 @@ interface RuleFile {
 }
 
 type Emitted = VerifyContext['files'][number];
+
+/** A rule's emitted Sentinel files, whether they were found clean before (`reused`), and, if not, read back. */
+interface RuleFiles {
+  rule: Rule;
+  emitted: Emitted[];
+  reused: boolean;
+  own: RuleFile[];
+}
 
 /** The Sentinel files the backend wrote for each rule (its .kql, .yaml, .arm.json and its variants'), by rule id. */
 function emittedByRule(files: VerifyContext['files']): Map<string, Emitted[]> {

@@ -77,7 +77,18 @@ export function buildModule(project: Project, rule: Rule, mapping: BackendMappin
     // formatting them again in every module would be a third of the build's time.
     // Only the helpers the rule's code needs are inserted: removing the others afterwards re-parsed the module once
     // per removal, most of a build's time. pruneUnused then finds nothing left to remove in a rule's own code.
-    sf.insertStatements(apiCount, neededRuntime(runtime, identifierUses(sf.compilerNode)));
+    // Spliced into the text where ts-morph's insertStatements(apiCount, ...) puts it, without the re-parse and
+    // re-wrapping of the whole module that the insertion costs (a third of a module's printing).
+    const needed = neededRuntime(runtime, identifierUses(sf.compilerNode));
+    const at = sf.getChildSyntaxListOrThrow().getChildren()[apiCount - 1]!.getEnd();
+    const formatted = sf.getFullText();
+    const written = asWritten(project, needed.text);
+    const text = `${formatted.slice(0, at)}\n${written}${formatted.slice(at)}`;
+    // The helpers kept are all used (neededRuntime's fixed point), so pruning could only remove a statement of the
+    // rule's own; the identifiers of the whole module are those counted already, unless the printer changed the text.
+    const prunable = written === needed.text ? sf.compilerNode.statements.some((st) => isUnused(st, needed.uses)) : hasUnused(text);
+    if (!prunable) return text;
+    sf.replaceWithText(text);
     pruneUnused(sf);
     return sf.getFullText();
   } finally {
@@ -100,6 +111,40 @@ function pruneUnused(sf: SourceFile): void {
     if (!unused.length) return;
     for (const s of unused.reverse()) s.remove();
   }
+}
+
+/** pruneUnused's question on a plain parse of `text`: would it remove anything? (Usually not: see buildModule.) */
+function hasUnused(text: string): boolean {
+  const { ts: t } = tsMorph();
+  const file = t.createSourceFile('module.ts', text, t.ScriptTarget.ES2022, false, t.ScriptKind.TS);
+  const uses = identifierUses(file);
+  return file.statements.some((s) => isUnused(s, uses));
+}
+
+/** pruneUnused's test: a statement that declares names, none of them used beyond its own declaration. */
+function isUnused(s: import('ts-morph').ts.Statement, uses: Map<string, number>): boolean {
+  const names = declaredNames(s);
+  return names.length > 0 && names.every((n) => (uses.get(n) ?? 0) <= 1);
+}
+
+// Statements text as ts-morph's statement printer writes it (insertStatements), by the text: the runtime helpers a
+// rule needs take a handful of forms per build.
+const writtenStatements = new Map<string, string>();
+
+/** `statements` as insertStatements would write them after an existing statement (without the leading newline). */
+function asWritten(project: Project, statements: string): string {
+  let written = writtenStatements.get(statements);
+  if (written === undefined) {
+    const scratch = project.createSourceFile('/written-statements.ts', 'x;', { overwrite: true });
+    try {
+      scratch.insertStatements(1, statements);
+      written = scratch.getFullText().slice('x;\n'.length);
+    } finally {
+      project.removeSourceFile(scratch);
+    }
+    writtenStatements.set(statements, written);
+  }
+  return written;
 }
 
 type TsNode = import('ts-morph').ts.Node;
@@ -155,15 +200,16 @@ function statementsOf(runtime: string): RuntimeStatement[] {
 
 /**
  * The runtime's text without the declarations neither the rule's code (whose identifiers are `ruleUses`) nor a kept
- * helper refers to: pruneUnused's rule, applied to the runtime's statements before they are inserted.
+ * helper refers to: pruneUnused's rule, applied to the runtime's statements before they are inserted; with the
+ * identifier counts of the rule's code and the kept helpers together.
  */
-function neededRuntime(runtime: string, ruleUses: Map<string, number>): string {
+function neededRuntime(runtime: string, ruleUses: Map<string, number>): { text: string; uses: Map<string, number> } {
   let kept = statementsOf(runtime);
   for (;;) {
     const uses = new Map(ruleUses);
     for (const s of kept) for (const [n, c] of s.uses) uses.set(n, (uses.get(n) ?? 0) + c);
     const next = kept.filter((s) => !(s.names.length > 0 && s.names.every((n) => (uses.get(n) ?? 0) <= 1)));
-    if (next.length === kept.length) return kept.map((s) => s.text).join('');
+    if (next.length === kept.length) return { text: kept.map((s) => s.text).join(''), uses };
     kept = next;
   }
 }

@@ -6,8 +6,8 @@ import type { Rule } from '../../ir/types.js';
 import { CleanFiles } from '../../kql-check/clean-files.js';
 import { facts } from '../../load/diagnostic-facts.js';
 import { DiagnosticError, diagnosticAt, type Diagnostic } from '../../load/diagnostics.js';
-import { tsMorph } from '../../util/ts-morph.js';
-import type { Artifact, VerifyContext, VerifyResult } from '../types.js';
+import type { VerifyContext, VerifyResult } from '../types.js';
+import { typeCheck } from './type-check.js';
 
 /** The modules among `files` (written by the TypeScript target) type-checked together; throws on any error. */
 export function verifyTypescript(ctx: VerifyContext): VerifyResult {
@@ -18,37 +18,12 @@ export function verifyTypescript(ctx: VerifyContext): VerifyResult {
   const modules = all.filter((f) => !clean.has([f]));
   const result = { count: all.length, what: 'TypeScript modules', by: 'tsc --strict', cached: all.length - modules.length };
   if (!modules.length) return result;
-  const { Project, ts } = tsMorph();
-  const project = new Project({
-    useInMemoryFileSystem: true,
-    compilerOptions: {
-      strict: true,
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.ES2022,
-      lib: ['lib.es2022.d.ts'],
-      types: [],
-      noEmit: true,
-      isolatedModules: true,
-      noFallthroughCasesInSwitch: true,
-      // A module must also compile in projects that refuse unused declarations.
-      noUnusedLocals: true,
-    },
-  });
-  const byPath = new Map<string, Artifact>();
-  for (const f of modules) {
-    const file = project.createSourceFile(`/dist-rules/${f.path}`, f.content);
-    byPath.set(file.getFilePath(), f);
-  }
-  const problems: Diagnostic[] = [];
-  for (const d of project.getPreEmitDiagnostics()) {
-    const sf = d.getSourceFile();
-    const artifact = sf ? byPath.get(sf.getFilePath()) : undefined;
+  const byPath = new Map(modules.map((f) => [f.path, f]));
+  const problems: Diagnostic[] = typeCheck(modules).map((p) => {
+    const artifact = p.path === undefined ? undefined : byPath.get(p.path);
     const rule = ctx.rules.find((r) => r.id === artifact?.rule);
-    const start = d.getStart();
-    const { line, column } = sf && start !== undefined ? sf.getLineAndColumnAtPos(start) : { line: 1, column: 1 };
-    const message = ts.flattenDiagnosticMessageText(d.compilerObject.messageText, ' ');
-    problems.push(diagnosticAt(at(rule), facts.typescriptTypeError(artifact?.path ?? sf?.getBaseName() ?? 'typescript', line, column, d.getCode(), message)));
-  }
+    return diagnosticAt(at(rule), facts.typescriptTypeError(p.path ?? 'typescript', p.line, p.column, p.code, p.message));
+  });
   if (problems.length) throw new DiagnosticError(problems);
   for (const f of modules) clean.add([f]);
   return result;
