@@ -2,6 +2,7 @@ import { parseDuration } from '../../load/duration.js';
 import { compileSearch } from './search-expr.js';
 import { fieldReader } from './field-access.js';
 import { eachRow, type EventSource } from './plan.js';
+import { rowOfValues, shapedRowOfValues } from './row-shape.js';
 import { tstatsOp, valuesOf, type TstatsOp } from './tstats-aggregates.js';
 import { SplRuntimeError, asNumber, asString, type SEvent, type SValue } from './values.js';
 
@@ -227,23 +228,6 @@ function sameKeys(g: Group, keys: readonly SValue[]): boolean {
   return true;
 }
 
-/**
- * A row of these fields from their values in order (undefined: absent, as a search's rows hold it): generated once
- * as an object literal, so every row has one shape. Names are written as JSON string literals (data, never code);
- * names that repeat or that a literal would read as its prototype fall back to a loop in which a later field wins.
- */
-function rowOf(names: string[]): (values: readonly unknown[]) => SEvent {
-  if (new Set(names).size !== names.length || names.includes('__proto__')) {
-    return (values) => {
-      const row: SEvent = {};
-      for (let k = 0; k < names.length; k++) if (values[k] !== undefined) row[names[k]!] = values[k] as SValue;
-      return row;
-    };
-  }
-  const body = `return {${names.map((n, k) => `${JSON.stringify(n)}: g[${k}]`).join(', ')}};`;
-  return new Function('g', body) as (values: readonly unknown[]) => SEvent;
-}
-
 /** The most distinct texts of one by-field interned (see TstatsTable.keep). */
 const INTERN_LIMIT = 1 << 14;
 
@@ -269,18 +253,20 @@ class TstatsTable {
   private readonly keys: SValue[];
   /** Per by-field, one copy of each text a group keeps (every event brings its own "PAN-OS"); see keep(). */
   private readonly texts: (Map<string, string> | undefined)[];
-  /** A row from a group's by-values and results (see rowOf). */
+  /** A row from a group's by-values and results, in the search's shape when it has one (row-shape.ts). */
   private readonly row: (values: readonly unknown[]) => SEvent;
   /** Whether a function reads the event's time (latest, earliest). */
   private readonly timed: boolean;
 
-  constructor(private readonly q: TstatsQuery) {
+  /** `shape`: the fields of the search's rows (see runTstats), or undefined for tstats' own fields. */
+  constructor(private readonly q: TstatsQuery, shape: readonly string[] | undefined) {
     this.ops = q.aggs.map((a) => tstatsOp(a.fn, a.field !== undefined));
     this.reads = q.aggs.map((a) => (a.field === undefined ? () => null : fieldReader(a.field)));
     this.byReads = q.by.map((b) => (b.field === '_time' ? undefined : fieldReader(b.field)));
     this.keys = new Array<SValue>(q.by.length);
     this.texts = q.by.map(() => new Map());
-    this.row = rowOf([...q.by.map((b) => b.name), ...q.aggs.map((a) => a.as)]);
+    const names = [...q.by.map((b) => b.name), ...q.aggs.map((a) => a.as)];
+    this.row = shape ? shapedRowOfValues(names, shape) : rowOfValues(names);
     this.timed = q.aggs.some((a) => a.fn === 'latest' || a.fn === 'earliest');
   }
 
@@ -399,17 +385,21 @@ class TstatsTable {
   }
 }
 
-/** Runs a parsed tstats over the data model's events: one row per group, in the order groups first appear. */
-export function runTstats(q: TstatsQuery, source: DataModelSource): EventSource {
+/**
+ * Runs a parsed tstats over the data model's events: one row per group, in the order groups first appear. The rows
+ * are new, so they are made in the search's shape (`shape`, the fields its rows carry: see Plan.row) when it has
+ * one, not made once and copied again.
+ */
+export function runTstats(q: TstatsQuery, source: DataModelSource, shape?: readonly string[]): EventSource {
   async function* batches(): AsyncGenerator<SEvent[]> {
-    const table = new TstatsTable(q);
+    const table = new TstatsTable(q, shape);
     await eachRow(source(q.model, q.dataset), table.add);
     yield* table.rows();
   }
   return { batches: batches(), row: (r) => r as SEvent };
 }
 
-/** `| tstats ...`: a generating command (the first of its search). */
-export function tstatsCommand(text: string, source: DataModelSource): EventSource {
-  return runTstats(parseTstats(text), source);
+/** `| tstats ...`: a generating command (the first of its search) whose rows are its own (see runTstats). */
+export function tstatsCommand(text: string, source: DataModelSource, shape?: readonly string[]): EventSource {
+  return runTstats(parseTstats(text), source, shape);
 }
