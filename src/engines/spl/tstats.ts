@@ -213,20 +213,12 @@ function groupId(keys: readonly SValue[]): string {
   return id;
 }
 
-type Group = unknown[];
-
 /**
- * Whether a group holds these by-values (its first already equal): as their ids would say, each position holding
- * one type, so numbers are equal as their texts are (NaN to NaN, -0 to 0).
+ * A group's number: groups are numbered in the order they first appeared, and each one's by-values and states are
+ * held at that number in one array per column (no object per group: a high-cardinality stream makes about one group
+ * per event, and that many small objects kept to the end of the input are what the garbage collector spends on).
  */
-function sameKeys(g: Group, keys: readonly SValue[]): boolean {
-  for (let k = 1; k < keys.length; k++) {
-    const a = g[k];
-    const b = keys[k];
-    if (a !== b && !(a !== a && b !== b)) return false;
-  }
-  return true;
-}
+type GroupId = number;
 
 /** The most distinct texts of one by-field interned (see TstatsTable.keep). */
 const INTERN_LIMIT = 1 << 14;
@@ -235,8 +227,8 @@ const INTERN_LIMIT = 1 << 14;
 const ROWS_PER_BATCH = 4096;
 
 /**
- * A parsed tstats, planned once: field readers for its by-fields and functions, and its groups. A group is one
- * array: its by-values, then one state per function.
+ * A parsed tstats, planned once: field readers for its by-fields and functions, and its groups, as columns: its
+ * by-values, then one state per function.
  */
 class TstatsTable {
   private readonly ops: TstatsOp[];
@@ -247,9 +239,11 @@ class TstatsTable {
    * those groups by id (groupId). Most first values of a high-cardinality stream (a source address) head one group,
    * found without building an id.
    */
-  private readonly index = new Map<SValue, Group | Map<string, Group>>();
-  /** The groups in the order they first appeared. */
-  private groups: Group[] = [];
+  private readonly index = new Map<SValue, GroupId | Map<string, GroupId>>();
+  /** Per column (by-fields, then functions), its value for each group by number. */
+  private columns: unknown[][];
+  /** The number of groups. */
+  private size = 0;
   private readonly keys: SValue[];
   /** Per by-field, one copy of each text a group keeps (every event brings its own "PAN-OS"); see keep(). */
   private readonly texts: (Map<string, string> | undefined)[];
@@ -265,6 +259,7 @@ class TstatsTable {
     this.byReads = q.by.map((b) => (b.field === '_time' ? undefined : fieldReader(b.field)));
     this.keys = new Array<SValue>(q.by.length);
     this.texts = q.by.map(() => new Map());
+    this.columns = Array.from({ length: q.by.length + q.aggs.length }, () => []);
     const names = [...q.by.map((b) => b.name), ...q.aggs.map((a) => a.as)];
     this.row = shape ? shapedRowOfValues(names, shape) : rowOfValues(names);
     this.timed = q.aggs.some((a) => a.fn === 'latest' || a.fn === 'earliest');
@@ -306,26 +301,29 @@ class TstatsTable {
   }
 
   private accumulate(keys: SValue[], e: SEvent): void {
-    const { ops, reads } = this;
+    const { ops, reads, columns } = this;
     const g = this.groupOf(keys);
     const base = keys.length;
     const time = this.timed ? asNumber(e._time ?? null) ?? 0 : 0;
-    for (let k = 0; k < ops.length; k++) g[base + k] = ops[k]!.add(g[base + k], reads[k]!(e), time);
+    for (let k = 0; k < ops.length; k++) {
+      const states = columns[base + k]!;
+      states[g] = ops[k]!.add(states[g], reads[k]!(e), time);
+    }
   }
 
   /** The group of a tuple of by-values, made on its first event. */
-  private groupOf(keys: SValue[]): Group {
-    if (!keys.length) return this.groups[0] ?? this.newGroup(keys);
+  private groupOf(keys: SValue[]): GroupId {
+    if (!keys.length) return this.size ? 0 : this.newGroup(keys);
     const at = this.index.get(keys[0]!);
     if (at === undefined) {
       const g = this.newGroup(keys);
       this.index.set(keys[0]!, g);
       return g;
     }
-    if (!(at instanceof Map)) {
-      if (sameKeys(at, keys)) return at;
+    if (typeof at === 'number') {
+      if (this.sameKeys(at, keys)) return at;
       const g = this.newGroup(keys);
-      this.index.set(keys[0]!, new Map([[groupId(at.slice(0, keys.length) as SValue[]), at], [groupId(keys), g]]));
+      this.index.set(keys[0]!, new Map([[groupId(this.keysOf(at)), at], [groupId(keys), g]]));
       return g;
     }
     const id = groupId(keys);
@@ -334,13 +332,31 @@ class TstatsTable {
     return g;
   }
 
-  private newGroup(keys: SValue[]): Group {
-    const { ops } = this;
+  /**
+   * Whether a group holds these by-values (its first already equal): as their ids would say, each position holding
+   * one type, so numbers are equal as their texts are (NaN to NaN, -0 to 0).
+   */
+  private sameKeys(g: GroupId, keys: readonly SValue[]): boolean {
+    const { columns } = this;
+    for (let k = 1; k < keys.length; k++) {
+      const a = columns[k]![g];
+      const b = keys[k];
+      if (a !== b && !(a !== a && b !== b)) return false;
+    }
+    return true;
+  }
+
+  /** A group's by-values. */
+  private keysOf(g: GroupId): SValue[] {
+    return this.q.by.map((_, k) => this.columns[k]![g] as SValue);
+  }
+
+  private newGroup(keys: SValue[]): GroupId {
+    const { ops, columns } = this;
+    const g = this.size++;
     const base = keys.length;
-    const g: Group = new Array<unknown>(base + ops.length);
-    for (let k = 0; k < base; k++) g[k] = this.keep(k, keys[k]!);
-    for (let k = 0; k < ops.length; k++) g[base + k] = ops[k]!.init;
-    this.groups.push(g);
+    for (let k = 0; k < base; k++) columns[k]!.push(this.keep(k, keys[k]!));
+    for (let k = 0; k < ops.length; k++) columns[base + k]!.push(ops[k]!.init);
     return g;
   }
 
@@ -358,27 +374,35 @@ class TstatsTable {
     return v;
   }
 
-  /** The rows, one per group in the order groups first appeared, in batches; each group is let go once its row is made. */
+  /** The rows, one per group in the order groups first appeared, in batches; the groups are let go as rows are made. */
   *rows(): Generator<SEvent[]> {
     const { q, ops } = this;
     // Without BY, one row even over no events (as stats).
-    if (!q.by.length && !this.groups.length) this.newGroup([]);
-    const all: (Group | undefined)[] = this.groups;
-    this.groups = [];
+    if (!q.by.length && !this.size) this.newGroup([]);
+    const columns = this.columns;
+    const size = this.size;
+    this.columns = [];
+    this.size = 0;
     this.index.clear();
     const base = q.by.length;
-    for (let start = 0; start < all.length; start += ROWS_PER_BATCH) {
-      const end = Math.min(all.length, start + ROWS_PER_BATCH);
+    // One group's values in the row's field order (by-values, then results), refilled for each row.
+    const values = new Array<unknown>(columns.length);
+    for (let start = 0; start < size; start += ROWS_PER_BATCH) {
+      const end = Math.min(size, start + ROWS_PER_BATCH);
       const out: SEvent[] = [];
       for (let i = start; i < end; i++) {
-        const g = all[i]!;
-        all[i] = undefined;
-        // The results take their states' places: the group becomes the row's values, in the row's field order.
-        for (let k = 0; k < ops.length; k++) {
-          const v = ops[k]!.result(g[base + k]);
-          g[base + k] = v === null ? undefined : v;
+        for (let k = 0; k < base; k++) {
+          const col = columns[k]!;
+          values[k] = col[i];
+          col[i] = undefined;
         }
-        out.push(this.row(g));
+        for (let k = 0; k < ops.length; k++) {
+          const col = columns[base + k]!;
+          const v = ops[k]!.result(col[i]);
+          col[i] = undefined;
+          values[base + k] = v === null ? undefined : v;
+        }
+        out.push(this.row(values));
       }
       yield out;
     }
