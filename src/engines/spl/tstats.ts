@@ -1,6 +1,7 @@
 import { parseDuration } from '../../load/duration.js';
 import { compileSearch } from './search-expr.js';
 import { fieldReader } from './field-access.js';
+import { GroupTable } from './group-table.js';
 import { eachRow, type EventSource } from './plan.js';
 import { rowOfValues, shapedRowOfValues } from './row-shape.js';
 import { tstatsOp, valuesOf, type TstatsOp } from './tstats-aggregates.js';
@@ -213,11 +214,7 @@ function groupId(keys: readonly SValue[]): string {
   return id;
 }
 
-/**
- * A group's number: groups are numbered in the order they first appeared, and each one's by-values and states are
- * held at that number in one array per column (no object per group: a high-cardinality stream makes about one group
- * per event, and that many small objects kept to the end of the input are what the garbage collector spends on).
- */
+/** A group's number in the table's GroupTable (group-table.ts). */
 type GroupId = number;
 
 /** The most distinct texts of one by-field interned (see TstatsTable.keep). */
@@ -227,8 +224,8 @@ const INTERN_LIMIT = 1 << 14;
 const ROWS_PER_BATCH = 4096;
 
 /**
- * A parsed tstats, planned once: field readers for its by-fields and functions, and its groups, as columns: its
- * by-values, then one state per function.
+ * A parsed tstats, planned once: field readers for its by-fields and functions, and its groups (a GroupTable): each
+ * one's by-values, then one state per function.
  */
 class TstatsTable {
   private readonly ops: TstatsOp[];
@@ -240,10 +237,7 @@ class TstatsTable {
    * found without building an id.
    */
   private readonly index = new Map<SValue, GroupId | Map<string, GroupId>>();
-  /** Per column (by-fields, then functions), its value for each group by number. */
-  private columns: unknown[][];
-  /** The number of groups. */
-  private size = 0;
+  private groups: GroupTable;
   private readonly keys: SValue[];
   /** Per by-field, one copy of each text a group keeps (every event brings its own "PAN-OS"); see keep(). */
   private readonly texts: (Map<string, string> | undefined)[];
@@ -259,7 +253,7 @@ class TstatsTable {
     this.byReads = q.by.map((b) => (b.field === '_time' ? undefined : fieldReader(b.field)));
     this.keys = new Array<SValue>(q.by.length);
     this.texts = q.by.map(() => new Map());
-    this.columns = Array.from({ length: q.by.length + q.aggs.length }, () => []);
+    this.groups = new GroupTable(q.by.length + q.aggs.length);
     const names = [...q.by.map((b) => b.name), ...q.aggs.map((a) => a.as)];
     this.row = shape ? shapedRowOfValues(names, shape) : rowOfValues(names);
     this.timed = q.aggs.some((a) => a.fn === 'latest' || a.fn === 'earliest');
@@ -301,19 +295,17 @@ class TstatsTable {
   }
 
   private accumulate(keys: SValue[], e: SEvent): void {
-    const { ops, reads, columns } = this;
+    const { ops, reads } = this;
     const g = this.groupOf(keys);
+    const groups = this.groups;
     const base = keys.length;
     const time = this.timed ? asNumber(e._time ?? null) ?? 0 : 0;
-    for (let k = 0; k < ops.length; k++) {
-      const states = columns[base + k]!;
-      states[g] = ops[k]!.add(states[g], reads[k]!(e), time);
-    }
+    for (let k = 0; k < ops.length; k++) groups.set(g, base + k, ops[k]!.add(groups.get(g, base + k), reads[k]!(e), time));
   }
 
   /** The group of a tuple of by-values, made on its first event. */
   private groupOf(keys: SValue[]): GroupId {
-    if (!keys.length) return this.size ? 0 : this.newGroup(keys);
+    if (!keys.length) return this.groups.size ? 0 : this.newGroup(keys);
     const at = this.index.get(keys[0]!);
     if (at === undefined) {
       const g = this.newGroup(keys);
@@ -337,9 +329,9 @@ class TstatsTable {
    * one type, so numbers are equal as their texts are (NaN to NaN, -0 to 0).
    */
   private sameKeys(g: GroupId, keys: readonly SValue[]): boolean {
-    const { columns } = this;
+    const { groups } = this;
     for (let k = 1; k < keys.length; k++) {
-      const a = columns[k]![g];
+      const a = groups.get(g, k);
       const b = keys[k];
       if (a !== b && !(a !== a && b !== b)) return false;
     }
@@ -348,15 +340,15 @@ class TstatsTable {
 
   /** A group's by-values. */
   private keysOf(g: GroupId): SValue[] {
-    return this.q.by.map((_, k) => this.columns[k]![g] as SValue);
+    return this.q.by.map((_, k) => this.groups.get(g, k) as SValue);
   }
 
   private newGroup(keys: SValue[]): GroupId {
-    const { ops, columns } = this;
-    const g = this.size++;
+    const { ops, groups } = this;
+    const g = groups.add();
     const base = keys.length;
-    for (let k = 0; k < base; k++) columns[k]!.push(this.keep(k, keys[k]!));
-    for (let k = 0; k < ops.length; k++) columns[base + k]!.push(ops[k]!.init);
+    for (let k = 0; k < base; k++) groups.set(g, k, this.keep(k, keys[k]!));
+    for (let k = 0; k < ops.length; k++) groups.set(g, base + k, ops[k]!.init);
     return g;
   }
 
@@ -374,32 +366,25 @@ class TstatsTable {
     return v;
   }
 
-  /** The rows, one per group in the order groups first appeared, in batches; the groups are let go as rows are made. */
+  /** The rows, one per group in the order groups first appeared, in batches; the groups are let go with the last. */
   *rows(): Generator<SEvent[]> {
     const { q, ops } = this;
     // Without BY, one row even over no events (as stats).
-    if (!q.by.length && !this.size) this.newGroup([]);
-    const columns = this.columns;
-    const size = this.size;
-    this.columns = [];
-    this.size = 0;
+    if (!q.by.length && !this.groups.size) this.newGroup([]);
+    const groups = this.groups;
+    const size = groups.size;
+    this.groups = new GroupTable(groups.width);
     this.index.clear();
     const base = q.by.length;
     // One group's values in the row's field order (by-values, then results), refilled for each row.
-    const values = new Array<unknown>(columns.length);
+    const values = new Array<unknown>(groups.width);
     for (let start = 0; start < size; start += ROWS_PER_BATCH) {
       const end = Math.min(size, start + ROWS_PER_BATCH);
       const out: SEvent[] = [];
       for (let i = start; i < end; i++) {
-        for (let k = 0; k < base; k++) {
-          const col = columns[k]!;
-          values[k] = col[i];
-          col[i] = undefined;
-        }
+        for (let k = 0; k < base; k++) values[k] = groups.get(i, k);
         for (let k = 0; k < ops.length; k++) {
-          const col = columns[base + k]!;
-          const v = ops[k]!.result(col[i]);
-          col[i] = undefined;
+          const v = ops[k]!.result(groups.get(i, base + k));
           values[base + k] = v === null ? undefined : v;
         }
         out.push(this.row(values));
