@@ -6,9 +6,10 @@ import { SplRuntimeError, asNumber, asString, splunkCompare, type SEvent, type S
 
 // stats and eventstats: aggregate functions over groups. The query's functions are turned once into collectors
 // (one per function kind and field: dc(f) and values(f) share one set of f), and a group is a number in a
-// GroupTable (group-table.ts) holding its key values, then one state per collector, each as small as what it holds: a count is a number, a set of one
-// value is that string, a few values an array, more a Set. The texts a group keeps are interned (each row brings
-// its own copy of "443" or a vendor name). Memory grows with the groups and their distinct values, not the rows.
+// GroupTable (group-table.ts) holding its key values, then one state per collector, each as small as what it
+// holds: a count is a number, a set of one value is that string, a few values an array, more a Set. The texts a
+// group keeps are interned (each row brings its own copy of "443" or a vendor name). Memory grows with the groups
+// and their distinct values, not the rows.
 
 export type StatsFunction = 'count' | 'dc' | 'values' | 'list' | 'min' | 'max' | 'first' | 'last' | 'sum' | 'avg';
 

@@ -237,6 +237,7 @@ class TstatsTable {
    * found without building an id.
    */
   private readonly index = new Map<SValue, GroupId | Map<string, GroupId>>();
+  /** The groups, numbered in the order they first appeared. */
   private groups: GroupTable;
   private readonly keys: SValue[];
   /** Per by-field, one copy of each text a group keeps (every event brings its own "PAN-OS"); see keep(). */
