@@ -169,6 +169,19 @@ describe('SPL engine: tstats', () => {
     expect(rows).toEqual([{ src_ip: 'a', n: 3, ports: 2 }]);
   });
 
+  it('its rows take the search\'s shape: a field tstats lacks reads as absent, fields the search never names are dropped', async () => {
+    const events: SEvent[] = [
+      { _time: 1, src_ip: 'a', dest_port: '22' },
+      { _time: 2, src_ip: 'a', dest_port: '80' },
+      { _time: 3, src_ip: 'b', dest_port: '80' },
+    ];
+    // `missing` is named by the search but made by no tstats function; `last` is made but never named after tstats.
+    const rows = await run(`| tstats count AS n max(_time) AS last ${FROM} by All_Traffic.src_ip All_Traffic.dest_port | eval m=coalesce(missing, n*10) | where isnull(missing) | stats sum(m) AS total dc(All_Traffic.dest_port) AS ports BY All_Traffic.src_ip`, events);
+    expect(rows).toEqual([{ 'All_Traffic.src_ip': 'a', total: 20, ports: 2 }, { 'All_Traffic.src_ip': 'b', total: 10, ports: 1 }]);
+    // Without a command that keeps only named fields, every field of tstats reaches the output.
+    expect(await run(`| tstats count AS n max(_time) AS last ${FROM} by All_Traffic.src_ip | where n>1`, events)).toEqual([{ 'All_Traffic.src_ip': 'a', n: 2, last: 2 }]);
+  });
+
   it("starts a subsearch too (a rule's second branch is appended)", async () => {
     const rows = await run(`| tstats count ${FROM} by All_Traffic.src_ip | append [ | tstats count AS n ${FROM} where All_Traffic.src_ip="b" ]`, [
       { _time: 1, src_ip: 'a' }, { _time: 2, src_ip: 'b' },

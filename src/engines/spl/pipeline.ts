@@ -1,5 +1,7 @@
+import { assertNever } from '../../util/assert-never.js';
 import { lookupCommand, type Lookups } from './lookup.js';
 import { runPlan, step, type EventSource, type Plan, type Stage } from './plan.js';
+import { rowMaker } from './row-shape.js';
 import { compileSearch } from './search-expr.js';
 import { sortStage } from './sort.js';
 import { eventstatsStage, statsStage } from './stats.js';
@@ -99,7 +101,7 @@ interface SearchContext {
 /** Parses a whole search once into its plan: a generating command, then one stage per command. */
 export function compilePipeline(spl: string, ctx: SearchContext): Plan {
   const commands = splitPipeline(spl);
-  let rows: Plan['rows'] | undefined;
+  let rows: Generating | undefined;
   const stages: Stage[] = [];
   // Every field a command reads or writes, up to the first command that keeps only named fields (stats, table,
   // fields): fields named nowhere before it cannot reach the output, and the rows after it are new rows, so the
@@ -137,7 +139,15 @@ export function compilePipeline(spl: string, ctx: SearchContext): Plan {
     for (let j = i + 1; j <= end; j++) for (const f of named[j]!) later.add(f);
     s.keepFields(later);
   });
-  return { rows, stages, row: kept ? rowMaker(kept) : (e) => ({ ...e }) };
+  const shape = kept;
+  switch (rows.kind) {
+    case 'events':
+      return { rows: rows.rows, stages, row: shape ? rowMaker(shape) : (e) => ({ ...e }) };
+    case 'own':
+      return { rows: () => rows.rows(shape), stages, row: undefined };
+    default:
+      return assertNever(rows, 'generating command');
+  }
 }
 
 interface Command {
@@ -160,17 +170,25 @@ function withNow(cmd: string, now: number | undefined): string {
   return cmd.split(/("(?:[^"\\]|\\.)*")/).map((part, i) => (i % 2 ? part : part.replace(/\bnow\(\)/g, String(now / 1000)))).join('');
 }
 
+/**
+ * Where a search's rows come from: the caller's events, which the search copies into its own rows, or rows the
+ * command makes itself, new, in the shape it is given (the fields the search's rows carry; undefined: its own).
+ */
+type Generating =
+  | { kind: 'events'; rows: () => EventSource }
+  | { kind: 'own'; rows: (shape: readonly string[] | undefined) => EventSource };
+
 /** The first command of a search, which produces the rows; undefined when it is no generating command. */
-function generatingCommand({ name, rest, text }: Command, ctx: SearchContext): Plan['rows'] | undefined {
+function generatingCommand({ name, rest, text }: Command, ctx: SearchContext): Generating | undefined {
   switch (name) {
     case 'datamodel': {
       const [model, dataset, mode] = rest.split(/\s+/);
       if (!model || !dataset || mode !== 'flat') throw new SplRuntimeError(`only '| datamodel <model> <dataset> flat' is supported, got: ${text}`);
-      return () => ctx.source(model, dataset);
+      return { kind: 'events', rows: () => ctx.source(model, dataset) };
     }
     case 'tstats':
       // tstats reads the data model's events and yields its own summary rows (tstats.ts).
-      return () => tstatsCommand(rest, ctx.source);
+      return { kind: 'own', rows: (shape) => tstatsCommand(rest, ctx.source, shape) };
     default:
       return undefined;
   }
@@ -221,18 +239,6 @@ function commandStage({ name, rest, text }: Command, ctx: SearchContext, fields:
     default:
       throw new SplRuntimeError(`command '${name}' is outside the supported SPL subset (docs/engines.md)`);
   }
-}
-
-/**
- * A copy of an event with exactly the fields a search names, every row of one shape: generated once per search as
- * an object literal with those keys, so the fused steps read and write fields of one hidden class. Field names are
- * written as JSON string literals (data, never code); a name that an object literal would read as its prototype
- * falls back to a plain copy.
- */
-function rowMaker(fields: string[]): (e: SEvent) => SEvent {
-  if (fields.includes('__proto__')) return (e) => ({ ...e });
-  const body = `return {${fields.map((f) => `${JSON.stringify(f)}: e[${JSON.stringify(f)}]`).join(', ')}};`;
-  return new Function('e', body) as (e: SEvent) => SEvent;
 }
 
 /** The index of the `]` closing the `[` at `open` (brackets in quoted strings do not count), or -1. */

@@ -5,7 +5,8 @@ import type { SEvent } from './values.js';
 // fused into one function called once per row. Commands that need more than the row at hand (stats, eventstats,
 // sort, join, append) are sinks: they hold what they must and pass rows on at the end or as they match.
 //
-// Rows belong to the search: its source hands each stage a copy of the event, so steps change rows in place.
+// Rows belong to the search: its source hands each stage a copy of the event (or a row it made itself, in the
+// search's shape), so steps change rows in place.
 // A plan runs once: its stages hold that run's state (groups, held rows, a subsearch's index).
 
 /** A streaming command: the row, changed in place, or undefined when the row is dropped. */
@@ -50,8 +51,8 @@ export async function eachRow(source: EventSource, f: (row: SEvent) => void): Pr
 /** A compiled search: where its rows come from, and its stages in order. */
 export interface Plan {
   rows: () => EventSource;
-  /** The search's own copy of an event. */
-  row: (event: SEvent) => SEvent;
+  /** The search's own copy of an event; undefined when `rows` makes new rows, already in the search's shape. */
+  row: ((event: SEvent) => SEvent) | undefined;
   stages: Stage[];
 }
 
@@ -65,7 +66,7 @@ export async function runPlan(plan: Plan): Promise<SEvent[]> {
   const out: SEvent[] = [];
   const head = connect(plan.stages, { push: (r) => void out.push(withoutAbsent(r)), end: () => undefined });
   const copy = plan.row;
-  await eachRow(plan.rows(), (event) => head.push(copy(event)));
+  await eachRow(plan.rows(), copy ? (event) => head.push(copy(event)) : (row) => head.push(row));
   head.end();
   return out;
 }

@@ -1,13 +1,15 @@
 import { assertNever } from '../../util/assert-never.js';
 import { fieldReader } from './field-access.js';
+import { GroupTable } from './group-table.js';
 import type { Stage } from './plan.js';
 import { SplRuntimeError, asNumber, asString, splunkCompare, type SEvent, type SValue } from './values.js';
 
 // stats and eventstats: aggregate functions over groups. The query's functions are turned once into collectors
-// (one per function kind and field: dc(f) and values(f) share one set of f), and a group is one array: its key
-// values, then one state slot per collector, each as small as what it holds: a count is a number, a set of one
-// value is that string, a few values an array, more a Set. The texts a group keeps are interned (each row brings
-// its own copy of "443" or a vendor name). Memory grows with the groups and their distinct values, not the rows.
+// (one per function kind and field: dc(f) and values(f) share one set of f), and a group is a number in a
+// GroupTable (group-table.ts) holding its key values, then one state per collector, each as small as what it
+// holds: a count is a number, a set of one value is that string, a few values an array, more a Set. The texts a
+// group keeps are interned (each row brings its own copy of "443" or a vendor name). Memory grows with the groups
+// and their distinct values, not the rows.
 
 export type StatsFunction = 'count' | 'dc' | 'values' | 'list' | 'min' | 'max' | 'first' | 'last' | 'sum' | 'avg';
 
@@ -206,8 +208,8 @@ function result(fn: StatsFunction, state: unknown): SValue {
 
 // --- Groups ---
 
-/** A group: the first row's values of the BY fields, then one state per collector. */
-export type Group = unknown[];
+/** A group's number in the aggregation's GroupTable: its first row's values of the BY fields, then one state per collector. */
+export type Group = number;
 
 /** One level of the group index: a BY field's values (arrays by their JSON text). */
 interface Level {
@@ -217,7 +219,7 @@ interface Level {
 
 /** The aggregation of one stats or eventstats command, planned once: its collectors, outputs and group index. */
 export class Aggregation {
-  readonly groups: Group[] = [];
+  private readonly groups: GroupTable;
   private readonly kinds: CollectorKind[] = [];
   /** Each collector's field, as a reader (field-access.ts); undefined for count without a field. */
   private readonly fields: (((row: SEvent) => SValue) | undefined)[] = [];
@@ -242,6 +244,7 @@ export class Aggregation {
     }
     this.keys = new Array<SValue>(by.length);
     this.byFields = by.map(fieldReader);
+    this.groups = new GroupTable(by.length + this.kinds.length);
   }
 
   /** The group of a row (created on its first row), or undefined when a BY field is null or empty (dropped). */
@@ -269,42 +272,52 @@ export class Aggregation {
       }
       const found = map.get(k);
       if (last) {
-        if (found) return found as Group;
-        // Made at its final size: growing an array by push reallocates its storage.
-        const g: Group = new Array<unknown>(keys.length + this.kinds.length);
-        for (let j = 0; j < keys.length; j++) g[j] = keys[j];
-        for (let j = 0; j < this.kinds.length; j++) g[keys.length + j] = initial(this.kinds[j]!);
+        if (found !== undefined) return found as Group;
+        const g = this.newGroup(keys);
         map.set(k, g);
-        this.groups.push(g);
         return g;
       }
-      if (found) level = found as Level;
+      if (found !== undefined) level = found as Level;
       else map.set(k, (level = { values: new Map() }));
     }
+  }
+
+  /** A new group of these key values and empty states. */
+  private newGroup(keys: readonly SValue[]): Group {
+    const { groups, kinds } = this;
+    const g = groups.add();
+    for (let j = 0; j < keys.length; j++) groups.set(g, j, keys[j]);
+    for (let j = 0; j < kinds.length; j++) groups.set(g, keys.length + j, initial(kinds[j]!));
+    return g;
   }
 
   /** Adds a row to its group; returns the group (undefined when the row has none). */
   add(row: SEvent): Group | undefined {
     const g = this.groupOf(row);
-    if (!g) return undefined;
-    const { kinds, fields } = this;
+    if (g === undefined) return undefined;
+    const { kinds, fields, groups } = this;
     const base = this.by.length;
     for (let i = 0; i < kinds.length; i++) {
       const f = fields[i];
-      g[base + i] = collect(kinds[i]!, g[base + i], f === undefined ? undefined : f(row), this.texts);
+      groups.set(g, base + i, collect(kinds[i]!, groups.get(g, base + i), f === undefined ? undefined : f(row), this.texts));
     }
     return g;
   }
 
-  /** The group of a stats without BY over no rows: one row of empty aggregates. */
+  /** The number of groups, numbered from 0 in the order they first appeared. */
+  get size(): number {
+    return this.groups.size;
+  }
+
+  /** Makes the group of a stats without BY over no rows, of empty aggregates (counted in size). */
   emptyGroup(): Group {
-    return this.kinds.map(initial);
+    return this.newGroup([]);
   }
 
   /** The aggregates of a group as fields (null results are left out), written into `into`. */
   results(g: Group, into: SEvent): SEvent {
     for (const o of this.outputs) {
-      const v = result(o.fn, g[this.by.length + o.slot]);
+      const v = result(o.fn, this.groups.get(g, this.by.length + o.slot));
       if (v !== null) into[o.as] = v;
     }
     return into;
@@ -313,7 +326,7 @@ export class Aggregation {
   /** A stats output row: the BY fields, then the aggregates. */
   row(g: Group): SEvent {
     const out: SEvent = {};
-    for (let i = 0; i < this.by.length; i++) out[this.by[i]!] = g[i] as SValue;
+    for (let i = 0; i < this.by.length; i++) out[this.by[i]!] = this.groups.get(g, i) as SValue;
     return this.results(g, out);
   }
 }
@@ -339,8 +352,9 @@ export function statsStage(rest: string, fields: Set<string>): Stage {
     sink: (next) => ({
       push: (row) => void agg.add(row),
       end() {
-        if (!by.length && agg.groups.length === 0) next.push(agg.row(agg.emptyGroup()));
-        for (const g of agg.groups) next.push(agg.row(g));
+        // Without BY, one row even over no rows: its one group, of empty aggregates.
+        if (!by.length && agg.size === 0) agg.emptyGroup();
+        for (let g = 0; g < agg.size; g++) next.push(agg.row(g));
         next.end();
       },
     }),
@@ -367,7 +381,7 @@ export function eventstatsStage(rest: string, fields: Set<string>): Stage {
         for (let i = 0; i < rows.length; i++) {
           const g = groups[i];
           const row = rows[i]!;
-          if (g) {
+          if (g !== undefined) {
             let r = results.get(g);
             if (!r) results.set(g, (r = agg.results(g, {})));
             Object.assign(row, r);

@@ -1,7 +1,9 @@
 import { parseDuration } from '../../load/duration.js';
 import { compileSearch } from './search-expr.js';
 import { fieldReader } from './field-access.js';
+import { GroupTable } from './group-table.js';
 import { eachRow, type EventSource } from './plan.js';
+import { rowOfValues, shapedRowOfValues } from './row-shape.js';
 import { tstatsOp, valuesOf, type TstatsOp } from './tstats-aggregates.js';
 import { SplRuntimeError, asNumber, asString, type SEvent, type SValue } from './values.js';
 
@@ -212,37 +214,8 @@ function groupId(keys: readonly SValue[]): string {
   return id;
 }
 
-type Group = unknown[];
-
-/**
- * Whether a group holds these by-values (its first already equal): as their ids would say, each position holding
- * one type, so numbers are equal as their texts are (NaN to NaN, -0 to 0).
- */
-function sameKeys(g: Group, keys: readonly SValue[]): boolean {
-  for (let k = 1; k < keys.length; k++) {
-    const a = g[k];
-    const b = keys[k];
-    if (a !== b && !(a !== a && b !== b)) return false;
-  }
-  return true;
-}
-
-/**
- * A row of these fields from their values in order (undefined: absent, as a search's rows hold it): generated once
- * as an object literal, so every row has one shape. Names are written as JSON string literals (data, never code);
- * names that repeat or that a literal would read as its prototype fall back to a loop in which a later field wins.
- */
-function rowOf(names: string[]): (values: readonly unknown[]) => SEvent {
-  if (new Set(names).size !== names.length || names.includes('__proto__')) {
-    return (values) => {
-      const row: SEvent = {};
-      for (let k = 0; k < names.length; k++) if (values[k] !== undefined) row[names[k]!] = values[k] as SValue;
-      return row;
-    };
-  }
-  const body = `return {${names.map((n, k) => `${JSON.stringify(n)}: g[${k}]`).join(', ')}};`;
-  return new Function('g', body) as (values: readonly unknown[]) => SEvent;
-}
+/** A group's number in the table's GroupTable (group-table.ts). */
+type GroupId = number;
 
 /** The most distinct texts of one by-field interned (see TstatsTable.keep). */
 const INTERN_LIMIT = 1 << 14;
@@ -251,8 +224,8 @@ const INTERN_LIMIT = 1 << 14;
 const ROWS_PER_BATCH = 4096;
 
 /**
- * A parsed tstats, planned once: field readers for its by-fields and functions, and its groups. A group is one
- * array: its by-values, then one state per function.
+ * A parsed tstats, planned once: field readers for its by-fields and functions, and its groups (a GroupTable): each
+ * one's by-values, then one state per function.
  */
 class TstatsTable {
   private readonly ops: TstatsOp[];
@@ -263,24 +236,27 @@ class TstatsTable {
    * those groups by id (groupId). Most first values of a high-cardinality stream (a source address) head one group,
    * found without building an id.
    */
-  private readonly index = new Map<SValue, Group | Map<string, Group>>();
-  /** The groups in the order they first appeared. */
-  private groups: Group[] = [];
+  private readonly index = new Map<SValue, GroupId | Map<string, GroupId>>();
+  /** The groups, numbered in the order they first appeared. */
+  private groups: GroupTable;
   private readonly keys: SValue[];
   /** Per by-field, one copy of each text a group keeps (every event brings its own "PAN-OS"); see keep(). */
   private readonly texts: (Map<string, string> | undefined)[];
-  /** A row from a group's by-values and results (see rowOf). */
+  /** A row from a group's by-values and results, in the search's shape when it has one (row-shape.ts). */
   private readonly row: (values: readonly unknown[]) => SEvent;
   /** Whether a function reads the event's time (latest, earliest). */
   private readonly timed: boolean;
 
-  constructor(private readonly q: TstatsQuery) {
+  /** `shape`: the fields of the search's rows (see runTstats), or undefined for tstats' own fields. */
+  constructor(private readonly q: TstatsQuery, shape: readonly string[] | undefined) {
     this.ops = q.aggs.map((a) => tstatsOp(a.fn, a.field !== undefined));
     this.reads = q.aggs.map((a) => (a.field === undefined ? () => null : fieldReader(a.field)));
     this.byReads = q.by.map((b) => (b.field === '_time' ? undefined : fieldReader(b.field)));
     this.keys = new Array<SValue>(q.by.length);
     this.texts = q.by.map(() => new Map());
-    this.row = rowOf([...q.by.map((b) => b.name), ...q.aggs.map((a) => a.as)]);
+    this.groups = new GroupTable(q.by.length + q.aggs.length);
+    const names = [...q.by.map((b) => b.name), ...q.aggs.map((a) => a.as)];
+    this.row = shape ? shapedRowOfValues(names, shape) : rowOfValues(names);
     this.timed = q.aggs.some((a) => a.fn === 'latest' || a.fn === 'earliest');
   }
 
@@ -322,24 +298,25 @@ class TstatsTable {
   private accumulate(keys: SValue[], e: SEvent): void {
     const { ops, reads } = this;
     const g = this.groupOf(keys);
+    const groups = this.groups;
     const base = keys.length;
     const time = this.timed ? asNumber(e._time ?? null) ?? 0 : 0;
-    for (let k = 0; k < ops.length; k++) g[base + k] = ops[k]!.add(g[base + k], reads[k]!(e), time);
+    for (let k = 0; k < ops.length; k++) groups.set(g, base + k, ops[k]!.add(groups.get(g, base + k), reads[k]!(e), time));
   }
 
   /** The group of a tuple of by-values, made on its first event. */
-  private groupOf(keys: SValue[]): Group {
-    if (!keys.length) return this.groups[0] ?? this.newGroup(keys);
+  private groupOf(keys: SValue[]): GroupId {
+    if (!keys.length) return this.groups.size ? 0 : this.newGroup(keys);
     const at = this.index.get(keys[0]!);
     if (at === undefined) {
       const g = this.newGroup(keys);
       this.index.set(keys[0]!, g);
       return g;
     }
-    if (!(at instanceof Map)) {
-      if (sameKeys(at, keys)) return at;
+    if (typeof at === 'number') {
+      if (this.sameKeys(at, keys)) return at;
       const g = this.newGroup(keys);
-      this.index.set(keys[0]!, new Map([[groupId(at.slice(0, keys.length) as SValue[]), at], [groupId(keys), g]]));
+      this.index.set(keys[0]!, new Map([[groupId(this.keysOf(at)), at], [groupId(keys), g]]));
       return g;
     }
     const id = groupId(keys);
@@ -348,13 +325,31 @@ class TstatsTable {
     return g;
   }
 
-  private newGroup(keys: SValue[]): Group {
-    const { ops } = this;
+  /**
+   * Whether a group holds these by-values (its first already equal): as their ids would say, each position holding
+   * one type, so numbers are equal as their texts are (NaN to NaN, -0 to 0).
+   */
+  private sameKeys(g: GroupId, keys: readonly SValue[]): boolean {
+    const { groups } = this;
+    for (let k = 1; k < keys.length; k++) {
+      const a = groups.get(g, k);
+      const b = keys[k];
+      if (a !== b && !(a !== a && b !== b)) return false;
+    }
+    return true;
+  }
+
+  /** A group's by-values. */
+  private keysOf(g: GroupId): SValue[] {
+    return this.q.by.map((_, k) => this.groups.get(g, k) as SValue);
+  }
+
+  private newGroup(keys: SValue[]): GroupId {
+    const { ops, groups } = this;
+    const g = groups.add();
     const base = keys.length;
-    const g: Group = new Array<unknown>(base + ops.length);
-    for (let k = 0; k < base; k++) g[k] = this.keep(k, keys[k]!);
-    for (let k = 0; k < ops.length; k++) g[base + k] = ops[k]!.init;
-    this.groups.push(g);
+    for (let k = 0; k < base; k++) groups.set(g, k, this.keep(k, keys[k]!));
+    for (let k = 0; k < ops.length; k++) groups.set(g, base + k, ops[k]!.init);
     return g;
   }
 
@@ -372,44 +367,49 @@ class TstatsTable {
     return v;
   }
 
-  /** The rows, one per group in the order groups first appeared, in batches; each group is let go once its row is made. */
+  /** The rows, one per group in the order groups first appeared, in batches; the groups are let go with the last. */
   *rows(): Generator<SEvent[]> {
     const { q, ops } = this;
     // Without BY, one row even over no events (as stats).
-    if (!q.by.length && !this.groups.length) this.newGroup([]);
-    const all: (Group | undefined)[] = this.groups;
-    this.groups = [];
+    if (!q.by.length && !this.groups.size) this.newGroup([]);
+    const groups = this.groups;
+    const size = groups.size;
+    this.groups = new GroupTable(groups.width);
     this.index.clear();
     const base = q.by.length;
-    for (let start = 0; start < all.length; start += ROWS_PER_BATCH) {
-      const end = Math.min(all.length, start + ROWS_PER_BATCH);
+    // One group's values in the row's field order (by-values, then results), refilled for each row.
+    const values = new Array<unknown>(groups.width);
+    for (let start = 0; start < size; start += ROWS_PER_BATCH) {
+      const end = Math.min(size, start + ROWS_PER_BATCH);
       const out: SEvent[] = [];
       for (let i = start; i < end; i++) {
-        const g = all[i]!;
-        all[i] = undefined;
-        // The results take their states' places: the group becomes the row's values, in the row's field order.
+        for (let k = 0; k < base; k++) values[k] = groups.get(i, k);
         for (let k = 0; k < ops.length; k++) {
-          const v = ops[k]!.result(g[base + k]);
-          g[base + k] = v === null ? undefined : v;
+          const v = ops[k]!.result(groups.get(i, base + k));
+          values[base + k] = v === null ? undefined : v;
         }
-        out.push(this.row(g));
+        out.push(this.row(values));
       }
       yield out;
     }
   }
 }
 
-/** Runs a parsed tstats over the data model's events: one row per group, in the order groups first appear. */
-export function runTstats(q: TstatsQuery, source: DataModelSource): EventSource {
+/**
+ * Runs a parsed tstats over the data model's events: one row per group, in the order groups first appear. The rows
+ * are new, so they are made in the search's shape (`shape`, the fields its rows carry: see Plan.row) when it has
+ * one, not made once and copied again.
+ */
+export function runTstats(q: TstatsQuery, source: DataModelSource, shape?: readonly string[]): EventSource {
   async function* batches(): AsyncGenerator<SEvent[]> {
-    const table = new TstatsTable(q);
+    const table = new TstatsTable(q, shape);
     await eachRow(source(q.model, q.dataset), table.add);
     yield* table.rows();
   }
   return { batches: batches(), row: (r) => r as SEvent };
 }
 
-/** `| tstats ...`: a generating command (the first of its search). */
-export function tstatsCommand(text: string, source: DataModelSource): EventSource {
-  return runTstats(parseTstats(text), source);
+/** `| tstats ...`: a generating command (the first of its search) whose rows are its own (see runTstats). */
+export function tstatsCommand(text: string, source: DataModelSource, shape?: readonly string[]): EventSource {
+  return runTstats(parseTstats(text), source, shape);
 }

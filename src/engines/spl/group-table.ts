@@ -1,0 +1,34 @@
+// The groups of an aggregation (tstats, stats, eventstats), numbered in the order they first appeared: group g's
+// values (its key values, then one state per function) held in fixed-size blocks of many groups each. A
+// high-cardinality stream makes about one group per row: an object per group is that many small objects for the
+// garbage collector to carry to the end of the input, and one array per column would be regrown (its old copies
+// left for a full collection) as groups come. Blocks are made once at their full size.
+
+const SHIFT = 10;
+/** Groups per block. */
+const BLOCK = 1 << SHIFT;
+const MASK = BLOCK - 1;
+
+export class GroupTable {
+  private blocks: unknown[][] = [];
+  /** The number of groups. */
+  size = 0;
+
+  /** `width`: the number of values per group. */
+  constructor(readonly width: number) {}
+
+  /** A new group's number; its values are undefined until set. */
+  add(): number {
+    const g = this.size++;
+    if ((g & MASK) === 0) this.blocks.push(new Array<unknown>(BLOCK * this.width).fill(undefined));
+    return g;
+  }
+
+  get(g: number, k: number): unknown {
+    return this.blocks[g >>> SHIFT]![(g & MASK) * this.width + k];
+  }
+
+  set(g: number, k: number, v: unknown): void {
+    this.blocks[g >>> SHIFT]![(g & MASK) * this.width + k] = v;
+  }
+}

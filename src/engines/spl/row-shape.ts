@@ -1,0 +1,54 @@
+import type { SEvent, SValue } from './values.js';
+
+// Rows of one shape: each maker is generated once per search as an object literal with fixed keys, so every row it
+// makes has one hidden class and the fused steps read and write fields of that class. Field names are written as
+// JSON string literals (data, never code). A name that an object literal would read as its prototype (`__proto__`),
+// or a name that repeats, falls back to a loop.
+
+/** Whether an object literal with these keys would hold each of them once, as its own field. */
+function literalSafe(names: readonly string[]): boolean {
+  return !names.includes('__proto__') && new Set(names).size === names.length;
+}
+
+/** A copy of an event with exactly these fields (undefined where the event lacks one). */
+export function rowMaker(fields: readonly string[]): (e: SEvent) => SEvent {
+  if (!literalSafe(fields)) return (e) => ({ ...e });
+  const body = `return {${fields.map((f) => `${JSON.stringify(f)}: e[${JSON.stringify(f)}]`).join(', ')}};`;
+  return new Function('e', body) as (e: SEvent) => SEvent;
+}
+
+/**
+ * A row of these fields from their values in order (undefined: absent, as a search's rows hold it). Names that
+ * repeat: a later field with a value wins.
+ */
+export function rowOfValues(names: readonly string[]): (values: readonly unknown[]) => SEvent {
+  if (!literalSafe(names)) {
+    return (values) => {
+      const row: SEvent = {};
+      for (let k = 0; k < names.length; k++) if (values[k] !== undefined) row[names[k]!] = values[k] as SValue;
+      return row;
+    };
+  }
+  const body = `return {${names.map((n, k) => `${JSON.stringify(n)}: g[${k}]`).join(', ')}};`;
+  return new Function('g', body) as (values: readonly unknown[]) => SEvent;
+}
+
+/**
+ * A row in a search's shape (`fields`, as rowMaker copies an event into) straight from values named `names`: the row
+ * rowMaker(fields) would copy from rowOfValues(names)'s row, made without that intermediate row. A field that no
+ * name gives is undefined.
+ */
+export function shapedRowOfValues(names: readonly string[], fields: readonly string[]): (values: readonly unknown[]) => SEvent {
+  if (!literalSafe(names) || !literalSafe(fields)) {
+    const row = rowOfValues(names);
+    const copy = rowMaker(fields);
+    return (values) => copy(row(values));
+  }
+  const at = new Map(names.map((n, k) => [n, k]));
+  const value = (f: string) => {
+    const k = at.get(f);
+    return k === undefined ? 'undefined' : `g[${k}]`;
+  };
+  const body = `return {${fields.map((f) => `${JSON.stringify(f)}: ${value(f)}`).join(', ')}};`;
+  return new Function('g', body) as (values: readonly unknown[]) => SEvent;
+}

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { GroupTable } from '../../src/engines/spl/group-table.js';
+import { runPipeline } from '../../src/engines/spl/pipeline.js';
+import type { SEvent } from '../../src/engines/spl/values.js';
+
+describe('SPL group table', () => {
+  it('numbers groups from 0 and keeps each one\'s values apart across blocks', () => {
+    const t = new GroupTable(3);
+    for (let i = 0; i < 2500; i++) {
+      expect(t.add()).toBe(i);
+      expect(t.get(i, 1)).toBeUndefined();
+      t.set(i, 0, `g${i}`);
+      t.set(i, 2, i * 2);
+    }
+    expect(t.size).toBe(2500);
+    for (const i of [0, 1023, 1024, 2047, 2048, 2499]) expect([t.get(i, 0), t.get(i, 1), t.get(i, 2)]).toEqual([`g${i}`, undefined, i * 2]);
+  });
+
+  it('tstats and stats over more groups than a block: every group counted, in first-seen order', async () => {
+    const events: SEvent[] = [];
+    for (let i = 0; i < 3000; i++) events.push({ _time: i, src_ip: `s${i % 2101}`, dest_port: String(i % 7) });
+    const source = () => (async function* () { yield* events; })();
+    const out: SEvent[] = [];
+    const spl = '| tstats count AS n dc(All_Traffic.dest_port) AS p from datamodel=Network_Traffic.All_Traffic by All_Traffic.src_ip | stats sum(n) AS n max(p) AS p BY All_Traffic.src_ip';
+    for await (const r of runPipeline(spl, source)) out.push(r);
+    expect(out.length).toBe(2101);
+    out.forEach((r, i) => expect(r).toEqual({ 'All_Traffic.src_ip': `s${i}`, n: i < 899 ? 2 : 1, p: i < 899 ? 2 : 1 }));
+  });
+});
