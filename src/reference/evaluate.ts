@@ -4,7 +4,8 @@ import { DATA_SOURCES } from '../ir/sources.js';
 import { compileCondition, compileSuppressions } from './predicates.js';
 import { lookbackTest } from '../events/time.js';
 import { batchesOf, compareValues, isMissing, toNumber, type Row } from '../events/model.js';
-import { compileAggregates, interner, type Slots } from './aggregators.js';
+import { compileAggregates, type Slots } from './aggregators.js';
+import { interner } from '../util/interner.js';
 import { output, projectEvent } from '../events/output.js';
 import { GroupTable } from './group-table.js';
 

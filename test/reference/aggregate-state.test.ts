@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileAggregates, interner } from '../../src/reference/aggregators.js';
+import { compileAggregates } from '../../src/reference/aggregators.js';
+import { interner } from '../../src/util/interner.js';
 import type { Aggregate } from '../../src/ir/types.js';
 
 const pos = { file: 'test', line: 1, col: 1, path: 'query.aggregate' };

@@ -1,5 +1,6 @@
 import { assertNever } from '../../util/assert-never.js';
 import { fieldReader } from './field-access.js';
+import { interner } from '../../util/interner.js';
 import { GroupTable } from './group-table.js';
 import type { Stage } from './plan.js';
 import { SplRuntimeError, asNumber, asString, splunkCompare, type SEvent, type SValue } from './values.js';
@@ -63,36 +64,28 @@ function collectorKind(fn: StatsFunction, field: string | undefined): CollectorK
 type StringSet = undefined | string | string[] | Set<string>;
 const SMALL_SET = 16;
 
-function setAdd(s: StringSet, x: string, texts: Texts): StringSet {
-  if (s === undefined) return intern(texts, x);
-  if (typeof s === 'string') return s === x ? s : [s, intern(texts, x)];
+function setAdd(s: StringSet, x: string, intern: Intern): StringSet {
+  if (s === undefined) return intern(x);
+  if (typeof s === 'string') return s === x ? s : [s, intern(x)];
   if (Array.isArray(s)) {
     if (s.includes(x)) return s;
     if (s.length < SMALL_SET) {
-      s.push(intern(texts, x));
+      s.push(intern(x));
       return s;
     }
     const set = new Set(s);
-    set.add(intern(texts, x));
+    set.add(intern(x));
     return set;
   }
-  if (!s.has(x)) s.add(intern(texts, x));
+  if (!s.has(x)) s.add(intern(x));
   return s;
 }
 
 /**
- * One copy of each text kept in group state, per aggregation. Texts are interned when a group first keeps them,
- * not on every row; past a limit new texts are kept as they come, so that the table stays small beside the state.
+ * One copy of each text kept in group state, per aggregation (util/interner.ts). Texts are interned when a group
+ * first keeps them, not on every row.
  */
-type Texts = Map<string, string>;
-const INTERN_LIMIT = 1 << 16;
-
-function intern(texts: Texts, x: string): string {
-  const y = texts.get(x);
-  if (y !== undefined) return y;
-  if (texts.size < INTERN_LIMIT) texts.set(x, x);
-  return x;
-}
+type Intern = (x: string) => string;
 
 function setSize(s: StringSet): number {
   return s === undefined ? 0 : typeof s === 'string' ? 1 : Array.isArray(s) ? s.length : s.size;
@@ -108,22 +101,22 @@ interface Sum {
 }
 
 /** The values a function sees in a field: none for null or "", each non-empty element of a multivalue, as text. */
-function eachValue<S>(v: SValue | undefined, state: S, add: (state: S, x: string, texts: Texts) => S, texts: Texts): S {
+function eachValue<S>(v: SValue | undefined, state: S, add: (state: S, x: string, intern: Intern) => S, intern: Intern): S {
   if (v === undefined || v === null || v === '') return state;
-  if (typeof v === 'string') return add(state, v, texts);
-  if (!Array.isArray(v)) return add(state, String(v), texts);
-  for (const x of v) if (x !== null && x !== '') state = add(state, asString(x), texts);
+  if (typeof v === 'string') return add(state, v, intern);
+  if (!Array.isArray(v)) return add(state, String(v), intern);
+  for (const x of v) if (x !== null && x !== '') state = add(state, asString(x), intern);
   return state;
 }
 
-const addToSet = (s: StringSet, x: string, texts: Texts): StringSet => setAdd(s, x, texts);
-const addToList = (s: string[] | undefined, x: string, texts: Texts): string[] | undefined => {
-  if (s === undefined) return [intern(texts, x)];
-  if (s.length < 100) s.push(intern(texts, x));
+const addToSet = (s: StringSet, x: string, intern: Intern): StringSet => setAdd(s, x, intern);
+const addToList = (s: string[] | undefined, x: string, intern: Intern): string[] | undefined => {
+  if (s === undefined) return [intern(x)];
+  if (s.length < 100) s.push(intern(x));
   return s;
 };
 const addPresent = (n: number): number => n + 1;
-const addToArray = (xs: string[], x: string, texts: Texts): string[] => (xs.push(intern(texts, x)), xs);
+const addToArray = (xs: string[], x: string, intern: Intern): string[] => (xs.push(intern(x)), xs);
 const addMin = (best: SValue, x: string): SValue => (best === null || splunkCompare(x, best) < 0 ? asNumber(x) ?? x : best);
 const addMax = (best: SValue, x: string): SValue => (best === null || splunkCompare(x, best) > 0 ? asNumber(x) ?? x : best);
 const addSum = (s: Sum | undefined, x: string): Sum | undefined => {
@@ -141,26 +134,26 @@ function finite(v: SValue | undefined): v is number {
 }
 
 /** One collector's update of a group's slot with a row's value of its field. */
-function collect(kind: CollectorKind, state: unknown, v: SValue | undefined, texts: Texts): unknown {
+function collect(kind: CollectorKind, state: unknown, v: SValue | undefined, intern: Intern): unknown {
   switch (kind) {
     case 'rows':
       return (state as number) + 1;
     case 'present':
-      return eachValue(v, 0, addPresent, texts) > 0 ? (state as number) + 1 : state;
+      return eachValue(v, 0, addPresent, intern) > 0 ? (state as number) + 1 : state;
     case 'set':
-      return eachValue(v, state as StringSet, addToSet, texts);
+      return eachValue(v, state as StringSet, addToSet, intern);
     case 'list':
-      return eachValue(v, state as string[] | undefined, addToList, texts);
+      return eachValue(v, state as string[] | undefined, addToList, intern);
     case 'min':
       if (finite(v) && (state === null || typeof state === 'number')) return state === null || v < state ? v + 0 : state;
-      return eachValue(v, state as SValue, addMin, texts);
+      return eachValue(v, state as SValue, addMin, intern);
     case 'max':
       if (finite(v) && (state === null || typeof state === 'number')) return state === null || v > state ? v + 0 : state;
-      return eachValue(v, state as SValue, addMax, texts);
+      return eachValue(v, state as SValue, addMax, intern);
     case 'first':
-      return state === null ? firstOf(v, texts) : state;
+      return state === null ? firstOf(v, intern) : state;
     case 'last':
-      return firstOf(v, texts) ?? state;
+      return firstOf(v, intern) ?? state;
     case 'sum':
       if (finite(v)) {
         if (state === undefined) return { s: v + 0, n: 1 };
@@ -168,16 +161,16 @@ function collect(kind: CollectorKind, state: unknown, v: SValue | undefined, tex
         (state as Sum).n++;
         return state;
       }
-      return eachValue(v, state as Sum | undefined, addSum, texts);
+      return eachValue(v, state as Sum | undefined, addSum, intern);
     default:
       return assertNever(kind, 'collector');
   }
 }
 
 /** first()/last(): a row's values, one as a string, several as a multivalue; null when it has none. */
-function firstOf(v: SValue | undefined, texts: Texts): SValue {
-  if (typeof v === 'string' && v !== '') return intern(texts, v);
-  const xs = eachValue(v, [] as string[], addToArray, texts);
+function firstOf(v: SValue | undefined, intern: Intern): SValue {
+  if (typeof v === 'string' && v !== '') return intern(v);
+  const xs = eachValue(v, [] as string[], addToArray, intern);
   return xs.length === 0 ? null : xs.length === 1 ? xs[0]! : xs;
 }
 
@@ -227,7 +220,7 @@ export class Aggregation {
   private readonly outputs: { fn: StatsFunction; as: string; slot: number }[] = [];
   private readonly root: Level = { values: new Map() };
   private readonly keys: SValue[];
-  private readonly texts: Texts = new Map();
+  private readonly intern: Intern = interner();
 
   constructor(aggs: Aggregate[], readonly by: string[]) {
     const slotOf = new Map<string, number>();
@@ -299,7 +292,7 @@ export class Aggregation {
     const base = this.by.length;
     for (let i = 0; i < kinds.length; i++) {
       const f = fields[i];
-      groups.set(g, base + i, collect(kinds[i]!, groups.get(g, base + i), f === undefined ? undefined : f(row), this.texts));
+      groups.set(g, base + i, collect(kinds[i]!, groups.get(g, base + i), f === undefined ? undefined : f(row), this.intern));
     }
     return g;
   }

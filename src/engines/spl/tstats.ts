@@ -1,4 +1,5 @@
 import { parseDuration } from '../../load/duration.js';
+import { interner } from '../../util/interner.js';
 import { compileSearch } from './search-expr.js';
 import { fieldReader } from './field-access.js';
 import { GroupTable } from './group-table.js';
@@ -217,9 +218,6 @@ function groupId(keys: readonly SValue[]): string {
 /** A group's number in the table's GroupTable (group-table.ts). */
 type GroupId = number;
 
-/** The most distinct texts of one by-field interned (see TstatsTable.keep). */
-const INTERN_LIMIT = 1 << 14;
-
 /** The number of rows handed on per batch once the events are read. */
 const ROWS_PER_BATCH = 4096;
 
@@ -240,8 +238,8 @@ class TstatsTable {
   /** The groups, numbered in the order they first appeared. */
   private groups: GroupTable;
   private readonly keys: SValue[];
-  /** Per by-field, one copy of each text a group keeps (every event brings its own "PAN-OS"); see keep(). */
-  private readonly texts: (Map<string, string> | undefined)[];
+  /** Per by-field, one copy of each text a group keeps (every event brings its own "PAN-OS"): util/interner.ts. */
+  private readonly intern: ((s: string) => string)[];
   /** A row from a group's by-values and results, in the search's shape when it has one (row-shape.ts). */
   private readonly row: (values: readonly unknown[]) => SEvent;
   /** Whether a function reads the event's time (latest, earliest). */
@@ -253,7 +251,7 @@ class TstatsTable {
     this.reads = q.aggs.map((a) => (a.field === undefined ? () => null : fieldReader(a.field)));
     this.byReads = q.by.map((b) => (b.field === '_time' ? undefined : fieldReader(b.field)));
     this.keys = new Array<SValue>(q.by.length);
-    this.texts = q.by.map(() => new Map());
+    this.intern = q.by.map(() => interner(1 << 14));
     this.groups = new GroupTable(q.by.length + q.aggs.length);
     const names = [...q.by.map((b) => b.name), ...q.aggs.map((a) => a.as)];
     this.row = shape ? shapedRowOfValues(names, shape) : rowOfValues(names);
@@ -353,18 +351,9 @@ class TstatsTable {
     return g;
   }
 
-  /**
-   * The one copy of a by-value kept in new groups. A field with more distinct texts than the table holds (an
-   * address in a high-cardinality stream) repeats too little to gain: its table is dropped and its texts kept as they come.
-   */
+  /** The one copy of a by-value kept in new groups. */
   private keep(k: number, v: SValue): SValue {
-    const texts = this.texts[k];
-    if (texts === undefined || typeof v !== 'string') return v;
-    const y = texts.get(v);
-    if (y !== undefined) return y;
-    if (texts.size < INTERN_LIMIT) texts.set(v, v);
-    else this.texts[k] = undefined;
-    return v;
+    return typeof v === 'string' ? this.intern[k]!(v) : v;
   }
 
   /** The rows, one per group in the order groups first appeared, in batches; the groups are let go with the last. */
