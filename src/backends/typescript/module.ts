@@ -42,8 +42,8 @@ export function buildModule(rule: Rule, mapping: BackendMapping, runtime: string
   // Only the helpers the rule's code needs, and none of its own declarations that nothing reads (noUnusedLocals).
   const kept = usedParts([...api.declarations, api.detector, api.detect, ...helpers, ...code]);
   const only = (parts: readonly Printed[]) => parts.filter((p) => kept.has(p)).map((p) => p.text);
-  // The layout of the modules ts-morph assembled before (byte for byte): the helpers, written with their own
-  // comments and blank lines, between `detector` and `detect`; the rule's code after `detect`.
+  // The layout modules have had since ts-morph assembled them (kept byte for byte, so that no module changes): the
+  // helpers, with their own comments and blank lines, between `detector` and `detect`; the rule's code after.
   return [
     `${headerComment(rule)}\n${only(api.declarations).join('\n\n')}\n${api.detector.text}\n${only(helpers).join('')}\n\n${api.detect.text}\n`,
     only(code).join('\n\n'),
