@@ -40,12 +40,12 @@ export function buildModule(rule: Rule, mapping: BackendMapping, runtime: string
   const code = [...constants, ...scope.decls, ...branches.flatMap((b) => b.decls)].map(printStatement);
   const helpers = runtimeParts(runtime);
   // Only the helpers the rule's code needs, and none of its own declarations that nothing reads (noUnusedLocals).
-  const kept = usedParts([...api.declarations, api.detector, api.detect, ...helpers, ...code]);
+  const kept = usedParts([...api.declarations, api.detector, api.detect, ...code], helpers);
   const only = (parts: readonly Printed[]) => parts.filter((p) => kept.has(p)).map((p) => p.text);
   // The layout modules have had since ts-morph assembled them (kept byte for byte, so that no module changes): the
   // helpers, with their own comments and blank lines, between `detector` and `detect`; the rule's code after.
   return [
-    `${headerComment(rule)}\n${only(api.declarations).join('\n\n')}\n${api.detector.text}\n${only(helpers).join('')}\n\n${api.detect.text}\n`,
+    `${headerComment(rule)}\n${only(api.declarations).join('\n\n')}\n${api.detector.text}\n${only(helpers.parts).join('')}\n\n${api.detect.text}\n`,
     only(code).join('\n\n'),
     '\n',
   ].join('');

@@ -64,16 +64,24 @@ export function declaredNames(s: TS.Statement): string[] {
   return [];
 }
 
-/**
- * Which of `parts` stay in a module: every exported one, and every other one whose declared names something else
- * refers to (a name counts as used wherever it occurs as an identifier other than its own declaration; a property
- * of that name keeps it: harmless). Leaving one out can leave others unused, so this runs to a fixed point; the
- * result is what a strict project with `noUnusedLocals` accepts.
- */
-export function usedParts(parts: readonly Printed[]): Set<Printed> {
+/** The identifier counts of `parts` together. */
+export function usesOf(parts: readonly Printed[]): Map<string, number> {
   const uses = new Map<string, number>();
   for (const p of parts) for (const [n, c] of p.uses) uses.set(n, (uses.get(n) ?? 0) + c);
-  const kept = new Set(parts);
+  return uses;
+}
+
+/**
+ * Which of `parts` and `shared` stay in a module: every exported one, and every other one whose declared names
+ * something else refers to (a name counts as used wherever it occurs as an identifier other than its own
+ * declaration; a property of that name keeps it: harmless). Leaving one out can leave others unused, so this runs to
+ * a fixed point; the result is what a strict project with `noUnusedLocals` accepts. `shared` are parts every module
+ * is offered (the runtime helpers), with their identifier counts summed once (`usesOf`).
+ */
+export function usedParts(parts: readonly Printed[], shared: { parts: readonly Printed[]; uses: ReadonlyMap<string, number> } = { parts: [], uses: new Map() }): Set<Printed> {
+  const uses = new Map(shared.uses);
+  for (const p of parts) for (const [n, c] of p.uses) uses.set(n, (uses.get(n) ?? 0) + c);
+  const kept = new Set([...parts, ...shared.parts]);
   for (let changed = true; changed;) {
     changed = false;
     for (const p of kept) {
