@@ -233,11 +233,3 @@ export function typeLiteral(members: Member[]): TypeNode {
 export function fnType(params: [string, TypeNode][], returns: TypeNode): TypeNode {
   return f().createFunctionTypeNode(undefined, params.map(([n, t]) => param(n, t)), returns);
 }
-
-/** Prints nodes as TypeScript source (TypeScript's printer escapes every literal for its place). */
-export function print(nodes: TS.Node[]): string {
-  const t = ts();
-  const file = t.createSourceFile('detc.ts', '', t.ScriptTarget.ES2022, false, t.ScriptKind.TS);
-  const printer = t.createPrinter({ newLine: t.NewLineKind.LineFeed, removeComments: false });
-  return nodes.map((n) => printer.printNode(t.EmitHint.Unspecified, n, file)).join('\n\n');
-}

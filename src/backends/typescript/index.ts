@@ -1,5 +1,6 @@
 // The TypeScript target's printer: one dependency-free module per rule (dist-rules/typescript/<rule>.ts), built as
-// syntax trees with ts-morph (module.ts), plus the notes REPORT.md shows for what is fixed at build time.
+// syntax trees printed by TypeScript's printer (module.ts), plus the notes REPORT.md shows for what is fixed at build
+// time.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Rule } from '../../ir/types.js';
@@ -8,9 +9,8 @@ import { DiagnosticError, diagnosticAt } from '../../load/diagnostics.js';
 import { requireMapping } from '../../mapping/mapping.js';
 import type { Artifact, Backend, BackendContext, BackendNote, BackendResult } from '../types.js';
 import { typescriptUnexpressible } from './limits.js';
-import { buildModule, modulePath, newModuleProject } from './module.js';
+import { buildModule, modulePath } from './module.js';
 import { ts } from './ast.js';
-import type { Project } from 'ts-morph';
 import { codeVersion } from '../../util/code-version.js';
 import { ContentCache } from '../../util/content-cache.js';
 
@@ -62,14 +62,13 @@ export const typescriptBackend: Backend = {
     if (!expressible.length) return { files, notes };
     const runtime = readRuntime(ctx);
     // A module depends only on its rule, the mapping, the runtime and detc's code: one printed before from the same
-    // is taken as it was (printing one is a quarter of a second of ts-morph work).
+    // is taken as it was.
     const printed = new ContentCache(ctx.cacheDir, 'typescript-module', `${codeVersion()}\u0000${JSON.stringify(ctx.mapping)}\u0000${runtime}`, (v): v is string => typeof v === 'string');
-    let project: Project | undefined;
     for (const rule of expressible) {
       const key = printed.key(JSON.stringify(rule));
       let content = printed.get(key);
       if (content === undefined) {
-        content = buildModule((project ??= newModuleProject()), rule, ctx.mapping, runtime);
+        content = buildModule(rule, ctx.mapping, runtime);
         printed.put(key, content);
       }
       files.push({ path: modulePath(rule), content, templates: [RUNTIME], rule: rule.id });
