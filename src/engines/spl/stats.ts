@@ -2,6 +2,7 @@ import { assertNever } from '../../util/assert-never.js';
 import { fieldReader } from './field-access.js';
 import { interner } from '../../util/interner.js';
 import { GroupTable } from './group-table.js';
+import { TupleIndex, hashTuple } from './tuple-index.js';
 import type { Stage } from './plan.js';
 import { SplRuntimeError, asNumber, asString, splunkCompare, type SEvent, type SValue } from './values.js';
 
@@ -210,6 +211,18 @@ interface Level {
   arrays?: Map<string, Level | Group>;
 }
 
+/**
+ * Whether a tuple holds only texts and finite numbers, for which equality is `===` (as a Map's keys: "5" is not 5,
+ * -0 is 0).
+ */
+function plainTuple(keys: readonly SValue[]): boolean {
+  for (let i = 0; i < keys.length; i++) {
+    const v = keys[i];
+    if (typeof v !== 'string' && !(typeof v === 'number' && Number.isFinite(v))) return false;
+  }
+  return true;
+}
+
 /** The aggregation of one stats or eventstats command, planned once: its collectors, outputs and group index. */
 export class Aggregation {
   private readonly groups: GroupTable;
@@ -218,6 +231,12 @@ export class Aggregation {
   private readonly fields: (((row: SEvent) => SValue) | undefined)[] = [];
   private readonly byFields: ((row: SEvent) => SValue)[];
   private readonly outputs: { fn: StatsFunction; as: string; slot: number }[] = [];
+  /**
+   * The groups whose BY values are all texts and finite numbers (nearly always), by a hash of the tuple
+   * (tuple-index.ts); the others (multivalue, boolean, NaN or infinite BY values) in a tree of maps, one level per
+   * BY field. A tuple always goes the same way, so the two never hold one tuple twice.
+   */
+  private readonly index = new TupleIndex<readonly SValue[]>((g, keys) => this.sameKeys(g, keys));
   private readonly root: Level = { values: new Map() };
   private readonly keys: SValue[];
   private readonly intern: Intern = interner();
@@ -249,6 +268,12 @@ export class Aggregation {
       if (v === null || v === '') return undefined;
       keys[i] = v;
     }
+    if (plainTuple(keys)) {
+      const h = hashTuple(keys);
+      let g = this.index.find(h, keys);
+      if (g < 0) this.index.add(h, (g = this.newGroup(keys)));
+      return g;
+    }
     let level: Level = this.root;
     for (let i = 0; ; i++) {
       const v = i < keys.length ? keys[i]! : '';
@@ -273,6 +298,13 @@ export class Aggregation {
       if (found !== undefined) level = found as Level;
       else map.set(k, (level = { values: new Map() }));
     }
+  }
+
+  /** Whether group g's BY values are these (a tuple of texts and finite numbers: see plainTuple). */
+  private sameKeys(g: Group, keys: readonly SValue[]): boolean {
+    const { groups } = this;
+    for (let i = 0; i < keys.length; i++) if (groups.get(g, i) !== keys[i]) return false;
+    return true;
   }
 
   /** A new group of these key values and empty states. */
