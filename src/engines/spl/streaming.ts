@@ -2,7 +2,7 @@ import { parseDuration } from '../../load/duration.js';
 import { ExprParser, tokenizeExpr, type Expr } from './eval-expr.js';
 import { generated } from './expr-codegen.js';
 import type { Step } from './plan.js';
-import { SplRuntimeError, asNumber, type SEvent } from './values.js';
+import { SplRuntimeError, asNumber, type SEvent, type SValue } from './values.js';
 
 // The streaming commands: one row in, that row (changed in place) or nothing out.
 
@@ -12,16 +12,22 @@ export function evalStep(text: string, fields: Set<string>): Step {
   for (const [name] of assignments) fields.add(name);
   const names = assignments.map(([name]) => name);
   const exprs = assignments.map(([, expr]) => expr);
-  const n = assignments.length;
-  return (row) => {
-    for (let i = 0; i < n; i++) {
-      const v = exprs[i]!(row);
-      const name = names[i]!;
-      // A null result removes the field.
-      row[name] = v === null ? undefined : typeof v === 'boolean' ? (v ? 'True' : 'False') : v;
-    }
-    return row;
-  };
+  if (names.includes('__proto__')) {
+    return (row) => {
+      for (let i = 0; i < exprs.length; i++) row[names[i]!] = fieldValue(exprs[i]!(row));
+      return row;
+    };
+  }
+  // Generated with the names written in (literal), so that each write has a site of its own that sees the one row
+  // shape of the search; a write through a name held in a variable is a lookup by name on every row.
+  const body = names.map((name, i) => `row[${JSON.stringify(name)}] = f(e${i}(row));`).join(' ');
+  const bind = exprs.map((_, i) => `const e${i} = x[${i}];`).join(' ');
+  return new Function('x', 'f', `${bind} return function evaluate(row) { ${body} return row; };`)(exprs, fieldValue) as Step;
+}
+
+/** An eval result as a field holds it: a null result removes the field; booleans are the texts True and False. */
+function fieldValue(v: SValue): SValue | undefined {
+  return v === null ? undefined : typeof v === 'boolean' ? (v ? 'True' : 'False') : v;
 }
 
 function parseAssignments(text: string, fields: Set<string>): [string, Expr][] {
@@ -77,15 +83,20 @@ export function renameStep(rest: string, fields: Set<string>): Step {
     return [m[1]!.replace(/^"|"$/g, ''), m[2]!.replace(/^"|"$/g, '')] as const;
   });
   for (const [a, b] of pairs) fields.add(a).add(b);
-  return (row) => {
-    for (const [a, b] of pairs) {
-      const v = row[a];
-      if (v === undefined) continue;
-      row[b] = v;
-      row[a] = undefined;
-    }
-    return row;
-  };
+  if (pairs.some(([a, b]) => a === '__proto__' || b === '__proto__')) {
+    return (row) => {
+      for (const [a, b] of pairs) {
+        const v = row[a];
+        if (v === undefined) continue;
+        row[b] = v;
+        row[a] = undefined;
+      }
+      return row;
+    };
+  }
+  // Generated with the names written in, as evalStep's writes.
+  const body = pairs.map(([a, b]) => `v = row[${JSON.stringify(a)}]; if (v !== undefined) { row[${JSON.stringify(b)}] = v; row[${JSON.stringify(a)}] = undefined; }`).join(' ');
+  return new Function(`return function rename(row) { let v; ${body} return row; };`)() as Step;
 }
 
 /** `table f ...` and `fields f ...`: those fields, in that order. */
