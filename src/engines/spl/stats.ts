@@ -3,7 +3,7 @@ import { fieldReader } from './field-access.js';
 import { interner } from '../../util/interner.js';
 import { GroupTable } from './group-table.js';
 import { TupleIndex, hashTuple } from './tuple-index.js';
-import type { Stage } from './plan.js';
+import type { Stage, Step } from './plan.js';
 import { SplRuntimeError, asNumber, asString, splunkCompare, type SEvent, type SValue } from './values.js';
 
 // stats and eventstats: aggregate functions over groups. The query's functions are turned once into collectors
@@ -354,6 +354,37 @@ export class Aggregation {
     for (let i = 0; i < this.by.length; i++) out[this.by[i]!] = this.groups.get(g, i) as SValue;
     return this.results(g, out);
   }
+
+  /**
+   * `row`, generated once with the field names written in (each write a site of its own, not a lookup by a name
+   * held in a variable); with `only`, the row of just those of its fields (what a filter reads: see filterEarly in
+   * plan.ts), its values as in the whole row.
+   */
+  rowMaker(only?: ReadonlySet<string>): (g: Group) => SEvent {
+    const names = [...this.by, ...this.outputs.map((o) => o.as)];
+    if (names.includes('__proto__')) {
+      if (!only) return (g) => this.row(g);
+      return (g) => {
+        const row = this.row(g);
+        const out: SEvent = {};
+        for (const f in row) if (only.has(f)) out[f] = row[f];
+        return out;
+      };
+    }
+    const kept = (name: string) => !only || only.has(name);
+    const base = this.by.length;
+    const body: string[] = [];
+    this.by.forEach((name, i) => {
+      if (kept(name)) body.push(`out[${JSON.stringify(name)}] = t.get(g, ${i});`);
+    });
+    const results: ((state: unknown) => SValue)[] = [];
+    for (const o of this.outputs) {
+      if (!kept(o.as)) continue;
+      const k = results.push((state) => result(o.fn, state)) - 1;
+      body.push(`v = r[${k}](t.get(g, ${base + o.slot})); if (v !== null) out[${JSON.stringify(o.as)}] = v;`);
+    }
+    return new Function('t', 'r', `return function row(g) { const out = {}; let v; ${body.join(' ')} return out; };`)(this.groups, results) as (g: Group) => SEvent;
+  }
 }
 
 // --- The commands ---
@@ -372,6 +403,7 @@ export function statsStage(rest: string, fields: Set<string>): Stage {
   const { aggs, by } = parseStats(rest, 'stats');
   mention(aggs, by, fields);
   const agg = new Aggregation(aggs, by);
+  let early: { filter: Step; reads: ReadonlySet<string> } | undefined;
   return {
     kind: 'sink',
     sink: (next) => ({
@@ -379,10 +411,17 @@ export function statsStage(rest: string, fields: Set<string>): Stage {
       end() {
         // Without BY, one row even over no rows: its one group, of empty aggregates.
         if (!by.length && agg.size === 0) agg.emptyGroup();
-        for (let g = 0; g < agg.size; g++) next.push(agg.row(g));
+        const row = agg.rowMaker();
+        // A group the later filter drops is tested on the fields the filter reads, and its row is not made.
+        const probe = early && agg.rowMaker(early.reads);
+        const filter = early?.filter;
+        for (let g = 0; g < agg.size; g++) if (!probe || filter!(probe(g)) !== undefined) next.push(row(g));
         next.end();
       },
     }),
+    filterEarly(filter, reads) {
+      early = { filter, reads };
+    },
   };
 }
 

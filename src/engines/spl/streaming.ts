@@ -1,15 +1,25 @@
 import { parseDuration } from '../../load/duration.js';
-import { ExprParser, tokenizeExpr, type Expr } from './eval-expr.js';
+import { ExprParser, TOTAL_FUNCTIONS, tokenizeExpr, type Expr } from './eval-expr.js';
 import { generated } from './expr-codegen.js';
-import type { Step } from './plan.js';
+import { step, type Stage, type Step } from './plan.js';
 import { SplRuntimeError, asNumber, type SEvent, type SValue } from './values.js';
 
 // The streaming commands: one row in, that row (changed in place) or nothing out.
 
-/** `eval a=expr, b=expr`: each assignment sees the results of the previous ones (left to right, as Splunk). */
-export function evalStep(text: string, fields: Set<string>): Step {
-  const assignments = parseAssignments(text, fields);
-  for (const [name] of assignments) fields.add(name);
+/**
+ * `eval a=expr, b=expr`: each assignment sees the results of the previous ones (left to right, as Splunk). An eval
+ * whose functions are all total (eval-expr.ts) only writes its fields.
+ */
+export function evalStage(text: string, fields: Set<string>): Stage {
+  const calls = new Set<string>();
+  const assignments = parseAssignments(text, fields, calls);
+  const f = evalStep(assignments);
+  const names = new Set(assignments.map(([name]) => name));
+  for (const name of names) fields.add(name);
+  return step(f, [...calls].every((c) => TOTAL_FUNCTIONS.has(c)) ? { writesOnly: names } : undefined);
+}
+
+function evalStep(assignments: [string, Expr][]): Step {
   const names = assignments.map(([name]) => name);
   const exprs = assignments.map(([, expr]) => expr);
   if (names.includes('__proto__')) {
@@ -30,7 +40,7 @@ function fieldValue(v: SValue): SValue | undefined {
   return v === null ? undefined : typeof v === 'boolean' ? (v ? 'True' : 'False') : v;
 }
 
-function parseAssignments(text: string, fields: Set<string>): [string, Expr][] {
+function parseAssignments(text: string, fields: Set<string>, calls: Set<string>): [string, Expr][] {
   const toks = tokenizeExpr(text);
   const out: [string, Expr][] = [];
   let i = 0;
@@ -38,7 +48,7 @@ function parseAssignments(text: string, fields: Set<string>): [string, Expr][] {
     const name = toks[i];
     const eq = toks[i + 1];
     if (name?.t !== 'id' || eq?.t !== 'op' || eq.v !== '=') throw new SplRuntimeError(`eval expects field=expression: ${text}`);
-    const { expr, next } = ExprParser.parsePrefix(toks, i + 2, text, fields);
+    const { expr, next } = ExprParser.parsePrefix(toks, i + 2, text, fields, calls);
     out.push([name.v, expr]);
     i = next;
     if (i < toks.length) {
@@ -49,10 +59,12 @@ function parseAssignments(text: string, fields: Set<string>): [string, Expr][] {
   return out;
 }
 
-/** `where expr`: keeps the rows where it is true (not null, not false). */
-export function whereStep(text: string, fields: Set<string>): Step {
-  const e = generated(ExprParser.parse(text, fields));
-  return (row) => (e(row) === true ? row : undefined);
+/** `where expr`: keeps the rows where it is true (not null, not false), a verdict on the fields it reads. */
+export function whereStage(text: string, fields: Set<string>): Stage {
+  const reads = new Set<string>();
+  const e = generated(ExprParser.parse(text, reads));
+  for (const f of reads) fields.add(f);
+  return step((row) => (e(row) === true ? row : undefined), { filterReads: reads });
 }
 
 /** `bin [span=<n><unit>] <field> [span=...] [AS <newfield>]`: windows aligned to the epoch. */
