@@ -329,6 +329,11 @@ export class Aggregation {
     return g;
   }
 
+  /** Lets go of the state of the groups numbered below `g`, once emitted (GroupTable.releaseBelow). */
+  releaseBelow(g: Group): void {
+    this.groups.releaseBelow(g);
+  }
+
   /** The number of groups, numbered from 0 in the order they first appeared. */
   get size(): number {
     return this.groups.size;
@@ -415,7 +420,11 @@ export function statsStage(rest: string, fields: Set<string>): Stage {
         // A group the later filter drops is tested on the fields the filter reads, and its row is not made.
         const probe = early && agg.rowMaker(early.reads);
         const filter = early?.filter;
-        for (let g = 0; g < agg.size; g++) if (!probe || filter!(probe(g)) !== undefined) next.push(row(g));
+        for (let g = 0; g < agg.size; g++) {
+          if (!probe || filter!(probe(g)) !== undefined) next.push(row(g));
+          // The groups emitted are let go as the rest are (the commands after stats may hold rows: sort).
+          if ((g & 4095) === 4095) agg.releaseBelow(g + 1);
+        }
         next.end();
       },
     }),

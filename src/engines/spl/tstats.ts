@@ -344,6 +344,7 @@ class TstatsTable {
         }
         out.push(this.row(values));
       }
+      groups.releaseBelow(end);
       yield out;
     }
   }
