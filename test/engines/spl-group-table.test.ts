@@ -16,6 +16,17 @@ describe('SPL group table', () => {
     for (const i of [0, 1023, 1024, 2047, 2048, 2499]) expect([t.get(i, 0), t.get(i, 1), t.get(i, 2)]).toEqual([`g${i}`, undefined, i * 2]);
   });
 
+  it('lets go of whole blocks below a group, keeping the block that group is in and those after', () => {
+    const t = new GroupTable(2);
+    for (let i = 0; i < 3000; i++) t.set(t.add(), 0, i);
+    t.releaseBelow(2047);
+    expect([t.get(0, 0), t.get(1023, 0)]).toEqual([undefined, undefined]);
+    expect([t.get(1024, 0), t.get(2047, 0), t.get(2999, 0)]).toEqual([1024, 2047, 2999]);
+    t.releaseBelow(5000);
+    expect([t.get(1024, 0), t.get(2047, 0), t.get(2999, 0)]).toEqual([undefined, undefined, undefined]);
+    expect(t.size).toBe(3000);
+  });
+
   it('tstats and stats over more groups than a block: every group counted, in first-seen order', async () => {
     const events: SEvent[] = [];
     for (let i = 0; i < 3000; i++) events.push({ _time: i, src_ip: `s${i % 2101}`, dest_port: String(i % 7) });

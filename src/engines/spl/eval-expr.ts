@@ -87,8 +87,11 @@ function constantOf(e: Expr): SValue {
 
 export class ExprParser {
   private i = 0;
-  /** `fields` collects the names of the fields the expression reads (a search's plan copies only those). */
-  constructor(private readonly toks: Tok[], private readonly text: string, private readonly fields?: Set<string>) {}
+  /**
+   * `fields` collects the names of the fields the expression reads (a search's plan copies only those); `calls` the
+   * names of the functions it calls.
+   */
+  constructor(private readonly toks: Tok[], private readonly text: string, private readonly fields?: Set<string>, private readonly calls?: Set<string>) {}
 
   static parse(text: string, fields?: Set<string>): Expr {
     const p = new ExprParser(tokenizeExpr(text), text, fields);
@@ -98,8 +101,8 @@ export class ExprParser {
   }
 
   /** Parses one expression from a token list and reports where it stopped (for `eval a=x, b=y`). */
-  static parsePrefix(toks: Tok[], start: number, text: string, fields?: Set<string>): { expr: Expr; next: number } {
-    const p = new ExprParser(toks, text, fields);
+  static parsePrefix(toks: Tok[], start: number, text: string, fields?: Set<string>, calls?: Set<string>): { expr: Expr; next: number } {
+    const p = new ExprParser(toks, text, fields, calls);
     p.i = start;
     return { expr: p.or(), next: p.i };
   }
@@ -238,6 +241,7 @@ export class ExprParser {
         }
         if (this.peek()?.t !== ')') throw new SplRuntimeError(`missing ) after arguments of ${t.v}() in: ${this.text}`);
         this.i++;
+        this.calls?.add(t.v);
         return callFunction(t.v, args);
       }
       const name = t.v;
@@ -303,6 +307,16 @@ function compareWith(b: SValue): ((x: SValue) => number) | undefined {
     return s < t ? -1 : s > t ? 1 : 0;
   };
 }
+
+/**
+ * The functions that give a value for any arguments once compiled: they never throw while the search runs (a
+ * computed regular expression, a malformed escape or relative_time specifier would). A plan may skip an expression
+ * of these alone for rows whose fate it already knows (pipeline.ts, filters run early).
+ */
+export const TOTAL_FUNCTIONS: ReadonlySet<string> = new Set([
+  'isnull', 'isnotnull', 'null', 'true', 'false', 'lower', 'upper', 'len', 'tostring', 'tonumber', 'floor', 'ceiling',
+  'ceil', 'round', 'abs', 'if', 'case', 'coalesce', 'in', 'cidrmatch', 'mvindex', 'mvcount',
+]);
 
 function callFunction(name: string, args: Expr[]): Expr {
   const arity = (min: number, max = min) => {

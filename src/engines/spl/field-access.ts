@@ -19,3 +19,18 @@ export function fieldReader(name: string): (row: SEvent) => SValue {
   }
   return read;
 }
+
+const writers = new Map<string, (row: SEvent, v: SValue | undefined) => void>();
+
+/** The write of a field of a row, generated per name as fieldReader's read (undefined: the field is absent). */
+export function fieldWriter(name: string): (row: SEvent, v: SValue | undefined) => void {
+  let write = writers.get(name);
+  if (!write) {
+    // `row['__proto__'] = v` sets the prototype whether the name is written in or held in a variable: kept as is.
+    write = name === '__proto__'
+      ? (row, v) => void (row[name] = v)
+      : (new Function(`return function write(row, v) { row[${JSON.stringify(name)}] = v; };`)() as (row: SEvent, v: SValue | undefined) => void);
+    writers.set(name, write);
+  }
+  return write;
+}

@@ -9,8 +9,12 @@ const SHIFT = 10;
 const BLOCK = 1 << SHIFT;
 const MASK = BLOCK - 1;
 
+const RELEASED: unknown[] = [];
+
 export class GroupTable {
   private blocks: unknown[][] = [];
+  /** The blocks before this one are let go (releaseBelow). */
+  private released = 0;
   /** The number of groups. */
   size = 0;
 
@@ -30,5 +34,15 @@ export class GroupTable {
 
   set(g: number, k: number, v: unknown): void {
     this.blocks[g >>> SHIFT]![(g & MASK) * this.width + k] = v;
+  }
+
+  /**
+   * Lets go of the blocks that hold only groups numbered below `g`, for a reader that emits groups in order and is
+   * done with those: the garbage collector can take them while the rest are emitted (the next command is meanwhile
+   * building its own groups). Their values must not be read again.
+   */
+  releaseBelow(g: number): void {
+    const end = Math.min(g >>> SHIFT, this.blocks.length);
+    for (; this.released < end; this.released++) this.blocks[this.released] = RELEASED;
   }
 }

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readCsvRecords } from '../../events/csv.js';
 import { cidrMatcher, type CidrMatcher } from '../../util/cidr-match.js';
+import { fieldReader, fieldWriter } from './field-access.js';
 import { SplRuntimeError, asString, type SEvent } from './values.js';
 
 /** A lookup definition (transforms.conf stanza) with its CSV rows. */
@@ -60,11 +61,13 @@ export function lookupCommand(rest: string, lookups: Lookups, fields?: Set<strin
   if (!table) throw new SplRuntimeError(`lookup ${name} is not defined in any app's transforms.conf`);
   const find = rowFinder(table, key, output);
   fields?.add(eventField!).add(as!);
+  const read = fieldReader(eventField!);
+  const write = fieldWriter(as!);
   return (e) => {
-    const v = e[eventField!];
-    const found = v === undefined || v === null || Array.isArray(v) ? undefined : find(asString(v));
+    const v = read(e);
+    const found = v === null || Array.isArray(v) ? undefined : find(asString(v));
     // The row belongs to the search (src/engines/spl/plan.ts): it is changed in place.
-    e[as!] = found;
+    write(e, found);
     return e;
   };
 }

@@ -1,11 +1,11 @@
 import { assertNever } from '../../util/assert-never.js';
 import { lookupCommand, type Lookups } from './lookup.js';
-import { runPlan, step, type EventSource, type Plan, type Stage } from './plan.js';
+import { filterEarly, runPlan, step, type EventSource, type Plan, type Stage } from './plan.js';
 import { rowMaker } from './row-shape.js';
 import { compileSearch } from './search-expr.js';
 import { sortStage } from './sort.js';
 import { eventstatsStage, statsStage } from './stats.js';
-import { binStep, dropFieldsStep, evalStep, fieldList, renameStep, tableStep, whereStep } from './streaming.js';
+import { binStep, dropFieldsStep, evalStage, fieldList, renameStep, tableStep, whereStage } from './streaming.js';
 import { appendStage, joinStage, parseJoin } from './subsearch.js';
 import { tstatsCommand } from './tstats.js';
 import { SplRuntimeError, type SEvent } from './values.js';
@@ -139,6 +139,7 @@ export function compilePipeline(spl: string, ctx: SearchContext): Plan {
     for (let j = i + 1; j <= end; j++) for (const f of named[j]!) later.add(f);
     s.keepFields(later);
   });
+  filterEarly(stages);
   const shape = kept;
   switch (rows.kind) {
     case 'events':
@@ -206,9 +207,9 @@ function commandStage({ name, rest, text }: Command, ctx: SearchContext, fields:
       return step((row) => (keep(row) ? row : undefined));
     }
     case 'where':
-      return step(whereStep(rest, fields));
+      return whereStage(rest, fields);
     case 'eval':
-      return step(evalStep(rest, fields));
+      return evalStage(rest, fields);
     case 'lookup':
       return step(lookupCommand(rest, ctx.lookups, fields));
     case 'bin':

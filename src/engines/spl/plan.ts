@@ -19,7 +19,7 @@ export interface Sink {
 }
 
 export type Stage =
-  | { kind: 'step'; step: Step }
+  | { kind: 'step'; step: Step; traits?: StepTraits }
   /**
    * A command that holds rows or emits several per row. `prepare` runs before the first row (a subsearch is read
    * fully first, as in Splunk).
@@ -30,7 +30,21 @@ export type Stage =
     prepare?: () => Promise<void>;
     /** Told, when a later command keeps only named fields, which fields of the rows it adds can matter (join). */
     keepFields?: (fields: Set<string>) => void;
+    /**
+     * Given a filter that a later step applies to the rows this stage emits, before any step that could change what
+     * the filter reads (see StepTraits): the stage may leave out the rows the filter drops without making them
+     * (stats). The filter still runs in its place on the rows that are made.
+     */
+    filterEarly?: (filter: Step, reads: ReadonlySet<string>) => void;
   };
+
+/** What the plan knows of a step, so that a filter may run before it (filterEarly). */
+export interface StepTraits {
+  /** The step only writes these fields: it keeps every row and never throws (eval of total functions). */
+  writesOnly?: ReadonlySet<string>;
+  /** The step is a filter whose verdict on a row depends only on these fields (where). */
+  filterReads?: ReadonlySet<string>;
+}
 
 /**
  * The events a generating command reads: rows, or batches of items that carry one (`row` picks it out), so that a
@@ -56,8 +70,31 @@ export interface Plan {
   stages: Stage[];
 }
 
-export function step(f: Step): Stage {
-  return { kind: 'step', step: f };
+export function step(f: Step, traits?: StepTraits): Stage {
+  return traits ? { kind: 'step', step: f, traits } : { kind: 'step', step: f };
+}
+
+/**
+ * Hands each stage that can drop rows before making them (filterEarly) the filter found after it past steps that
+ * only write other fields. What the search emits is unchanged: a row the filter would drop is only not made.
+ */
+export function filterEarly(stages: readonly Stage[]): void {
+  stages.forEach((s, i) => {
+    if (s.kind !== 'sink' || !s.filterEarly) return;
+    const written = new Set<string>();
+    for (let j = i + 1; j < stages.length; j++) {
+      const t = stages[j]!;
+      if (t.kind !== 'step' || !t.traits) return;
+      const { writesOnly, filterReads } = t.traits;
+      if (filterReads) {
+        if ([...filterReads].some((f) => written.has(f))) return;
+        s.filterEarly(t.step, filterReads);
+        return;
+      }
+      if (!writesOnly) return;
+      for (const f of writesOnly) written.add(f);
+    }
+  });
 }
 
 /** Runs a plan to its end; the rows that leave its last stage, in order. */

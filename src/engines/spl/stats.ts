@@ -2,7 +2,8 @@ import { assertNever } from '../../util/assert-never.js';
 import { fieldReader } from './field-access.js';
 import { interner } from '../../util/interner.js';
 import { GroupTable } from './group-table.js';
-import type { Stage } from './plan.js';
+import { TupleIndex, hashTuple } from './tuple-index.js';
+import type { Stage, Step } from './plan.js';
 import { SplRuntimeError, asNumber, asString, splunkCompare, type SEvent, type SValue } from './values.js';
 
 // stats and eventstats: aggregate functions over groups. The query's functions are turned once into collectors
@@ -210,6 +211,18 @@ interface Level {
   arrays?: Map<string, Level | Group>;
 }
 
+/**
+ * Whether a tuple holds only texts and finite numbers, for which equality is `===` (as a Map's keys: "5" is not 5,
+ * -0 is 0).
+ */
+function plainTuple(keys: readonly SValue[]): boolean {
+  for (let i = 0; i < keys.length; i++) {
+    const v = keys[i];
+    if (typeof v !== 'string' && !(typeof v === 'number' && Number.isFinite(v))) return false;
+  }
+  return true;
+}
+
 /** The aggregation of one stats or eventstats command, planned once: its collectors, outputs and group index. */
 export class Aggregation {
   private readonly groups: GroupTable;
@@ -218,6 +231,12 @@ export class Aggregation {
   private readonly fields: (((row: SEvent) => SValue) | undefined)[] = [];
   private readonly byFields: ((row: SEvent) => SValue)[];
   private readonly outputs: { fn: StatsFunction; as: string; slot: number }[] = [];
+  /**
+   * The groups whose BY values are all texts and finite numbers (nearly always), by a hash of the tuple
+   * (tuple-index.ts); the others (multivalue, boolean, NaN or infinite BY values) in a tree of maps, one level per
+   * BY field. A tuple always goes the same way, so the two never hold one tuple twice.
+   */
+  private readonly index = new TupleIndex<readonly SValue[]>((g, keys) => this.sameKeys(g, keys));
   private readonly root: Level = { values: new Map() };
   private readonly keys: SValue[];
   private readonly intern: Intern = interner();
@@ -249,6 +268,12 @@ export class Aggregation {
       if (v === null || v === '') return undefined;
       keys[i] = v;
     }
+    if (plainTuple(keys)) {
+      const h = hashTuple(keys);
+      let g = this.index.find(h, keys);
+      if (g < 0) this.index.add(h, (g = this.newGroup(keys)));
+      return g;
+    }
     let level: Level = this.root;
     for (let i = 0; ; i++) {
       const v = i < keys.length ? keys[i]! : '';
@@ -275,6 +300,13 @@ export class Aggregation {
     }
   }
 
+  /** Whether group g's BY values are these (a tuple of texts and finite numbers: see plainTuple). */
+  private sameKeys(g: Group, keys: readonly SValue[]): boolean {
+    const { groups } = this;
+    for (let i = 0; i < keys.length; i++) if (groups.get(g, i) !== keys[i]) return false;
+    return true;
+  }
+
   /** A new group of these key values and empty states. */
   private newGroup(keys: readonly SValue[]): Group {
     const { groups, kinds } = this;
@@ -295,6 +327,11 @@ export class Aggregation {
       groups.set(g, base + i, collect(kinds[i]!, groups.get(g, base + i), f === undefined ? undefined : f(row), this.intern));
     }
     return g;
+  }
+
+  /** Lets go of the state of the groups numbered below `g`, once emitted (GroupTable.releaseBelow). */
+  releaseBelow(g: Group): void {
+    this.groups.releaseBelow(g);
   }
 
   /** The number of groups, numbered from 0 in the order they first appeared. */
@@ -322,6 +359,37 @@ export class Aggregation {
     for (let i = 0; i < this.by.length; i++) out[this.by[i]!] = this.groups.get(g, i) as SValue;
     return this.results(g, out);
   }
+
+  /**
+   * `row`, generated once with the field names written in (each write a site of its own, not a lookup by a name
+   * held in a variable); with `only`, the row of just those of its fields (what a filter reads: see filterEarly in
+   * plan.ts), its values as in the whole row.
+   */
+  rowMaker(only?: ReadonlySet<string>): (g: Group) => SEvent {
+    const names = [...this.by, ...this.outputs.map((o) => o.as)];
+    if (names.includes('__proto__')) {
+      if (!only) return (g) => this.row(g);
+      return (g) => {
+        const row = this.row(g);
+        const out: SEvent = {};
+        for (const f in row) if (only.has(f)) out[f] = row[f];
+        return out;
+      };
+    }
+    const kept = (name: string) => !only || only.has(name);
+    const base = this.by.length;
+    const body: string[] = [];
+    this.by.forEach((name, i) => {
+      if (kept(name)) body.push(`out[${JSON.stringify(name)}] = t.get(g, ${i});`);
+    });
+    const results: ((state: unknown) => SValue)[] = [];
+    for (const o of this.outputs) {
+      if (!kept(o.as)) continue;
+      const k = results.push((state) => result(o.fn, state)) - 1;
+      body.push(`v = r[${k}](t.get(g, ${base + o.slot})); if (v !== null) out[${JSON.stringify(o.as)}] = v;`);
+    }
+    return new Function('t', 'r', `return function row(g) { const out = {}; let v; ${body.join(' ')} return out; };`)(this.groups, results) as (g: Group) => SEvent;
+  }
 }
 
 // --- The commands ---
@@ -340,6 +408,7 @@ export function statsStage(rest: string, fields: Set<string>): Stage {
   const { aggs, by } = parseStats(rest, 'stats');
   mention(aggs, by, fields);
   const agg = new Aggregation(aggs, by);
+  let early: { filter: Step; reads: ReadonlySet<string> } | undefined;
   return {
     kind: 'sink',
     sink: (next) => ({
@@ -347,10 +416,21 @@ export function statsStage(rest: string, fields: Set<string>): Stage {
       end() {
         // Without BY, one row even over no rows: its one group, of empty aggregates.
         if (!by.length && agg.size === 0) agg.emptyGroup();
-        for (let g = 0; g < agg.size; g++) next.push(agg.row(g));
+        const row = agg.rowMaker();
+        // A group the later filter drops is tested on the fields the filter reads, and its row is not made.
+        const probe = early && agg.rowMaker(early.reads);
+        const filter = early?.filter;
+        for (let g = 0; g < agg.size; g++) {
+          if (!probe || filter!(probe(g)) !== undefined) next.push(row(g));
+          // The groups emitted are let go as the rest are (the commands after stats may hold rows: sort).
+          if ((g & 4095) === 4095) agg.releaseBelow(g + 1);
+        }
         next.end();
       },
     }),
+    filterEarly(filter, reads) {
+      early = { filter, reads };
+    },
   };
 }
 

@@ -1,30 +1,46 @@
 import { parseDuration } from '../../load/duration.js';
-import { ExprParser, tokenizeExpr, type Expr } from './eval-expr.js';
+import { ExprParser, TOTAL_FUNCTIONS, tokenizeExpr, type Expr } from './eval-expr.js';
 import { generated } from './expr-codegen.js';
-import type { Step } from './plan.js';
-import { SplRuntimeError, asNumber, type SEvent } from './values.js';
+import { step, type Stage, type Step } from './plan.js';
+import { SplRuntimeError, asNumber, type SEvent, type SValue } from './values.js';
 
 // The streaming commands: one row in, that row (changed in place) or nothing out.
 
-/** `eval a=expr, b=expr`: each assignment sees the results of the previous ones (left to right, as Splunk). */
-export function evalStep(text: string, fields: Set<string>): Step {
-  const assignments = parseAssignments(text, fields);
-  for (const [name] of assignments) fields.add(name);
-  const names = assignments.map(([name]) => name);
-  const exprs = assignments.map(([, expr]) => expr);
-  const n = assignments.length;
-  return (row) => {
-    for (let i = 0; i < n; i++) {
-      const v = exprs[i]!(row);
-      const name = names[i]!;
-      // A null result removes the field.
-      row[name] = v === null ? undefined : typeof v === 'boolean' ? (v ? 'True' : 'False') : v;
-    }
-    return row;
-  };
+/**
+ * `eval a=expr, b=expr`: each assignment sees the results of the previous ones (left to right, as Splunk). An eval
+ * whose functions are all total (eval-expr.ts) only writes its fields.
+ */
+export function evalStage(text: string, fields: Set<string>): Stage {
+  const calls = new Set<string>();
+  const assignments = parseAssignments(text, fields, calls);
+  const f = evalStep(assignments);
+  const names = new Set(assignments.map(([name]) => name));
+  for (const name of names) fields.add(name);
+  return step(f, [...calls].every((c) => TOTAL_FUNCTIONS.has(c)) ? { writesOnly: names } : undefined);
 }
 
-function parseAssignments(text: string, fields: Set<string>): [string, Expr][] {
+function evalStep(assignments: [string, Expr][]): Step {
+  const names = assignments.map(([name]) => name);
+  const exprs = assignments.map(([, expr]) => expr);
+  if (names.includes('__proto__')) {
+    return (row) => {
+      for (let i = 0; i < exprs.length; i++) row[names[i]!] = fieldValue(exprs[i]!(row));
+      return row;
+    };
+  }
+  // Generated with the names written in (literal), so that each write has a site of its own that sees the one row
+  // shape of the search; a write through a name held in a variable is a lookup by name on every row.
+  const body = names.map((name, i) => `row[${JSON.stringify(name)}] = f(e${i}(row));`).join(' ');
+  const bind = exprs.map((_, i) => `const e${i} = x[${i}];`).join(' ');
+  return new Function('x', 'f', `${bind} return function evaluate(row) { ${body} return row; };`)(exprs, fieldValue) as Step;
+}
+
+/** An eval result as a field holds it: a null result removes the field; booleans are the texts True and False. */
+function fieldValue(v: SValue): SValue | undefined {
+  return v === null ? undefined : typeof v === 'boolean' ? (v ? 'True' : 'False') : v;
+}
+
+function parseAssignments(text: string, fields: Set<string>, calls: Set<string>): [string, Expr][] {
   const toks = tokenizeExpr(text);
   const out: [string, Expr][] = [];
   let i = 0;
@@ -32,7 +48,7 @@ function parseAssignments(text: string, fields: Set<string>): [string, Expr][] {
     const name = toks[i];
     const eq = toks[i + 1];
     if (name?.t !== 'id' || eq?.t !== 'op' || eq.v !== '=') throw new SplRuntimeError(`eval expects field=expression: ${text}`);
-    const { expr, next } = ExprParser.parsePrefix(toks, i + 2, text, fields);
+    const { expr, next } = ExprParser.parsePrefix(toks, i + 2, text, fields, calls);
     out.push([name.v, expr]);
     i = next;
     if (i < toks.length) {
@@ -43,10 +59,12 @@ function parseAssignments(text: string, fields: Set<string>): [string, Expr][] {
   return out;
 }
 
-/** `where expr`: keeps the rows where it is true (not null, not false). */
-export function whereStep(text: string, fields: Set<string>): Step {
-  const e = generated(ExprParser.parse(text, fields));
-  return (row) => (e(row) === true ? row : undefined);
+/** `where expr`: keeps the rows where it is true (not null, not false), a verdict on the fields it reads. */
+export function whereStage(text: string, fields: Set<string>): Stage {
+  const reads = new Set<string>();
+  const e = generated(ExprParser.parse(text, reads));
+  for (const f of reads) fields.add(f);
+  return step((row) => (e(row) === true ? row : undefined), { filterReads: reads });
 }
 
 /** `bin [span=<n><unit>] <field> [span=...] [AS <newfield>]`: windows aligned to the epoch. */
@@ -77,15 +95,20 @@ export function renameStep(rest: string, fields: Set<string>): Step {
     return [m[1]!.replace(/^"|"$/g, ''), m[2]!.replace(/^"|"$/g, '')] as const;
   });
   for (const [a, b] of pairs) fields.add(a).add(b);
-  return (row) => {
-    for (const [a, b] of pairs) {
-      const v = row[a];
-      if (v === undefined) continue;
-      row[b] = v;
-      row[a] = undefined;
-    }
-    return row;
-  };
+  if (pairs.some(([a, b]) => a === '__proto__' || b === '__proto__')) {
+    return (row) => {
+      for (const [a, b] of pairs) {
+        const v = row[a];
+        if (v === undefined) continue;
+        row[b] = v;
+        row[a] = undefined;
+      }
+      return row;
+    };
+  }
+  // Generated with the names written in, as evalStep's writes.
+  const body = pairs.map(([a, b]) => `v = row[${JSON.stringify(a)}]; if (v !== undefined) { row[${JSON.stringify(b)}] = v; row[${JSON.stringify(a)}] = undefined; }`).join(' ');
+  return new Function(`return function rename(row) { let v; ${body} return row; };`)() as Step;
 }
 
 /** `table f ...` and `fields f ...`: those fields, in that order. */

@@ -3,6 +3,7 @@ import { interner } from '../../util/interner.js';
 import { compileSearch } from './search-expr.js';
 import { fieldReader } from './field-access.js';
 import { GroupTable } from './group-table.js';
+import { TupleIndex, hashTuple } from './tuple-index.js';
 import { eachRow, type EventSource } from './plan.js';
 import { rowOfValues, shapedRowOfValues } from './row-shape.js';
 import { tstatsOp, valuesOf, type TstatsOp } from './tstats-aggregates.js';
@@ -200,21 +201,6 @@ function byValues(q: TstatsQuery, e: SEvent): SValue[][] {
   return combos;
 }
 
-/**
- * A group's id: its values joined by U+0001 behind one U+0001 (each position holds one type: text, or the _time
- * bucket's number), or, when a value holds that character, their JSON (which starts with '['): one id per tuple
- * either way, and cheaper than JSON for the usual tuple.
- */
-function groupId(keys: readonly SValue[]): string {
-  let id = '\u0001';
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i];
-    if (typeof k === 'string' && k.includes('\u0001')) return JSON.stringify(keys);
-    id = i ? id + '\u0001' + String(k) : id + String(k);
-  }
-  return id;
-}
-
 /** A group's number in the table's GroupTable (group-table.ts). */
 type GroupId = number;
 
@@ -229,12 +215,8 @@ class TstatsTable {
   private readonly ops: TstatsOp[];
   private readonly reads: ((e: SEvent) => SValue)[];
   private readonly byReads: (((e: SEvent) => SValue) | undefined)[];
-  /**
-   * The groups by their first by-value: the one group that has it, or, once a second tuple shares it, a map of
-   * those groups by id (groupId). Most first values of a high-cardinality stream (a source address) head one group,
-   * found without building an id.
-   */
-  private readonly index = new Map<SValue, GroupId | Map<string, GroupId>>();
+  /** The groups by their tuple of by-values (tuple-index.ts): no key text is built per event. */
+  private index = new TupleIndex<readonly SValue[]>((g, keys) => this.sameKeys(g, keys));
   /** The groups, numbered in the order they first appeared. */
   private groups: GroupTable;
   private readonly keys: SValue[];
@@ -305,41 +287,24 @@ class TstatsTable {
   /** The group of a tuple of by-values, made on its first event. */
   private groupOf(keys: SValue[]): GroupId {
     if (!keys.length) return this.groups.size ? 0 : this.newGroup(keys);
-    const at = this.index.get(keys[0]!);
-    if (at === undefined) {
-      const g = this.newGroup(keys);
-      this.index.set(keys[0]!, g);
-      return g;
-    }
-    if (typeof at === 'number') {
-      if (this.sameKeys(at, keys)) return at;
-      const g = this.newGroup(keys);
-      this.index.set(keys[0]!, new Map([[groupId(this.keysOf(at)), at], [groupId(keys), g]]));
-      return g;
-    }
-    const id = groupId(keys);
-    let g = at.get(id);
-    if (g === undefined) at.set(id, (g = this.newGroup(keys)));
+    const h = hashTuple(keys);
+    let g = this.index.find(h, keys);
+    if (g < 0) this.index.add(h, (g = this.newGroup(keys)));
     return g;
   }
 
   /**
-   * Whether a group holds these by-values (its first already equal): as their ids would say, each position holding
-   * one type, so numbers are equal as their texts are (NaN to NaN, -0 to 0).
+   * Whether a group holds these by-values. Each position holds one type (text, or the _time bucket's number), and
+   * numbers are equal as their texts are (NaN to NaN, -0 to 0).
    */
   private sameKeys(g: GroupId, keys: readonly SValue[]): boolean {
     const { groups } = this;
-    for (let k = 1; k < keys.length; k++) {
+    for (let k = 0; k < keys.length; k++) {
       const a = groups.get(g, k);
       const b = keys[k];
       if (a !== b && !(a !== a && b !== b)) return false;
     }
     return true;
-  }
-
-  /** A group's by-values. */
-  private keysOf(g: GroupId): SValue[] {
-    return this.q.by.map((_, k) => this.groups.get(g, k) as SValue);
   }
 
   private newGroup(keys: SValue[]): GroupId {
@@ -364,7 +329,7 @@ class TstatsTable {
     const groups = this.groups;
     const size = groups.size;
     this.groups = new GroupTable(groups.width);
-    this.index.clear();
+    this.index = new TupleIndex<readonly SValue[]>((g, keys) => this.sameKeys(g, keys));
     const base = q.by.length;
     // One group's values in the row's field order (by-values, then results), refilled for each row.
     const values = new Array<unknown>(groups.width);
@@ -379,6 +344,7 @@ class TstatsTable {
         }
         out.push(this.row(values));
       }
+      groups.releaseBelow(end);
       yield out;
     }
   }
