@@ -112,7 +112,8 @@ export function typeCheckInProcess(modules: TypeCheckInput): TypeProblem[] {
       line: d.file && d.start !== undefined ? lineAt(text, pos) : 1,
       column: d.file && d.start !== undefined ? pos - lineStart(text, pos) + 1 : 1,
       code: d.code,
-      message: t.flattenDiagnosticMessageText(d.messageText, ' '),
+      // A chain of messages on one line, each part trimmed (as native-tsc.ts joins the compiler's indented lines).
+      message: t.flattenDiagnosticMessageText(d.messageText, '\n').split('\n').map((l) => l.trim()).filter(Boolean).join(' '),
     };
   });
   return sortProblems(problems, modules);

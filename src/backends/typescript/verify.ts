@@ -62,13 +62,16 @@ export function verifyTypescriptWith(ctx: VerifyContext, checker: TypeChecker): 
   return result;
 }
 
-let chosen: TypeChecker | undefined;
+let found: ReturnType<typeof findNativeTsc> | undefined;
 
-/** The native compiler of this platform if installed, else the in-process one (found once per process). */
-export function typeChecker(): TypeChecker {
-  if (chosen) return chosen;
-  const found = findNativeTsc();
-  return (chosen = 'missing' in found ? inProcess(found.missing) : native(found));
+/**
+ * The native compiler of this platform if installed (looked for once per process), else the in-process one.
+ * DETC_TYPESCRIPT_CHECK=in-process chooses the in-process one (a native binary that misbehaves on some machine).
+ */
+export function typeChecker(env: NodeJS.ProcessEnv = process.env): TypeChecker {
+  if (env.DETC_TYPESCRIPT_CHECK === 'in-process') return inProcess('DETC_TYPESCRIPT_CHECK=in-process');
+  found ??= findNativeTsc();
+  return 'missing' in found ? inProcess(found.missing) : native(found);
 }
 
 /** TypeScript's native compiler (native-tsc.ts). */
