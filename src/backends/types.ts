@@ -76,6 +76,8 @@ export interface VerifyResult {
   by: string;
   /** How many of the checks were answered from the cache. */
   cached?: number;
+  /** One line the build prints about how it checked (TypeScript: checked in process, where no native compiler runs). */
+  note?: string;
 }
 
 /** A verification under way (a target's startVerify): `finish` waits for it and returns or throws as `verify` would. */

@@ -81,6 +81,7 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
   }
   let drift = 0;
   if (build) {
+    for (const v of build.verified) if (v.note) io.err(`detc: note: ${v.note}`);
     problems.push(...fromDiagnostics(build.diagnostics));
     const committed = readTree(project.outDir);
     const fresh = new Map(build.files.map((f) => [f.path, f.content]));

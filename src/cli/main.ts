@@ -196,6 +196,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     io.err(`detc: internal error: ${(e as Error).stack ?? String(e)}`);
     return EXIT.internal;
   }
+  // How a verifier had to check differently (TypeScript in process: no native compiler): said, never silent.
+  for (const v of result.verified) if (v.note) io.err(`detc: note: ${v.note}`);
   const secs = ((Date.now() - started) / 1000).toFixed(2);
   if (command === 'validate') {
     const verified = verifiedLine(result.verified, true);

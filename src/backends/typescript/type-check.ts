@@ -1,7 +1,7 @@
-// The type check of generated modules with TypeScript's own compiler API: one program over in-memory files, no
-// ts-morph project around it. At a thousand rules ts-morph's wrappers (a wrapped source file and diagnostic per
-// module) cost a third of the check and most of its memory; the compiler, options and library files are the ones
-// ts-morph bundles, so the judgement is the same.
+// The type check of generated modules: what a module must pass (CHECK_OPTIONS), what a finding is (TypeProblem), and
+// the in-process check with the TypeScript 5.9 compiler ts-morph bundles (one program over in-memory files, no
+// ts-morph project around it). The build uses the native compiler (native-tsc.ts) where it is installed: at a thousand
+// modules the in-process check costs ~20 CPU s, ~15 of them in the checker; the native one ~5 (verify.ts says why).
 import { createRequire } from 'node:module';
 import type { ts as TS } from 'ts-morph';
 import { tsMorph } from '../../util/ts-morph.js';
@@ -13,6 +13,42 @@ export interface TypeProblem {
   column: number;
   code: number;
   message: string;
+}
+
+/** The modules to check: paths relative to dist-rules/, and their text. */
+export type TypeCheckInput = readonly { path: string; content: string }[];
+
+/**
+ * What a module must pass, as tsconfig.json's compilerOptions (the same for both compilers): `strict`, with the
+ * ES2022 library alone (a module that reached for Node or the DOM fails), resolving nothing (a module imports
+ * nothing; an import is an error, whatever is installed around the check).
+ */
+export const CHECK_OPTIONS = {
+  strict: true,
+  target: 'es2022',
+  module: 'es2022',
+  lib: ['es2022'],
+  types: [],
+  noResolve: true,
+  noEmit: true,
+  isolatedModules: true,
+  noFallthroughCasesInSwitch: true,
+  // A module must also compile in projects that refuse unused declarations.
+  noUnusedLocals: true,
+  // The library files are TypeScript's own and the same in every build: checking them finds nothing, every time.
+  skipLibCheck: true,
+} as const;
+
+/**
+ * The problems in a fixed order, whatever order the compiler (or its threads) found them in: those outside a module
+ * first, then by module in the order given, line, column, code and message.
+ */
+export function sortProblems(problems: readonly TypeProblem[], modules: TypeCheckInput): TypeProblem[] {
+  const rank = new Map(modules.map((m, i) => [m.path, i]));
+  const at = (p: TypeProblem) => (p.path === undefined ? -1 : rank.get(p.path) ?? -1);
+  return [...problems].sort(
+    (a, b) => at(a) - at(b) || a.line - b.line || a.column - b.column || a.code - b.code || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0),
+  );
 }
 
 /** Where the library files live in the program (as in ts-morph's in-memory projects). */
@@ -42,26 +78,12 @@ function library(t: typeof TS, name: string): TS.SourceFile | undefined {
   return sf;
 }
 
-/**
- * The compiler's errors over `modules` (paths relative to dist-rules/) checked together under `strict`, with the ES2022
- * library alone (a module that reached for Node or the DOM fails), in the compiler's order.
- */
-export function typeCheck(modules: readonly { path: string; content: string }[]): TypeProblem[] {
+/** The compiler's errors over `modules` checked together under CHECK_OPTIONS, in process, in sortProblems' order. */
+export function typeCheckInProcess(modules: TypeCheckInput): TypeProblem[] {
   const { ts: t } = tsMorph();
-  const options: TS.CompilerOptions = {
-    strict: true,
-    target: t.ScriptTarget.ES2022,
-    module: t.ModuleKind.ES2022,
-    lib: ['lib.es2022.d.ts'],
-    types: [],
-    noEmit: true,
-    isolatedModules: true,
-    noFallthroughCasesInSwitch: true,
-    // A module must also compile in projects that refuse unused declarations.
-    noUnusedLocals: true,
-    // The library files are TypeScript's own and the same in every build: checking them finds nothing, every time.
-    skipLibCheck: true,
-  };
+  const converted = t.convertCompilerOptionsFromJson(CHECK_OPTIONS, '/');
+  if (converted.errors.length) throw new Error(`detc's own TypeScript options: ${converted.errors.map((e) => t.flattenDiagnosticMessageText(e.messageText, ' ')).join('; ')}`);
+  const options = converted.options;
   const own = new Map(modules.map((m) => [`${MODULE_DIR}/${m.path}`, m]));
   const host: TS.CompilerHost = {
     getSourceFile: (name) => {
@@ -81,7 +103,7 @@ export function typeCheck(modules: readonly { path: string; content: string }[])
     getDirectories: () => [],
   };
   const program = t.createProgram({ rootNames: [...own.keys()], options, host });
-  return t.getPreEmitDiagnostics(program).map((d) => {
+  const problems = t.getPreEmitDiagnostics(program).map((d) => {
     const m = d.file ? own.get(d.file.fileName) : undefined;
     const text = d.file?.text ?? '';
     const pos = d.start ?? 0;
@@ -90,9 +112,11 @@ export function typeCheck(modules: readonly { path: string; content: string }[])
       line: d.file && d.start !== undefined ? lineAt(text, pos) : 1,
       column: d.file && d.start !== undefined ? pos - lineStart(text, pos) + 1 : 1,
       code: d.code,
-      message: t.flattenDiagnosticMessageText(d.messageText, ' '),
+      // A chain of messages on one line, each part trimmed (as native-tsc.ts joins the compiler's indented lines).
+      message: t.flattenDiagnosticMessageText(d.messageText, '\n').split('\n').map((l) => l.trim()).filter(Boolean).join(' '),
     };
   });
+  return sortProblems(problems, modules);
 }
 
 /** 1-based line of `pos`: the line feeds before it, plus one. */
