@@ -34,19 +34,35 @@ export class RuleOutputs<T> {
   }
 
   /**
-   * What `print` printed for this rule before, else what it prints now, remembered when it is plain data. A fresh
-   * print is given back as the cache would give it (through JSON), so that a hit can differ in nothing, not even in
-   * a property that is undefined rather than absent (which a strict template tells apart).
+   * What `print` printed for this rule before, else what it prints now, remembered when JSON gives it back exactly
+   * (not even a property that is undefined rather than absent, which a strict template tells apart), so that a hit
+   * can differ from a fresh print in nothing.
    */
   of(rule: Rule, print: () => T): T {
     const key = this.cache.enabled ? ruleFingerprint(rule) : undefined;
-    if (key === undefined) return print();
-    const id = this.cache.key(key);
-    const hit = this.cache.get(id);
-    if (hit !== undefined) return hit;
-    const fresh = print();
-    if (!isPlainData(fresh)) return fresh;
-    this.cache.put(id, fresh);
-    return JSON.parse(JSON.stringify(fresh)) as T;
+    return key === undefined ? print() : this.cache.getOrMake([key], print, survivesJson);
+  }
+}
+
+/** True when JSON.parse(JSON.stringify(v)) equals `v` exactly: plain data with no undefined (or -0, NaN, hole). */
+function survivesJson(v: unknown): boolean {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(v) && !Object.is(v, -0);
+    case 'object': {
+      if (v === null) return true;
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) if (!(i in v) || !survivesJson(v[i])) return false;
+        return true;
+      }
+      if (Object.getPrototypeOf(v) !== Object.prototype) return false;
+      for (const x of Object.values(v)) if (!survivesJson(x)) return false;
+      return true;
+    }
+    default:
+      return false; // undefined, a function, a symbol, a bigint
   }
 }
