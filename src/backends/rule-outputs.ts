@@ -5,6 +5,7 @@
 // data (which JSON could not key faithfully) is printed afresh every time, so a cache never changes an output.
 import { createHash } from 'node:crypto';
 import type { Rule } from '../ir/types.js';
+import { ruleInputs } from '../load/rule-inputs.js';
 import { codeVersion } from '../util/code-version.js';
 import { ContentCache, isPlainData } from '../util/content-cache.js';
 import type { TemplateSet } from './render.js';
@@ -12,11 +13,15 @@ import type { BackendContext } from './types.js';
 
 const fingerprints = new WeakMap<Rule, string | null>();
 
-/** A hash of the rule's IR (its shared lists included), or undefined when the IR is not plain JSON data. */
+/**
+ * A hash of what the rule's IR was made from (load/rule-inputs.ts) when it was loaded through the rule cache, else
+ * of the IR itself (its shared lists included); undefined when the IR is not plain JSON data.
+ */
 export function ruleFingerprint(rule: Rule): string | undefined {
   let f = fingerprints.get(rule);
   if (f === undefined) {
-    f = isPlainData(rule) ? createHash('sha256').update(JSON.stringify(rule)).digest('hex') : null;
+    const inputs = ruleInputs(rule);
+    f = inputs !== undefined ? `inputs:${inputs}` : isPlainData(rule) ? `ir:${createHash('sha256').update(JSON.stringify(rule)).digest('hex')}` : null;
     fingerprints.set(rule, f);
   }
   return f ?? undefined;

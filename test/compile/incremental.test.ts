@@ -96,6 +96,18 @@ describe('builds on several threads and from the cache', () => {
     expect(tree(d, 'dist-rules')).toEqual(fresh);
   });
 
+  it('prints the rules reading a shared list again when the list changed', async () => {
+    const d = repo();
+    expect((await run(d, 'build', '-q', '--cache', 'c')).code).toBe(0);
+    const list = path.join(d, 'rules/lists/authorized_vulnerability_scanners.yml');
+    writeFileSync(list, readFileSync(list, 'utf8').replace('192.0.2.10/32', '192.0.2.11/32'));
+    expect((await run(d, 'build', '-q', '--cache', 'c')).code).toBe(0);
+    expect((await run(d, 'build', '-q', '--no-cache', '--workers', '1', '--out', 'fresh')).code).toBe(0);
+    const fresh = tree(d, 'fresh');
+    expect([...fresh].some(([p, text]) => p.startsWith('sigma/') && text.includes('192.0.2.11/32'))).toBe(true);
+    expect(tree(d, 'dist-rules')).toEqual(fresh);
+  });
+
   it('after one rule changed, loads and checks only that rule again', async () => {
     const d = repo();
     expect((await run(d, 'build', '-q', '--cache', 'c')).code).toBe(0);
