@@ -73,6 +73,9 @@ export class RuleLoadCache {
     const lists = Object.fromEntries(rule.sharedLists.map((l) => [l.name, this.hashOf(l.name)!]));
     const key = this.cache.key(file, text);
     recordRuleInputs(rule, key, lists);
-    this.cache.put(key, { rule, diagnostics, lists });
+    // The lists are stored by name only: `get` links the loaded lists in (after checking their hashes), so an entry
+    // does not carry a copy of every list its rule reads (an organisation's allowlists run to thousands of entries).
+    const stored = { ...rule, sharedLists: rule.sharedLists.map((l) => ({ name: l.name }) as SharedList) };
+    this.cache.put(key, { rule: stored, diagnostics, lists });
   }
 }
