@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 
@@ -12,6 +13,8 @@ export type Helper = (...args: any[]) => unknown; // eslint-disable-line @typesc
 export class TemplateSet {
   private readonly hb = Handlebars.create();
   private readonly compiled = new Map<string, Handlebars.TemplateDelegate>();
+  /** Each template file read, as folder role, name and text: what every rendering can depend on. */
+  private readonly texts: string[] = [];
 
   /**
    * `dir` is the backend's template folder; `fallback` (detc's own folder for the backend) supplies every template
@@ -22,12 +25,22 @@ export class TemplateSet {
     this.hb.registerHelper('json', (v: unknown) => JSON.stringify(v));
     this.hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
     this.hb.registerHelper('join', (xs: unknown[], sep: unknown) => (Array.isArray(xs) ? xs.join(typeof sep === 'string' ? sep : ', ') : ''));
-    for (const d of [fallback, dir]) {
+    for (const [role, d] of [['fallback', fallback], ['own', dir]] as const) {
       if (!d || !existsSync(d)) continue;
       for (const f of readdirSync(d).sort()) {
-        if (f.endsWith('.hbs')) this.hb.registerPartial(f.slice(0, -4), readFileSync(path.join(d, f), 'utf8'));
+        if (!f.endsWith('.hbs')) continue;
+        const text = readFileSync(path.join(d, f), 'utf8');
+        this.hb.registerPartial(f.slice(0, -4), text);
+        this.texts.push(role, f, text);
       }
     }
+  }
+
+  /** A hash of every template this set can render (a rendering depends on these, its view model and the helpers). */
+  fingerprint(): string {
+    const h = createHash('sha256');
+    for (const t of this.texts) h.update(`\u0000${t.length}\u0000`).update(t);
+    return h.digest('hex');
   }
 
   /** The file a template comes from: the backend folder's own, else the fallback's. */

@@ -48,16 +48,18 @@ export function writeOutput(outDir: string, files: Artifact[], opts: WriteOption
     removeLeftovers(parent, base);
     // Only files whose bytes change are written (and so get a new mtime): a rebuild after a one-rule change
     // rewrites that rule's files, not the whole tree.
-    const changed = existsSync(out) ? files.filter((f) => !sameContent(path.join(out, f.path), f.content)) : files;
+    // The old tree is listed once (with each entry's type, no stat per file); only its regular files can be unchanged.
+    const old = existsSync(out) ? listTree(out) : undefined;
+    const slash = (p: string) => p.split(path.sep).join('/');
+    const changed = old ? files.filter((f) => !(old.files.has(slash(f.path)) && sameContent(path.join(out, f.path), f.content))) : files;
     for (const f of changed) {
       const p = path.join(staging, f.path);
       mkdirSync(path.dirname(p), { recursive: true });
       writeFileSync(p, f.content);
     }
     mkdirSync(staging, { recursive: true });
-    const slash = (p: string) => p.split(path.sep).join('/');
-    if (!existsSync(out)) renameSync(staging, out);
-    else swapIn(staging, out, backup, changed.map((f) => slash(f.path)), files.map((f) => slash(f.path)));
+    if (!old) renameSync(staging, out);
+    else swapIn(staging, out, backup, old, changed.map((f) => slash(f.path)), files.map((f) => slash(f.path)));
   } catch (e) {
     if (isFsError(e)) {
       // Name the user's path, not the hidden staging or backup folder it was going to.
@@ -80,21 +82,18 @@ export function writeOutput(outDir: string, files: Artifact[], opts: WriteOption
   }
 }
 
-/** Whether `file` holds exactly `content` (false when it is absent or not a file). */
+/** Whether the regular file `file` holds exactly `content` (false when it cannot be read). */
 function sameContent(file: string, content: string): boolean {
   try {
-    return lstatSync(file).isFile() && readFileSync(file, 'utf8') === content;
+    return readFileSync(file, 'utf8') === content;
   } catch {
     return false;
   }
 }
 
-/** Moves `changed` from staging over `out`; removes what `all` (the new tree) lacks. */
-function swapIn(staging: string, out: string, backup: string, changed: string[], all: string[]): void {
-  if (!statSync(out).isDirectory()) {
-    throw Object.assign(new Error(`${out} is not a folder`), { code: 'ENOTDIR', path: out });
-  }
-  const oldPaths = listFiles(out);
+/** Moves `changed` from staging over `out` (listed as `old`); removes what `all` (the new tree) lacks. */
+function swapIn(staging: string, out: string, backup: string, old: Tree, changed: string[], all: string[]): void {
+  const oldPaths = old.paths;
   const keep = new Set(all);
   // Only what this swap replaces or removes is backed up: an unchanged file is never touched (a one-rule rebuild
   // of thousands of files links a handful, not all of them).
@@ -120,7 +119,7 @@ function swapIn(staging: string, out: string, backup: string, changed: string[],
       moved.push(p);
     }
     for (const p of oldPaths) if (!keep.has(p)) unlinkSync(path.join(out, p));
-    removeEmptyDirs(out);
+    if (old.dirs.length) removeEmptyDirs(out, old.dirs);
   } catch (e) {
     // Put the old tree back from the backup, touching only what changed (a read-only folder fails on its first
     // rename, and then nothing needs, or could get, a write).
@@ -133,7 +132,8 @@ function swapIn(staging: string, out: string, backup: string, changed: string[],
         mkdirSync(path.dirname(target), { recursive: true });
         renameSync(path.join(backup, p), target);
       }
-      removeEmptyDirs(out);
+      // Folders the new files were moved into are among them, so the tree is listed again.
+      removeEmptyDirs(out, listTree(out).dirs);
     } catch {
       /* the first error is the one to report */
     }
@@ -150,24 +150,45 @@ function sameFile(a: string, b: string): boolean {
   }
 }
 
-/** Files (and links) under `dir`, relative, with '/'. */
-function listFiles(dir: string, prefix = ''): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(path.join(dir, prefix)).sort()) {
-    const rel = prefix ? `${prefix}/${name}` : name;
-    if (lstatSync(path.join(dir, rel)).isDirectory()) out.push(...listFiles(dir, rel));
-    else out.push(rel);
-  }
-  return out;
+/** A folder's tree: every entry that is not a folder (files and links), its regular files, and its sub-folders. */
+interface Tree {
+  paths: string[];
+  files: Set<string>;
+  dirs: string[];
 }
 
-/** Removes empty sub-folders of `dir` (never `dir` itself). */
-function removeEmptyDirs(dir: string): void {
-  for (const name of readdirSync(dir)) {
-    const p = path.join(dir, name);
-    if (!lstatSync(p).isDirectory()) continue;
-    removeEmptyDirs(p);
-    if (readdirSync(p).length === 0) rmdirSync(p);
+/** The tree under `dir`, relative paths with '/', in sorted order (folders before their contents). */
+function listTree(dir: string): Tree {
+  const tree: Tree = { paths: [], files: new Set(), dirs: [] };
+  if (!statSync(dir).isDirectory()) {
+    throw Object.assign(new Error(`${dir} is not a folder`), { code: 'ENOTDIR', path: dir });
+  }
+  const walk = (prefix: string) => {
+    const entries = readdirSync(prefix ? path.join(dir, prefix) : dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const rel = prefix ? `${prefix}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        tree.dirs.push(rel);
+        walk(rel);
+      } else {
+        tree.paths.push(rel);
+        if (e.isFile()) tree.files.add(rel);
+      }
+    }
+  };
+  walk('');
+  return tree;
+}
+
+/** Removes those of `dirs` (sub-folders of `dir`, parents before children) that are now empty, deepest first. */
+function removeEmptyDirs(dir: string, dirs: string[]): void {
+  for (const d of [...dirs].reverse()) {
+    try {
+      rmdirSync(path.join(dir, d));
+    } catch (e) {
+      // Not empty (or gone already): kept.
+      if (!['ENOTEMPTY', 'EEXIST', 'ENOENT'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
+    }
   }
 }
 

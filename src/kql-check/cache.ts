@@ -66,8 +66,9 @@ export function cachedChecker(make: MakeChecker, tables: TableSchema[], function
   let checker: KqlCheck | undefined;
   const cache = new ContentCache(dir, KQL_CACHE_KIND, kqlEnvironment(tables, functions), isProblems);
   // Looks every query up now; the misses go to the analyser when it can work on other threads (startAll), else when
-  // the answer is waited for, so that a build on one thread does the work in the same place as before.
-  const startAll = (queries: string[]): PendingCheck => {
+  // the answer is waited for, so that a build on one thread does the work in the same place as before. An answer
+  // wanted at once (checkAll) is not handed to other threads unless they share the work out (checkAll of a pool).
+  const lookUp = (queries: string[], background: boolean): PendingCheck => {
     const keys = queries.map((q) => cache.key(q));
     const out = keys.map((key) => cache.get(key));
     const missed = out.flatMap((p, i) => (p ? [] : [i]));
@@ -77,7 +78,7 @@ export function cachedChecker(make: MakeChecker, tables: TableSchema[], function
     checker ??= make(missed.length);
     const work = missed.map((i) => queries[i]!);
     const c = checker;
-    const pending: PendingCheck = c.startAll
+    const pending: PendingCheck = background && c.startAll
       ? c.startAll(work)
       : { wait: () => (c.checkAll ? c.checkAll(work) : work.map((q) => c.check(q))), cancel: () => undefined };
     return {
@@ -93,6 +94,7 @@ export function cachedChecker(make: MakeChecker, tables: TableSchema[], function
       cancel: () => pending.cancel(),
     };
   };
-  const checkAll = (queries: string[]): KqlProblem[][] => startAll(queries).wait();
+  const startAll = (queries: string[]): PendingCheck => lookUp(queries, true);
+  const checkAll = (queries: string[]): KqlProblem[][] => lookUp(queries, false).wait();
   return { check: (q) => checkAll([q])[0]!, checkAll, startAll };
 }

@@ -12,16 +12,22 @@ export class CleanFiles {
     this.cache = new ContentCache(dir, kind, `${codeVersion()}\u0000${env}`, (v): v is true => v === true);
   }
 
+  /** Keys by the list they were computed for: a build asks `has` and then `add` of one list (hashing its bytes twice). */
+  private readonly keys = new WeakMap<readonly object[], string>();
+
   private key(files: readonly { path: string; content: string }[]): string {
-    return this.cache.key(...files.flatMap((f) => [f.path, f.content]));
+    let k = this.keys.get(files);
+    if (k === undefined) this.keys.set(files, (k = this.cache.key(...files.flatMap((f) => [f.path, f.content]))));
+    return k;
   }
 
   /** True when exactly these files (in this order) were checked clean before. */
   has(files: readonly { path: string; content: string }[]): boolean {
-    return files.length > 0 && this.cache.get(this.key(files)) === true;
+    // Without a cache nothing is known clean, and nothing needs hashing.
+    return this.cache.enabled && files.length > 0 && this.cache.get(this.key(files)) === true;
   }
 
   add(files: readonly { path: string; content: string }[]): void {
-    if (files.length) this.cache.put(this.key(files), true);
+    if (this.cache.enabled && files.length) this.cache.put(this.key(files), true);
   }
 }

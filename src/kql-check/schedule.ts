@@ -1,10 +1,11 @@
-// Where the Kusto.Language analyses of a build run: in the build's own thread when the work is small (a worker
-// thread costs a second load of Kusto.Language), else on a pool of worker threads (pool.ts), one per core.
+// Where the Kusto.Language analyses of a build run: on one thread when the work is small (a further worker thread
+// costs a further load of Kusto.Language), else on a pool of worker threads (pool.ts), one per core.
 import { readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { KQL_CACHE_KIND, type KqlCheck } from './cache.js';
 import { KqlChecker } from './check-kql.js';
+import { kustoLoaded } from './kusto.js';
 import { analyseInPool, prestartPool, startInPool } from './pool.js';
 import type { FunctionSchema, TableSchema } from './table-schemas.js';
 
@@ -29,10 +30,21 @@ export function threadsFor(work: number, workers?: number): number {
   return Math.max(1, Math.min(wanted, work));
 }
 
-/** A checker for a batch of `work` queries: in this thread, or on a pool sized by threadsFor. */
+/**
+ * A checker for a batch of `work` queries: in this thread, or on a pool sized by threadsFor. Little work started
+ * ahead of its answer (`startAll`: a rebuild after one rule's query changed) goes to one worker thread unless one
+ * thread was asked for (`--workers 1`) or this thread has Kusto.Language loaded already: loading it takes about
+ * 1.5 s, which a worker spends while the build's own thread compiles the other targets, where this thread would
+ * spend it after them, waiting. In this thread, Kusto.Language loads at the first query, not before.
+ */
 export function batchChecker(tables: TableSchema[], functions: FunctionSchema[], work: number, workers?: number): KqlCheck {
   const threads = threadsFor(work, workers);
-  if (threads <= 1) return new KqlChecker(tables, functions);
+  if (threads <= 1) {
+    let local: KqlChecker | undefined;
+    const check = (q: string) => (local ??= new KqlChecker(tables, functions)).check(q);
+    if (workers !== undefined || kustoLoaded()) return { check };
+    return { check, startAll: (queries) => startInPool(queries, tables, functions, 1) };
+  }
   return {
     check: (q) => analyseInPool([q], tables, functions, 1)[0]!,
     checkAll: (queries) => analyseInPool(queries, tables, functions, threads),

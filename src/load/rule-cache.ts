@@ -8,6 +8,7 @@ import { codeVersion } from '../util/code-version.js';
 import { ContentCache, isPlainData } from '../util/content-cache.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { LoadOptions } from './options.js';
+import { recordRuleInputs } from './rule-inputs.js';
 
 interface Entry {
   rule: Rule;
@@ -54,11 +55,13 @@ export class RuleLoadCache {
 
   /** The rule `file` with `text` as loaded before, or undefined. */
   get(file: string, text: string): LoadedRule | undefined {
-    const e = this.cache.get(this.cache.key(file, text));
+    const key = this.cache.key(file, text);
+    const e = this.cache.get(key);
     if (!e || e.rule.file !== file || !Object.entries(e.lists).every(([name, h]) => this.hashOf(name) === h)) return undefined;
     // The rule's shared lists are the loaded lists themselves (as lowering links them), not copies.
     if (!e.rule.sharedLists.every((l) => this.lists.has(l?.name))) return undefined;
     e.rule.sharedLists = e.rule.sharedLists.map((l) => this.lists.get(l.name)!);
+    recordRuleInputs(e.rule, key, e.lists);
     this.reused++;
     return { rule: e.rule, diagnostics: e.diagnostics };
   }
@@ -68,6 +71,11 @@ export class RuleLoadCache {
     const { rule, diagnostics } = loaded;
     if (!this.cache.enabled || !rule || diagnostics.some((d) => d.severity !== 'warning') || !isPlainData(rule)) return;
     const lists = Object.fromEntries(rule.sharedLists.map((l) => [l.name, this.hashOf(l.name)!]));
-    this.cache.put(this.cache.key(file, text), { rule, diagnostics, lists });
+    const key = this.cache.key(file, text);
+    recordRuleInputs(rule, key, lists);
+    // The lists are stored by name only: `get` links the loaded lists in (after checking their hashes), so an entry
+    // does not carry a copy of every list its rule reads (an organisation's allowlists run to thousands of entries).
+    const stored = { ...rule, sharedLists: rule.sharedLists.map((l) => ({ name: l.name }) as SharedList) };
+    this.cache.put(key, { rule: stored, diagnostics, lists });
   }
 }

@@ -44,7 +44,7 @@ describe('builds on several threads and from the cache', () => {
     expect((await run(d, 'build', '-q', '--no-cache', '--workers', '1', '--out', 'one')).code).toBe(0);
     expect((await run(d, 'build', '-q', '--cache', 'c')).code).toBe(0);
     const kinds = readdirSync(path.join(d, 'c')).sort();
-    expect(kinds).toEqual(['kql-check', 'lists', 'rules', 'sentinel-verified', 'sigma-docs', 'typescript-module', 'typescript-verified']);
+    expect(kinds).toEqual(['kql-check', 'lists', 'rules', 'sentinel-rule', 'sentinel-verified', 'sigma-docs', 'sigma-rule', 'splunk-rule', 'typescript-module', 'typescript-verified']);
     const entries = kinds.flatMap((k) => readdirSync(path.join(d, 'c', k)).map((f) => path.join(d, 'c', k, f)));
     // Each entry swapped for another entry of its kind (well-formed, but written for another key) ...
     const texts = entries.map((f) => readFileSync(f, 'utf8'));
@@ -72,6 +72,40 @@ describe('builds on several threads and from the cache', () => {
     const broken = await run(d, 'build', '-q', '--cache', 'c');
     expect(broken.code).toBe(1);
     expect(broken.err).toMatch(/rules\/network\/ip-block-scan\.yml:\d+:\d+: error DETC\d+: .*severity/);
+  });
+
+  it('prints the rules again when a template, a partial or a mapping they are printed with changed', async () => {
+    const d = repo();
+    expect((await run(d, 'build', '-q', '--cache', 'c')).code).toBe(0);
+    const override = (target: string, file: string, edit: (text: string) => string) => {
+      mkdirSync(path.join(d, 'templates', target), { recursive: true });
+      writeFileSync(path.join(d, 'templates', target, file), edit(readFileSync(path.join(ROOT, 'templates', target, file), 'utf8')));
+    };
+    override('sentinel', 'kql.hbs', (t) => `// edited by the project\n${t}`);
+    // A partial: the rule template includes it by name.
+    override('sigma', 'meta-head.hbs', (t) => `${t}# edited by the project\n`);
+    override('splunk', 'mapping.yml', (t) => t.replace('src_ip: src_ip', 'src_ip: src_ip_edited'));
+    expect((await run(d, 'build', '-q', '--cache', 'c')).code).toBe(0);
+    expect((await run(d, 'build', '-q', '--no-cache', '--workers', '1', '--out', 'fresh')).code).toBe(0);
+    const fresh = tree(d, 'fresh');
+    expect(fresh.get('sentinel/ip-block-scan.kql')).toMatch(/^\/\/ edited by the project\n/);
+    const sigmaFiles = [...fresh].filter(([p]) => p.startsWith('sigma/'));
+    expect(sigmaFiles.length).toBeGreaterThan(0);
+    for (const [, text] of sigmaFiles) expect(text).toMatch(/# edited by the project/);
+    expect(fresh.get('splunk/ip-block-scan.spl')).toMatch(/src_ip_edited/);
+    expect(tree(d, 'dist-rules')).toEqual(fresh);
+  });
+
+  it('prints the rules reading a shared list again when the list changed', async () => {
+    const d = repo();
+    expect((await run(d, 'build', '-q', '--cache', 'c')).code).toBe(0);
+    const list = path.join(d, 'rules/lists/authorized_vulnerability_scanners.yml');
+    writeFileSync(list, readFileSync(list, 'utf8').replace('192.0.2.10/32', '192.0.2.11/32'));
+    expect((await run(d, 'build', '-q', '--cache', 'c')).code).toBe(0);
+    expect((await run(d, 'build', '-q', '--no-cache', '--workers', '1', '--out', 'fresh')).code).toBe(0);
+    const fresh = tree(d, 'fresh');
+    expect([...fresh].some(([p, text]) => p.startsWith('sigma/') && text.includes('192.0.2.11/32'))).toBe(true);
+    expect(tree(d, 'dist-rules')).toEqual(fresh);
   });
 
   it('after one rule changed, loads and checks only that rule again', async () => {

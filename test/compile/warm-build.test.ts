@@ -30,7 +30,22 @@ describe('Kusto.Language is loaded only for a query to analyse', () => {
     expect((await run(d, 'build', '-q', '--cache', 'c', '--workers', '1')).code).toBe(0);
     expect(kustoLoaded()).toBe(false);
     const file = path.join(d, 'rules/network/icmp-ping-sweep.yml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace(/(host_threshold:\n    type: int\n    value: )10\n/, '$1118\n'));
+    const threshold = (n: number) => writeFileSync(file, readFileSync(file, 'utf8').replace(/(host_threshold:\n    type: int\n    value: )\d+\n/, `$1${n}\n`));
+    // By default the few queries of a changed rule are analysed on a worker thread, which loads Kusto.Language while
+    // this thread compiles the other targets.
+    threshold(117);
+    expect((await run(d, 'build', '-q', '--cache', 'c')).code).toBe(0);
+    expect(readFileSync(path.join(d, 'dist-rules/sentinel/icmp-ping-sweep.kql'), 'utf8')).toMatch(/>= 117\b/);
+    expect(kustoLoaded()).toBe(false);
+    // What that worker finds fails the build as the build's own thread would.
+    mkdirSync(path.join(d, 'templates/sentinel'), { recursive: true });
+    writeFileSync(path.join(d, 'templates/sentinel/query.hbs'), '{{table}}\n| where NoSuchColumn == 1\n{{#each stages}}\n| {{this}}\n{{/each}}');
+    const found = await run(d, 'build', '-q', '--cache', 'c');
+    expect(found.code).toBe(1);
+    expect(found.err).toMatch(/error DETC411: KQL \S+ in dist-rules\/sentinel\/icmp-ping-sweep\.kql .*NoSuchColumn/);
+    expect(kustoLoaded()).toBe(false);
+    rmSync(path.join(d, 'templates'), { recursive: true });
+    threshold(118);
     expect((await run(d, 'build', '-q', '--cache', 'c', '--workers', '1')).code).toBe(0);
     expect(kustoLoaded()).toBe(true);
   });

@@ -190,11 +190,16 @@ describe('writeOutput rewrites only the files whose bytes change (issue 12, item
       const old = new Date('2020-01-01T00:00:00Z');
       for (const f of ['a/same.txt', 'a/edit.txt']) realFs.utimesSync(path.join(out, f), old, old);
       const before = realFs.statSync(path.join(out, 'a/same.txt'));
-      writeOutput(out, [{ path: 'a/same.txt', content: 'same\n' }, { path: 'a/edit.txt', content: 'new\n' }]);
+      // A link to a file with the right bytes is not the file the build writes.
+      realFs.symlinkSync('same.txt', path.join(out, 'a/link.txt'));
+      writeOutput(out, [{ path: 'a/same.txt', content: 'same\n' }, { path: 'a/edit.txt', content: 'new\n' }, { path: 'a/link.txt', content: 'same\n' }]);
       const after = realFs.statSync(path.join(out, 'a/same.txt'));
       expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
       expect(realFs.statSync(path.join(out, 'a/edit.txt')).mtimeMs).toBeGreaterThan(old.getTime());
-      expect(readTree(out)).toEqual(new Map([['a/edit.txt', 'new\n'], ['a/same.txt', 'same\n']]));
+      expect(realFs.lstatSync(path.join(out, 'a/link.txt')).isFile()).toBe(true);
+      expect(readTree(out)).toEqual(new Map([['a/edit.txt', 'new\n'], ['a/link.txt', 'same\n'], ['a/same.txt', 'same\n']]));
+      // The folder of the dropped file goes with it.
+      expect(existsSync(path.join(out, 'b'))).toBe(false);
     } finally {
       rmSync(path.dirname(out), { recursive: true, force: true });
     }

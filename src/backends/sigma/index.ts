@@ -6,6 +6,8 @@ import { DATA_SOURCES } from '../../ir/sources.js';
 import { DiagnosticError } from '../../load/diagnostics.js';
 import { requireMapping } from '../../mapping/mapping.js';
 import { TemplateSet } from '../render.js';
+import { isBackendResult } from '../result-shape.js';
+import { RuleOutputs } from '../rule-outputs.js';
 import type { Artifact, Backend, BackendContext, BackendNote, BackendResult } from '../types.js';
 import type { SourceMapping } from '../../mapping/types.js';
 import { planCorrelations, type CorrelationPlan } from './correlation.js';
@@ -319,30 +321,41 @@ export const sigmaBackend: Backend = {
     const diags = rules.flatMap((r) => requireMapping(r, ctx.mapping, 'sigma'));
     if (diags.length) throw new DiagnosticError(diags);
     const templates = new TemplateSet(ctx.templateDir, {}, ctx.fallbackTemplateDir);
+    const printed = new RuleOutputs(ctx, 'sigma-rule', templates, isBackendResult);
     const files: Artifact[] = [];
     const notes: BackendNote[] = [];
     for (const rule of rules) {
-      const why = sigmaUnexpressible(rule, ctx.mapping);
-      if (why) {
-        notes.push({ rule: rule.file, branch: why.branch, backend: 'sigma', kind: 'dropped', wholeRule: true, message: why.message });
-        continue;
-      }
-      const multi = rule.branches.length > 1;
-      if (multi) {
-        notes.push({ rule: rule.file, branch: '*', backend: 'sigma', kind: 'approximated', message: `${rule.branches.length} branches become separate Sigma rules (one logsource each), with ids derived from the rule id` });
-      }
-      for (const b of rule.branches) files.push(compileBranch(rule, b, ctx.mapping.sources[b.source]!, templates, multi, notes));
-      const dropped = [
-        rule.alert.title || rule.alert.description ? 'alert title/description templates' : '',
-        rule.entities.length ? `entity mappings (${rule.entities.map((e) => `${e.type}: ${e.column}`).join(', ')})` : '',
-        rule.details.length ? `custom details (${rule.details.join(', ')})` : '',
-      ].filter(Boolean);
-      if (dropped.length) notes.push({ rule: rule.file, branch: '*', backend: 'sigma', kind: 'dropped', message: `${dropped.join(', ')}: no Sigma equivalent` });
-      const techniques = new Set(rule.techniques.map((t) => t.toLowerCase()));
-      const otherTags = rule.tags.filter((t) => !techniques.has(t.toLowerCase()));
-      if (otherTags.length) notes.push({ rule: rule.file, branch: '*', backend: 'sigma', kind: 'dropped', message: `tags ${otherTags.join(', ')}: Sigma tags need a namespace (attack., detection., ...); only ATT&CK tags are emitted` });
+      const own = printed.of(rule, () => compileRule(rule, ctx, templates));
+      files.push(...own.files);
+      notes.push(...own.notes);
     }
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return { files, notes };
   },
 };
+
+/** One rule's Sigma files and notes. */
+function compileRule(rule: Rule, ctx: BackendContext, templates: TemplateSet): BackendResult {
+  const files: Artifact[] = [];
+  const notes: BackendNote[] = [];
+  const why = sigmaUnexpressible(rule, ctx.mapping);
+  if (why) {
+    notes.push({ rule: rule.file, branch: why.branch, backend: 'sigma', kind: 'dropped', wholeRule: true, message: why.message });
+    return { files, notes };
+  }
+  const multi = rule.branches.length > 1;
+  if (multi) {
+    notes.push({ rule: rule.file, branch: '*', backend: 'sigma', kind: 'approximated', message: `${rule.branches.length} branches become separate Sigma rules (one logsource each), with ids derived from the rule id` });
+  }
+  for (const b of rule.branches) files.push(compileBranch(rule, b, ctx.mapping.sources[b.source]!, templates, multi, notes));
+  const dropped = [
+    rule.alert.title || rule.alert.description ? 'alert title/description templates' : '',
+    rule.entities.length ? `entity mappings (${rule.entities.map((e) => `${e.type}: ${e.column}`).join(', ')})` : '',
+    rule.details.length ? `custom details (${rule.details.join(', ')})` : '',
+  ].filter(Boolean);
+  if (dropped.length) notes.push({ rule: rule.file, branch: '*', backend: 'sigma', kind: 'dropped', message: `${dropped.join(', ')}: no Sigma equivalent` });
+  const techniques = new Set(rule.techniques.map((t) => t.toLowerCase()));
+  const otherTags = rule.tags.filter((t) => !techniques.has(t.toLowerCase()));
+  if (otherTags.length) notes.push({ rule: rule.file, branch: '*', backend: 'sigma', kind: 'dropped', message: `tags ${otherTags.join(', ')}: Sigma tags need a namespace (attack., detection., ...); only ATT&CK tags are emitted` });
+  return { files, notes };
+}

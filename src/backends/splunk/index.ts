@@ -4,6 +4,8 @@ import { readPeriodSeconds } from '../../ir/analysis.js';
 import { DiagnosticError } from '../../load/diagnostics.js';
 import { requireMapping } from '../../mapping/mapping.js';
 import { TemplateSet } from '../render.js';
+import { isArtifact, isBackendNote } from '../result-shape.js';
+import { RuleOutputs } from '../rule-outputs.js';
 import type { Artifact, Backend, BackendContext, BackendNote, BackendResult } from '../types.js';
 import { confText, confValue, splSpan } from './escape.js';
 import { listCsv } from '../list-csv.js';
@@ -46,6 +48,72 @@ export function cronFor(seconds: number, note: (m: string) => void): string {
   return best > 60 ? `0 */${best / 60} * * *` : `*/${best} * * * *`;
 }
 
+/** The view of one rule's stanza in savedsearches.conf. */
+type SearchView = Record<string, string | number | boolean>;
+
+/** One rule's search: its .spl file, its notes and its savedsearches.conf stanza. */
+interface PrintedRule {
+  file: Artifact;
+  notes: BackendNote[];
+  search: SearchView;
+}
+
+const isPrintedRule = (v: unknown): v is PrintedRule => {
+  const p = v as PrintedRule;
+  return !!p && typeof p === 'object' && isArtifact(p.file) && Array.isArray(p.notes) && p.notes.every(isBackendNote) &&
+    !!p.search && typeof p.search === 'object' && Object.values(p.search).every((x) => ['string', 'number', 'boolean'].includes(typeof x));
+};
+
+function printRule(rule: Rule, ctx: BackendContext, templates: TemplateSet, settings: SplunkSettings): PrintedRule {
+  const notes: BackendNote[] = [];
+  const parts = rule.branches.map((b) => templates.render('search', { commands: buildSplCommands(rule, b, ctx.mapping.sources[b.source]!, notes, settings.queryForm ?? 'tstats'), filterMacro: filterMacro(rule) }).trimEnd());
+  // Several branches: the first search, then each other one appended.
+  const spl = parts.length === 1 ? parts[0]! : [parts[0]!, ...parts.slice(1).map((p) => `| append [\n${p}\n]`)].join('\n');
+  if (parts.length > 1) {
+    notes.push({
+      rule: rule.file, branch: '*', backend: 'splunk', kind: 'approximated',
+      message: 'branches: every branch after the first runs as an append subsearch (limits.conf [subsearch]: at most maxout rows, default 50000, and maxtime, default 60s); rows are not re-sorted across branches',
+    });
+  }
+  const file: Artifact = { path: `splunk/${rule.slug}.spl`, content: spl + '\n', templates: ['search'], rule: rule.id };
+  const note = (message: string) => notes.push({ rule: rule.file, branch: '*', backend: 'splunk', kind: 'approximated', message });
+  type RiskEntry = Record<string, string | number>;
+  const risk = rule.entities.flatMap((e): RiskEntry[] => {
+    const r = RISK[e.type];
+    return r.risk
+      ? [{ risk_object_field: e.column, risk_object_type: r.risk, risk_score: RISK_SCORE[rule.severity] }]
+      : [{ threat_object_field: e.column, threat_object_type: r.threat! }];
+  });
+  // Risk-based alerting needs a risk object; a rule with only indicators scores the first one as "other".
+  if (!risk.some((r) => 'risk_object_field' in r) && rule.entities[0]) {
+    risk.unshift({ risk_object_field: rule.entities[0].column, risk_object_type: 'other', risk_score: RISK_SCORE[rule.severity] });
+  }
+  const tokens = (s: string) => confText(s.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, '$$$1$$'));
+  const search: SearchView = {
+    // The name is inside the stanza header, so a trailing backslash there is no continuation.
+    stanza: `detc - ${oneLine(rule.name)} - Rule`,
+    description: confText(rule.description),
+    search: confValue(spl),
+    cron: cronFor(rule.schedule.frequencySeconds, note),
+    earliest: `-${splSpan(readPeriodSeconds(rule))}`,
+    alertSeverity: ALERT_SEVERITY[rule.severity],
+    annotations: JSON.stringify({ mitre_attack: rule.techniques, kill_chain_phases: rule.tactics.map((t) => t.replace(/-/g, ' ')) }),
+    metadata: JSON.stringify({ detection_id: rule.id, detection_version: rule.version, deprecated: rule.status === 'deprecated' ? '1' : '0' }),
+    ruleTitle: tokens(rule.alert.title),
+    ruleDescription: tokens(rule.alert.description),
+    securityDomain: DOMAIN[rule.branches[0]!.source] ?? 'threat',
+    notableSeverity: rule.severity,
+    nesFields: rule.entities.map((e) => e.column).join(','),
+    risk: JSON.stringify(risk),
+    riskMessage: tokens(rule.alert.description),
+    disabled: rule.status === 'deprecated' || settings.disabled ? 1 : 0,
+    scheduleWindow: settings.scheduleWindow ?? 'auto',
+    notableAction: settings.notable ?? true,
+    riskAction: settings.risk ?? true,
+  };
+  return { file, notes, search };
+}
+
 export const splunkBackend: Backend = {
   name: 'splunk',
   compile(input: Rule[], ctx: BackendContext): BackendResult {
@@ -58,53 +126,13 @@ export const splunkBackend: Backend = {
     const appId = settings.app?.id ?? SPLUNK_APP;
     const notes: BackendNote[] = [];
     const files: Artifact[] = [];
-    const searches = [];
+    const searches: SearchView[] = [];
+    const printed = new RuleOutputs(ctx, 'splunk-rule', templates, isPrintedRule);
     for (const rule of rules) {
-      const parts = rule.branches.map((b) => templates.render('search', { commands: buildSplCommands(rule, b, ctx.mapping.sources[b.source]!, notes, settings.queryForm ?? 'tstats'), filterMacro: filterMacro(rule) }).trimEnd());
-      // Several branches: the first search, then each other one appended.
-      const spl = parts.length === 1 ? parts[0]! : [parts[0]!, ...parts.slice(1).map((p) => `| append [\n${p}\n]`)].join('\n');
-      if (parts.length > 1) {
-        notes.push({
-          rule: rule.file, branch: '*', backend: 'splunk', kind: 'approximated',
-          message: 'branches: every branch after the first runs as an append subsearch (limits.conf [subsearch]: at most maxout rows, default 50000, and maxtime, default 60s); rows are not re-sorted across branches',
-        });
-      }
-      files.push({ path: `splunk/${rule.slug}.spl`, content: spl + '\n', templates: ['search'], rule: rule.id });
-      const note = (message: string) => notes.push({ rule: rule.file, branch: '*', backend: 'splunk', kind: 'approximated', message });
-      type RiskEntry = Record<string, string | number>;
-      const risk = rule.entities.flatMap((e): RiskEntry[] => {
-        const r = RISK[e.type];
-        return r.risk
-          ? [{ risk_object_field: e.column, risk_object_type: r.risk, risk_score: RISK_SCORE[rule.severity] }]
-          : [{ threat_object_field: e.column, threat_object_type: r.threat! }];
-      });
-      // Risk-based alerting needs a risk object; a rule with only indicators scores the first one as "other".
-      if (!risk.some((r) => 'risk_object_field' in r) && rule.entities[0]) {
-        risk.unshift({ risk_object_field: rule.entities[0].column, risk_object_type: 'other', risk_score: RISK_SCORE[rule.severity] });
-      }
-      const tokens = (s: string) => confText(s.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, '$$$1$$'));
-      searches.push({
-        // The name is inside the stanza header, so a trailing backslash there is no continuation.
-        stanza: `detc - ${oneLine(rule.name)} - Rule`,
-        description: confText(rule.description),
-        search: confValue(spl),
-        cron: cronFor(rule.schedule.frequencySeconds, note),
-        earliest: `-${splSpan(readPeriodSeconds(rule))}`,
-        alertSeverity: ALERT_SEVERITY[rule.severity],
-        annotations: JSON.stringify({ mitre_attack: rule.techniques, kill_chain_phases: rule.tactics.map((t) => t.replace(/-/g, ' ')) }),
-        metadata: JSON.stringify({ detection_id: rule.id, detection_version: rule.version, deprecated: rule.status === 'deprecated' ? '1' : '0' }),
-        ruleTitle: tokens(rule.alert.title),
-        ruleDescription: tokens(rule.alert.description),
-        securityDomain: DOMAIN[rule.branches[0]!.source] ?? 'threat',
-        notableSeverity: rule.severity,
-        nesFields: rule.entities.map((e) => e.column).join(','),
-        risk: JSON.stringify(risk),
-        riskMessage: tokens(rule.alert.description),
-        disabled: rule.status === 'deprecated' || settings.disabled ? 1 : 0,
-        scheduleWindow: settings.scheduleWindow ?? 'auto',
-        notableAction: settings.notable ?? true,
-        riskAction: settings.risk ?? true,
-      });
+      const own = printed.of(rule, () => printRule(rule, ctx, templates, settings));
+      files.push(own.file);
+      notes.push(...own.notes);
+      searches.push(own.search);
     }
     const app = `splunk/${appId}`;
     files.push({ path: `${app}/default/savedsearches.conf`, content: templates.render('savedsearches.conf', { searches }), templates: ['savedsearches.conf', 'search'] });
