@@ -18,6 +18,11 @@ type Kusto = any;
  * binds and reports every error of a query. Self-contained on purpose (no imports, no names from outside its body):
  * the worker pool (pool.ts) ships its source text to each worker thread, so the main thread and the workers run one
  * and the same analysis.
+ *
+ * Measured alternatives (scripts/bench-kql-analysis.mjs, 1,000-rule repository, same diagnostics): `Parse` then
+ * `Analyze` parses twice (about 13 % more CPU); a state without a cache costs about 10 % more; the cache stays at a
+ * handful of entries (its call-site maps are bounded), so late queries cost no more than early ones; GetDiagnostics
+ * is a walk of the bound tree (about 5 %), needed for the same findings.
  */
 export function makeAnalyser(K: Kusto, tables: TableSchema[], functions: FunctionSchema[]): (query: string) => KqlProblem[] {
   const typeName: Record<string, string> = {
