@@ -10,6 +10,7 @@ import { requireMapping } from '../../mapping/mapping.js';
 import type { Artifact, Backend, BackendContext, BackendNote, BackendResult } from '../types.js';
 import { typescriptUnexpressible } from './limits.js';
 import { buildModule, modulePath } from './module.js';
+import { parseRuntime } from './runtime-helpers.js';
 import { ts } from './ast.js';
 import { codeVersion } from '../../util/code-version.js';
 import { ContentCache, isPlainData } from '../../util/content-cache.js';
@@ -33,7 +34,7 @@ function readRuntime(ctx: BackendContext): { file: string; text: string } {
  * whose modules all come from the cache need not load the compiler at all.
  */
 function checkRuntimeParses({ file, text }: { file: string; text: string }): void {
-  const parsed = ts().createSourceFile(file, text, ts().ScriptTarget.ES2022, true, ts().ScriptKind.TS) as unknown as { parseDiagnostics?: { start?: number; messageText: unknown }[] };
+  const parsed = parseRuntime(text) as unknown as { parseDiagnostics?: { start?: number; messageText: unknown }[] };
   const problem = parsed.parseDiagnostics?.[0];
   if (problem) {
     const line = problem.start === undefined ? 1 : text.slice(0, problem.start).split('\n').length;
