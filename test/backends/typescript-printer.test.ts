@@ -6,6 +6,7 @@ import { block, constDecl, fn, ifStmt, kw, lit, param, ret, ts as compilerOfModu
 import { printNode, printStatement, usedParts, type Printed } from '../../src/backends/typescript/printer.js';
 import { importModule } from '../../src/engines/typescript/index.js';
 import type { Rule } from '../../src/ir/types.js';
+import { tsMorph } from '../../src/util/ts-morph.js';
 import { mappings } from '../helpers/dist.js';
 import { baseRuleDoc, ruleFromDoc } from '../helpers/rules.js';
 
@@ -25,6 +26,13 @@ function literalOf(text: string): string {
 }
 
 describe('the TypeScript module printer', () => {
+  it('prints with the very compiler ts-morph bundles (whose version keys the caches), loaded without ts-morph', () => {
+    // ts-morph hands on a namespace copy of the compiler's exports: the same functions, the same version.
+    expect(compilerOfModules().createPrinter).toBe(tsMorph().ts.createPrinter);
+    expect(compilerOfModules().factory).toBe(tsMorph().ts.factory);
+    expect(compilerOfModules().version).toBe(tsMorph().ts.version);
+  });
+
   it('indents by two spaces a level, and changes no character of a literal (line breaks and spaces inside it)', () => {
     const value = 'a\n    b\r\n        c\u2028    d    ';
     const text = printNode(fn('f', [param('v', kw('unknown'))], kw('boolean'), [

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import ts from 'typescript';
 import { typescriptBackend } from '../../src/backends/typescript/index.js';
 import { verifyTypescript } from '../../src/backends/typescript/verify.js';
@@ -193,5 +194,30 @@ describe('the TypeScript backend', () => {
       ['2026-12-31T23:55:00.000Z', 15, new Date(Math.min(...times(0))).toISOString(), new Date(Math.max(...times(0))).toISOString()],
       ['2027-01-01T00:00:00.000Z', 15, new Date(Math.min(...times(1))).toISOString(), new Date(Math.max(...times(1))).toISOString()],
     ]);
+  });
+});
+
+describe("the TypeScript backend's module cache", () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'detc-ts-runtime-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('takes a module printed before from the same runtime, and still refuses a runtime that does not parse', () => {
+    copyFileSync(path.join(ROOT, 'templates/typescript/runtime.ts'), path.join(dir, 'runtime.ts'));
+    const ctx = { templateDir: dir, mapping: mappings.typescript, cacheDir: path.join(dir, 'cache') };
+    const rule = ruleFromDoc(baseRuleDoc());
+    const fresh = typescriptBackend.compile([rule], { ...ctx, cacheDir: undefined }).files[0]!.content;
+    expect(typescriptBackend.compile([rule], ctx).files[0]!.content).toBe(fresh);
+    expect(typescriptBackend.compile([rule], ctx).files[0]!.content).toBe(fresh);
+    // The runtime is parsed only before a module is printed; an edited runtime keys other entries, so a broken one is
+    // parsed, and refused, although every rule's module is in the cache.
+    writeFileSync(path.join(dir, 'runtime.ts'), `${readFileSync(path.join(dir, 'runtime.ts'), 'utf8')}\nexport function broken( {\n`);
+    let thrown: unknown;
+    try {
+      typescriptBackend.compile([rule], ctx);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(DiagnosticError);
+    expect((thrown as DiagnosticError).diagnostics[0]).toMatchObject({ code: 'DETC431', file: path.join(dir, 'runtime.ts') });
   });
 });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { kustoLoaded } from '../../src/kql-check/kusto.js';
 import { run } from '../helpers/cli.js';
+import { loadedBy } from '../helpers/loaded-by.js';
 
 // Issue 12: heavy modules load only when needed. This file is alone so that no other test loads Kusto.Language into
 // this thread first.
@@ -49,4 +50,22 @@ describe('Kusto.Language is loaded only for a query to analyse', () => {
     expect((await run(d, 'build', '-q', '--cache', 'c', '--workers', '1')).code).toBe(0);
     expect(kustoLoaded()).toBe(true);
   });
+});
+
+describe('TypeScript (ts-morph) is loaded only for a module to print', () => {
+  it('a rebuild whose modules all come from the cache does not load it; one with a changed rule does', async () => {
+    const d = repo();
+    // loadedBy runs detc in detc's own folder: the rules and the output are named by absolute paths.
+    const build = async () => {
+      const { code, tsMorph } = await loadedBy(path.join(d, 'c'), 'build', '-q', '--rules', path.join(d, 'rules'), '--out', path.join(d, 'out'));
+      return { code, tsMorph };
+    };
+    // The control: a cold build prints the module, with TypeScript's printer.
+    expect(await build()).toEqual({ code: 0, tsMorph: true });
+    expect(await build()).toEqual({ code: 0, tsMorph: false });
+    const file = path.join(d, 'rules/network/icmp-ping-sweep.yml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/(host_threshold:\n    type: int\n    value: )\d+\n/, '$1119\n'));
+    expect(await build()).toEqual({ code: 0, tsMorph: true });
+    expect(readFileSync(path.join(d, 'out/typescript/icmp-ping-sweep.ts'), 'utf8')).toMatch(/>= 119\b/);
+  }, 120_000);
 });

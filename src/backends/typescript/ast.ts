@@ -2,7 +2,7 @@
 // own printer. A value from a rule (a list entry, a name) only ever becomes a literal node here, so the printer
 // escapes it for its place; no code is ever made by joining text.
 import type { ts as TS } from 'ts-morph';
-import { tsMorph } from '../../util/ts-morph.js';
+import { typescriptCompiler } from '../../util/ts-morph.js';
 
 export type Expr = TS.Expression;
 export type Stmt = TS.Statement;
@@ -10,7 +10,7 @@ export type TypeNode = TS.TypeNode;
 
 /** TypeScript's compiler API (bundled with ts-morph), loaded on first use. */
 export function ts(): typeof TS {
-  return tsMorph().ts;
+  return typescriptCompiler();
 }
 const f = () => ts().factory;
 

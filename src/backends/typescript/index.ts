@@ -10,26 +10,36 @@ import { requireMapping } from '../../mapping/mapping.js';
 import type { Artifact, Backend, BackendContext, BackendNote, BackendResult } from '../types.js';
 import { typescriptUnexpressible } from './limits.js';
 import { buildModule, modulePath } from './module.js';
+import { parseRuntime } from './runtime-helpers.js';
 import { ts } from './ast.js';
 import { codeVersion } from '../../util/code-version.js';
-import { ContentCache } from '../../util/content-cache.js';
+import { ContentCache, isPlainData } from '../../util/content-cache.js';
+import { ruleFingerprint } from '../rule-outputs.js';
 
 export { typescriptUnexpressible } from './limits.js';
 
 const RUNTIME = 'runtime.ts';
 
-/** templates/typescript/runtime.ts: the project's, else detc's own; it must parse as TypeScript. */
-function readRuntime(ctx: BackendContext): string {
+/** templates/typescript/runtime.ts: the project's, else detc's own. */
+function readRuntime(ctx: BackendContext): { file: string; text: string } {
   const own = path.join(ctx.templateDir, RUNTIME);
   const file = existsSync(own) || !ctx.fallbackTemplateDir ? own : path.join(ctx.fallbackTemplateDir, RUNTIME);
-  const text = readFileSync(file, 'utf8');
-  const parsed = ts().createSourceFile(file, text, ts().ScriptTarget.ES2022, true, ts().ScriptKind.TS) as unknown as { parseDiagnostics?: { start?: number; messageText: unknown }[] };
+  return { file, text: readFileSync(file, 'utf8') };
+}
+
+/**
+ * Throws DETC431 when the runtime does not parse as TypeScript. Called before the first module is printed, not
+ * before a module is taken from the cache: the runtime's text keys the cache, so a module found there was printed
+ * from this very text after it parsed (by the same TypeScript: detc's code version names ts-morph's), and a build
+ * whose modules all come from the cache need not load the compiler at all.
+ */
+function checkRuntimeParses({ file, text }: { file: string; text: string }): void {
+  const parsed = parseRuntime(text) as unknown as { parseDiagnostics?: { start?: number; messageText: unknown }[] };
   const problem = parsed.parseDiagnostics?.[0];
   if (problem) {
     const line = problem.start === undefined ? 1 : text.slice(0, problem.start).split('\n').length;
     throw new DiagnosticError([diagnosticAt({ file, line, col: 1 }, facts.typescriptRuntime(file, `${ts().flattenDiagnosticMessageText(problem.messageText as string, ' ')} (line ${line})`))]);
   }
-  return text;
 }
 
 /** What the module fixes at build time, for REPORT.md (the other targets say the same of their queries). */
@@ -62,15 +72,19 @@ export const typescriptBackend: Backend = {
     if (!expressible.length) return { files, notes };
     const runtime = readRuntime(ctx);
     // A module depends only on its rule, the mapping, the runtime and detc's code: one printed before from the same
-    // is taken as it was.
-    const printed = new ContentCache(ctx.cacheDir, 'typescript-module', `${codeVersion()}\u0000${JSON.stringify(ctx.mapping)}\u0000${runtime}`, (v): v is string => typeof v === 'string');
+    // is taken as it was. The rule is named by its fingerprint (what its IR was made from), not by its IR written out
+    // again; a rule that has none (not plain data) is printed afresh.
+    const usable = isPlainData(ctx.mapping);
+    const printed = new ContentCache(usable ? ctx.cacheDir : undefined, 'typescript-module', () => `${codeVersion()}\u0000${JSON.stringify(ctx.mapping)}\u0000${runtime.text}`, (v): v is string => typeof v === 'string');
+    let runtimeChecked = false;
+    const print = (rule: Rule): string => {
+      if (!runtimeChecked) checkRuntimeParses(runtime);
+      runtimeChecked = true;
+      return buildModule(rule, ctx.mapping, runtime.text);
+    };
     for (const rule of expressible) {
-      const key = printed.key(JSON.stringify(rule));
-      let content = printed.get(key);
-      if (content === undefined) {
-        content = buildModule(rule, ctx.mapping, runtime);
-        printed.put(key, content);
-      }
+      const fingerprint = printed.enabled ? ruleFingerprint(rule) : undefined;
+      const content = fingerprint === undefined ? print(rule) : printed.getOrMake([fingerprint], () => print(rule));
       files.push({ path: modulePath(rule), content, templates: [RUNTIME], rule: rule.id });
       notes.push(...notesOf(rule));
     }
