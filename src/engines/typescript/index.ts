@@ -6,7 +6,7 @@ import type { Row } from '../../events/model.js';
 import { toNativeConverter, type NativeConventions } from '../../mapping/native.js';
 import { codeVersion } from '../../util/code-version.js';
 import { ContentCache } from '../../util/content-cache.js';
-import { tsMorph } from '../../util/ts-morph.js';
+import { typescriptCompiler } from '../../util/ts-morph.js';
 import type { Engine, EngineRun } from '../types.js';
 
 /** How a generated module reads events: canonical values under the mapping's names, times as ISO 8601 text. */
@@ -28,7 +28,8 @@ const loaded = new Map<string, Promise<DetectionModule>>();
 export function transpiled(source: string, fileName: string, cacheDir: string | undefined): string {
   const cache = new ContentCache<string>(cacheDir, 'typescript-js', codeVersion, (v): v is string => typeof v === 'string');
   return cache.getOrMake([fileName, source], () => {
-    const { ts } = tsMorph();
+    // The compiler alone (not ts-morph around it): a quarter less to load for a run that meets a new module.
+    const ts = typescriptCompiler();
     return ts.transpileModule(source, { fileName, reportDiagnostics: false, compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022, isolatedModules: true } }).outputText;
   });
 }
