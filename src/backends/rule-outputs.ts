@@ -45,29 +45,6 @@ export class RuleOutputs<T> {
    */
   of(rule: Rule, print: () => T): T {
     const key = this.cache.enabled ? ruleFingerprint(rule) : undefined;
-    return key === undefined ? print() : this.cache.getOrMake([key], print, survivesJson);
-  }
-}
-
-/** True when JSON.parse(JSON.stringify(v)) equals `v` exactly: plain data with no undefined (or -0, NaN, hole). */
-function survivesJson(v: unknown): boolean {
-  switch (typeof v) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return Number.isFinite(v) && !Object.is(v, -0);
-    case 'object': {
-      if (v === null) return true;
-      if (Array.isArray(v)) {
-        for (let i = 0; i < v.length; i++) if (!(i in v) || !survivesJson(v[i])) return false;
-        return true;
-      }
-      if (Object.getPrototypeOf(v) !== Object.prototype) return false;
-      for (const x of Object.values(v)) if (!survivesJson(x)) return false;
-      return true;
-    }
-    default:
-      return false; // undefined, a function, a symbol, a bigint
+    return key === undefined ? print() : this.cache.getOrMake([key], print, (v) => isPlainData(v, true));
   }
 }

@@ -71,8 +71,12 @@ export class ContentCache<T> {
   }
 }
 
-/** True when `v` is plain JSON data that survives JSON.stringify → JSON.parse unchanged (no Map, Date, NaN, -0, hole). */
-export function isPlainData(v: unknown): boolean {
+/**
+ * True when `v` is plain JSON data that survives JSON.stringify → JSON.parse unchanged (no Map, Date, NaN, -0, hole).
+ * An undefined property is left out by JSON: by default that counts as surviving (readers of the IR treat absent and
+ * undefined alike); `exact` refuses it, for values whose readers may tell the two apart (a strict template does).
+ */
+export function isPlainData(v: unknown, exact = false): boolean {
   switch (typeof v) {
     case 'string':
     case 'boolean':
@@ -82,12 +86,12 @@ export function isPlainData(v: unknown): boolean {
     case 'object': {
       if (v === null) return true;
       if (Array.isArray(v)) {
-        for (let i = 0; i < v.length; i++) if (!(i in v) || v[i] === undefined || !isPlainData(v[i])) return false;
+        for (let i = 0; i < v.length; i++) if (!(i in v) || v[i] === undefined || !isPlainData(v[i], exact)) return false;
         return true;
       }
       if (Object.getPrototypeOf(v) !== Object.prototype) return false;
-      // An undefined property is left out by JSON; readers of the IR treat absent and undefined alike.
-      return Object.values(v).every((x) => x === undefined || isPlainData(x));
+      for (const x of Object.values(v)) if (x === undefined ? exact : !isPlainData(x, exact)) return false;
+      return true;
     }
     default:
       return false;

@@ -13,7 +13,7 @@ const isDocs = (v: unknown): v is Docs => Array.isArray(v) && v.every((d) => d !
 export function cachedSigmaDocs(files: SigmaText[], cacheDir: string | undefined): SigmaDoc[] {
   const cache = new ContentCache<Docs>(cacheDir, 'sigma-docs', codeVersion, isDocs);
   return files.flatMap((f) => {
-    const docs = cache.getOrMake([f.content], () => parseSigmaFiles([f]).map((d) => d.doc), (ds) => ds.every(isPlainData));
+    const docs = cache.getOrMake([f.content], () => parseSigmaFiles([f]).map((d) => d.doc), (ds) => ds.every((d) => isPlainData(d)));
     return docs.map((doc) => ({ file: f.path, doc }));
   });
 }
