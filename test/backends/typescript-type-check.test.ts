@@ -119,7 +119,7 @@ describe('the type check of the TypeScript modules', () => {
     itNative('falls back to the in-process check when the native compiler does not start, says so, and still fails on a type error', () => {
       const result = verifyTypescriptWith(ctx(base, false), unusable);
       expect(result).toMatchObject({ count: 1, cached: 0 });
-      expect(result.note).toBe('TypeScript modules checked in process by TypeScript 5.9: the native TypeScript compiler did not start (/x/tsc: spawn ENOEXEC)');
+      expect(result.note).toBe('TypeScript modules checked in process by TypeScript 5.9: the native TypeScript compiler could not be used (/x/tsc: spawn ENOEXEC)');
       try {
         verifyTypescriptWith(ctx(broken['a type error']!, false), unusable);
         expect.unreachable('a type error must fail the build');
@@ -128,6 +128,19 @@ describe('the type check of the TypeScript modules', () => {
         expect((e as DiagnosticError).diagnostics[0]!.message).toMatch(new RegExp(`^dist-rules/typescript/${rule.slug}\\.ts:\\d+:7: TS2322: `));
       }
       expect(verifyTypescriptWith(ctx(base, false), native(tsc)).note).toBeUndefined();
+    });
+
+    itNative('judges in process when no temporary folder can be written for the native compiler (the machine\'s fault, not a bug)', () => {
+      const before = process.env.TMPDIR;
+      process.env.TMPDIR = path.join(ROOT, 'package.json', 'not-a-folder');
+      try {
+        expect(() => typeCheckNative(tsc, [{ path: 'typescript/a.ts', content: base }])).toThrow(NativeTscUnusable);
+        expect(verifyTypescriptWith(ctx(base, false), native(tsc)).note).toMatch(/^TypeScript modules checked in process by TypeScript 5\.9: the native TypeScript compiler could not be used \(the modules could not be written to a temporary folder/);
+        expect(() => verifyTypescriptWith(ctx(broken['a type error']!, false), native(tsc))).toThrow(DiagnosticError);
+      } finally {
+        if (before === undefined) delete process.env.TMPDIR;
+        else process.env.TMPDIR = before;
+      }
     });
 
     itNative('keys the modules found clean by the compiler that judged them', () => {

@@ -40,12 +40,19 @@ export class NativeTscUnusable extends Error {}
  * Throws NativeTscUnusable when the executable does not start, Error when its output is not what it should be.
  */
 export function typeCheckNative(tsc: NativeTsc, modules: TypeCheckInput, threads?: number): TypeProblem[] {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'detc-tsc-'));
+  // Numbered names: a module's path never has to be quoted, and `name(line,col)` in the output parses unambiguously.
+  const names = modules.map((_, i) => `m${i}.ts`);
+  let dir: string | undefined;
   try {
-    // Numbered names: a module's path never has to be quoted, and `name(line,col)` in the output parses unambiguously.
-    const names = modules.map((_, i) => `m${i}.ts`);
-    modules.forEach((m, i) => writeFileSync(path.join(dir, names[i]!), m.content));
+    dir = mkdtempSync(path.join(os.tmpdir(), 'detc-tsc-'));
+    modules.forEach((m, i) => writeFileSync(path.join(dir!, names[i]!), m.content));
     writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...CHECK_OPTIONS, pretty: false }, files: names }));
+  } catch (e) {
+    // A full or read-only temporary folder is the machine's, not a bug of detc's: the in-process check needs no disk.
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    throw new NativeTscUnusable(`the modules could not be written to a temporary folder for it (${(e as Error).message})`);
+  }
+  try {
     const args = ['-p', path.join(dir, 'tsconfig.json'), ...(threads === 1 ? ['--singleThreaded'] : [])];
     const r = spawnSync(tsc.exe, args, { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28, windowsHide: true });
     if (r.error) throw new NativeTscUnusable(`${tsc.exe}: ${r.error.message}`);

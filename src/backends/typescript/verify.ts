@@ -44,9 +44,10 @@ export function verifyTypescriptWith(ctx: VerifyContext, checker: TypeChecker): 
   try {
     problems = checker.check(modules, ctx.workers);
   } catch (e) {
-    // A native binary that does not run on this machine (another libc, a blocked executable): judged in process.
+    // A native binary that does not run on this machine (another libc, a blocked executable), or no temporary folder to
+    // hand it the modules in: judged in process.
     if (!(e instanceof NativeTscUnusable)) throw e;
-    used = inProcess(`the native TypeScript compiler did not start (${e.message})`);
+    used = inProcess(`the native TypeScript compiler could not be used (${e.message})`);
     problems = used.check(modules);
   }
   if (used.note) result.note = `TypeScript modules checked in process by TypeScript 5.9: ${used.note}`;
