@@ -58,10 +58,10 @@ export function batchChecker(tables: TableSchema[], functions: FunctionSchema[],
  * nothing yet (a first build, a fresh CI machine, --no-cache), a pool sized for `rules` rules. When it has entries
  * (a rebuild), one worker, speculatively: a rebuild after a rule's query changed sends its few misses to one worker
  * (batchChecker), which would otherwise start loading only once the Sentinel files exist and keep the build waiting
- * about a second at its end; a rebuild that finds every query in the cache closes it unused (releaseStandby), its
- * load costing CPU on another core but no wall time. Nothing is started when threads were asked for (`--workers`):
- * one keeps the analysis on the build's own thread, more are sized by the work, not known yet. Returns what closes
- * the pool if the analysis did not take it, or undefined when it started none.
+ * about a second at its end; a rebuild that changed no rule closes it once the rules are loaded (compile.ts), one
+ * whose queries are all in the cache when the Sentinel files exist (releaseStandby). Nothing is started when threads
+ * were asked for (`--workers`): one keeps the analysis on the build's own thread, more are sized by the work, not
+ * known yet. Returns what closes the pool if the analysis did not take it, or undefined when it started none.
  */
 export function prestartFor(rules: number, cacheDir: string | undefined, workers?: number): (() => void) | undefined {
   if (cacheDir !== undefined && hasEntries(path.join(cacheDir, KQL_CACHE_KIND))) return workers === undefined ? prestartPool(1) : undefined;
