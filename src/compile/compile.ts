@@ -28,16 +28,22 @@ export function compileAll(project: Project, rulesDir = project.rulesDir): Build
   // Verifiers that start slowly start now, alongside the loading and compiling below.
   const rules = findRuleFiles(rulesDir, [], cwd).length;
   const prepared = project.targets.map(({ target }) => target.prepare?.({ rules, cacheDir: project.cacheDir, workers: project.workers }));
+  const release = () => prepared.splice(0).forEach((r) => r?.());
   try {
-    return compilePrepared(project, rulesDir);
+    return compilePrepared(project, rulesDir, release);
   } finally {
-    for (const release of prepared) release?.();
+    release();
   }
 }
 
-function compilePrepared(project: Project, rulesDir: string): BuildResult {
+/** `unchanged` is called when every rule was taken from the cache: what `prepare` started is most likely unwanted. */
+function compilePrepared(project: Project, rulesDir: string, unchanged: () => void): BuildResult {
   const { cwd } = project;
   const loaded = loadRules(rulesDir, cwd, { defaultSeverity: project.defaultSeverity }, project.cacheDir);
+  // Released now rather than when the verifier finds nothing to do: a thread loading Kusto.Language alongside slows
+  // this one (measured: a tenth of a no-op rebuild's wall time on 2 cores). A query can still have changed (a
+  // template, a mapping): the verifier then starts what it needs, as without `prepare`.
+  if (loaded.reused === loaded.rules.length) unchanged();
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new DiagnosticError(loaded.diagnostics);
   const rules = [...loaded.rules].sort((a, b) => a.slug.localeCompare(b.slug));

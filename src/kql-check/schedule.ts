@@ -53,14 +53,18 @@ export function batchChecker(tables: TableSchema[], functions: FunctionSchema[],
 }
 
 /**
- * Starts, ahead of a build's analysis, the worker pool it will most likely want: when the build is about to check
- * `rules` rules and the result cache in `cacheDir` holds nothing yet (a first build, a fresh CI machine, --no-cache),
- * the workers load Kusto.Language while the build's own thread loads and compiles the rules. A build with a cache
- * that has entries analyses few queries, if any, and starts nothing here. Returns what closes the pool if the
- * analysis did not take it, or undefined when it started none.
+ * Starts, ahead of a build's analysis, the worker pool it will most likely want, so that the workers load
+ * Kusto.Language while the build's own thread loads and compiles the rules. When the result cache in `cacheDir` holds
+ * nothing yet (a first build, a fresh CI machine, --no-cache), a pool sized for `rules` rules. When it has entries
+ * (a rebuild), one worker, speculatively: a rebuild after a rule's query changed sends its few misses to one worker
+ * (batchChecker), which would otherwise start loading only once the Sentinel files exist and keep the build waiting
+ * about a second at its end; a rebuild that changed no rule closes it once the rules are loaded (compile.ts), one
+ * whose queries are all in the cache when the Sentinel files exist (releaseStandby). Nothing is started when threads
+ * were asked for (`--workers`): one keeps the analysis on the build's own thread, more are sized by the work, not
+ * known yet. Returns what closes the pool if the analysis did not take it, or undefined when it started none.
  */
 export function prestartFor(rules: number, cacheDir: string | undefined, workers?: number): (() => void) | undefined {
-  if (cacheDir !== undefined && hasEntries(path.join(cacheDir, KQL_CACHE_KIND))) return undefined;
+  if (cacheDir !== undefined && hasEntries(path.join(cacheDir, KQL_CACHE_KIND))) return workers === undefined ? prestartPool(1) : undefined;
   // Each rule has at least one query (most have more: variants, nothing else in common), so this is a floor.
   const threads = threadsFor(rules, workers);
   return threads > 1 ? prestartPool(threads) : undefined;

@@ -45,6 +45,9 @@ export function verifySigmaIdentity(ctx: VerifyContext): VerifyResult {
   const filesOf = new Map<string, Set<string>>();
   for (const d of docs) for (const o of ownersOf(d.doc)) docsOf.set(o, [...(docsOf.get(o) ?? []), d]);
   for (const f of files) if (f.rule !== undefined) filesOf.set(f.rule, (filesOf.get(f.rule) ?? new Set()).add(f.path));
+  // Each file's documents with their place in `docs`, so that a rule's are found from its files in document order.
+  const docsIn = new Map<string, { d: (typeof docs)[number]; at: number }[]>();
+  docs.forEach((d, at) => docsIn.set(d.file, [...(docsIn.get(d.file) ?? []), { d, at }]));
   for (const d of docs) {
     if (!ownersOf(d.doc).some((o) => ruleIds.has(o))) problems.push({ message: `dist-rules/${d.file}: a Sigma document that names no rule's id (neither as id nor under related)` });
   }
@@ -54,7 +57,8 @@ export function verifySigmaIdentity(ctx: VerifyContext): VerifyResult {
     const mine = docsOf.get(rule.id) ?? [];
     const picked = new Set(mine.map((d) => d.file));
     for (const f of picked) if (!own.has(f)) problems.push({ rule, message: `the Sigma engine would read dist-rules/${f}, which is not this rule's file` });
-    for (const d of docs) if (own.has(d.file) && !mine.includes(d)) problems.push({ rule, message: `a document of dist-rules/${d.file} ('${String(d.doc.title)}') does not name the rule id ${rule.id}` });
+    const inOwn = [...own].flatMap((f) => docsIn.get(f) ?? []).sort((a, b) => a.at - b.at);
+    for (const { d } of inOwn) if (!mine.includes(d)) problems.push({ rule, message: `a document of dist-rules/${d.file} ('${String(d.doc.title)}') does not name the rule id ${rule.id}` });
     const names = new Set(mine.map((d) => d.doc.name).filter((n): n is string => typeof n === 'string'));
     for (const d of mine) {
       const refs = ((d.doc.correlation as Record<string, unknown> | undefined)?.rules ?? []) as unknown[];

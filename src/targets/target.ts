@@ -32,7 +32,8 @@ export interface Target extends RunTarget {
   /**
    * Starts, before the rules are loaded, what `verify` will need and takes long to start (Sentinel: the
    * Kusto.Language worker threads), so that it loads alongside the build. Returns what releases it if `verify` did
-   * not take it (the build failed before, or needed less), or undefined when it started nothing.
+   * not take it (the build failed before, or needed less; called as soon as every rule came unchanged from the cache),
+   * or undefined when it started nothing.
    */
   prepare?(ctx: PrepareContext): (() => void) | undefined;
   /** The layout of the target's own event exports (`--format <name>`), if users export events from it. */

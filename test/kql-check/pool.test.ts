@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { KqlChecker } from '../../src/kql-check/check-kql.js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { analyseInPool, prestartPool, startInPool } from '../../src/kql-check/pool.js';
+import { analyseInPool, prestartPool, standbySize, startInPool } from '../../src/kql-check/pool.js';
 import { prestartFor, threadsFor } from '../../src/kql-check/schedule.js';
 import { loadFunctionSchemas, loadTableSchemas } from '../../src/kql-check/table-schemas.js';
 import { nextTurn } from '../helpers/next-turn.js';
@@ -77,22 +77,29 @@ describe('the Kusto.Language worker pool', () => {
     startInPool(many, tables, functions, 2).cancel();
   });
 
-  it('starts workers ahead of a build only when its result cache is empty and it has enough rules', () => {
+  it('starts workers ahead of a build: a pool when its result cache is empty and it has enough rules, else one', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'detc-prestart-'));
     try {
       const started = (rules: number, cacheDir: string | undefined, workers?: number) => {
         const release = prestartFor(rules, cacheDir, workers);
+        const size = standbySize();
         release?.();
-        return release !== undefined;
+        expect(standbySize()).toBe(0);
+        return release === undefined ? 0 : size;
       };
-      expect(started(1000, undefined, 2)).toBe(true);
-      expect(started(1000, dir, 2)).toBe(true);
+      expect(started(1000, undefined, 2)).toBe(2);
+      expect(started(1000, dir, 2)).toBe(2);
       // Little work (one thread by default) or one thread asked for: the build's own thread analyses.
-      expect(started(3, undefined)).toBe(false);
-      expect(started(1000, undefined, 1)).toBe(false);
+      expect(started(3, undefined)).toBe(0);
+      expect(started(1000, undefined, 1)).toBe(0);
       mkdirSync(path.join(dir, 'kql-check'));
       writeFileSync(path.join(dir, 'kql-check', 'entry.json'), '{}');
-      expect(started(1000, dir, 2)).toBe(false);
+      // A rebuild: one worker, whatever the number of rules, for the few queries that changed (batchChecker sends
+      // them to one); none when threads were asked for (one: this thread; more: sized by the work).
+      expect(started(1000, dir)).toBe(1);
+      expect(started(3, dir)).toBe(1);
+      expect(started(1000, dir, 2)).toBe(0);
+      expect(started(1000, dir, 1)).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
