@@ -30,8 +30,12 @@ export function ruleFingerprint(rule: Rule): string | undefined {
 export class RuleOutputs<T> {
   private readonly cache: ContentCache<T>;
 
-  /** `kind`: the backend's folder in the cache; `valid` checks an entry's shape. */
-  constructor(ctx: BackendContext, kind: string, templates: TemplateSet, valid: (v: unknown) => v is T) {
+  /**
+   * `kind`: the backend's folder in the cache; `templates`: what the printer reads besides the rule, the mapping and
+   * the settings (a TemplateSet, or the TypeScript target's runtime), by its fingerprint; `valid` checks an entry's
+   * shape.
+   */
+  constructor(ctx: BackendContext, kind: string, templates: Pick<TemplateSet, 'fingerprint'>, valid: (v: unknown) => v is T) {
     const usable = isPlainData(ctx.mapping) && isPlainData(ctx.settings ?? null);
     this.cache = new ContentCache(usable ? ctx.cacheDir : undefined, kind, () =>
       [codeVersion(), JSON.stringify(ctx.mapping), JSON.stringify(ctx.settings ?? null), templates.fingerprint()].join('\u0000'),

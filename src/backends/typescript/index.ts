@@ -12,9 +12,7 @@ import { typescriptUnexpressible } from './limits.js';
 import { buildModule, modulePath } from './module.js';
 import { parseRuntime } from './runtime-helpers.js';
 import { ts } from './ast.js';
-import { codeVersion } from '../../util/code-version.js';
-import { ContentCache, isPlainData } from '../../util/content-cache.js';
-import { ruleFingerprint } from '../rule-outputs.js';
+import { RuleOutputs } from '../rule-outputs.js';
 
 export { typescriptUnexpressible } from './limits.js';
 
@@ -72,19 +70,13 @@ export const typescriptBackend: Backend = {
     if (!expressible.length) return { files, notes };
     const runtime = readRuntime(ctx);
     // A module depends only on its rule, the mapping, the runtime and detc's code: one printed before from the same
-    // is taken as it was. The rule is named by its fingerprint (what its IR was made from), not by its IR written out
-    // again; a rule that has none (not plain data) is printed afresh.
-    const usable = isPlainData(ctx.mapping);
-    const printed = new ContentCache(usable ? ctx.cacheDir : undefined, 'typescript-module', () => `${codeVersion()}\u0000${JSON.stringify(ctx.mapping)}\u0000${runtime.text}`, (v): v is string => typeof v === 'string');
-    let runtimeChecked = false;
-    const print = (rule: Rule): string => {
-      if (!runtimeChecked) checkRuntimeParses(runtime);
-      runtimeChecked = true;
-      return buildModule(rule, ctx.mapping, runtime.text);
-    };
+    // is taken as it was (rule-outputs.ts).
+    const printed = new RuleOutputs(ctx, 'typescript-module', { fingerprint: () => runtime.text }, (v): v is string => typeof v === 'string');
     for (const rule of expressible) {
-      const fingerprint = printed.enabled ? ruleFingerprint(rule) : undefined;
-      const content = fingerprint === undefined ? print(rule) : printed.getOrMake([fingerprint], () => print(rule));
+      const content = printed.of(rule, () => {
+        checkRuntimeParses(runtime);
+        return buildModule(rule, ctx.mapping, runtime.text);
+      });
       files.push({ path: modulePath(rule), content, templates: [RUNTIME], rule: rule.id });
       notes.push(...notesOf(rule));
     }
