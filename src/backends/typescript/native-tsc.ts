@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { CHECK_OPTIONS, sortProblems, type TypeCheckInput, type TypeProblem } from './type-check.js';
+import { CHECK_OPTIONS, editorPosition, sortProblems, type TypeCheckInput, type TypeProblem } from './type-check.js';
 
 /** The native compiler found for this platform: its executable and version. */
 export interface NativeTsc {
@@ -91,7 +91,7 @@ export function parseTscOutput(output: string, files: ReadonlyMap<string, { path
       const [, name, l, c, code, message] = located;
       const m = files.get(name!);
       if (m && !starts.has(name!)) starts.set(name!, compilerLineStarts(m.content));
-      const at = m ? editorPosition(m.content, starts.get(name!)!, Number(l), Number(c)) : { line: Number(l), column: Number(c) };
+      const at = m ? fromCompiler(m.content, starts.get(name!)!, Number(l), Number(c)) : { line: Number(l), column: Number(c) };
       problems.push({ path: m?.path ?? path.basename(name!), ...at, code: Number(code), message: message! });
       continue;
     }
@@ -113,15 +113,7 @@ function compilerLineStarts(text: string): number[] {
   return starts;
 }
 
-/**
- * The compiler's line and column (UTF-16 units) made an offset, then counted again as detc reports a module's line
- * (and editors show it): a line ends at a line feed only.
- */
-function editorPosition(text: string, starts: readonly number[], line: number, column: number): { line: number; column: number } {
-  const pos = Math.min((starts[Math.min(line, starts.length) - 1] ?? 0) + column - 1, text.length);
-  let lineNo = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < pos; i = text.indexOf('\n', i + 1)) lineNo++;
-  let from = pos;
-  while (from > 0 && text[from - 1] !== '\n' && text[from - 1] !== '\r') from--;
-  return { line: lineNo, column: pos - from + 1 };
+/** The compiler's line and column (UTF-16 units) as an offset into `text`, then counted as detc reports positions. */
+function fromCompiler(text: string, starts: readonly number[], line: number, column: number): { line: number; column: number } {
+  return editorPosition(text, Math.min((starts[Math.min(line, starts.length) - 1] ?? 0) + column - 1, text.length));
 }

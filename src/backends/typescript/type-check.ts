@@ -4,7 +4,7 @@
 // modules the in-process check costs ~20 CPU s, ~15 of them in the checker; the native one ~5 (verify.ts says why).
 import { createRequire } from 'node:module';
 import type { ts as TS } from 'ts-morph';
-import { tsMorph } from '../../util/ts-morph.js';
+import { typescriptCompiler } from '../../util/ts-morph.js';
 
 /** One error the compiler reports: the module it is in (undefined: not in a module), 1-based line and column. */
 export interface TypeProblem {
@@ -80,7 +80,8 @@ function library(t: typeof TS, name: string): TS.SourceFile | undefined {
 
 /** The compiler's errors over `modules` checked together under CHECK_OPTIONS, in process, in sortProblems' order. */
 export function typeCheckInProcess(modules: TypeCheckInput): TypeProblem[] {
-  const { ts: t } = tsMorph();
+  // The compiler alone, as the printer loads it (util/ts-morph.ts): ts-morph's own wrappers are not used here.
+  const t = typescriptCompiler();
   const converted = t.convertCompilerOptionsFromJson(CHECK_OPTIONS, '/');
   if (converted.errors.length) throw new Error(`detc's own TypeScript options: ${converted.errors.map((e) => t.flattenDiagnosticMessageText(e.messageText, ' ')).join('; ')}`);
   const options = converted.options;
@@ -109,8 +110,7 @@ export function typeCheckInProcess(modules: TypeCheckInput): TypeProblem[] {
     const pos = d.start ?? 0;
     return {
       path: m?.path ?? (d.file ? d.file.fileName.slice(d.file.fileName.lastIndexOf('/') + 1) : undefined),
-      line: d.file && d.start !== undefined ? lineAt(text, pos) : 1,
-      column: d.file && d.start !== undefined ? pos - lineStart(text, pos) + 1 : 1,
+      ...(d.file && d.start !== undefined ? editorPosition(text, pos) : { line: 1, column: 1 }),
       code: d.code,
       // A chain of messages on one line, each part trimmed (as native-tsc.ts joins the compiler's indented lines).
       message: t.flattenDiagnosticMessageText(d.messageText, '\n').split('\n').map((l) => l.trim()).filter(Boolean).join(' '),
@@ -119,15 +119,15 @@ export function typeCheckInProcess(modules: TypeCheckInput): TypeProblem[] {
   return sortProblems(problems, modules);
 }
 
-/** 1-based line of `pos`: the line feeds before it, plus one. */
-function lineAt(text: string, pos: number): number {
-  let n = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < pos; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
-
-/** Where the line of `pos` starts (after a line feed or a carriage return). */
-function lineStart(text: string, pos: number): number {
-  while (pos > 0 && text[pos - 1] !== '\n' && text[pos - 1] !== '\r') pos--;
-  return pos;
+/**
+ * The 1-based line and column of offset `pos` in `text` as detc reports a module's position (and editors show it): a
+ * line ends at a line feed only; the column counts UTF-16 units from the last line feed or carriage return. Both
+ * compilers' positions go through here (native-tsc.ts), so that they report alike.
+ */
+export function editorPosition(text: string, pos: number): { line: number; column: number } {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < pos; i = text.indexOf('\n', i + 1)) line++;
+  let from = pos;
+  while (from > 0 && text[from - 1] !== '\n' && text[from - 1] !== '\r') from--;
+  return { line, column: pos - from + 1 };
 }
