@@ -20,11 +20,8 @@ if (!dir) {
 }
 const stride = Number(strideArg ?? 1);
 
-// A .kql file's query as the build analyses it (backends/sentinel/verify.ts): without its leading `//` lines.
-const withoutHeader = (text) => {
-  const m = /^(?:\/\/[^\n]*\n)+/.exec(text);
-  return m ? text.slice(m[0].length).replace(/\n$/, '') : text;
-};
+// A .kql file's query as the build analyses it: without its leading `//` lines.
+const { withoutHeader } = await lib('backends/sentinel/verify.js');
 const family = new Map();
 for (const f of readdirSync(dir).filter((f) => f.endsWith('.kql')).sort()) {
   const q = withoutHeader(readFileSync(path.join(dir, f), 'utf8'));

@@ -120,11 +120,6 @@ export class KustoPool {
     };
   }
 
-  /** The problems of each query, in order (start, then wait). */
-  analyse(queries: string[], tables: TableSchema[], functions: FunctionSchema[]): KqlProblem[][] {
-    return this.start(queries, tables, functions)();
-  }
-
   close(): void {
     for (const { worker, port } of this.workers) {
       port.close();

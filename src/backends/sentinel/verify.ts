@@ -129,7 +129,7 @@ function parseRuleFile(f: Emitted): RuleFile {
  * compares byte for byte with the YAML's); otherwise the whole file, which is then analysed on its own. Comments
  * change nothing Kusto.Language reports except line numbers, and a finding's line is the query's own.
  */
-function withoutHeader(text: string): string {
+export function withoutHeader(text: string): string {
   const m = /^(?:\/\/[^\n]*\n)+/.exec(text);
   return m ? text.slice(m[0].length).replace(/\n$/, '') : text;
 }
