@@ -32,6 +32,21 @@ export class GroupTable {
     return this.blocks[g >>> SHIFT]![(g & MASK) * this.width + k];
   }
 
+  /**
+   * Whether group g's first values (its key values) are `keys`: equal as ===, and NaN equal to NaN (a number key is
+   * equal as its text is). The test a TupleIndex asks of the tables that file their groups in it.
+   */
+  hasKeys(g: number, keys: readonly unknown[]): boolean {
+    const block = this.blocks[g >>> SHIFT]!;
+    const at = (g & MASK) * this.width;
+    for (let i = 0; i < keys.length; i++) {
+      const a = block[at + i];
+      const b = keys[i];
+      if (a !== b && !(a !== a && b !== b)) return false;
+    }
+    return true;
+  }
+
   set(g: number, k: number, v: unknown): void {
     this.blocks[g >>> SHIFT]![(g & MASK) * this.width + k] = v;
   }

@@ -236,7 +236,7 @@ export class Aggregation {
    * (tuple-index.ts); the others (multivalue, boolean, NaN or infinite BY values) in a tree of maps, one level per
    * BY field. A tuple always goes the same way, so the two never hold one tuple twice.
    */
-  private readonly index = new TupleIndex<readonly SValue[]>((g, keys) => this.sameKeys(g, keys));
+  private readonly index = new TupleIndex<readonly SValue[]>((g, keys) => this.groups.hasKeys(g, keys));
   private readonly root: Level = { values: new Map() };
   private readonly keys: SValue[];
   private readonly intern: Intern = interner();
@@ -298,13 +298,6 @@ export class Aggregation {
       if (found !== undefined) level = found as Level;
       else map.set(k, (level = { values: new Map() }));
     }
-  }
-
-  /** Whether group g's BY values are these (a tuple of texts and finite numbers: see plainTuple). */
-  private sameKeys(g: Group, keys: readonly SValue[]): boolean {
-    const { groups } = this;
-    for (let i = 0; i < keys.length; i++) if (groups.get(g, i) !== keys[i]) return false;
-    return true;
   }
 
   /** A new group of these key values and empty states. */

@@ -216,7 +216,7 @@ class TstatsTable {
   private readonly reads: ((e: SEvent) => SValue)[];
   private readonly byReads: (((e: SEvent) => SValue) | undefined)[];
   /** The groups by their tuple of by-values (tuple-index.ts): no key text is built per event. */
-  private index = new TupleIndex<readonly SValue[]>((g, keys) => this.sameKeys(g, keys));
+  private index = new TupleIndex<readonly SValue[]>((g, keys) => this.groups.hasKeys(g, keys));
   /** The groups, numbered in the order they first appeared. */
   private groups: GroupTable;
   private readonly keys: SValue[];
@@ -293,20 +293,6 @@ class TstatsTable {
     return g;
   }
 
-  /**
-   * Whether a group holds these by-values. Each position holds one type (text, or the _time bucket's number), and
-   * numbers are equal as their texts are (NaN to NaN, -0 to 0).
-   */
-  private sameKeys(g: GroupId, keys: readonly SValue[]): boolean {
-    const { groups } = this;
-    for (let k = 0; k < keys.length; k++) {
-      const a = groups.get(g, k);
-      const b = keys[k];
-      if (a !== b && !(a !== a && b !== b)) return false;
-    }
-    return true;
-  }
-
   private newGroup(keys: SValue[]): GroupId {
     const { ops, groups } = this;
     const g = groups.add();
@@ -329,7 +315,7 @@ class TstatsTable {
     const groups = this.groups;
     const size = groups.size;
     this.groups = new GroupTable(groups.width);
-    this.index = new TupleIndex<readonly SValue[]>((g, keys) => this.sameKeys(g, keys));
+    this.index = new TupleIndex<readonly SValue[]>((g, keys) => this.groups.hasKeys(g, keys));
     const base = q.by.length;
     // One group's values in the row's field order (by-values, then results), refilled for each row.
     const values = new Array<unknown>(groups.width);
