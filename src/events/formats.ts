@@ -316,15 +316,17 @@ function zeekConn(file: string): LineReader {
   let fields: string[] | undefined;
   let sep = '\t';
   const fieldNames = Object.keys(DATA_SOURCES.network_connection!.fields);
-  const convert = (o: Record<string, unknown>): Row => {
+  // `cut`: the values are TSV cells cut out of the line, to be copied (own-text.ts); JSON.parse's are their own.
+  const convert = (o: Record<string, unknown>, cut: boolean): Row => {
+    const own = (v: string): string => (cut ? ownText(v) : v);
     const e: Row = { device_vendor: 'Zeek', device_product: 'conn.log' };
     for (const [k, v] of Object.entries(o)) {
       const f = ZEEK[k];
       if (!f || !fieldNames.includes(f) || v === '-' || v === '(empty)' || v === '' || v === null) continue;
       // ts is epoch seconds (with microseconds); Zeek's JSON writer can also write ISO 8601 text, read as such.
-      if (f === 'time') e.time = typeof v === 'number' || /^\d+(\.\d+)?$/.test(String(v)) ? Math.round(Number(v) * 1000) : typeof v === 'string' ? ownText(v) : v;
+      if (f === 'time') e.time = typeof v === 'number' || /^\d+(\.\d+)?$/.test(String(v)) ? Math.round(Number(v) * 1000) : typeof v === 'string' ? own(v) : v;
       else if (f.endsWith('_port') || f.startsWith('bytes_')) e[f] = Number(v);
-      else e[f] = typeof v === 'string' ? ownText(v) : v; // a TSV cell cut out of the line (own-text.ts)
+      else e[f] = typeof v === 'string' ? own(v) : v;
     }
     // ICMP "ports" in Zeek are type/code, not ports: canonical ICMP has no destination port.
     if (e.protocol === 'icmp') delete e.dst_port, delete e.src_port;
@@ -349,14 +351,14 @@ function zeekConn(file: string): LineReader {
           } catch (e) {
             throw new EventFormatError(file, n, `not a JSON object: ${(e as Error).message}`);
           }
-          emit(convert(o as Record<string, unknown>), n);
+          emit(convert(o as Record<string, unknown>, false), n);
           return;
         }
         if (!fields) throw new EventFormatError(file, n, 'Zeek TSV needs a #fields header line before the data');
         const cells = line.split(sep);
         // A header naming fewer (or more) fields than a row has shifts or drops columns without a word: refuse it.
         if (cells.length !== fields.length) throw new EventFormatError(file, n, `${cells.length} fields, but the #fields header names ${fields.length} (${fields.join(' ')})`);
-        emit(convert(Object.fromEntries(fields.map((f, i) => [f, cells[i]]))), n);
+        emit(convert(Object.fromEntries(fields.map((f, i) => [f, cells[i]])), true), n);
     },
   };
 }
