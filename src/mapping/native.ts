@@ -55,7 +55,7 @@ export function toNativeConverter(source: string, mapping: BackendMapping, conv:
     if (conv.missing === 'placeholder' && f.missing.length) absent = `${set} = ${constant(def.type === 'int' ? Number(f.missing[0]) : f.missing[0])};`;
     else if (conv.missing === 'empty-string' && (def.type === 'string' || def.type === 'ip')) absent = `${set} = '';`;
     const present = def.type === 'int' ? `typeof v === 'string' ? h.intText(v) : v` : 'v';
-    body.push(`v = ${get}; if (v === undefined || v === null || v === '') { ${absent} } else ${set} = ${present};`);
+    body.push(`v = ${get}; if (h.isMissing(v)) { ${absent} } else ${set} = ${present};`);
   }
   const helpers = { isMissing, hashEntry, intText, time: nativeTime(conv) };
   const convert = new Function('h', 'c', `return function toNative(e, t) { const out = {}; let v; ${body.join(' ')} return out; };`)(helpers, constants) as (e: Row, t?: number) => Row;
