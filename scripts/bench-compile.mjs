@@ -6,7 +6,8 @@
 // seconds (worker threads and, on Linux, the native TypeScript compiler's process included) and peak RSS (worker
 // threads included, the compiler's process not), and checks that the cached, incremental and multi-threaded builds
 // are byte-identical to a build without a cache on one thread (exit 1 if not). BENCH_RULES_N=100,1000 (default) sets
-// the sizes.
+// the sizes. After the cold build it also times Kusto.Language's analysis alone of the build's distinct queries, on
+// as many worker threads as the build gives it: the floor a cold build's wall time cannot go below on this machine.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -58,6 +59,35 @@ function detc(dir, command, ...args) {
   return { seconds, cpu, rss, out: r.stdout };
 }
 
+/**
+ * Kusto.Language alone, in a process of its own: the distinct queries of the `.kql` files in `sentinelDir` (as the
+ * build analyses them: without their header) analysed on the build's worker pool, sized as the build sizes it. Wall
+ * seconds from the pool's start (the workers' load included), CPU seconds of the process, and the counts.
+ */
+function kustoAlone(sentinelDir) {
+  const script = `
+    import { readdirSync, readFileSync } from 'node:fs';
+    import path from 'node:path';
+    const lib = (p) => import(${JSON.stringify(path.join(root, 'lib'))} + '/' + p);
+    const { withoutHeader } = await lib('backends/sentinel/verify.js');
+    const { loadTableSchemas, loadFunctionSchemas } = await lib('kql-check/table-schemas.js');
+    const { analyseInPool } = await lib('kql-check/pool.js');
+    const { threadsFor } = await lib('kql-check/schedule.js');
+    const dir = ${JSON.stringify(sentinelDir)};
+    const queries = [...new Set(readdirSync(dir).filter((f) => f.endsWith('.kql')).sort().map((f) => withoutHeader(readFileSync(path.join(dir, f), 'utf8'))))];
+    const schemas = ${JSON.stringify(path.join(root, 'schemas/kql'))};
+    const tables = loadTableSchemas(schemas), functions = loadFunctionSchemas(schemas);
+    const threads = threadsFor(queries.length);
+    const t0 = performance.now();
+    const problems = analyseInPool(queries, tables, functions, threads).flat().length;
+    const seconds = (performance.now() - t0) / 1000;
+    const u = process.resourceUsage();
+    console.log(JSON.stringify({ queries: queries.length, threads, problems, seconds, cpu: (u.userCPUTime + u.systemCPUTime) / 1e6 }));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`Kusto.Language alone failed:\n${r.stderr.slice(-2000)}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
 /** A hash of every file under `dir` (paths and bytes), to compare two builds' outputs. */
 function treeHash(dir) {
   const h = createHash('sha256');
@@ -99,6 +129,8 @@ for (const n of sizes) {
       console.log(`${String(n).padStart(5)}   ${what}: ${ok ? 'byte-identical' : 'DIFFERENT'}`);
     };
     line('build, cold (empty cache)', detc(dir, 'build', '-q', '--cache', cache, '--out', 'cold'));
+    const k = kustoAlone(path.join(dir, 'cold/sentinel'));
+    console.log(`${String(n).padStart(5)}   ${`Kusto.Language alone (${k.threads} threads)`.padEnd(34)} ${k.seconds.toFixed(2).padStart(9)} ${''.padStart(9)} ${k.cpu.toFixed(1).padStart(7)} ${''.padStart(10)}   ${k.queries} distinct queries, ${k.problems} problems`);
     line('build, warm (same inputs)', detc(dir, 'build', '-q', '--cache', cache, '--out', 'warm'));
     same('warm = cold', 'warm', 'cold');
     const gen = readdirSync(path.join(dir, 'rules/gen')).sort();
