@@ -108,8 +108,12 @@ function swapIn(staging: string, out: string, backup: string, old: Tree, changed
       copyFileSync(path.join(out, p), b); // a file system without hard links
     }
   }
+  // An old entry that is not a folder (a file, a link to a folder) where the new tree has a folder goes first: the new
+  // files cannot be moved under a file, and under a link they would land in the folder it points to, outside `out`.
+  const newDirs = new Set(all.flatMap(parentDirs));
   const moved: string[] = [];
   try {
+    for (const p of oldPaths) if (newDirs.has(p)) unlinkSync(path.join(out, p));
     for (const p of changed) {
       const target = path.join(out, p);
       // A folder of the old tree where the new tree has a file (or the reverse) cannot be renamed over.
@@ -118,7 +122,7 @@ function swapIn(staging: string, out: string, backup: string, old: Tree, changed
       renameSync(path.join(staging, p), target);
       moved.push(p);
     }
-    for (const p of oldPaths) if (!keep.has(p)) unlinkSync(path.join(out, p));
+    for (const p of oldPaths) if (!keep.has(p) && !newDirs.has(p)) unlinkSync(path.join(out, p));
     if (old.dirs.length) removeEmptyDirs(out, old.dirs);
   } catch (e) {
     // Put the old tree back from the backup, touching only what changed (a read-only folder fails on its first
@@ -129,6 +133,8 @@ function swapIn(staging: string, out: string, backup: string, old: Tree, changed
       for (const p of touched) {
         const target = path.join(out, p);
         if (sameFile(target, path.join(backup, p))) continue;
+        // A folder made by this swap where the old tree had a file or a link: it holds nothing but empty folders now.
+        if (newDirs.has(p) && isDir(target)) rmSync(target, { recursive: true });
         mkdirSync(path.dirname(target), { recursive: true });
         renameSync(path.join(backup, p), target);
       }
@@ -138,6 +144,21 @@ function swapIn(staging: string, out: string, backup: string, old: Tree, changed
       /* the first error is the one to report */
     }
     throw e;
+  }
+}
+
+/** The folders `p` lies in, outermost first ('a/b/c.txt': 'a', 'a/b'). */
+function parentDirs(p: string): string[] {
+  const parts = p.split('/');
+  return parts.slice(1).map((_, i) => parts.slice(0, i + 1).join('/'));
+}
+
+/** Whether `p` is a folder itself (not a link to one). */
+function isDir(p: string): boolean {
+  try {
+    return lstatSync(p).isDirectory();
+  } catch {
+    return false;
   }
 }
 
