@@ -8,6 +8,7 @@ import type { Artifact } from '../backends/types.js';
 import { facts } from '../load/diagnostic-facts.js';
 import { DiagnosticError, diagnosticAt } from '../load/diagnostics.js';
 import { displayPath, fsDiagnostic, isFsError } from '../load/file-problems.js';
+import { listTree, type Tree } from './output-tree.js';
 
 export interface WriteOptions {
   /** How long to wait for another build's lock before giving up (default 30 s). */
@@ -171,36 +172,6 @@ function sameFile(a: string, b: string): boolean {
   }
 }
 
-/** A folder's tree: every entry that is not a folder (files and links), its regular files, and its sub-folders. */
-interface Tree {
-  paths: string[];
-  files: Set<string>;
-  dirs: string[];
-}
-
-/** The tree under `dir`, relative paths with '/', in sorted order (folders before their contents). */
-function listTree(dir: string): Tree {
-  const tree: Tree = { paths: [], files: new Set(), dirs: [] };
-  if (!statSync(dir).isDirectory()) {
-    throw Object.assign(new Error(`${dir} is not a folder`), { code: 'ENOTDIR', path: dir });
-  }
-  const walk = (prefix: string) => {
-    const entries = readdirSync(prefix ? path.join(dir, prefix) : dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      const rel = prefix ? `${prefix}/${e.name}` : e.name;
-      if (e.isDirectory()) {
-        tree.dirs.push(rel);
-        walk(rel);
-      } else {
-        tree.paths.push(rel);
-        if (e.isFile()) tree.files.add(rel);
-      }
-    }
-  };
-  walk('');
-  return tree;
-}
-
 /** Removes those of `dirs` (sub-folders of `dir`, parents before children) that are now empty, deepest first. */
 function removeEmptyDirs(dir: string, dirs: string[]): void {
   for (const d of [...dirs].reverse()) {
@@ -294,19 +265,4 @@ function ageMs(p: string): number {
   } catch {
     return 0;
   }
-}
-
-/** Every file under `dir` as path → content (for drift checks and tests). */
-export function readTree(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  if (!existsSync(dir)) return out;
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = path.join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(path.relative(dir, p).split(path.sep).join('/'), readFileSync(p, 'utf8'));
-    }
-  };
-  walk(dir);
-  return out;
 }

@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { readTree, writeOutput } from '../../src/compile/write-output.js';
+import { readTree } from '../../src/compile/output-tree.js';
+import { writeOutput } from '../../src/compile/write-output.js';
 import { DiagnosticError, formatDiagnostic } from '../../src/load/diagnostics.js';
 import { compiledLib } from '../helpers/lib.js';
 
