@@ -88,14 +88,10 @@ function compilePrepared(project: Project, rulesDir: string, release: Release): 
     // The outcome is what running the verifiers one after the other in target order gives: the first failure in
     // that order is the one thrown.
     const verified = outcomes.map((o) => {
-      let done = o;
-      if ('result' in o && isPending(o.result)) {
-        const pending = o.result;
-        started.delete(pending);
-        done = attempt(() => pending.finish());
-      }
-      if ('error' in done) throw done.error;
-      return done.result as VerifyResult;
+      if ('error' in o) throw o.error;
+      if (!isPending(o.result)) return o.result;
+      started.delete(o.result);
+      return o.result.finish();
     });
     files.push({ path: 'REPORT.md', content: renderReport(rules, notes) });
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

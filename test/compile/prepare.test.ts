@@ -7,6 +7,7 @@ import { kustoLoaded, loadKusto } from '../../src/kql-check/kusto.js';
 import { standbySize } from '../../src/kql-check/pool.js';
 import { loadProject } from '../../src/project.js';
 import type { Target } from '../../src/targets/target.js';
+import { nextTurn } from '../helpers/next-turn.js';
 
 // What a target's `prepare` starts before the rules are loaded (Sentinel: Kusto.Language workers) is released once
 // the build no longer wants it: right after the target's own verifier ran (which took it or will not), or as soon as
@@ -65,7 +66,7 @@ describe("a target's prepare", () => {
 });
 
 describe("Sentinel's spare Kusto.Language worker", () => {
-  it('is neither started nor left running when this thread has Kusto.Language loaded (detc test and build in one process)', () => {
+  it('is neither started nor left running when this thread has Kusto.Language loaded (detc test and build in one process)', async () => {
     const d = mkdtempSync(path.join(os.tmpdir(), 'detc-spare-'));
     try {
       mkdirSync(path.join(d, 'rules/network'), { recursive: true });
@@ -89,6 +90,7 @@ describe("Sentinel's spare Kusto.Language worker", () => {
       const project = { ...base, targets: [sentinel, { ...sentinel, target: probe }] };
       const build = () => compileAll(project, path.join(d, 'rules')).verified[0]!;
       build();
+      await nextTurn();
       // A rebuild after one rule's query changed (the result cache has entries, some queries miss it).
       writeFileSync(file, readFileSync(file, 'utf8').replace(/(host_threshold:\n    type: int\n    value: )\d+\n/, '$1121\n'));
       const rebuilt = build();

@@ -73,6 +73,26 @@ describe('a verifier started as soon as its target compiled', () => {
     expect(build({ lateFails: true }).outcome).toBe('late verify');
   });
 
+  it('is stopped when an earlier target\'s verifier failed, whose failure is the one thrown', () => {
+    const events: string[] = [];
+    const base = loadProject(ROOT, { noCache: true });
+    const setup = base.targets[0]!;
+    const stub = (name: string, verify: Target['verify']): Target => ({
+      ...setup.target,
+      name,
+      backend: { name, compile: () => (events.push(`${name}.compile`), { files: [], notes: [] }) },
+      prepare: undefined,
+      verify,
+    });
+    const first = stub('first', () => {
+      events.push('first.verify');
+      throw new Error('first verify');
+    });
+    const second = stub('second', () => (events.push('second.start'), { finish: () => (events.push('second.finish'), { count: 0, what: 'x', by: 'x' }), cancel: () => events.push('second.cancel') }));
+    expect(() => compileAll({ ...base, targets: [first, second].map((target) => ({ ...setup, target })) }, RULES)).toThrow('first verify');
+    expect(events).toEqual(['first.compile', 'first.verify', 'second.compile', 'second.start', 'second.cancel']);
+  });
+
   it('is stopped when a later target fails to compile', () => {
     expect(build({ lateCompileFails: true })).toEqual({
       events: ['early.compile', 'early.start(early/x.txt)', 'late.compile', 'early.cancel'],
