@@ -80,7 +80,7 @@ export interface VerifyResult {
   note?: string;
 }
 
-/** A verification under way (a target's startVerify): `finish` waits for it and returns or throws as `verify` would. */
+/** A verification under way on other threads (what a target's `verify` may return): `finish` waits for it, then returns what it checked or throws its findings. */
 export interface PendingVerify {
   finish(): VerifyResult;
   /** Stops it without a result (the build failed before it was needed). */

@@ -5,7 +5,8 @@ import { parseArgs } from 'node:util';
 import { bumped, compareVersions, compileAtRef, filesOfRule } from '../compile/base-ref.js';
 import { compileAll, verifiedLine, type BuildResult } from '../compile/compile.js';
 import { YamlSource } from '../load/yaml-source.js';
-import { readTree, writeOutput } from '../compile/write-output.js';
+import { outputDrift } from '../compile/drift.js';
+import { writeOutput } from '../compile/write-output.js';
 import { loadProject, nativeFormats, runOptions, type Project } from '../project.js';
 import { runners } from '../targets/index.js';
 import { loadFixtures } from '../verify/load-fixtures.js';
@@ -83,13 +84,7 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
   if (build) {
     for (const v of build.verified) if (v.note) io.err(`detc: note: ${v.note}`);
     problems.push(...fromDiagnostics(build.diagnostics));
-    const committed = readTree(project.outDir);
-    const fresh = new Map(build.files.map((f) => [f.path, f.content]));
-    const stale = [
-      ...[...fresh.keys()].filter((p) => committed.has(p) && committed.get(p) !== fresh.get(p)).map((p) => ({ path: p, why: 'stale: differs from what the rules compile to' })),
-      ...[...fresh.keys()].filter((p) => !committed.has(p)).map((p) => ({ path: p, why: 'missing: the rules compile to it but it is not committed' })),
-      ...[...committed.keys()].filter((p) => !fresh.has(p)).map((p) => ({ path: p, why: 'extra: no rule compiles to it' })),
-    ];
+    const stale = outputDrift(project.outDir, build.files);
     drift = stale.length;
     problems.push(...fromDrift(outName, stale));
 

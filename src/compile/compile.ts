@@ -27,8 +27,14 @@ export function compileAll(project: Project, rulesDir = project.rulesDir): Build
   const { cwd } = project;
   // Verifiers that start slowly start now, alongside the loading and compiling below.
   const rules = findRuleFiles(rulesDir, [], cwd).length;
-  const prepared = project.targets.map(({ target }) => target.prepare?.({ rules, cacheDir: project.cacheDir, workers: project.workers }));
-  const release = () => prepared.splice(0).forEach((r) => r?.());
+  const prepared = new Map(project.targets.map(({ target }) => [target, target.prepare?.({ rules, cacheDir: project.cacheDir, workers: project.workers })]));
+  const release: Release = (only) => {
+    for (const [target, r] of prepared) {
+      if (only !== undefined && target !== only) continue;
+      prepared.delete(target);
+      r?.();
+    }
+  };
   try {
     return compilePrepared(project, rulesDir, release);
   } finally {
@@ -36,14 +42,17 @@ export function compileAll(project: Project, rulesDir = project.rulesDir): Build
   }
 }
 
-/** `unchanged` is called when every rule was taken from the cache: what `prepare` started is most likely unwanted. */
-function compilePrepared(project: Project, rulesDir: string, unchanged: () => void): BuildResult {
+/** Releases what `prepare` started for one target, or for all of them without one; each at most once. */
+type Release = (only?: Target) => void;
+
+function compilePrepared(project: Project, rulesDir: string, release: Release): BuildResult {
   const { cwd } = project;
   const loaded = loadRules(rulesDir, cwd, { defaultSeverity: project.defaultSeverity }, project.cacheDir);
-  // Released now rather than when the verifier finds nothing to do: a thread loading Kusto.Language alongside slows
-  // this one (measured: a tenth of a no-op rebuild's wall time on 2 cores). A query can still have changed (a
-  // template, a mapping): the verifier then starts what it needs, as without `prepare`.
-  if (loaded.reused === loaded.rules.length) unchanged();
+  // Every rule came unchanged from the cache: what `prepare` started is most likely unwanted, and is released now
+  // rather than after the verifier: a thread loading Kusto.Language alongside slows this one (measured: a tenth of a
+  // no-op rebuild's wall time on 2 cores). A query can still have changed (a template, a mapping): the verifier then
+  // starts what it needs, as without `prepare`.
+  if (loaded.reused === loaded.rules.length) release();
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new DiagnosticError(loaded.diagnostics);
   const rules = [...loaded.rules].sort((a, b) => a.slug.localeCompare(b.slug));
@@ -55,43 +64,53 @@ function compilePrepared(project: Project, rulesDir: string, unchanged: () => vo
   const notes: BackendNote[] = [];
   const templatesDir = path.relative(cwd, project.templatesDir).split(path.sep).join('/');
   const context = (): VerifyContext => ({ rules, files: [...files], cwd, templatesDir, schemasDir: project.schemasDir, cacheDir: project.cacheDir, workers: project.workers });
-  // A verifier that can work on other threads starts as soon as its target's files exist (startVerify), so that the
-  // Kusto.Language analyses run while this thread compiles the other targets and runs their verifiers.
-  const started = new Map<Target, PendingVerify>();
+  // Each verifier runs as soon as its target's files exist; one that works on other threads (the Kusto.Language
+  // analyses) comes back started, and runs while this thread compiles and verifies the later targets.
+  const outcomes: Outcome<VerifyResult | PendingVerify>[] = [];
+  const started = new Set<PendingVerify>();
   try {
     for (const setup of project.targets) {
-      const result = setup.target.backend.compile(rules, {
+      const { target } = setup;
+      const result = target.backend.compile(rules, {
         templateDir: setup.templateDir, fallbackTemplateDir: setup.fallbackTemplateDir, mapping: setup.mapping, settings: setup.settings, cacheDir: project.cacheDir,
       });
-      files.push(...result.files.map((f) => ({ ...f, target: setup.target.name })));
+      files.push(...result.files.map((f) => ({ ...f, target: target.name })));
       notes.push(...result.notes);
-      if (setup.target.startVerify) started.set(setup.target, setup.target.startVerify(context()));
+      if (target.verify) {
+        const o = attempt(() => target.verify!(context()));
+        if ('result' in o && isPending(o.result)) started.add(o.result);
+        outcomes.push(o);
+      }
+      // The verifier has taken what `prepare` started for it, or will not: a worker left loading would only slow
+      // this thread (Sentinel: every query in the result cache, or Kusto.Language loaded here already).
+      release(target);
     }
-    // The others run now, then the started ones are finished; the outcome is what running them in target order
-    // gives: the first failure in that order is the one thrown.
-    const verifiers = project.targets.flatMap(({ target }) => (target.verify || started.has(target) ? [target] : []));
-    const ctx = context();
-    const outcomes = new Map(verifiers.filter((t) => !started.has(t)).map((t) => [t, attempt(() => t.verify!(ctx))]));
-    for (const [t, p] of started) {
-      started.delete(t);
-      outcomes.set(t, attempt(() => p.finish()));
-    }
-    const verified = verifiers.map((t) => {
-      const o = outcomes.get(t)!;
+    // The outcome is what running the verifiers one after the other in target order gives: the first failure in
+    // that order is the one thrown.
+    const verified = outcomes.map((o) => {
       if ('error' in o) throw o.error;
-      return o.result;
+      if (!isPending(o.result)) return o.result;
+      started.delete(o.result);
+      return o.result.finish();
     });
     files.push({ path: 'REPORT.md', content: renderReport(rules, notes) });
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return { rules, files, notes, diagnostics: loaded.diagnostics, verified, reused: loaded.reused };
   } finally {
-    // Started and not finished: a later target failed to compile.
-    for (const p of started.values()) p.cancel();
+    // Started and not finished: a later target failed to compile, or an earlier one's verifier failed.
+    for (const p of started) p.cancel();
   }
 }
 
+/** Whether a verifier came back started (its work under way on other threads) rather than done. */
+function isPending(r: VerifyResult | PendingVerify): r is PendingVerify {
+  return 'finish' in r;
+}
+
+type Outcome<T> = { result: T } | { error: unknown };
+
 /** What running `f` gave: its result or what it threw. */
-function attempt<T>(f: () => T): { result: T } | { error: unknown } {
+function attempt<T>(f: () => T): Outcome<T> {
   try {
     return { result: f() };
   } catch (error) {

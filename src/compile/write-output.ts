@@ -8,6 +8,7 @@ import type { Artifact } from '../backends/types.js';
 import { facts } from '../load/diagnostic-facts.js';
 import { DiagnosticError, diagnosticAt } from '../load/diagnostics.js';
 import { displayPath, fsDiagnostic, isFsError } from '../load/file-problems.js';
+import { listTree, type Tree } from './output-tree.js';
 
 export interface WriteOptions {
   /** How long to wait for another build's lock before giving up (default 30 s). */
@@ -108,8 +109,12 @@ function swapIn(staging: string, out: string, backup: string, old: Tree, changed
       copyFileSync(path.join(out, p), b); // a file system without hard links
     }
   }
+  // An old entry that is not a folder (a file, a link to a folder) where the new tree has a folder goes first: the new
+  // files cannot be moved under a file, and under a link they would land in the folder it points to, outside `out`.
+  const newDirs = new Set(all.flatMap(parentDirs));
   const moved: string[] = [];
   try {
+    for (const p of oldPaths) if (newDirs.has(p)) unlinkSync(path.join(out, p));
     for (const p of changed) {
       const target = path.join(out, p);
       // A folder of the old tree where the new tree has a file (or the reverse) cannot be renamed over.
@@ -118,7 +123,7 @@ function swapIn(staging: string, out: string, backup: string, old: Tree, changed
       renameSync(path.join(staging, p), target);
       moved.push(p);
     }
-    for (const p of oldPaths) if (!keep.has(p)) unlinkSync(path.join(out, p));
+    for (const p of oldPaths) if (!keep.has(p) && !newDirs.has(p)) unlinkSync(path.join(out, p));
     if (old.dirs.length) removeEmptyDirs(out, old.dirs);
   } catch (e) {
     // Put the old tree back from the backup, touching only what changed (a read-only folder fails on its first
@@ -129,6 +134,8 @@ function swapIn(staging: string, out: string, backup: string, old: Tree, changed
       for (const p of touched) {
         const target = path.join(out, p);
         if (sameFile(target, path.join(backup, p))) continue;
+        // A folder made by this swap where the old tree had a file or a link: it holds nothing but empty folders now.
+        if (newDirs.has(p) && isDir(target)) rmSync(target, { recursive: true });
         mkdirSync(path.dirname(target), { recursive: true });
         renameSync(path.join(backup, p), target);
       }
@@ -141,6 +148,21 @@ function swapIn(staging: string, out: string, backup: string, old: Tree, changed
   }
 }
 
+/** The folders `p` lies in, outermost first ('a/b/c.txt': 'a', 'a/b'). */
+function parentDirs(p: string): string[] {
+  const parts = p.split('/');
+  return parts.slice(1).map((_, i) => parts.slice(0, i + 1).join('/'));
+}
+
+/** Whether `p` is a folder itself (not a link to one). */
+function isDir(p: string): boolean {
+  try {
+    return lstatSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 function sameFile(a: string, b: string): boolean {
   try {
     const [x, y] = [lstatSync(a), lstatSync(b)];
@@ -148,36 +170,6 @@ function sameFile(a: string, b: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** A folder's tree: every entry that is not a folder (files and links), its regular files, and its sub-folders. */
-interface Tree {
-  paths: string[];
-  files: Set<string>;
-  dirs: string[];
-}
-
-/** The tree under `dir`, relative paths with '/', in sorted order (folders before their contents). */
-function listTree(dir: string): Tree {
-  const tree: Tree = { paths: [], files: new Set(), dirs: [] };
-  if (!statSync(dir).isDirectory()) {
-    throw Object.assign(new Error(`${dir} is not a folder`), { code: 'ENOTDIR', path: dir });
-  }
-  const walk = (prefix: string) => {
-    const entries = readdirSync(prefix ? path.join(dir, prefix) : dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      const rel = prefix ? `${prefix}/${e.name}` : e.name;
-      if (e.isDirectory()) {
-        tree.dirs.push(rel);
-        walk(rel);
-      } else {
-        tree.paths.push(rel);
-        if (e.isFile()) tree.files.add(rel);
-      }
-    }
-  };
-  walk('');
-  return tree;
 }
 
 /** Removes those of `dirs` (sub-folders of `dir`, parents before children) that are now empty, deepest first. */
@@ -273,19 +265,4 @@ function ageMs(p: string): number {
   } catch {
     return 0;
   }
-}
-
-/** Every file under `dir` as path → content (for drift checks and tests). */
-export function readTree(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  if (!existsSync(dir)) return out;
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = path.join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(path.relative(dir, p).split(path.sep).join('/'), readFileSync(p, 'utf8'));
-    }
-  };
-  walk(dir);
-  return out;
 }

@@ -5,7 +5,6 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { ContentCache } from '../util/content-cache.js';
 import type { KqlProblem } from './check-kql.js';
-import { releaseStandby } from './pool.js';
 import type { FunctionSchema, TableSchema } from './table-schemas.js';
 
 /** The Kusto.Language package version: a new parser may judge a query differently. */
@@ -75,12 +74,7 @@ export function cachedChecker(make: MakeChecker, tables: TableSchema[], function
     const missed = out.flatMap((p, i) => (p ? [] : [i]));
     stats.hits += queries.length - missed.length;
     stats.misses += missed.length;
-    if (!missed.length) {
-      // Every answer is cached (a rebuild that changed no query): the workers started ahead of the build
-      // (schedule.ts prestartFor) are not wanted, and stop now rather than load Kusto.Language to the build's end.
-      if (background) releaseStandby();
-      return { wait: () => out as KqlProblem[][], cancel: () => undefined };
-    }
+    if (!missed.length) return { wait: () => out as KqlProblem[][], cancel: () => undefined };
     checker ??= make(missed.length);
     const work = missed.map((i) => queries[i]!);
     const c = checker;

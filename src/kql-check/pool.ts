@@ -147,12 +147,6 @@ export function standbySize(): number {
   return standby?.size ?? 0;
 }
 
-/** Closes the pool started ahead of its work, if any: the analysis it was started for found nothing to analyse. */
-export function releaseStandby(): void {
-  standby?.close();
-  standby = undefined;
-}
-
 /**
  * Starts the analysis of each query by `workers` threads (at most one per query): the prestarted pool when it has
  * that many, else a new one. Returns `wait`, which gives the problems of each query in order, and `cancel`, which

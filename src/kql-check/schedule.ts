@@ -42,7 +42,7 @@ export function batchChecker(tables: TableSchema[], functions: FunctionSchema[],
   if (threads <= 1) {
     let local: KqlChecker | undefined;
     const check = (q: string) => (local ??= new KqlChecker(tables, functions)).check(q);
-    if (workers !== undefined || kustoLoaded()) return { check };
+    if (smallBatchHere(workers)) return { check };
     return { check, startAll: (queries) => startInPool(queries, tables, functions, 1) };
   }
   return {
@@ -53,18 +53,29 @@ export function batchChecker(tables: TableSchema[], functions: FunctionSchema[],
 }
 
 /**
+ * Whether a batch too small for several threads is analysed on this thread rather than on one worker: when one thread
+ * was asked for (`--workers 1`; more: sized by the work), or when this thread has Kusto.Language loaded already (a
+ * `detc test` or `check` in the same process, a test running the CLI in process), so that a worker would load it
+ * again for nothing.
+ */
+function smallBatchHere(workers: number | undefined): boolean {
+  return workers !== undefined || kustoLoaded();
+}
+
+/**
  * Starts, ahead of a build's analysis, the worker pool it will most likely want, so that the workers load
  * Kusto.Language while the build's own thread loads and compiles the rules. When the result cache in `cacheDir` holds
  * nothing yet (a first build, a fresh CI machine, --no-cache), a pool sized for `rules` rules. When it has entries
  * (a rebuild), one worker, speculatively: a rebuild after a rule's query changed sends its few misses to one worker
  * (batchChecker), which would otherwise start loading only once the Sentinel files exist and keep the build waiting
- * about a second at its end; a rebuild that changed no rule closes it once the rules are loaded (compile.ts), one
- * whose queries are all in the cache when the Sentinel files exist (releaseStandby). Nothing is started when threads
- * were asked for (`--workers`): one keeps the analysis on the build's own thread, more are sized by the work, not
- * known yet. Returns what closes the pool if the analysis did not take it, or undefined when it started none.
+ * about a second at its end; the build closes it when the Sentinel verifier did not take it (every query in the
+ * cache; compile.ts), or once the rules are loaded when no rule changed. None is started where batchChecker keeps
+ * such a batch on this thread (smallBatchHere), and no pool when threads were asked for (`--workers`, then sized by
+ * the work, not known yet). Returns what closes the pool if the analysis did not take it, or undefined when it
+ * started none.
  */
 export function prestartFor(rules: number, cacheDir: string | undefined, workers?: number): (() => void) | undefined {
-  if (cacheDir !== undefined && hasEntries(path.join(cacheDir, KQL_CACHE_KIND))) return workers === undefined ? prestartPool(1) : undefined;
+  if (cacheDir !== undefined && hasEntries(path.join(cacheDir, KQL_CACHE_KIND))) return smallBatchHere(workers) ? undefined : prestartPool(1);
   // Each rule has at least one query (most have more: variants, nothing else in common), so this is a floor.
   const threads = threadsFor(rules, workers);
   return threads > 1 ? prestartPool(threads) : undefined;

@@ -1,7 +1,7 @@
 import { sentinelBackend } from '../backends/sentinel/index.js';
 import { sentinelLimits } from '../backends/sentinel/limits.js';
 import { sentinelQueryPeriodSeconds } from '../backends/sentinel/schedule.js';
-import { startKqlVerify, verifyKql } from '../backends/sentinel/verify.js';
+import { startKqlVerify } from '../backends/sentinel/verify.js';
 import { kqlEngine } from '../engines/kql/index.js';
 import { prestartFor } from '../kql-check/schedule.js';
 import type { Target } from './target.js';
@@ -13,8 +13,7 @@ export const sentinel: Target = {
   backend: sentinelBackend,
   engine: kqlEngine,
   limits: (rule) => ({ errors: sentinelLimits(rule), drops: [] }),
-  verify: verifyKql,
-  startVerify: startKqlVerify,
+  verify: startKqlVerify,
   prepare: ({ rules, cacheDir, workers }) => prestartFor(rules, cacheDir, workers),
   // Log Analytics: ISO 8601 times; string columns are never null, so a missing value is "".
   native: { time: 'iso', missing: 'empty-string' },

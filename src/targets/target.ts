@@ -21,19 +21,19 @@ export interface Target extends RunTarget {
   backend: Backend;
   /** The interpreter of the emitted files; a target without one is compiled but not run. */
   engine?: Engine;
-  /** Checks the emitted text (Kusto.Language for KQL); throws DiagnosticError with the rule's file:line on a problem. */
-  verify?(ctx: VerifyContext): VerifyResult;
   /**
-   * `verify` started as soon as the target's own files exist, its slow part on other threads (Sentinel: the
-   * Kusto.Language analyses), so that it runs while the build compiles the other targets and runs their verifiers.
-   * The build finishes it in the target's place: the outcome is the same as `verify`'s. Optional.
+   * Checks the emitted text (Kusto.Language for KQL); called as soon as the target's own files exist, with the files
+   * of the targets compiled so far. Returns what it checked, or throws DiagnosticError with the rule's file:line on a
+   * problem. A check with a slow part it can run on other threads (Sentinel: the Kusto.Language analyses) returns a
+   * PendingVerify instead, started, so that it runs while the build compiles and verifies the later targets; the
+   * build finishes it after them. Either way the first failure in target order is the one reported. Optional.
    */
-  startVerify?(ctx: VerifyContext): PendingVerify;
+  verify?(ctx: VerifyContext): VerifyResult | PendingVerify;
   /**
    * Starts, before the rules are loaded, what `verify` will need and takes long to start (Sentinel: the
-   * Kusto.Language worker threads), so that it loads alongside the build. Returns what releases it if `verify` did
-   * not take it (the build failed before, or needed less; called as soon as every rule came unchanged from the cache),
-   * or undefined when it started nothing.
+   * Kusto.Language worker threads), so that it loads alongside the build. Returns what releases it, or undefined when
+   * it started nothing. The build releases it right after the target's `verify` ran (by then `verify` took it or will
+   * not want it), sooner when every rule came unchanged from the cache, and at the latest when the build fails.
    */
   prepare?(ctx: PrepareContext): (() => void) | undefined;
   /** The layout of the target's own event exports (`--format <name>`), if users export events from it. */

@@ -4,7 +4,7 @@ import { compileAll } from '../../src/compile/compile.js';
 import { loadProject } from '../../src/project.js';
 import type { Target } from '../../src/targets/target.js';
 
-// A verifier started early (startVerify: Sentinel's Kusto.Language analyses on worker threads) runs while the build
+// A verifier that comes back started (Sentinel's Kusto.Language analyses on worker threads) runs while the build
 // compiles the later targets and runs their verifiers; the outcome must be what running them in target order gives.
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -27,11 +27,10 @@ function build(opts: { earlyFails?: boolean; lateFails?: boolean; lateCompileFai
       },
     },
     verify: undefined,
-    startVerify: undefined,
   });
   const early: Target = {
     ...stub('early'),
-    startVerify: (ctx) => {
+    verify: (ctx) => {
       events.push(`early.start(${ctx.files.map((f) => f.path).join(',')})`);
       return {
         finish: () => {
@@ -72,6 +71,26 @@ describe('a verifier started as soon as its target compiled', () => {
   it('fails the build with the first failure in target order, whichever finished first', () => {
     expect(build({ earlyFails: true, lateFails: true }).outcome).toBe('early verify');
     expect(build({ lateFails: true }).outcome).toBe('late verify');
+  });
+
+  it('is stopped when an earlier target\'s verifier failed, whose failure is the one thrown', () => {
+    const events: string[] = [];
+    const base = loadProject(ROOT, { noCache: true });
+    const setup = base.targets[0]!;
+    const stub = (name: string, verify: Target['verify']): Target => ({
+      ...setup.target,
+      name,
+      backend: { name, compile: () => (events.push(`${name}.compile`), { files: [], notes: [] }) },
+      prepare: undefined,
+      verify,
+    });
+    const first = stub('first', () => {
+      events.push('first.verify');
+      throw new Error('first verify');
+    });
+    const second = stub('second', () => (events.push('second.start'), { finish: () => (events.push('second.finish'), { count: 0, what: 'x', by: 'x' }), cancel: () => events.push('second.cancel') }));
+    expect(() => compileAll({ ...base, targets: [first, second].map((target) => ({ ...setup, target })) }, RULES)).toThrow('first verify');
+    expect(events).toEqual(['first.compile', 'first.verify', 'second.compile', 'second.start', 'second.cancel']);
   });
 
   it('is stopped when a later target fails to compile', () => {

@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { readTree, writeOutput } from '../../src/compile/write-output.js';
+import { readTree } from '../../src/compile/output-tree.js';
+import { writeOutput } from '../../src/compile/write-output.js';
 import { DiagnosticError, formatDiagnostic } from '../../src/load/diagnostics.js';
 import { compiledLib } from '../helpers/lib.js';
 
@@ -202,6 +203,51 @@ describe('writeOutput rewrites only the files whose bytes change (issue 12, item
       expect(existsSync(path.join(out, 'b'))).toBe(false);
     } finally {
       rmSync(path.dirname(out), { recursive: true, force: true });
+    }
+  });
+});
+
+describe('writeOutput over entries of dist-rules/ that are not its own files or folders', () => {
+  const setup = () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'detc-write-links-'));
+    const out = path.join(root, 'dist');
+    const elsewhere = path.join(root, 'elsewhere');
+    mkdirSync(elsewhere);
+    writeFileSync(path.join(elsewhere, 'g.txt'), 'not detc output\n');
+    writeOutput(out, [{ path: 'a/f.txt', content: 'f\n' }]);
+    // A folder of the output that is a link to another folder, and a file where the new tree has a folder.
+    realFs.symlinkSync(elsewhere, path.join(out, 'b'));
+    writeFileSync(path.join(out, 'c'), 'a file\n');
+    return { root, out, elsewhere };
+  };
+  const next = [{ path: 'a/f.txt', content: 'f\n' }, { path: 'b/g.txt', content: 'g\n' }, { path: 'b/h.txt', content: 'h\n' }, { path: 'c/d.txt', content: 'd\n' }];
+
+  it('replaces a linked folder by a folder of its own and writes nothing through the link', () => {
+    const { root, out, elsewhere } = setup();
+    try {
+      writeOutput(out, next);
+      // Before: the new files were renamed into the linked folder (replacing g.txt there), then the link was removed.
+      expect(readdirSync(elsewhere)).toEqual(['g.txt']);
+      expect(realFs.readFileSync(path.join(elsewhere, 'g.txt'), 'utf8')).toBe('not detc output\n');
+      expect(realFs.lstatSync(path.join(out, 'b')).isDirectory()).toBe(true);
+      expect(readTree(out)).toEqual(new Map(next.map((f) => [f.path, f.content])));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('puts the link and the file back when the build fails after moving them aside', () => {
+    const { root, out, elsewhere } = setup();
+    hooks.failRename = (to) => (to.endsWith(`${path.sep}h.txt`) ? Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC', path: to }) : undefined);
+    try {
+      expect(() => writeOutput(out, next)).toThrow(DiagnosticError);
+      expect(realFs.readlinkSync(path.join(out, 'b'))).toBe(elsewhere);
+      expect(realFs.readFileSync(path.join(out, 'c'), 'utf8')).toBe('a file\n');
+      expect(readdirSync(elsewhere)).toEqual(['g.txt']);
+      expect(readdirSync(out).sort()).toEqual(['a', 'b', 'c']);
+    } finally {
+      hooks.failRename = undefined;
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });

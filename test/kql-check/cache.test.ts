@@ -4,7 +4,6 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cachedChecker, type KqlCheck } from '../../src/kql-check/cache.js';
 import type { KqlProblem } from '../../src/kql-check/check-kql.js';
-import { prestartPool, releaseStandby, standbySize } from '../../src/kql-check/pool.js';
 import type { TableSchema } from '../../src/kql-check/table-schemas.js';
 
 const dirs: string[] = [];
@@ -40,27 +39,6 @@ describe('the Kusto.Language result cache', () => {
     expect(warm.check('T | where B == 1')).toEqual([problem]);
     expect(warm.check('T | where A == 1')).toEqual([]);
     expect(stats).toEqual({ hits: 2, misses: 0 });
-  });
-
-  it('closes the workers started ahead of the build when every query is answered from the cache', () => {
-    const dir = tmp();
-    const a = analyser();
-    cachedChecker(a.make, T, [], dir).checkAll(['T | where A == 1', 'T | where B == 1']);
-    // Started in the background and all answered: the standby worker is not wanted.
-    const release = prestartPool(1);
-    const pending = cachedChecker(noAnalysis, T, [], dir).startAll(['T | where B == 1', 'T | where A == 1']);
-    expect(standbySize()).toBe(0);
-    expect(pending.wait()).toEqual([[problem], []]);
-    release();
-    // A miss keeps it for the analysis that takes it (here a stand-in analyser, which does not).
-    prestartPool(1);
-    cachedChecker(a.make, T, [], dir).startAll(['T | where A == 2']).wait();
-    expect(standbySize()).toBe(1);
-    // An answer wanted at once on this thread (checkAll) says nothing about the build's analysis to come.
-    cachedChecker(noAnalysis, T, [], dir).checkAll(['T | where A == 1']);
-    expect(standbySize()).toBe(1);
-    releaseStandby();
-    expect(standbySize()).toBe(0);
   });
 
   it('keys on the schemas: another column list is another entry', () => {

@@ -18,14 +18,8 @@ import type { KqlProblem } from '../../kql-check/check-kql.js';
  * YAML or JSON shows up here too). Each distinct query text is analysed by Kusto.Language once: a file whose query
  * is byte-identical to one already analysed (the ARM's to the YAML's; the .kql's once its `//` header lines are
  * set aside) takes that result. Results come from the content-addressed cache when it has them (kql-check/cache.ts).
- */
-export function verifyKql(ctx: VerifyContext): VerifyResult {
-  return startKqlVerify(ctx).finish();
-}
-
-/**
- * verifyKql in two steps: the files are read back, the cache looked up and the analyses started (on worker threads
- * when there are many) now; `finish` waits for them and reports.
+ * In two steps: the files are read back, the cache looked up and the analyses started (on worker threads when there
+ * are many) now; `finish` waits for them and reports.
  */
 export function startKqlVerify(ctx: VerifyContext): PendingVerify {
   const { rules, files, schemasDir } = ctx;
@@ -51,7 +45,7 @@ export function startKqlVerify(ctx: VerifyContext): PendingVerify {
   return { finish: () => report(ctx, perRule, new Map(pending.wait().map((p, i) => [distinct[i]!, p])), stats.analysed!, clean), cancel: () => pending.cancel() };
 }
 
-/** The findings of the analyses and deployability checks, as verifyKql reports them. */
+/** The findings of the analyses and deployability checks, thrown as one DiagnosticError, or what was checked. */
 function report(ctx: VerifyContext, perRule: RuleFiles[], analysed: Map<string, KqlProblem[]>, fresh: Set<string>, clean: CleanFiles): VerifyResult {
   const { schemasDir, templatesDir } = ctx;
   const diags: Diagnostic[] = [];
