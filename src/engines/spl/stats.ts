@@ -1,5 +1,5 @@
 import { assertNever } from '../../util/assert-never.js';
-import { fieldReader } from './field-access.js';
+import { fieldReader, writeField } from './field-access.js';
 import { interner } from '../../util/interner.js';
 import { GroupTable } from './group-table.js';
 import { TupleIndex, hashTuple } from './tuple-index.js';
@@ -346,40 +346,23 @@ export class Aggregation {
     return into;
   }
 
-  /** A stats output row: the BY fields, then the aggregates. */
-  row(g: Group): SEvent {
-    const out: SEvent = {};
-    for (let i = 0; i < this.by.length; i++) out[this.by[i]!] = this.groups.get(g, i) as SValue;
-    return this.results(g, out);
-  }
-
   /**
-   * `row`, generated once with the field names written in (each write a site of its own, not a lookup by a name
-   * held in a variable); with `only`, the row of just those of its fields (what a filter reads: see filterEarly in
-   * plan.ts), its values as in the whole row.
+   * A stats output row (the BY fields, then the aggregates; null results left out), made by code generated once with
+   * the field names written in (field-access.ts); with `only`, the row of just those of its fields (what a filter
+   * reads: see filterEarly in plan.ts), its values as in the whole row.
    */
   rowMaker(only?: ReadonlySet<string>): (g: Group) => SEvent {
-    const names = [...this.by, ...this.outputs.map((o) => o.as)];
-    if (names.includes('__proto__')) {
-      if (!only) return (g) => this.row(g);
-      return (g) => {
-        const row = this.row(g);
-        const out: SEvent = {};
-        for (const f in row) if (only.has(f)) out[f] = row[f];
-        return out;
-      };
-    }
     const kept = (name: string) => !only || only.has(name);
     const base = this.by.length;
     const body: string[] = [];
     this.by.forEach((name, i) => {
-      if (kept(name)) body.push(`out[${JSON.stringify(name)}] = t.get(g, ${i});`);
+      if (kept(name)) body.push(`${writeField('out', name, `t.get(g, ${i})`)};`);
     });
     const results: ((state: unknown) => SValue)[] = [];
     for (const o of this.outputs) {
       if (!kept(o.as)) continue;
       const k = results.push((state) => result(o.fn, state)) - 1;
-      body.push(`v = r[${k}](t.get(g, ${base + o.slot})); if (v !== null) out[${JSON.stringify(o.as)}] = v;`);
+      body.push(`v = r[${k}](t.get(g, ${base + o.slot})); if (v !== null) ${writeField('out', o.as, 'v')};`);
     }
     return new Function('t', 'r', `return function row(g) { const out = {}; let v; ${body.join(' ')} return out; };`)(this.groups, results) as (g: Group) => SEvent;
   }
