@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fieldReader, fieldWriter } from '../../src/engines/spl/field-access.js';
 import { runPipeline } from '../../src/engines/spl/pipeline.js';
+import { rowOfValues } from '../../src/engines/spl/row-shape.js';
 import type { SEvent } from '../../src/engines/spl/values.js';
 
 // Every command reads and writes a field by one policy (field-access.ts): a field is an own property of the row.
@@ -57,5 +58,12 @@ describe('SPL fields named __proto__ are data', () => {
     expect(fieldReader('__proto__')(row)).toEqual(['a']);
     fieldWriter('x')(row, 'y');
     expect(fieldReader('x')(row)).toBe('y');
+  });
+
+  it('a row made from values (tstats) holds it as its own field', () => {
+    const row = rowOfValues(['__proto__', 'n'])([['a', 'b'], 1]);
+    expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
+    expect(own(row)).toEqual(['a', 'b']);
+    expect(row.n).toBe(1);
   });
 });

@@ -1,4 +1,4 @@
-import { readField, writeField } from './field-access.js';
+import { fieldWriter, readField, writeField } from './field-access.js';
 import type { SEvent, SValue } from './values.js';
 
 // Rows of one shape: each maker is generated once per search as an object literal with fixed keys, so every row it
@@ -26,7 +26,7 @@ export function rowOfValues(names: readonly string[]): (values: readonly unknown
   if (!literalSafe(names)) {
     return (values) => {
       const row: SEvent = {};
-      for (let k = 0; k < names.length; k++) if (values[k] !== undefined) row[names[k]!] = values[k] as SValue;
+      for (let k = 0; k < names.length; k++) if (values[k] !== undefined) fieldWriter(names[k]!)(row, values[k] as SValue);
       return row;
     };
   }
