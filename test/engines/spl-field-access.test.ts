@@ -45,6 +45,11 @@ describe('SPL fields named __proto__ are data', () => {
     expect(table.map(own)).toEqual(['x', 'y', 'x']);
   });
 
+  it('eventstats writes its results under that name', async () => {
+    const out = await run('| datamodel M D flat | eventstats count AS __proto__ BY k | table k __proto__', [{ k: 'x' }, { k: 'y' }, { k: 'x' }]);
+    expect(out.map((r) => [r.k, own(r)])).toEqual([['x', 2], ['y', 1], ['x', 2]]);
+  });
+
   it('lookup writes its output field under that name', async () => {
     const out = await run('| datamodel M D flat | lookup zones k OUTPUT zone AS __proto__ | table __proto__', [{ k: 'x' }, { k: 'z' }]);
     expect(out.map(own)).toEqual(['inside', 'absent']);

@@ -337,13 +337,18 @@ export class Aggregation {
     return this.newGroup([]);
   }
 
-  /** The aggregates of a group as fields (null results are left out), written into `into`. */
-  results(g: Group, into: SEvent): SEvent {
-    for (const o of this.outputs) {
-      const v = result(o.fn, this.groups.get(g, this.by.length + o.slot));
-      if (v !== null) into[o.as] = v;
-    }
-    return into;
+  /** The aggregates of a group, in the order of the command's functions (null: no result). */
+  results(g: Group): SValue[] {
+    return this.outputs.map((o) => result(o.fn, this.groups.get(g, this.by.length + o.slot)));
+  }
+
+  /**
+   * Writes a group's `results` into a row as its fields (a null result leaves the field as it is): generated once
+   * with the names written in, each write as field-access.ts writes a field.
+   */
+  resultsWriter(): (row: SEvent, results: readonly SValue[]) => void {
+    const body = this.outputs.map((o, k) => `v = vs[${k}]; if (v !== null) ${writeField('row', o.as, 'v')};`).join(' ');
+    return new Function(`return function write(row, vs) { let v; ${body} };`)() as (row: SEvent, results: readonly SValue[]) => void;
   }
 
   /**
@@ -426,14 +431,15 @@ export function eventstatsStage(rest: string, fields: Set<string>): Stage {
       },
       end() {
         // Each group's aggregates are worked out once, then written into its events.
-        const results = new Map<Group, SEvent>();
+        const results = new Map<Group, SValue[]>();
+        const write = agg.resultsWriter();
         for (let i = 0; i < rows.length; i++) {
           const g = groups[i];
           const row = rows[i]!;
           if (g !== undefined) {
             let r = results.get(g);
-            if (!r) results.set(g, (r = agg.results(g, {})));
-            Object.assign(row, r);
+            if (!r) results.set(g, (r = agg.results(g)));
+            write(row, r);
           }
           next.push(row);
         }
