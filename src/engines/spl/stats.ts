@@ -4,7 +4,7 @@ import { interner } from '../../util/interner.js';
 import { GroupTable } from './group-table.js';
 import { TupleIndex, hashTuple } from './tuple-index.js';
 import type { Stage, Step } from './plan.js';
-import { SplRuntimeError, asNumber, asString, splunkCompare, type SEvent, type SValue } from './values.js';
+import { SplRuntimeError, asNumber, eachValue, splunkCompare, type SEvent, type SValue } from './values.js';
 
 // stats and eventstats: aggregate functions over groups. The query's functions are turned once into collectors
 // (one per function kind and field: dc(f) and values(f) share one set of f), and a group is a number in a
@@ -99,15 +99,6 @@ function setValues(s: StringSet): string[] {
 interface Sum {
   s: number;
   n: number;
-}
-
-/** The values a function sees in a field: none for null or "", each non-empty element of a multivalue, as text. */
-function eachValue<S>(v: SValue | undefined, state: S, add: (state: S, x: string, intern: Intern) => S, intern: Intern): S {
-  if (v === undefined || v === null || v === '') return state;
-  if (typeof v === 'string') return add(state, v, intern);
-  if (!Array.isArray(v)) return add(state, String(v), intern);
-  for (const x of v) if (x !== null && x !== '') state = add(state, asString(x), intern);
-  return state;
 }
 
 const addToSet = (s: StringSet, x: string, intern: Intern): StringSet => setAdd(s, x, intern);
