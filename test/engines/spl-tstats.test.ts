@@ -48,6 +48,17 @@ describe('SPL engine: tstats', () => {
     ]);
   });
 
+  it('dc, values, min and max read every non-empty value of a multivalue, as text where it is no number', async () => {
+    const events: SEvent[] = [
+      { _time: 10, src_ip: 'a', bytes: ['5', '', '12', 'x', null] },
+      { _time: 20, src_ip: 'a', bytes: 7 },
+      { _time: 30, src_ip: 'a', bytes: null },
+    ];
+    expect(await run(`| tstats dc(All_Traffic.bytes) AS d values(All_Traffic.bytes) AS vs min(All_Traffic.bytes) AS lo max(All_Traffic.bytes) AS hi ${FROM} by All_Traffic.src_ip`, events)).toEqual([
+      { 'All_Traffic.src_ip': 'a', d: 4, vs: ['12', '5', '7', 'x'], lo: 5, hi: 'x' },
+    ]);
+  });
+
   it('multivalue by-fields give a row per value, and count(f), sum, avg, latest read every value', async () => {
     const events: SEvent[] = [
       { _time: 10, src_ip: 'a', dest_port: ['22', '', '80'], bytes: ['1', 'x', '2'] },

@@ -1,3 +1,4 @@
+import { readField } from './field-access.js';
 import type { SEvent, SValue } from './values.js';
 
 // One JavaScript function for a whole boolean expression, generated once per search. The closures of eval-expr
@@ -48,10 +49,8 @@ export function generated(expr: Expr): Expr {
     if (!s) return call(e);
     switch (s.k) {
       case 'field': {
-        // A literal `__proto__` key would read the prototype: that name stays the closure's.
-        if (s.name === '__proto__') return call(e);
         const t = temp();
-        return `((${t} = row[${JSON.stringify(s.name)}]) === undefined ? null : ${t})`;
+        return `((${t} = ${readField('row', s.name)}) === undefined ? null : ${t})`;
       }
       case 'const':
         // Strings as JSON literals (data, never code); numbers only when their text reads back the same.

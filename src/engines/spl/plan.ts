@@ -1,3 +1,4 @@
+import { fieldWriter } from './field-access.js';
 import type { SEvent } from './values.js';
 
 // The executable form of a search: every command compiled once into a stage, then rows pushed through. Streaming
@@ -108,12 +109,12 @@ export async function runPlan(plan: Plan): Promise<SEvent[]> {
   return out;
 }
 
-/** A result row without the fields it holds as undefined (absent). */
+/** A result row without the fields it holds as undefined (absent); the fields kept are written as every field is. */
 function withoutAbsent(row: SEvent): SEvent {
   for (const k in row) {
     if (row[k] !== undefined) continue;
     const out: SEvent = {};
-    for (const f in row) if (row[f] !== undefined) out[f] = row[f];
+    for (const f in row) if (row[f] !== undefined) fieldWriter(f)(out, row[f]);
     return out;
   }
   return row;

@@ -1,3 +1,4 @@
+import { fieldWriter, readField, writeField } from './field-access.js';
 import type { SEvent, SValue } from './values.js';
 
 // Rows of one shape: each maker is generated once per search as an object literal with fixed keys, so every row it
@@ -25,7 +26,7 @@ export function rowOfValues(names: readonly string[]): (values: readonly unknown
   if (!literalSafe(names)) {
     return (values) => {
       const row: SEvent = {};
-      for (let k = 0; k < names.length; k++) if (values[k] !== undefined) row[names[k]!] = values[k] as SValue;
+      for (let k = 0; k < names.length; k++) if (values[k] !== undefined) fieldWriter(names[k]!)(row, values[k] as SValue);
       return row;
     };
   }
@@ -51,4 +52,13 @@ export function shapedRowOfValues(names: readonly string[], fields: readonly str
   };
   const body = `return {${fields.map((f) => `${JSON.stringify(f)}: ${value(f)}`).join(', ')}};`;
   return new Function('g', body) as (values: readonly unknown[]) => SEvent;
+}
+
+/**
+ * A new row of these fields of a row, in this order, leaving out those it lacks (`table`, and the subsearch rows a
+ * join keeps): generated once, each field read and written as field-access.ts does.
+ */
+export function pickFields(fields: readonly string[]): (row: SEvent) => SEvent {
+  const body = fields.map((f) => `v = ${readField('row', f)}; if (v !== undefined) ${writeField('out', f, 'v')};`).join(' ');
+  return new Function(`return function pick(row) { const out = {}; let v; ${body} return out; };`)() as (row: SEvent) => SEvent;
 }

@@ -1,4 +1,5 @@
 import { cidrMatcher } from '../../util/cidr-match.js';
+import { fieldReader } from './field-access.js';
 import { SplRuntimeError, asString, type SEvent, type SValue } from './values.js';
 
 // The `search` command's expression language (for filter macros users edit to tune a rule). Its rules differ from
@@ -47,22 +48,31 @@ function term(text: string, fields: Set<string> | undefined): (e: SEvent) => boo
   const [, field, op, raw] = m as unknown as [string, string, string, string];
   fields?.add(field);
   const value = raw.startsWith('"') ? raw.slice(1, -1).replace(/\\(["\\])/g, '$1') : raw;
-  const present = (e: SEvent) => e[field] !== undefined && e[field] !== null && e[field] !== '';
+  const read = fieldReader(field);
+  // A field with a value: not missing, null or empty.
+  const present = (v: SValue): v is NonNullable<SValue> => v !== null && v !== '';
   switch (op) {
     case '=': {
-      if (value === '*') return present;
+      if (value === '*') return (e) => present(read(e));
       const matches = valueMatcher(value);
-      return (e) => present(e) && matches(e[field]!);
+      return (e) => {
+        const v = read(e);
+        return present(v) && matches(v);
+      };
     }
     case '!=': {
       const matches = valueMatcher(value);
-      return (e) => present(e) && !matches(e[field]!);
+      return (e) => {
+        const v = read(e);
+        return present(v) && !matches(v);
+      };
     }
     default: {
       const n = Number(value);
       return (e) => {
-        const x = Number(asString(e[field] ?? null));
-        if (!present(e) || Number.isNaN(x) || Number.isNaN(n)) return false;
+        const v = read(e);
+        const x = Number(asString(v));
+        if (!present(v) || Number.isNaN(x) || Number.isNaN(n)) return false;
         return op === '<' ? x < n : op === '<=' ? x <= n : op === '>' ? x > n : x >= n;
       };
     }

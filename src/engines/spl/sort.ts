@@ -1,12 +1,13 @@
+import { fieldReader } from './field-access.js';
 import type { Stage } from './plan.js';
-import { SplRuntimeError, splunkCompare, type SEvent } from './values.js';
+import { SplRuntimeError, splunkCompare, type SEvent, type SValue } from './values.js';
 
 /** `sort [N] [+|-]field ...`: no N keeps 10,000 rows (Splunk's default), `sort 0` all; missing values sort last. */
 export function sortStage(rest: string, fields: Set<string>): Stage {
   const toks = rest.trim().split(/\s+/).filter(Boolean);
   let limit = 10000; // Splunk's default when no count is given.
   if (toks[0] && /^\d+$/.test(toks[0])) limit = Number(toks.shift()) || Infinity;
-  const keys: { field: string; desc: boolean }[] = [];
+  const keys: { read: (row: SEvent) => SValue; desc: boolean }[] = [];
   for (let i = 0; i < toks.length; i++) {
     let t = toks[i]!.replace(/,$/, '');
     let desc = false;
@@ -18,13 +19,13 @@ export function sortStage(rest: string, fields: Set<string>): Stage {
       t = t.slice(1);
     }
     if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(t)) throw new SplRuntimeError(`sort by '${t}' is outside the supported subset`);
-    keys.push({ field: t, desc });
+    keys.push({ read: fieldReader(t), desc });
     fields.add(t);
   }
   const order = (a: SEvent, b: SEvent): number => {
     for (const k of keys) {
-      const x = a[k.field] ?? null;
-      const y = b[k.field] ?? null;
+      const x = k.read(a);
+      const y = k.read(b);
       if (x === null || y === null) {
         if (x === y) continue;
         return x === null ? 1 : -1; // missing values sort last either way

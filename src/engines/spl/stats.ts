@@ -1,10 +1,10 @@
 import { assertNever } from '../../util/assert-never.js';
-import { fieldReader } from './field-access.js';
+import { fieldReader, writeField } from './field-access.js';
 import { interner } from '../../util/interner.js';
 import { GroupTable } from './group-table.js';
 import { TupleIndex, hashTuple } from './tuple-index.js';
 import type { Stage, Step } from './plan.js';
-import { SplRuntimeError, asNumber, asString, splunkCompare, type SEvent, type SValue } from './values.js';
+import { SplRuntimeError, asNumber, eachValue, splunkCompare, type SEvent, type SValue } from './values.js';
 
 // stats and eventstats: aggregate functions over groups. The query's functions are turned once into collectors
 // (one per function kind and field: dc(f) and values(f) share one set of f), and a group is a number in a
@@ -99,15 +99,6 @@ function setValues(s: StringSet): string[] {
 interface Sum {
   s: number;
   n: number;
-}
-
-/** The values a function sees in a field: none for null or "", each non-empty element of a multivalue, as text. */
-function eachValue<S>(v: SValue | undefined, state: S, add: (state: S, x: string, intern: Intern) => S, intern: Intern): S {
-  if (v === undefined || v === null || v === '') return state;
-  if (typeof v === 'string') return add(state, v, intern);
-  if (!Array.isArray(v)) return add(state, String(v), intern);
-  for (const x of v) if (x !== null && x !== '') state = add(state, asString(x), intern);
-  return state;
 }
 
 const addToSet = (s: StringSet, x: string, intern: Intern): StringSet => setAdd(s, x, intern);
@@ -337,49 +328,37 @@ export class Aggregation {
     return this.newGroup([]);
   }
 
-  /** The aggregates of a group as fields (null results are left out), written into `into`. */
-  results(g: Group, into: SEvent): SEvent {
-    for (const o of this.outputs) {
-      const v = result(o.fn, this.groups.get(g, this.by.length + o.slot));
-      if (v !== null) into[o.as] = v;
-    }
-    return into;
-  }
-
-  /** A stats output row: the BY fields, then the aggregates. */
-  row(g: Group): SEvent {
-    const out: SEvent = {};
-    for (let i = 0; i < this.by.length; i++) out[this.by[i]!] = this.groups.get(g, i) as SValue;
-    return this.results(g, out);
+  /** The aggregates of a group, in the order of the command's functions (null: no result). */
+  results(g: Group): SValue[] {
+    return this.outputs.map((o) => result(o.fn, this.groups.get(g, this.by.length + o.slot)));
   }
 
   /**
-   * `row`, generated once with the field names written in (each write a site of its own, not a lookup by a name
-   * held in a variable); with `only`, the row of just those of its fields (what a filter reads: see filterEarly in
-   * plan.ts), its values as in the whole row.
+   * Writes a group's `results` into a row as its fields (a null result leaves the field as it is): generated once
+   * with the names written in, each write as field-access.ts writes a field.
+   */
+  resultsWriter(): (row: SEvent, results: readonly SValue[]) => void {
+    const body = this.outputs.map((o, k) => `v = vs[${k}]; if (v !== null) ${writeField('row', o.as, 'v')};`).join(' ');
+    return new Function(`return function write(row, vs) { let v; ${body} };`)() as (row: SEvent, results: readonly SValue[]) => void;
+  }
+
+  /**
+   * A stats output row (the BY fields, then the aggregates; null results left out), made by code generated once with
+   * the field names written in (field-access.ts); with `only`, the row of just those of its fields (what a filter
+   * reads: see filterEarly in plan.ts), its values as in the whole row.
    */
   rowMaker(only?: ReadonlySet<string>): (g: Group) => SEvent {
-    const names = [...this.by, ...this.outputs.map((o) => o.as)];
-    if (names.includes('__proto__')) {
-      if (!only) return (g) => this.row(g);
-      return (g) => {
-        const row = this.row(g);
-        const out: SEvent = {};
-        for (const f in row) if (only.has(f)) out[f] = row[f];
-        return out;
-      };
-    }
     const kept = (name: string) => !only || only.has(name);
     const base = this.by.length;
     const body: string[] = [];
     this.by.forEach((name, i) => {
-      if (kept(name)) body.push(`out[${JSON.stringify(name)}] = t.get(g, ${i});`);
+      if (kept(name)) body.push(`${writeField('out', name, `t.get(g, ${i})`)};`);
     });
     const results: ((state: unknown) => SValue)[] = [];
     for (const o of this.outputs) {
       if (!kept(o.as)) continue;
       const k = results.push((state) => result(o.fn, state)) - 1;
-      body.push(`v = r[${k}](t.get(g, ${base + o.slot})); if (v !== null) out[${JSON.stringify(o.as)}] = v;`);
+      body.push(`v = r[${k}](t.get(g, ${base + o.slot})); if (v !== null) ${writeField('out', o.as, 'v')};`);
     }
     return new Function('t', 'r', `return function row(g) { const out = {}; let v; ${body.join(' ')} return out; };`)(this.groups, results) as (g: Group) => SEvent;
   }
@@ -443,14 +422,15 @@ export function eventstatsStage(rest: string, fields: Set<string>): Stage {
       },
       end() {
         // Each group's aggregates are worked out once, then written into its events.
-        const results = new Map<Group, SEvent>();
+        const results = new Map<Group, SValue[]>();
+        const write = agg.resultsWriter();
         for (let i = 0; i < rows.length; i++) {
           const g = groups[i];
           const row = rows[i]!;
           if (g !== undefined) {
             let r = results.get(g);
-            if (!r) results.set(g, (r = agg.results(g, {})));
-            Object.assign(row, r);
+            if (!r) results.set(g, (r = agg.results(g)));
+            write(row, r);
           }
           next.push(row);
         }

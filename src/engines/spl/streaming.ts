@@ -1,8 +1,10 @@
 import { parseDuration } from '../../load/duration.js';
 import { ExprParser, TOTAL_FUNCTIONS, tokenizeExpr, type Expr } from './eval-expr.js';
 import { generated } from './expr-codegen.js';
+import { fieldReader, fieldWriter, readField, writeField } from './field-access.js';
 import { step, type Stage, type Step } from './plan.js';
-import { SplRuntimeError, asNumber, type SEvent, type SValue } from './values.js';
+import { pickFields } from './row-shape.js';
+import { SplRuntimeError, asNumber, type SValue } from './values.js';
 
 // The streaming commands: one row in, that row (changed in place) or nothing out.
 
@@ -20,17 +22,9 @@ export function evalStage(text: string, fields: Set<string>): Stage {
 }
 
 function evalStep(assignments: [string, Expr][]): Step {
-  const names = assignments.map(([name]) => name);
   const exprs = assignments.map(([, expr]) => expr);
-  if (names.includes('__proto__')) {
-    return (row) => {
-      for (let i = 0; i < exprs.length; i++) row[names[i]!] = fieldValue(exprs[i]!(row));
-      return row;
-    };
-  }
-  // Generated with the names written in (literal), so that each write has a site of its own that sees the one row
-  // shape of the search; a write through a name held in a variable is a lookup by name on every row.
-  const body = names.map((name, i) => `row[${JSON.stringify(name)}] = f(e${i}(row));`).join(' ');
+  // Each write as field-access.ts writes a field, with the name written in.
+  const body = assignments.map(([name], i) => `${writeField('row', name, `f(e${i}(row))`)};`).join(' ');
   const bind = exprs.map((_, i) => `const e${i} = x[${i}];`).join(' ');
   return new Function('x', 'f', `${bind} return function evaluate(row) { ${body} return row; };`)(exprs, fieldValue) as Step;
 }
@@ -75,10 +69,12 @@ export function binStep(rest: string, fields: Set<string>): Step {
   const span = parseDuration(m[1] ? `${m[1]}${m[2]}` : `${m[4]}${m[5]}`)!;
   const target = m[6] ?? field;
   fields.add(field).add(target);
+  const read = fieldReader(field);
+  const write = fieldWriter(target);
   return (row) => {
-    const v = row[field];
-    const n = typeof v === 'number' ? v : asNumber(v ?? null);
-    if (n !== undefined) row[target] = Math.floor(n / span) * span;
+    const v = read(row);
+    const n = typeof v === 'number' ? v : asNumber(v);
+    if (n !== undefined) write(row, Math.floor(n / span) * span);
     return row;
   };
 }
@@ -95,40 +91,19 @@ export function renameStep(rest: string, fields: Set<string>): Step {
     return [m[1]!.replace(/^"|"$/g, ''), m[2]!.replace(/^"|"$/g, '')] as const;
   });
   for (const [a, b] of pairs) fields.add(a).add(b);
-  if (pairs.some(([a, b]) => a === '__proto__' || b === '__proto__')) {
-    return (row) => {
-      for (const [a, b] of pairs) {
-        const v = row[a];
-        if (v === undefined) continue;
-        row[b] = v;
-        row[a] = undefined;
-      }
-      return row;
-    };
-  }
-  // Generated with the names written in, as evalStep's writes.
-  const body = pairs.map(([a, b]) => `v = row[${JSON.stringify(a)}]; if (v !== undefined) { row[${JSON.stringify(b)}] = v; row[${JSON.stringify(a)}] = undefined; }`).join(' ');
+  const body = pairs.map(([a, b]) => `v = ${readField('row', a)}; if (v !== undefined) { ${writeField('row', b, 'v')}; ${writeField('row', a, 'undefined')}; }`).join(' ');
   return new Function(`return function rename(row) { let v; ${body} return row; };`)() as Step;
 }
 
 /** `table f ...` and `fields f ...`: those fields, in that order. */
 export function tableStep(fields: string[], mentioned: Set<string>): Step {
   for (const f of fields) mentioned.add(f);
-  return (row) => {
-    const out: SEvent = {};
-    for (const f of fields) {
-      const v = row[f];
-      if (v !== undefined) out[f] = v;
-    }
-    return out;
-  };
+  return pickFields(fields);
 }
 
 /** `fields - f ...`: the row without those fields. */
 export function dropFieldsStep(fields: string[], mentioned: Set<string>): Step {
   for (const f of fields) mentioned.add(f);
-  return (row) => {
-    for (const f of fields) if (row[f] !== undefined) row[f] = undefined;
-    return row;
-  };
+  const body = fields.map((f) => `if (${readField('row', f)} !== undefined) ${writeField('row', f, 'undefined')};`).join(' ');
+  return new Function(`return function drop(row) { ${body} return row; };`)() as Step;
 }

@@ -1,5 +1,7 @@
+import { fieldReader, fieldWriter } from './field-access.js';
 import { runPlan, type Plan, type Stage } from './plan.js';
-import { SplRuntimeError, asString, type SEvent } from './values.js';
+import { pickFields } from './row-shape.js';
+import { SplRuntimeError, asString, type SEvent, type SValue } from './values.js';
 
 // The commands that read a [subsearch]: join and append. The subsearch is a whole compiled pipeline, run to its
 // end before the main search's first row, as Splunk reads a subsearch fully first.
@@ -52,21 +54,22 @@ export function parseJoin(rest: string, closingBracket: (text: string, open: num
 }
 
 /** The text of a join field's value, or undefined when the row lacks it (null or empty: never joins). */
-function joinValue(e: SEvent, f: string): string | undefined {
-  const v = e[f];
-  return v === undefined || v === null || v === '' ? undefined : asString(v);
+function joinValue(e: SEvent, read: (e: SEvent) => SValue): string | undefined {
+  const v = read(e);
+  return v === null || v === '' ? undefined : asString(v);
 }
 
 /** The join key of a row: its join fields' texts (one text for one field), or undefined when one is missing. */
 function joinKey(fields: string[]): (e: SEvent) => string | undefined {
-  if (fields.length === 1) {
-    const f = fields[0]!;
-    return (e) => joinValue(e, f);
+  const reads = fields.map(fieldReader);
+  if (reads.length === 1) {
+    const read = reads[0]!;
+    return (e) => joinValue(e, read);
   }
   return (e) => {
     const vs: string[] = [];
-    for (const f of fields) {
-      const v = joinValue(e, f);
+    for (const read of reads) {
+      const v = joinValue(e, read);
       if (v === undefined) return undefined;
       vs.push(v);
     }
@@ -85,17 +88,17 @@ export function joinStage(options: JoinOptions, fields: string[], subsearch: Pla
   const keyOf = joinKey(fields);
   // The subsearch fields that can matter after the join, when the search says so (keepFields): the others are
   // not kept in the index.
-  let keep: string[] | undefined;
+  let keep: ((row: SEvent) => SEvent) | undefined;
   return {
     kind: 'sink',
     keepFields(later) {
-      keep = [...new Set([...fields, ...later])];
+      keep = pickFields([...new Set([...fields, ...later])]);
     },
     async prepare() {
       for (const row of await runPlan(subsearch)) {
         const k = keyOf(row);
         if (k === undefined) continue;
-        const r = keep ? only(row, keep) : row;
+        const r = keep ? keep(row) : row;
         const rows = index.get(k);
         if (!rows) index.set(k, [r]);
         else if (rows.length < options.max) rows.push(r);
@@ -113,18 +116,12 @@ export function joinStage(options: JoinOptions, fields: string[], subsearch: Pla
   };
 }
 
-function only(row: SEvent, fields: string[]): SEvent {
-  const out: SEvent = {};
-  for (const f of fields) if (row[f] !== undefined) out[f] = row[f];
-  return out;
-}
-
 /** A row with the fields of `over` written over those of `base` (fields `over` lacks keep their values). */
 function merge(base: SEvent, over: SEvent): SEvent {
   const out: SEvent = { ...base };
   for (const k in over) {
     const v = over[k];
-    if (v !== undefined) out[k] = v;
+    if (v !== undefined) fieldWriter(k)(out, v);
   }
   return out;
 }

@@ -2,14 +2,14 @@
 // closure per group, and a value read from an event is not copied into an array when it is one value (the usual
 // case). dc() and values() keep one text until a second distinct one comes: most groups of a high-cardinality
 // stream see one event.
-import { SplRuntimeError, asNumber, asString, splunkCompare, type SValue } from './values.js';
+import { SplRuntimeError, asNumber, asString, eachValue, splunkCompare, type SValue } from './values.js';
 
 export type TstatsFn = 'count' | 'dc' | 'values' | 'min' | 'max' | 'sum' | 'avg' | 'latest' | 'earliest';
 
 /**
  * One function over one field: its first state, how an event's value changes it, and its result. `v` is the field's
- * value as the event holds it (null when missing); each function reads it as Splunk's functions do (valuesOf), with
- * a direct path for the one string or number most events hold.
+ * value as the event holds it (null when missing); each function reads it as Splunk's functions do (eachValue in
+ * values.ts, as stats), with a direct path for the one string or number most events hold.
  */
 export interface TstatsOp {
   readonly init: unknown;
@@ -39,6 +39,22 @@ function distinctOf(s: Distinct): string[] {
   return s === undefined ? [] : typeof s === 'string' ? [s] : [...s];
 }
 
+/** sum() and avg(): [sum, count of numeric values], made at the first numeric value. */
+type Sum = [number, number];
+
+function addNumber(acc: Sum | undefined, k: number): Sum {
+  acc ??= [0, 0];
+  acc[0] += k;
+  acc[1]++;
+  return acc;
+}
+
+/** A value as text counts when it is a number. */
+function addNumeric(acc: Sum | undefined, x: string): Sum | undefined {
+  const k = asNumber(x);
+  return k === undefined ? acc : addNumber(acc, k);
+}
+
 /** A finite number's text reads back as that number: min, max and sum skip the round trip through text. */
 function finite(v: SValue): v is number {
   return typeof v === 'number' && Number.isFinite(v);
@@ -58,15 +74,7 @@ export function tstatsOp(fn: TstatsFn, counted: boolean): TstatsOp {
       // Distinct by text, as stats: "22" and "022" are two values; values() sorts them lexicographically.
       return {
         init: undefined,
-        add: (s, v) => {
-          if (typeof v === 'string') return v === '' ? s : addDistinct(s as Distinct, v);
-          const xs = valuesOf(v);
-          if (xs === undefined) return s;
-          if (typeof xs === 'string') return addDistinct(s as Distinct, xs);
-          let d = s as Distinct;
-          for (const x of xs) d = addDistinct(d, x);
-          return d;
-        },
+        add: (s, v) => (typeof v === 'string' ? (v === '' ? s : addDistinct(s as Distinct, v)) : eachValue(v, s as Distinct, addDistinct, undefined)),
         result: (s) => {
           const xs = distinctOf(s as Distinct);
           return fn === 'dc' ? xs.length : xs.length ? xs.sort() : null;
@@ -82,42 +90,18 @@ export function tstatsOp(fn: TstatsFn, counted: boolean): TstatsOp {
         add: (s, v) => {
           // A number against a numeric best (or none) compares as numbers, as its text would.
           if (finite(v) && (s === null || typeof s === 'number')) return s === null || (min ? v < s : v > s) ? v + 0 : s;
-          const xs = valuesOf(v);
-          if (xs === undefined) return s;
-          if (typeof xs === 'string') return one(s as SValue, xs);
-          let best = s as SValue;
-          for (const x of xs) best = one(best, x);
-          return best;
+          return eachValue(v, s as SValue, one, undefined);
         },
         result: (s) => s as SValue,
       };
     }
     case 'sum':
     case 'avg':
-      // [sum, count of numeric values], made at the first numeric value.
       return {
         init: undefined,
-        add: (s, v) => {
-          let acc = s as [number, number] | undefined;
-          if (finite(v)) {
-            acc ??= [0, 0];
-            acc[0] += v;
-            acc[1]++;
-            return acc;
-          }
-          const xs = valuesOf(v);
-          if (xs === undefined) return s;
-          for (const x of typeof xs === 'string' ? [xs] : xs) {
-            const k = asNumber(x);
-            if (k === undefined) continue;
-            acc ??= [0, 0];
-            acc[0] += k;
-            acc[1]++;
-          }
-          return acc;
-        },
+        add: (s, v) => (finite(v) ? addNumber(s as Sum | undefined, v) : eachValue(v, s as Sum | undefined, addNumeric, undefined)),
         result: (s) => {
-          const acc = s as [number, number] | undefined;
+          const acc = s as Sum | undefined;
           return acc === undefined ? null : fn === 'sum' ? acc[0] : acc[0] / acc[1];
         },
       };

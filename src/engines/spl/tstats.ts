@@ -191,7 +191,7 @@ function byValues(q: TstatsQuery, e: SEvent): SValue[][] {
       const t = asNumber(e._time ?? null);
       vs = t === undefined ? [] : [Math.floor(t / q.spanSeconds!) * q.spanSeconds!];
     } else {
-      const v = valuesOf(e[b.field]);
+      const v = valuesOf(fieldReader(b.field)(e));
       vs = v === undefined ? [] : typeof v === 'string' ? [v] : v;
       if (!vs.length && q.fillnull !== undefined) vs = [q.fillnull];
     }

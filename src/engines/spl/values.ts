@@ -28,6 +28,19 @@ export function asString(v: SValue): string {
   return String(v);
 }
 
+/**
+ * The values an aggregate function sees in a field, folded into its state: none for a missing field, null or "",
+ * each non-empty element of a multivalue, every value as text (Search Reference, "How field values are processed").
+ * `arg` is handed to `add` as it is (stats: its interner), so that `add` need not be a closure per aggregation.
+ */
+export function eachValue<S, A>(v: SValue | undefined, state: S, add: (state: S, x: string, arg: A) => S, arg: A): S {
+  if (v === undefined || v === null || v === '') return state;
+  if (typeof v === 'string') return add(state, v, arg);
+  if (!Array.isArray(v)) return add(state, String(v), arg);
+  for (const x of v) if (x !== null && x !== '') state = add(state, asString(x), arg);
+  return state;
+}
+
 /** Splunk's ordering: numeric when both are numbers, else lexicographic (case-sensitive). */
 export function splunkCompare(a: SValue, b: SValue): number {
   const x = asNumber(a);
