@@ -1,9 +1,8 @@
 // What `detc check` reports about the committed output folder: each path where it is not what the rules compile to
 // now, that is, each path `detc build` would change.
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import type { Artifact } from '../backends/types.js';
-import { listTree, type Tree } from './output-tree.js';
+import { holds, listTree, type Tree } from './output-tree.js';
 
 /** One path of the output folder that a build would change, and why. */
 export interface Drift {
@@ -24,7 +23,7 @@ export function outputDrift(outDir: string, files: Artifact[]): Drift[] {
   const stale = files.flatMap((f): Drift[] => {
     if (!committed.has(f.path)) return [];
     if (!tree.files.has(f.path)) return [{ path: f.path, why: 'stale: a symbolic link or other non-file, where the rules compile to a file' }];
-    return readFileSync(path.join(outDir, f.path), 'utf8') === f.content ? [] : [{ path: f.path, why: 'stale: differs from what the rules compile to' }];
+    return holds(outDir, tree, f) ? [] : [{ path: f.path, why: 'stale: differs from what the rules compile to' }];
   });
   return [
     ...stale,

@@ -1,7 +1,7 @@
 // The output folder as it is on disk, listed without following links: detc writes only files and folders there, so
 // anything else (a symbolic link, to a file or to a folder) is an entry of its own, which a build replaces or removes
 // (write-output.ts) and the drift check reports (drift.ts), never a way into another folder.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /** A folder's tree: every entry that is not a folder (files and links), its regular files, and its sub-folders. */
@@ -37,8 +37,15 @@ export function listTree(dir: string): Tree {
   return tree;
 }
 
-/** The regular files under `dir` as path → content, in listTree's order; empty when `dir` does not exist. */
-export function readTree(dir: string): Map<string, string> {
-  if (!existsSync(dir)) return new Map();
-  return new Map([...listTree(dir).files].map((p) => [p, readFileSync(path.join(dir, p), 'utf8')]));
+/**
+ * Whether `tree` (the listing of `dir`) holds `file` unchanged: a regular file at its path with exactly its content.
+ * A file that cannot be read does not (the build rewrites it, the drift check reports it).
+ */
+export function holds(dir: string, tree: Tree, file: { path: string; content: string }): boolean {
+  if (!tree.files.has(file.path)) return false;
+  try {
+    return readFileSync(path.join(dir, file.path), 'utf8') === file.content;
+  } catch {
+    return false;
+  }
 }

@@ -8,7 +8,7 @@ import type { Artifact } from '../backends/types.js';
 import { facts } from '../load/diagnostic-facts.js';
 import { DiagnosticError, diagnosticAt } from '../load/diagnostics.js';
 import { displayPath, fsDiagnostic, isFsError } from '../load/file-problems.js';
-import { listTree, type Tree } from './output-tree.js';
+import { holds, listTree, type Tree } from './output-tree.js';
 
 export interface WriteOptions {
   /** How long to wait for another build's lock before giving up (default 30 s). */
@@ -52,7 +52,7 @@ export function writeOutput(outDir: string, files: Artifact[], opts: WriteOption
     // The old tree is listed once (with each entry's type, no stat per file); only its regular files can be unchanged.
     const old = existsSync(out) ? listTree(out) : undefined;
     const slash = (p: string) => p.split(path.sep).join('/');
-    const changed = old ? files.filter((f) => !(old.files.has(slash(f.path)) && sameContent(path.join(out, f.path), f.content))) : files;
+    const changed = old ? files.filter((f) => !holds(out, old, { path: slash(f.path), content: f.content })) : files;
     for (const f of changed) {
       const p = path.join(staging, f.path);
       mkdirSync(path.dirname(p), { recursive: true });
@@ -83,15 +83,6 @@ export function writeOutput(outDir: string, files: Artifact[], opts: WriteOption
   }
 }
 
-/** Whether the regular file `file` holds exactly `content` (false when it cannot be read). */
-function sameContent(file: string, content: string): boolean {
-  try {
-    return readFileSync(file, 'utf8') === content;
-  } catch {
-    return false;
-  }
-}
-
 /** Moves `changed` from staging over `out` (listed as `old`); removes what `all` (the new tree) lacks. */
 function swapIn(staging: string, out: string, backup: string, old: Tree, changed: string[], all: string[]): void {
   const oldPaths = old.paths;
@@ -118,7 +109,7 @@ function swapIn(staging: string, out: string, backup: string, old: Tree, changed
     for (const p of changed) {
       const target = path.join(out, p);
       // A folder of the old tree where the new tree has a file (or the reverse) cannot be renamed over.
-      if (existsSync(target) && lstatSync(target).isDirectory()) rmSync(target, { recursive: true });
+      if (isDir(target)) rmSync(target, { recursive: true });
       mkdirSync(path.dirname(target), { recursive: true });
       renameSync(path.join(staging, p), target);
       moved.push(p);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileAll } from '../../src/compile/compile.js';
 import { loadProject } from '../../src/project.js';
-import { readTree } from '../../src/compile/output-tree.js';
+import { readTree } from '../helpers/read-tree.js';
 import { run } from '../helpers/cli.js';
 
 const ROOT = path.resolve(__dirname, '../..');

@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeF
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readTree } from '../../src/compile/output-tree.js';
+import { readTree } from '../helpers/read-tree.js';
 import { run } from '../helpers/cli.js';
 
 // The Kusto.Language check analyses each distinct query once and remembers results by content (issue 12): the .kql,

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { outputDrift } from '../../src/compile/drift.js';
-import { readTree } from '../../src/compile/output-tree.js';
+import { readTree } from '../helpers/read-tree.js';
 
 // `detc check`'s drift: what `detc build` would change in the committed output folder. The build writes files and
 // folders only, and replaces or removes anything else (write-output.ts), so a symbolic link is drift even when it

@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readTree } from '../../src/compile/output-tree.js';
+import { readTree } from '../helpers/read-tree.js';
 import { run } from '../helpers/cli.js';
 
 // Issue 12: a build on several threads and from the cache writes exactly what a build on one thread without a cache

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { readTree } from '../../src/compile/output-tree.js';
+import { readTree } from '../helpers/read-tree.js';
 import { writeOutput } from '../../src/compile/write-output.js';
 import { DiagnosticError, formatDiagnostic } from '../../src/load/diagnostics.js';
 import { compiledLib } from '../helpers/lib.js';
