@@ -76,7 +76,9 @@ function compilePrepared(project: Project, rulesDir: string, release: Release): 
       });
       files.push(...result.files.map((f) => ({ ...f, target: target.name })));
       notes.push(...result.notes);
-      if (target.verify) {
+      // After a verifier failed, later ones cannot change the outcome (the first failure in target order is thrown):
+      // they are not run, but later targets still compile, since a compile error comes first.
+      if (target.verify && !outcomes.some((o) => 'error' in o)) {
         const o = attempt(() => target.verify!(context()));
         if ('result' in o && isPending(o.result)) started.add(o.result);
         outcomes.push(o);
