@@ -28,12 +28,16 @@ class KeyColumn {
     return this.numbers ? this.numbers.get(g) : this.values![g]!;
   }
 
-  /** Whether group `g`'s value is `v` (===, as the chains have always compared). */
+  /** Whether group `g`'s value is `v`: ===, and NaN equal to NaN (every NaN one group, as in the hashed key's Map). */
   is(g: number, v: KValue): boolean {
     const n = this.numbers;
-    if (!n) return this.values![g] === v;
+    if (!n) {
+      const a = this.values![g];
+      return a === v || (a !== a && v !== v);
+    }
     if (v === null) return n.known[g] === 0;
-    return n.known[g] === 1 && n.values[g] === v;
+    const a = n.values[g]!;
+    return n.known[g] === 1 && (a === v || (a !== a && v !== v));
   }
 
   /** A value that is not a number arrived (outside the static type): keep every value as it is from now on. */
