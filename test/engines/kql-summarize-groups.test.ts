@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KqlInterpreter, type KqlTable } from '../../src/engines/kql/interpret.js';
+import { valueKey } from '../../src/engines/kql/values.js';
+import { hashTuple } from '../../src/engines/tuple-index.js';
 import { NOW } from '../helpers/events.js';
 
 // Which rows summarize puts in one group, pinned at the query level so that it holds whatever finds the groups:
@@ -93,5 +95,38 @@ describe('summarize groups of NaN', () => {
     expect(await run(q('x'), cols, rows)).toEqual([{ x: Number.NaN, n: 3 }, { x: 0, n: 1 }]);
     expect(await run(q('s, x'), cols, rows)).toEqual([{ s: 'a', x: Number.NaN, n: 3 }, { s: 'a', x: 0, n: 1 }]);
     expect(await run(q('s, x, w = bin(datetime(2026-11-23T10:01:00Z), 5m)'), cols, rows)).toHaveLength(2);
+  });
+});
+
+/** The first two numbers i < j whose tuples `make(i)`, `make(j)` hash alike (searched, so it holds for any hash). */
+function collision(make: (i: number) => unknown[]): [number, number] {
+  const seen = new Map<number, number>();
+  for (let i = 0; i < 4_000_000; i++) {
+    const h = hashTuple(make(i));
+    const j = seen.get(h);
+    if (j !== undefined) return [j, i];
+    seen.set(h, i);
+  }
+  throw new Error('no two tuples of one hash found');
+}
+
+describe('summarize groups whose tuples hash alike', () => {
+  // The hash only narrows the search: groups are told apart by comparing every key, the last one and a dynamic
+  // one (by its text key) included.
+  it('two texts of one hash in the last key are two groups', async () => {
+    const ip = (n: number) => `10.${n >> 16}.${(n >> 8) & 255}.${n & 255}`;
+    const [i, j] = collision((n) => ['k', ip(n)]);
+    const rows = [{ s: 'k', v: ip(i) }, { s: 'k', v: ip(j) }, { s: 'k', v: ip(i) }];
+    expect(await run('T | summarize n = count() by s, v', { s: 'string', v: 'string' }, rows)).toEqual([
+      { s: 'k', v: ip(i), n: 2 }, { s: 'k', v: ip(j), n: 1 },
+    ]);
+  });
+
+  it('two dynamic arrays whose text keys hash alike are two groups', async () => {
+    const [i, j] = collision((n) => ['k', valueKey([n])]);
+    const rows = [{ s: 'k', d: [i] }, { s: 'k', d: [j] }, { s: 'k', d: [j] }];
+    expect(await run('T | summarize n = count() by s, d', { s: 'string', d: 'dynamic' }, rows)).toEqual([
+      { s: 'k', d: [i], n: 1 }, { s: 'k', d: [j], n: 2 },
+    ]);
   });
 });
