@@ -1,12 +1,10 @@
-// summarize's groups: found by their key values without building a key per row. A group is a number, its position
-// in first-row order; its key values are kept by column (group-columns.ts), a number-valued key unboxed. Groups are
-// hashed on one key (in a table per time window when a key is one) and chained on the others. A chain that grows
-// long becomes a table of its own when one key is left to tell its groups apart (a scanner's probes: one source,
-// many destinations), else it switches the index to one text key per group, as a key of dynamic content does.
+// summarize's groups: found by a hash of their whole tuple of key values (engines/tuple-index.ts, shared with the
+// SPL engine's stats), without building a key text per row. A group is a number, its position in first-row order;
+// its key values are kept by column (group-columns.ts), a number-valued key unboxed. A dynamic key is hashed and
+// compared by its text key (valueKey: type-aware, so 1 and "1" differ, and arrays by content), kept beside its value.
+import { TupleIndex, hashTuple } from '../tuple-index.js';
 import { NumberColumn } from './group-columns.js';
 import { isNumberValued, valueKey, type KValue, type StaticType } from './values.js';
-
-const LONG_CHAIN = 16;
 
 /** One key's values by group: unboxed while every value is a number or null (a number-valued key), else as they are. */
 class KeyColumn {
@@ -28,12 +26,16 @@ class KeyColumn {
     return this.numbers ? this.numbers.get(g) : this.values![g]!;
   }
 
-  /** Whether group `g`'s value is `v` (===, as the chains have always compared). */
+  /** Whether group `g`'s value is `v`: ===, and NaN equal to NaN (every NaN one group, as hashTuple hashes it). */
   is(g: number, v: KValue): boolean {
     const n = this.numbers;
-    if (!n) return this.values![g] === v;
+    if (!n) {
+      const a = this.values![g];
+      return a === v || (a !== a && v !== v);
+    }
     if (v === null) return n.known[g] === 0;
-    return n.known[g] === 1 && n.values[g] === v;
+    const a = n.values[g]!;
+    return n.known[g] === 1 && (a === v || (a !== a && v !== v));
   }
 
   /** A value that is not a number arrived (outside the static type): keep every value as it is from now on. */
@@ -45,108 +47,72 @@ class KeyColumn {
   }
 }
 
-/** A hashed key's entry: the head of its chain of groups, or a table of its groups by the one other key. */
-type Slot = number | Map<unknown, number>;
-
 export class GroupIndex {
   /** The number of groups; group `g` is the g-th to get its first row (the output order). */
   count = 0;
   private readonly cols: KeyColumn[];
-  /** The key hashed (the first one that is not `outer`); the others are compared along its chains. */
-  private readonly hashed: number;
-  private readonly rest: number[];
-  /**
-   * Groups by their hashed key: one table, or one per value of the outer key. A value is the head of a chain of
-   * groups, or, for a chain grown long with one key left, the table of those groups by that key.
-   */
-  private readonly byHashed = new Map<unknown, Slot>();
-  private readonly byOuter = new Map<unknown, Map<unknown, Slot>>();
+  /** Per key, for a dynamic one, each group's text key (what its tuple is hashed and compared by); else undefined. */
+  private readonly texts: (string[] | undefined)[];
+  private readonly dynamic: boolean;
+  /** The tuple hashed and compared: the row's key values, a dynamic one as its text key. */
+  private readonly probe: KValue[];
+  private readonly same = (g: number, keys: readonly KValue[]) => this.holds(g, keys);
+  /** The groups' index: one, or one per value of the outer key. */
+  private readonly index: TupleIndex<readonly KValue[]> | undefined;
+  private readonly byOuter = new Map<unknown, TupleIndex<readonly KValue[]>>();
   private lastOuter: unknown = undefined;
-  private lastTable: Map<unknown, Slot> | undefined;
-  /** The next group in a chain of groups sharing their hashed key (and outer key), or -1. */
-  private next = new Int32Array(64);
-  private byText: Map<string, number> | undefined;
+  private lastIndex: TupleIndex<readonly KValue[]> | undefined;
 
   /**
-   * `keyTypes`: the static type of each key. `textKeys`: compare keys by their text key (dynamic content).
-   * `outer`: a key of few values that come in runs (a time window), whose value picks a table of its own: the rows
-   * of one window then look up a table of that window's groups, small and recently used, instead of one table of
-   * every group.
+   * `keyTypes`: the static type of each key. `outer`: a key of few values that come in runs (a time window), whose
+   * value picks an index of its own: the rows of one window then look up a table of that window's groups, small
+   * and recently used, instead of one table of every group.
    */
-  constructor(private readonly keyTypes: readonly StaticType[], textKeys: boolean, private readonly outer = -1) {
+  constructor(keyTypes: readonly StaticType[], private readonly outer = -1) {
     this.cols = keyTypes.map((t) => new KeyColumn(isNumberValued(t)));
-    if (keyTypes.length < 2) this.outer = -1;
-    this.hashed = this.outer === 0 ? 1 : 0;
-    this.rest = keyTypes.map((_, i) => i).filter((i) => i !== this.hashed && i !== this.outer);
-    if (textKeys) this.byText = new Map();
+    this.texts = keyTypes.map((t) => (t.type === 'dynamic' ? [] : undefined));
+    this.dynamic = this.texts.some((t) => t !== undefined);
+    this.probe = new Array<KValue>(keyTypes.length);
+    if (keyTypes.length < 2 || this.texts[outer]) this.outer = -1;
+    if (this.outer < 0) this.index = new TupleIndex(this.same);
   }
 
   /** The group of these key values (read at once: `values` is the caller's scratch array), made if new. */
   get(values: readonly KValue[]): number {
-    const n = this.keyTypes.length;
-    if (n === 0) return this.count ? 0 : this.make(values);
-    if (this.byText) {
-      const id = textKey(values, n);
-      let g = this.byText.get(id);
-      if (g === undefined) this.byText.set(id, (g = this.make(values)));
-      return g;
+    const n = this.cols.length;
+    if (n === 0) return this.count ? 0 : this.make(values, values);
+    let keys = values;
+    if (this.dynamic) {
+      const { probe, texts } = this;
+      for (let i = 0; i < n; i++) probe[i] = texts[i] ? valueKey(values[i]) : values[i]!;
+      keys = probe;
     }
-    const table = this.outer < 0 ? this.byHashed : this.tableOf(values[this.outer]!);
-    const k = values[this.hashed];
-    const slot = table.get(k);
-    const rest = this.rest;
-    if (!rest.length) {
-      if (slot !== undefined) return slot as number;
-      const g = this.make(values);
-      table.set(k, g);
-      return g;
-    }
-    if (typeof slot === 'object') {
-      // A long chain's own table: the one key left finds the group (Map keys compare as the chains do, for the
-      // values a key holds: numbers, texts, booleans and null).
-      const v = values[rest[0]!];
-      let g = slot.get(v);
-      if (g === undefined) slot.set(v, (g = this.make(values)));
-      return g;
-    }
-    const head = slot;
-    let depth = 0;
-    for (let g = head ?? -1; g !== -1; g = this.next[g]!, depth++) {
-      let same = true;
-      for (let j = 0; j < rest.length; j++) {
-        const i = rest[j]!;
-        if (!this.cols[i]!.is(g, values[i]!)) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return g;
-    }
-    const g = this.make(values);
-    this.next[g] = head ?? -1;
-    table.set(k, g);
-    if (depth >= LONG_CHAIN) {
-      if (rest.length === 1) table.set(k, this.chainTable(g, rest[0]!));
-      else this.toText();
-    }
+    const index = this.index ?? this.indexOf(values[this.outer]!);
+    const h = hashTuple(keys);
+    let g = index.find(h, keys);
+    if (g < 0) index.add(h, (g = this.make(values, keys)));
     return g;
   }
 
-  /** The groups of the chain starting at `head`, by key `i`. */
-  private chainTable(head: number, i: number): Map<unknown, number> {
-    const t = new Map<unknown, number>();
-    for (let g = head; g !== -1; g = this.next[g]!) t.set(this.key(g, i), g);
-    return t;
+  /** The index of one outer key value; rows come in runs of one window, so the last one is kept at hand. */
+  private indexOf(o: KValue): TupleIndex<readonly KValue[]> {
+    // NaN never equals itself: every NaN finds the index of the one NaN key (Map keys are SameValueZero).
+    if (o === this.lastOuter && this.lastIndex) return this.lastIndex;
+    let ix = this.byOuter.get(o);
+    if (!ix) this.byOuter.set(o, (ix = new TupleIndex(this.same)));
+    this.lastOuter = o;
+    this.lastIndex = ix;
+    return ix;
   }
 
-  /** The table of one outer key value; rows come in runs of one window, so the last one is kept at hand. */
-  private tableOf(o: KValue): Map<unknown, Slot> {
-    if (o === this.lastOuter && this.lastTable) return this.lastTable;
-    let t = this.byOuter.get(o);
-    if (!t) this.byOuter.set(o, (t = new Map()));
-    this.lastOuter = o;
-    this.lastTable = t;
-    return t;
+  /** Whether group `g`'s tuple is `keys` (a dynamic key as its text key). */
+  private holds(g: number, keys: readonly KValue[]): boolean {
+    const { cols, texts } = this;
+    for (let i = 0; i < keys.length; i++) {
+      const t = texts[i];
+      if (t ? t[g] !== keys[i] : !cols[i]!.is(g, keys[i]!)) return false;
+    }
+    return true;
   }
 
   /** Key `i` of group `g`. */
@@ -156,37 +122,15 @@ export class GroupIndex {
 
   /** The one group of a summarize without keys, made if it has no rows (it still has its one row). */
   empty(): void {
-    if (!this.count) this.make([]);
+    if (!this.count) this.make([], []);
   }
 
-  private make(values: readonly KValue[]): number {
-    const g = this.count++;
-    for (let i = 0; i < this.cols.length; i++) this.cols[i]!.push(values[i]!);
-    if (g === this.next.length) {
-      const next = new Int32Array(g * 2);
-      next.set(this.next);
-      this.next = next;
+  /** A new group of the row's `values`, its tuple `keys` (values, or with dynamic keys as their text keys). */
+  private make(values: readonly KValue[], keys: readonly KValue[]): number {
+    for (let i = 0; i < this.cols.length; i++) {
+      this.cols[i]!.push(values[i]!);
+      this.texts[i]?.push(keys[i] as string);
     }
-    this.next[g] = -1;
-    return g;
+    return this.count++;
   }
-
-  private toText() {
-    const byText = new Map<string, number>();
-    const keys: KValue[] = new Array(this.cols.length);
-    for (let g = 0; g < this.count; g++) {
-      for (let i = 0; i < keys.length; i++) keys[i] = this.key(g, i);
-      byText.set(textKey(keys, keys.length), g);
-    }
-    this.byText = byText;
-    this.byHashed.clear();
-    this.byOuter.clear();
-    this.lastTable = undefined;
-  }
-}
-
-function textKey(values: readonly KValue[], n: number): string {
-  let id = valueKey(values[0]);
-  for (let i = 1; i < n; i++) id += `\u0000${valueKey(values[i])}`;
-  return id;
 }

@@ -274,11 +274,10 @@ export class KqlInterpreter {
     const nKeys = by.length;
     const keyFs = by.map((k) => generated(k.value.f));
     const keyTypes = by.map((k) => k.value.type);
-    const textKeys = by.some((k) => k.value.type.type === 'dynamic');
-    // A time window among several keys: its groups are looked up in a table per window (group-index.ts).
+    // A time window among several keys: its groups are looked up in an index per window (group-index.ts).
     const windowKey = by.findIndex((k) => k.window && k.value.type.type === 'datetime');
     const accumulate = (): Groups => {
-      const index = new GroupIndex(keyTypes, textKeys, windowKey);
+      const index = new GroupIndex(keyTypes, windowKey);
       const stores = channels.list.map((c) => c.store());
       return { index, stores, add: groupAdder(keyFs, index, stores) };
     };

@@ -2,7 +2,7 @@ import { assertNever } from '../../util/assert-never.js';
 import { fieldReader, writeField } from './field-access.js';
 import { interner } from '../../util/interner.js';
 import { GroupTable } from './group-table.js';
-import { TupleIndex, hashTuple } from './tuple-index.js';
+import { TupleIndex, hashTuple } from '../tuple-index.js';
 import type { Stage, Step } from './plan.js';
 import { SplRuntimeError, asNumber, eachValue, splunkCompare, type SEvent, type SValue } from './values.js';
 

@@ -3,7 +3,7 @@ import { interner } from '../../util/interner.js';
 import { compileSearch } from './search-expr.js';
 import { fieldReader } from './field-access.js';
 import { GroupTable } from './group-table.js';
-import { TupleIndex, hashTuple } from './tuple-index.js';
+import { TupleIndex, hashTuple } from '../tuple-index.js';
 import { eachRow, type EventSource } from './plan.js';
 import { rowOfValues, shapedRowOfValues } from './row-shape.js';
 import { tstatsOp, valuesOf, type TstatsOp } from './tstats-aggregates.js';

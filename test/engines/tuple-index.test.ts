@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TupleIndex, hashTuple } from '../../src/engines/spl/tuple-index.js';
+import { TupleIndex, hashTuple } from '../../src/engines/tuple-index.js';
 
 /** An index over tuples kept in an array, as the aggregations keep theirs in their group tables. */
 function index(hash: (keys: unknown[]) => number) {
@@ -20,7 +20,7 @@ function index(hash: (keys: unknown[]) => number) {
   };
 }
 
-describe('SPL tuple index', () => {
+describe('tuple index (SPL stats and tstats, KQL summarize)', () => {
   it('equal tuples hash alike: numbers by value (0 and -0, every NaN), texts by their characters', () => {
     expect(hashTuple(['a', 0])).toBe(hashTuple(['a', -0]));
     expect(hashTuple([Number.NaN, 'x'])).toBe(hashTuple([0 / 0, 'x']));
@@ -28,6 +28,17 @@ describe('SPL tuple index', () => {
     expect(hashTuple([`${'ab'}c`])).toBe(hashTuple(['abc']));
     // Not a requirement, but the table relies on tuples spreading: a position's values are not summed up.
     expect(new Set([hashTuple(['ab', 'c']), hashTuple(['a', 'bc']), hashTuple(['abc', '']), hashTuple([1, 2]), hashTuple([2, 1])]).size).toBe(5);
+  });
+
+  it('KQL values hash too: null and undefined alike, booleans apart from each other and from 0 and 1', () => {
+    expect(hashTuple(['a', null])).toBe(hashTuple(['a', undefined]));
+    expect(hashTuple([true, 'x'])).toBe(hashTuple([true, 'x']));
+    expect(new Set([hashTuple([true]), hashTuple([false]), hashTuple([null]), hashTuple([0]), hashTuple([1])]).size).toBe(5);
+  });
+
+  it('null, booleans and numbers of one hash still make their own groups', () => {
+    const ix = index(hashTuple);
+    expect([null, false, true, 0, 1, '', null, true, 0].map((v) => ix.groupOf(['k', v]))).toEqual([0, 1, 2, 3, 4, 5, 0, 2, 3]);
   });
 
   it('finds each tuple\'s group across growth, numbering groups in first-seen order', () => {

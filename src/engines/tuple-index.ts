@@ -3,9 +3,9 @@
 // cost about a microsecond per event at a million groups (its chains reach into every entry's key and regrow as
 // one table); here a miss reads one slot pair, and the stored keys are read only when the hashes are equal.
 // Equal tuples must hash equally (hashTuple); equality itself is the caller's (`same`), which reads the tuple it
-// stored for a group.
+// stored for a group. The SPL engine's stats and tstats and the KQL engine's summarize find their groups here.
 
-/** The hash of a string, a finite or non-finite number, or a tuple of them, folded into `h`. */
+/** The hash of a string folded into `h`. */
 function mixString(h: number, s: string): number {
   // Two UTF-16 units per step (half the multiplications); the length ends the text, so "ab","c" is not "a","bc".
   const n = s.length;
@@ -26,12 +26,20 @@ function mixNumber(h: number, n: number): number {
   return Math.imul(Math.imul(h ^ words[0]!, 0x01000193) ^ words[1]!, 0x01000193);
 }
 
-/** A tuple's hash: strings by their characters, numbers by their value (0 and -0 alike, every NaN alike). */
+/** Any other value: null and undefined alike, true, false; an object (compared by identity) hashes as all others. */
+function mixOther(h: number, k: unknown): number {
+  return Math.imul(h ^ (k === true ? 0x3c6ef372 : k === false ? 0x3c6ef373 : k == null ? 0x3c6ef374 : 0x3c6ef375), 0x01000193);
+}
+
+/**
+ * A tuple's hash: strings by their characters, numbers by their value (0 and -0 alike, every NaN alike), null,
+ * undefined and booleans by a constant each.
+ */
 export function hashTuple(keys: readonly unknown[]): number {
   let h = 0x811c9dc5 | 0;
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
-    h = typeof k === 'string' ? mixString(h, k) : mixNumber(h, k as number);
+    h = typeof k === 'string' ? mixString(h, k) : typeof k === 'number' ? mixNumber(h, k) : mixOther(h, k);
   }
   // A final mix (murmur3's): linear probing reads the low bits.
   h ^= h >>> 16;
