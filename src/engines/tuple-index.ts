@@ -49,15 +49,26 @@ export function hashTuple(keys: readonly unknown[]): number {
   return h ^ (h >>> 16);
 }
 
+/** Whether two key values are one: ===, and every NaN alike (what hashTuple hashes alike, 0 and -0 included). */
+export function sameKey(a: unknown, b: unknown): boolean {
+  return a === b || (a !== a && b !== b);
+}
+
 export class TupleIndex<K> {
-  private slots = new Int32Array(2 * 1024);
-  private mask = 1023;
+  private slots: Int32Array;
+  private mask: number;
   private count = 0;
   /** The slot of the last miss: where `add` puts its group. */
   private free = -1;
 
-  /** `same(g, keys)`: whether group g's tuple equals `keys`. */
-  constructor(private readonly same: (g: number, keys: K) => boolean) {}
+  /**
+   * `same(g, keys)`: whether group g's tuple equals `keys`. `capacity` (a power of two): the slots it starts with;
+   * an index of its own per time window starts small, as most windows hold few groups.
+   */
+  constructor(private readonly same: (g: number, keys: K) => boolean, capacity = 1024) {
+    this.slots = new Int32Array(2 * capacity);
+    this.mask = capacity - 1;
+  }
 
   /** The group whose tuple equals `keys` (of hash `h`), or -1; after a miss, `add(h, g)` files the new group. */
   find(h: number, keys: K): number {

@@ -244,7 +244,7 @@ describe('summarize state', () => {
   });
 
   it('groups are numbered in first-row order, with and without an index per time window, under long runs of one first key', () => {
-    // Few sources with many destinations each (a scanner's probes): chains grow long under one hashed key.
+    // Few sources with many destinations each (a scanner's probes): many groups share each first key and window.
     const key = fc.tuple(fc.constantFrom('s1', 's2', 's3'), fc.oneof(fc.integer({ min: 0, max: 60 }).map((i) => `d${i}`), fc.constant(null)),
       fc.constantFrom(0, 300_000, 600_000, null), fc.constantFrom(1, 2, null));
     fc.assert(fc.property(fc.array(key, { minLength: 300, maxLength: 400 }), (rows) => {

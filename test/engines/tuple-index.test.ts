@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { TupleIndex, hashTuple } from '../../src/engines/tuple-index.js';
+import { TupleIndex, hashTuple, sameKey } from '../../src/engines/tuple-index.js';
 
 /** An index over tuples kept in an array, as the aggregations keep theirs in their group tables. */
-function index(hash: (keys: unknown[]) => number) {
+function index(hash: (keys: unknown[]) => number, capacity?: number) {
   const tuples: unknown[][] = [];
-  const same = (g: number, keys: unknown[]) => tuples[g]!.length === keys.length && tuples[g]!.every((v, k) => v === keys[k] || (v !== v && keys[k] !== keys[k]));
-  const idx = new TupleIndex<unknown[]>(same);
+  const same = (g: number, keys: unknown[]) => tuples[g]!.length === keys.length && tuples[g]!.every((v, k) => sameKey(v, keys[k]));
+  const idx = new TupleIndex<unknown[]>(same, capacity);
   return {
     groupOf(keys: unknown[]): number {
       const h = hash(keys);
@@ -41,8 +41,8 @@ describe('tuple index (SPL stats and tstats, KQL summarize)', () => {
     expect([null, false, true, 0, 1, '', null, true, 0].map((v) => ix.groupOf(['k', v]))).toEqual([0, 1, 2, 3, 4, 5, 0, 2, 3]);
   });
 
-  it('finds each tuple\'s group across growth, numbering groups in first-seen order', () => {
-    const ix = index(hashTuple);
+  it.each([undefined, 2, 16])('finds each tuple\'s group across growth, numbering groups in first-seen order (capacity %s)', (capacity) => {
+    const ix = index(hashTuple, capacity);
     const tuples = Array.from({ length: 5000 }, (_, i) => [`10.0.${i % 97}.${i % 251}`, i % 3 === 0 ? 300 * i : `${i % 5}`]);
     const first = new Map<string, number>();
     for (const t of tuples) {

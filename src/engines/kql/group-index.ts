@@ -2,7 +2,7 @@
 // SPL engine's stats), without building a key text per row. A group is a number, its position in first-row order;
 // its key values are kept by column (group-columns.ts), a number-valued key unboxed. A dynamic key is hashed and
 // compared by its text key (valueKey: type-aware, so 1 and "1" differ, and arrays by content), kept beside its value.
-import { TupleIndex, hashTuple } from '../tuple-index.js';
+import { TupleIndex, hashTuple, sameKey } from '../tuple-index.js';
 import { NumberColumn } from './group-columns.js';
 import { isNumberValued, valueKey, type KValue, type StaticType } from './values.js';
 
@@ -31,11 +31,11 @@ class KeyColumn {
     const n = this.numbers;
     if (!n) {
       const a = this.values![g];
-      return a === v || (a !== a && v !== v);
+      return sameKey(a, v);
     }
     if (v === null) return n.known[g] === 0;
     const a = n.values[g]!;
-    return n.known[g] === 1 && (a === v || (a !== a && v !== v));
+    return n.known[g] === 1 && sameKey(a, v);
   }
 
   /** A value that is not a number arrived (outside the static type): keep every value as it is from now on. */
@@ -99,7 +99,8 @@ export class GroupIndex {
     // NaN never equals itself: every NaN finds the index of the one NaN key (Map keys are SameValueZero).
     if (o === this.lastOuter && this.lastIndex) return this.lastIndex;
     let ix = this.byOuter.get(o);
-    if (!ix) this.byOuter.set(o, (ix = new TupleIndex(this.same)));
+    // Small at first: a window key over a long read period makes thousands of windows, most of few groups.
+    if (!ix) this.byOuter.set(o, (ix = new TupleIndex(this.same, 16)));
     this.lastOuter = o;
     this.lastIndex = ix;
     return ix;

@@ -3,6 +3,7 @@
 // high-cardinality stream makes about one group per row: an object per group is that many small objects for the
 // garbage collector to carry to the end of the input, and one array per column would be regrown (its old copies
 // left for a full collection) as groups come. Blocks are made once at their full size.
+import { sameKey } from '../tuple-index.js';
 
 const SHIFT = 10;
 /** Groups per block. */
@@ -40,9 +41,7 @@ export class GroupTable {
     const block = this.blocks[g >>> SHIFT]!;
     const at = (g & MASK) * this.width;
     for (let i = 0; i < keys.length; i++) {
-      const a = block[at + i];
-      const b = keys[i];
-      if (a !== b && !(a !== a && b !== b)) return false;
+      if (!sameKey(block[at + i], keys[i])) return false;
     }
     return true;
   }
