@@ -6,8 +6,8 @@ import { GroupTable } from './group-table.js';
 import { TupleIndex, hashTuple } from './tuple-index.js';
 import { eachRow, type EventSource } from './plan.js';
 import { rowOfValues, shapedRowOfValues } from './row-shape.js';
-import { tstatsOp, valuesOf, type TstatsOp } from './tstats-aggregates.js';
-import { SplRuntimeError, asNumber, asString, type SEvent, type SValue } from './values.js';
+import { tstatsOp, type TstatsOp } from './tstats-aggregates.js';
+import { SplRuntimeError, asNumber, asString, valuesAsOne, type SEvent, type SValue } from './values.js';
 
 // `| tstats` over a CIM data model, with Splunk's meaning (Search Reference, tstats):
 //
@@ -191,8 +191,8 @@ function byValues(q: TstatsQuery, e: SEvent): SValue[][] {
       const t = asNumber(e._time ?? null);
       vs = t === undefined ? [] : [Math.floor(t / q.spanSeconds!) * q.spanSeconds!];
     } else {
-      const v = valuesOf(fieldReader(b.field)(e));
-      vs = v === undefined ? [] : typeof v === 'string' ? [v] : v;
+      const v = valuesAsOne(fieldReader(b.field)(e));
+      vs = v === null ? [] : Array.isArray(v) ? v : [v];
       if (!vs.length && q.fillnull !== undefined) vs = [q.fillnull];
     }
     if (!vs.length) return [];
