@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { rowMaker, rowOfValues, shapedRowOfValues } from '../../src/engines/spl/row-shape.js';
+import type { SEvent } from '../../src/engines/spl/values.js';
 
 // A generating command that makes its own rows (tstats) makes them straight in the search's shape: that row must be
 // the one the search would have copied from the command's own row, key order included.
@@ -20,6 +21,24 @@ describe('SPL row shapes', () => {
     expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
     expect((row as Record<string, unknown>).polluted).toBeUndefined();
     expect(make(['first', 'second', 'p']).a).toBe('second');
+  });
+
+  it('a field named __proto__ is an own field of the one shape: exactly the fields asked for, in their order', () => {
+    const event: SEvent = { extra: 1, a: 'A' };
+    Object.defineProperty(event, '__proto__', { value: ['p'], writable: true, enumerable: true, configurable: true });
+    const copied = rowMaker(['__proto__', 'a', 'b'])(event);
+    expect(Object.keys(copied)).toEqual(['__proto__', 'a', 'b']);
+    expect(Object.getPrototypeOf(copied)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(copied, '__proto__')?.value).toEqual(['p']);
+    // An event without the field: absent, never the event's prototype read through `e.__proto__`.
+    expect(Object.getOwnPropertyDescriptor(rowMaker(['__proto__'])({ a: 'A' }), '__proto__')?.value).toBeUndefined();
+
+    const made = rowOfValues(['__proto__', 'n'])([undefined, 1]);
+    expect(Object.keys(made)).toEqual(['__proto__', 'n']);
+    const shaped = shapedRowOfValues(['__proto__', 'n'], ['n', 'x', '__proto__'])([['v'], 2]);
+    expect(Object.keys(shaped)).toEqual(['n', 'x', '__proto__']);
+    expect(Object.getPrototypeOf(shaped)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(shaped, '__proto__')?.value).toEqual(['v']);
   });
 
   it('is the copy of the own row for any names, fields and values', () => {

@@ -71,6 +71,22 @@ describe('SPL engine: tstats', () => {
     ]);
   });
 
+  it('multivalue by-fields after single ones: every combination, texts for numbers, fillnull for one of no values; latest/earliest of one value read as one text', async () => {
+    const events: SEvent[] = [
+      { _time: 10, src_ip: 7, dest_ip: ['x', '', 'y'], dest_port: ['22', '80'], bytes: ['', '5'] },
+      { _time: 20, src_ip: 7, dest_ip: 'x', dest_port: [null, ''], bytes: [3, 'b'] },
+      { _time: 30, src_ip: 7, dest_ip: [''], dest_port: '22', bytes: [null] },
+    ];
+    expect(await run(`| tstats fillnull_value=NA count count(All_Traffic.bytes) AS c latest(All_Traffic.bytes) AS l earliest(All_Traffic.bytes) AS e ${FROM} by All_Traffic.src_ip All_Traffic.dest_ip All_Traffic.dest_port`, events)).toEqual([
+      { 'All_Traffic.src_ip': '7', 'All_Traffic.dest_ip': 'x', 'All_Traffic.dest_port': '22', count: 1, c: 1, l: '5', e: '5' },
+      { 'All_Traffic.src_ip': '7', 'All_Traffic.dest_ip': 'x', 'All_Traffic.dest_port': '80', count: 1, c: 1, l: '5', e: '5' },
+      { 'All_Traffic.src_ip': '7', 'All_Traffic.dest_ip': 'y', 'All_Traffic.dest_port': '22', count: 1, c: 1, l: '5', e: '5' },
+      { 'All_Traffic.src_ip': '7', 'All_Traffic.dest_ip': 'y', 'All_Traffic.dest_port': '80', count: 1, c: 1, l: '5', e: '5' },
+      { 'All_Traffic.src_ip': '7', 'All_Traffic.dest_ip': 'x', 'All_Traffic.dest_port': 'NA', count: 1, c: 1, l: ['3', 'b'], e: ['3', 'b'] },
+      { 'All_Traffic.src_ip': '7', 'All_Traffic.dest_ip': 'NA', 'All_Traffic.dest_port': '22', count: 1, c: 0 },
+    ]);
+  });
+
   it('an event missing a by-field is left out, unless fillnull_value stands in for it', async () => {
     const events: SEvent[] = [{ _time: 1, src_ip: 'a', dest_ip: 'x' }, { _time: 2, src_ip: 'a' }, { _time: 3, src_ip: 'a', dest_ip: '' }];
     expect(await run(`| tstats count ${FROM} by All_Traffic.src_ip All_Traffic.dest_ip`, events)).toEqual([

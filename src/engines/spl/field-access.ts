@@ -24,6 +24,15 @@ export function writeField(row: string, name: string, value: string): string {
     : `${row}[${key}] = ${value}`;
 }
 
+/**
+ * Source of the key naming the field `name` in an object literal: a computed key for `__proto__` (`{["__proto__"]:
+ * v}` defines an own field, where `{"__proto__": v}` would set the object's prototype), the JSON string otherwise.
+ */
+export function literalKey(name: string): string {
+  const key = JSON.stringify(name);
+  return name === '__proto__' ? `[${key}]` : key;
+}
+
 const readers = new Map<string, (row: SEvent) => SValue>();
 
 /** The value of a field of a row, null when the row lacks it. */

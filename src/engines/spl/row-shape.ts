@@ -1,20 +1,20 @@
-import { fieldWriter, readField, writeField } from './field-access.js';
+import { fieldWriter, literalKey, readField, writeField } from './field-access.js';
 import type { SEvent, SValue } from './values.js';
 
 // Rows of one shape: each maker is generated once per search as an object literal with fixed keys, so every row it
 // makes has one hidden class and the fused steps read and write fields of that class. Field names are written as
-// JSON string literals (data, never code). A name that an object literal would read as its prototype (`__proto__`),
-// or a name that repeats, falls back to a loop.
+// keys and reads of field-access.ts (data, never code; `__proto__` an own field too). Names that repeat fall back to
+// a loop: an object literal keeps a repeated key's last value, even an absent one.
 
-/** Whether an object literal with these keys would hold each of them once, as its own field. */
+/** Whether an object literal with these keys would hold each of them once. */
 function literalSafe(names: readonly string[]): boolean {
-  return !names.includes('__proto__') && new Set(names).size === names.length;
+  return new Set(names).size === names.length;
 }
 
 /** A copy of an event with exactly these fields (undefined where the event lacks one). */
 export function rowMaker(fields: readonly string[]): (e: SEvent) => SEvent {
   if (!literalSafe(fields)) return (e) => ({ ...e });
-  const body = `return {${fields.map((f) => `${JSON.stringify(f)}: e[${JSON.stringify(f)}]`).join(', ')}};`;
+  const body = `return {${fields.map((f) => `${literalKey(f)}: ${readField('e', f)}`).join(', ')}};`;
   return new Function('e', body) as (e: SEvent) => SEvent;
 }
 
@@ -30,7 +30,7 @@ export function rowOfValues(names: readonly string[]): (values: readonly unknown
       return row;
     };
   }
-  const body = `return {${names.map((n, k) => `${JSON.stringify(n)}: g[${k}]`).join(', ')}};`;
+  const body = `return {${names.map((n, k) => `${literalKey(n)}: g[${k}]`).join(', ')}};`;
   return new Function('g', body) as (values: readonly unknown[]) => SEvent;
 }
 
@@ -50,7 +50,7 @@ export function shapedRowOfValues(names: readonly string[], fields: readonly str
     const k = at.get(f);
     return k === undefined ? 'undefined' : `g[${k}]`;
   };
-  const body = `return {${fields.map((f) => `${JSON.stringify(f)}: ${value(f)}`).join(', ')}};`;
+  const body = `return {${fields.map((f) => `${literalKey(f)}: ${value(f)}`).join(', ')}};`;
   return new Function('g', body) as (values: readonly unknown[]) => SEvent;
 }
 

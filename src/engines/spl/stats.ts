@@ -4,7 +4,20 @@ import { interner } from '../../util/interner.js';
 import { GroupTable } from './group-table.js';
 import { TupleIndex, hashTuple } from '../tuple-index.js';
 import type { Stage, Step } from './plan.js';
-import { SplRuntimeError, asNumber, eachValue, splunkCompare, type SEvent, type SValue } from './values.js';
+import {
+  SplRuntimeError,
+  addMax,
+  addMin,
+  addNumber,
+  addPresent,
+  addSum,
+  eachValue,
+  finite,
+  valuesAsOne,
+  type SEvent,
+  type SValue,
+  type Sum,
+} from './values.js';
 
 // stats and eventstats: aggregate functions over groups. The query's functions are turned once into collectors
 // (one per function kind and field: dc(f) and values(f) share one set of f), and a group is a number in a
@@ -96,34 +109,12 @@ function setValues(s: StringSet): string[] {
   return s === undefined ? [] : typeof s === 'string' ? [s] : [...s];
 }
 
-interface Sum {
-  s: number;
-  n: number;
-}
-
 const addToSet = (s: StringSet, x: string, intern: Intern): StringSet => setAdd(s, x, intern);
 const addToList = (s: string[] | undefined, x: string, intern: Intern): string[] | undefined => {
   if (s === undefined) return [intern(x)];
   if (s.length < 100) s.push(intern(x));
   return s;
 };
-const addPresent = (n: number): number => n + 1;
-const addToArray = (xs: string[], x: string, intern: Intern): string[] => (xs.push(intern(x)), xs);
-const addMin = (best: SValue, x: string): SValue => (best === null || splunkCompare(x, best) < 0 ? asNumber(x) ?? x : best);
-const addMax = (best: SValue, x: string): SValue => (best === null || splunkCompare(x, best) > 0 ? asNumber(x) ?? x : best);
-const addSum = (s: Sum | undefined, x: string): Sum | undefined => {
-  const k = asNumber(x);
-  if (k === undefined) return s;
-  if (s === undefined) return { s: k, n: 1 };
-  s.s += k;
-  s.n++;
-  return s;
-};
-
-/** A finite number's text reads back as the same number: min, max and sum skip the round trip through text. */
-function finite(v: SValue | undefined): v is number {
-  return typeof v === 'number' && Number.isFinite(v);
-}
 
 /** One collector's update of a group's slot with a row's value of its field. */
 function collect(kind: CollectorKind, state: unknown, v: SValue | undefined, intern: Intern): unknown {
@@ -143,27 +134,14 @@ function collect(kind: CollectorKind, state: unknown, v: SValue | undefined, int
       if (finite(v) && (state === null || typeof state === 'number')) return state === null || v > state ? v + 0 : state;
       return eachValue(v, state as SValue, addMax, intern);
     case 'first':
-      return state === null ? firstOf(v, intern) : state;
+      return state === null ? valuesAsOne(v, intern) : state;
     case 'last':
-      return firstOf(v, intern) ?? state;
+      return valuesAsOne(v, intern) ?? state;
     case 'sum':
-      if (finite(v)) {
-        if (state === undefined) return { s: v + 0, n: 1 };
-        (state as Sum).s += v;
-        (state as Sum).n++;
-        return state;
-      }
-      return eachValue(v, state as Sum | undefined, addSum, intern);
+      return finite(v) ? addNumber(state as Sum | undefined, v) : eachValue(v, state as Sum | undefined, addSum, intern);
     default:
       return assertNever(kind, 'collector');
   }
-}
-
-/** first()/last(): a row's values, one as a string, several as a multivalue; null when it has none. */
-function firstOf(v: SValue | undefined, intern: Intern): SValue {
-  if (typeof v === 'string' && v !== '') return intern(v);
-  const xs = eachValue(v, [] as string[], addToArray, intern);
-  return xs.length === 0 ? null : xs.length === 1 ? xs[0]! : xs;
 }
 
 function initial(kind: CollectorKind): unknown {

@@ -6,8 +6,8 @@ import { GroupTable } from './group-table.js';
 import { TupleIndex, hashTuple } from '../tuple-index.js';
 import { eachRow, type EventSource } from './plan.js';
 import { rowOfValues, shapedRowOfValues } from './row-shape.js';
-import { tstatsOp, valuesOf, type TstatsOp } from './tstats-aggregates.js';
-import { SplRuntimeError, asNumber, asString, type SEvent, type SValue } from './values.js';
+import { tstatsOp, type TstatsOp } from './tstats-aggregates.js';
+import { SplRuntimeError, asNumber, asString, valuesAsOne, type SEvent, type SValue } from './values.js';
 
 // `| tstats` over a CIM data model, with Splunk's meaning (Search Reference, tstats):
 //
@@ -182,25 +182,6 @@ function compileWhere(text: string, field: (w: string) => string): (e: SEvent) =
   return compileSearch(rewritten);
 }
 
-/** The by-values of an event: every combination (multivalue fields), or none when a by-field is missing. */
-function byValues(q: TstatsQuery, e: SEvent): SValue[][] {
-  let combos: SValue[][] = [[]];
-  for (const b of q.by) {
-    let vs: SValue[];
-    if (b.field === '_time') {
-      const t = asNumber(e._time ?? null);
-      vs = t === undefined ? [] : [Math.floor(t / q.spanSeconds!) * q.spanSeconds!];
-    } else {
-      const v = valuesOf(fieldReader(b.field)(e));
-      vs = v === undefined ? [] : typeof v === 'string' ? [v] : v;
-      if (!vs.length && q.fillnull !== undefined) vs = [q.fillnull];
-    }
-    if (!vs.length) return [];
-    combos = combos.flatMap((c) => vs.map((v) => [...c, v]));
-  }
-  return combos;
-}
-
 /** A group's number in the table's GroupTable (group-table.ts). */
 type GroupId = number;
 
@@ -244,35 +225,61 @@ class TstatsTable {
   readonly add = (e: SEvent): void => {
     const q = this.q;
     if (q.where && !q.where(e)) return;
-    const single = this.singleByValues(e);
-    if (single === true) this.accumulate(this.keys, e);
-    else if (single === undefined) for (const keys of byValues(q, e)) this.accumulate(keys, e);
+    const read = this.singleByValues(e);
+    if (read === this.byReads.length) this.accumulate(this.keys, e);
+    else if (read >= 0) for (const keys of this.byValues(e, read)) this.accumulate(keys, e);
   };
 
   /**
-   * The by-values of an event into `keys` when every by-field holds at most one value: true when it has them all,
-   * false when one is missing (the event is left out), undefined when one is a multivalue field (see byValues).
+   * The by-values of an event into `keys` while each by-field holds at most one value: how many were read (all of
+   * them, or fewer when the next is a multivalue field: see byValues), or -1 when one is missing (the event is left
+   * out).
    */
-  private singleByValues(e: SEvent): boolean | undefined {
+  private singleByValues(e: SEvent): number {
     const { q, keys, byReads } = this;
     for (let i = 0; i < byReads.length; i++) {
       const read = byReads[i];
       if (read === undefined) {
         const t = e._time;
         const n = typeof t === 'number' ? t : asNumber(t ?? null);
-        if (n === undefined) return false;
+        if (n === undefined) return -1;
         keys[i] = Math.floor(n / q.spanSeconds!) * q.spanSeconds!;
         continue;
       }
       const v = read(e);
       if (typeof v === 'string' && v !== '') keys[i] = v;
-      else if (Array.isArray(v)) return undefined;
+      else if (Array.isArray(v)) return i;
       else if (v === null || v === '') {
-        if (q.fillnull === undefined) return false;
+        if (q.fillnull === undefined) return -1;
         keys[i] = q.fillnull;
       } else keys[i] = asString(v);
     }
-    return true;
+    return byReads.length;
+  }
+
+  /**
+   * Every combination of an event's by-values (a multivalue field gives one per value) when the by-field numbered
+   * `from` is a multivalue; the values before it are those singleByValues read into `keys`. None when a by-field has
+   * no value.
+   */
+  private byValues(e: SEvent, from: number): SValue[][] {
+    const { q, byReads } = this;
+    let combos: SValue[][] = [this.keys.slice(0, from)];
+    for (let i = from; i < byReads.length; i++) {
+      const read = byReads[i];
+      let vs: SValue[];
+      if (read === undefined) {
+        const t = asNumber(e._time ?? null);
+        vs = t === undefined ? [] : [Math.floor(t / q.spanSeconds!) * q.spanSeconds!];
+      } else {
+        const v = valuesAsOne(read(e));
+        vs = v === null ? [] : Array.isArray(v) ? v : [v];
+        if (!vs.length && q.fillnull !== undefined) vs = [q.fillnull];
+      }
+      if (!vs.length) return [];
+      combos = combos.flatMap((c) => vs.map((v) => [...c, v]));
+    }
+    return combos;
   }
 
   private accumulate(keys: SValue[], e: SEvent): void {

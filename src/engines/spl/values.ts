@@ -41,6 +41,56 @@ export function eachValue<S, A>(v: SValue | undefined, state: S, add: (state: S,
   return state;
 }
 
+/** A finite number's text reads back as that number: min, max and sum skip the round trip through text. */
+export function finite(v: SValue | undefined): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+// Folds of one value (as eachValue hands them) into an aggregate's state, shared by stats and tstats.
+
+/** count(f): a value seen (`eachValue(v, 0, addPresent, arg) > 0` says whether a field has one). */
+export const addPresent = (n: number): number => n + 1;
+
+/** min(): the least value so far, numeric when it reads as a number; null before the first. */
+export const addMin = (best: SValue, x: string): SValue => (best === null || splunkCompare(x, best) < 0 ? asNumber(x) ?? x : best);
+
+/** max(): the greatest value so far, as addMin. */
+export const addMax = (best: SValue, x: string): SValue => (best === null || splunkCompare(x, best) > 0 ? asNumber(x) ?? x : best);
+
+/** sum() and avg(): the sum and the count of numeric values, made at the first one. */
+export interface Sum {
+  s: number;
+  n: number;
+}
+
+/** A number into a sum (`+ 0`: a first -0 counts as 0, as it does added to a sum). */
+export function addNumber(sum: Sum | undefined, k: number): Sum {
+  if (sum === undefined) return { s: k + 0, n: 1 };
+  sum.s += k;
+  sum.n++;
+  return sum;
+}
+
+/** A value as text into a sum when it reads as a number. */
+export const addSum = (sum: Sum | undefined, x: string): Sum | undefined => {
+  const k = asNumber(x);
+  return k === undefined ? sum : addNumber(sum, k);
+};
+
+const pushValue = (xs: string[], x: string, intern: (x: string) => string): string[] => (xs.push(intern(x)), xs);
+const asIs = (x: string): string => x;
+
+/**
+ * A field's values (as eachValue reads them) as one value: null when none, a text when one, else a multivalue; each
+ * text through `intern` when given (a state keeping it: stats' first()/last()).
+ */
+export function valuesAsOne(v: SValue | undefined, intern: (x: string) => string = asIs): SValue {
+  if (v === undefined || v === null || v === '') return null;
+  if (!Array.isArray(v)) return intern(typeof v === 'string' ? v : String(v));
+  const xs = eachValue(v, [] as string[], pushValue, intern);
+  return xs.length === 0 ? null : xs.length === 1 ? xs[0]! : xs;
+}
+
 /** Splunk's ordering: numeric when both are numbers, else lexicographic (case-sensitive). */
 export function splunkCompare(a: SValue, b: SValue): number {
   const x = asNumber(a);
