@@ -1,6 +1,7 @@
-import { LineCounter, parseDocument, isMap, isPair, isScalar, visit, type Alias, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, visit, type Alias, type Document, type Node } from 'yaml';
 import { facts, type Finding } from './diagnostic-facts.js';
 import { DiagnosticError, type Diagnostic } from './diagnostics.js';
+import { LineCounter, parseDocument } from './yaml-library.js';
 
 /** More alias expansions than this in one file is refused (the yaml library's resource-exhaustion guard). */
 const MAX_ALIAS_EXPANSION = 100;

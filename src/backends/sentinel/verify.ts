@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { cachedChecker, kqlEnvironment, type CacheStats } from '../../kql-check/cache.js';
 import { CleanFiles } from '../../kql-check/clean-files.js';
 import { batchChecker } from '../../kql-check/schedule.js';
 import { loadFunctionSchemas, loadTableSchemas } from '../../kql-check/table-schemas.js';
 import { facts } from '../../load/diagnostic-facts.js';
+import { parse as parseYaml } from '../../load/yaml-library.js';
 import { checkRuleFile, checkWatchlist, type RuleKey } from './deployable.js';
 import { DiagnosticError, diagnosticAt, type Diagnostic } from '../../load/diagnostics.js';
 import { PACKAGE_ROOT } from '../../util/paths.js';

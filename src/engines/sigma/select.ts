@@ -1,4 +1,4 @@
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments } from '../../load/yaml-library.js';
 import { SigmaRuntimeError } from './values.js';
 
 // Which Sigma documents belong to which detc rule, read from the documents themselves: a document is the rule's
