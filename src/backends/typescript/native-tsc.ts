@@ -36,13 +36,10 @@ export class NativeTscUnusable extends Error {}
 
 /**
  * The native compiler's errors over `modules`, in sortProblems' order, with `line:column` counted as the in-process
- * check counts them. The compiler runs single-threaded: in a cold build, the one that checks many modules, the
- * Kusto.Language workers keep every core busy meanwhile, and its own threads only contend with them (measured alone
- * on 1,000 modules: 6.0 CPU s on its threads, 4.8 on one; inside a cold build of 1,000 rules, paired runs: CPU
- * 0.99, wall 0.87 of the multi-threaded build's, both within the machine's noise). A rebuild checks a module or two.
+ * check counts them. `threads`: 1 runs the compiler single-threaded (`--workers 1`); otherwise it picks its own.
  * Throws NativeTscUnusable when the executable does not start, Error when its output is not what it should be.
  */
-export function typeCheckNative(tsc: NativeTsc, modules: TypeCheckInput): TypeProblem[] {
+export function typeCheckNative(tsc: NativeTsc, modules: TypeCheckInput, threads?: number): TypeProblem[] {
   // Numbered names: a module's path never has to be quoted, and `name(line,col)` in the output parses unambiguously.
   const names = modules.map((_, i) => `m${i}.ts`);
   let dir: string | undefined;
@@ -56,7 +53,7 @@ export function typeCheckNative(tsc: NativeTsc, modules: TypeCheckInput): TypePr
     throw new NativeTscUnusable(`the modules could not be written to a temporary folder for it (${(e as Error).message})`);
   }
   try {
-    const args = ['-p', path.join(dir, 'tsconfig.json'), '--singleThreaded'];
+    const args = ['-p', path.join(dir, 'tsconfig.json'), ...(threads === 1 ? ['--singleThreaded'] : [])];
     const r = spawnSync(tsc.exe, args, { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28, windowsHide: true });
     if (r.error) throw new NativeTscUnusable(`${tsc.exe}: ${r.error.message}`);
     const output = `${r.stdout}${r.stderr}`;

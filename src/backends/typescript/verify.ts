@@ -20,7 +20,7 @@ import { typeCheckInProcess, type TypeCheckInput, type TypeProblem } from './typ
 /** A compiler that type-checks modules: its name in the cache key and the check. */
 export interface TypeChecker {
   id: string;
-  check(modules: TypeCheckInput): TypeProblem[];
+  check(modules: TypeCheckInput, threads?: number): TypeProblem[];
   /** Said once in the build's output when this checker is used (why the native compiler is not). */
   note?: string;
 }
@@ -42,7 +42,7 @@ export function verifyTypescriptWith(ctx: VerifyContext, checker: TypeChecker): 
   let used = checker;
   let problems: TypeProblem[];
   try {
-    problems = checker.check(modules);
+    problems = checker.check(modules, ctx.workers);
   } catch (e) {
     // A native binary that does not run on this machine (another libc, a blocked executable), or no temporary folder to
     // hand it the modules in: judged in process.
@@ -77,7 +77,7 @@ export function typeChecker(env: NodeJS.ProcessEnv = process.env): TypeChecker {
 
 /** TypeScript's native compiler (native-tsc.ts). */
 export function native(tsc: NativeTsc): TypeChecker {
-  return { id: `native tsc ${tsc.version} ${process.platform}-${process.arch}`, check: (modules) => typeCheckNative(tsc, modules) };
+  return { id: `native tsc ${tsc.version} ${process.platform}-${process.arch}`, check: (modules, threads) => typeCheckNative(tsc, modules, threads) };
 }
 
 /** The TypeScript 5.9 compiler ts-morph bundles, in process; `why`: why not the native one. */
