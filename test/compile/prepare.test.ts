@@ -8,6 +8,7 @@ import { standbySize } from '../../src/kql-check/pool.js';
 import { loadProject } from '../../src/project.js';
 import type { Target } from '../../src/targets/target.js';
 import { nextTurn } from '../helpers/next-turn.js';
+import { stubTarget } from '../helpers/stub-target.js';
 
 // What a target's `prepare` starts before the rules are loaded (Sentinel: Kusto.Language workers) is released once
 // the build no longer wants it: right after the target's own verifier ran (which took it or will not), or as soon as
@@ -44,13 +45,8 @@ describe("a target's prepare", () => {
     const events: string[] = [];
     const base = loadProject(ROOT, { noCache: true });
     const setup = base.targets[0]!;
-    const stub = (name: string, verify: Target['verify']): Target => ({
-      ...setup.target,
-      name,
-      backend: { name, compile: () => (events.push(`${name}.compile`), { files: [], notes: [] }) },
-      prepare: () => (events.push(`${name}.prepare`), () => events.push(`${name}.release`)),
-      verify,
-    });
+    const stub = (name: string, verify: Target['verify']): Target =>
+      stubTarget(setup.target, events, name, { verify, prepare: () => (events.push(`${name}.prepare`), () => events.push(`${name}.release`)) });
     const started = stub('started', () => (events.push('started.verify'), { finish: () => (events.push('started.finish'), { count: 0, what: 'x', by: 'x' }), cancel: () => undefined }));
     const done = stub('done', () => (events.push('done.verify'), { count: 0, what: 'y', by: 'y' }));
     const none = stub('none', undefined);

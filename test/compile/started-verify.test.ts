@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { compileAll } from '../../src/compile/compile.js';
 import { loadProject } from '../../src/project.js';
 import type { Target } from '../../src/targets/target.js';
+import { stubTarget } from '../helpers/stub-target.js';
 
 // A verifier that comes back started (Sentinel's Kusto.Language analyses on worker threads) runs while the build
 // compiles the later targets and runs their verifiers; the outcome must be what running them in target order gives.
@@ -15,19 +16,7 @@ function build(opts: { earlyFails?: boolean; lateFails?: boolean; lateCompileFai
   const events: string[] = [];
   const base = loadProject(ROOT, { noCache: true });
   const setup = base.targets[0]!;
-  const stub = (name: string, compileFails = false): Target => ({
-    ...setup.target,
-    name,
-    backend: {
-      name,
-      compile: () => {
-        events.push(`${name}.compile`);
-        if (compileFails) throw new Error(`${name} compile`);
-        return { files: [{ path: `${name}/x.txt`, content: 'x' }], notes: [] };
-      },
-    },
-    verify: undefined,
-  });
+  const stub = (name: string, compileFails = false): Target => stubTarget(setup.target, events, name, { files: [{ path: `${name}/x.txt`, content: 'x' }], compileFails });
   const early: Target = {
     ...stub('early'),
     verify: (ctx) => {
@@ -77,13 +66,7 @@ describe('a verifier started as soon as its target compiled', () => {
     const events: string[] = [];
     const base = loadProject(ROOT, { noCache: true });
     const setup = base.targets[0]!;
-    const stub = (name: string, verify: Target['verify']): Target => ({
-      ...setup.target,
-      name,
-      backend: { name, compile: () => (events.push(`${name}.compile`), { files: [], notes: [] }) },
-      prepare: undefined,
-      verify,
-    });
+    const stub = (name: string, verify: Target['verify']): Target => stubTarget(setup.target, events, name, { verify });
     const first = stub('first', () => {
       events.push('first.verify');
       throw new Error('first verify');
